@@ -1,0 +1,156 @@
+// Package interchange reads and writes the YAML interchange format of a
+// whole convention (docs/format.md, docs/convention.schema.json).
+//
+// Reading reports every problem with its line and field path; writing is
+// deterministic, so that import → export → import → export gives
+// byte-identical files.
+package interchange
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ctg-territoires/ctg/internal/convention"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/territory"
+)
+
+// MaxSize bounds the files Decode accepts; a whole convention is well
+// under a megabyte.
+const MaxSize = 8 << 20
+
+// Decode parses a convention file and validates it. Any problem is
+// returned as a *model.ValidationError whose entries carry line and path.
+func Decode(data []byte, ref *territory.Data) (*model.Convention, error) {
+	if len(data) > MaxSize {
+		return nil, single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), MaxSize))
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, syntaxError(err)
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, single("", 1, "le fichier doit décrire une convention (un dictionnaire YAML à la racine)")
+	}
+	idx := newIndex(root.Content[0])
+
+	var c model.Convention
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, typeErrors(err, idx)
+	}
+	if err := convention.Validate(&c, ref); err != nil {
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			for i := range ve.Errors {
+				ve.Errors[i].Line = idx.line(ve.Errors[i].Path)
+			}
+			sort.SliceStable(ve.Errors, func(i, j int) bool { return ve.Errors[i].Line < ve.Errors[j].Line })
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Encode writes c in the interchange format. Record metadata (ids,
+// versions, timestamps) and looked-up reference data are left out.
+func Encode(c *model.Convention) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("# Convention Territoriale Globale — format d'échange ctg (docs/format.md)\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func single(path string, line int, msg string) error {
+	return &model.ValidationError{Errors: []model.FieldError{{Path: path, Line: line, Message: msg}}}
+}
+
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+func syntaxError(err error) error {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return single("", n, "YAML mal formé : "+m[2])
+	}
+	return single("", 0, "YAML mal formé : "+strings.TrimPrefix(msg, "yaml: "))
+}
+
+var (
+	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	cannotRE       = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+	alreadyRE      = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
+)
+
+// typeErrors turns the decoder's errors into French field errors.
+func typeErrors(err error, idx *index) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return syntaxError(err)
+	}
+	ve := &model.ValidationError{}
+	for _, e := range te.Errors {
+		m := lineRE.FindStringSubmatch(e)
+		if m == nil {
+			ve.Errors = append(ve.Errors, model.FieldError{Message: e})
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		ve.Errors = append(ve.Errors, model.FieldError{Line: line, Path: idx.pathAt(line), Message: frenchTypeMessage(m[2])})
+	}
+	return ve
+}
+
+func frenchTypeMessage(msg string) string {
+	if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("champ « %s » inconnu à cet endroit", m[1])
+	}
+	if m := alreadyRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("la clé « %s » est déjà définie ligne %s", m[1], m[2])
+	}
+	if m := cannotRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("valeur « %s » de type incorrect : %s attendu", m[2], expected(m[3]))
+	}
+	return msg
+}
+
+func expected(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "une liste"
+	case goType == "int":
+		return "un nombre entier"
+	case goType == "bool":
+		return "true ou false"
+	case goType == "string" || strings.HasPrefix(goType, "model."):
+		if strings.HasPrefix(goType, "model.") && !isScalarModel(goType) {
+			return "un dictionnaire"
+		}
+		return "un texte"
+	}
+	return goType
+}
+
+func isScalarModel(t string) bool {
+	switch t {
+	case "model.Status", "model.OrganizationKind", "model.FindingKind", "model.ActionStatus",
+		"model.Recurrence", "model.CommitteeKind", "model.Date":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,64 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound is returned when a requested record does not exist or the
+// caller may not see it.
+var ErrNotFound = errors.New("introuvable")
+
+// ErrConflict is returned when a write collides with existing data, such as
+// a convention slug already in use.
+var ErrConflict = errors.New("conflit avec des données existantes")
+
+// FieldError is one problem with one field of an input.
+type FieldError struct {
+	// Path locates the field, e.g. "axes[1].fiches[0].code".
+	Path string `json:"path"`
+	// Line is the line of the input file, when the input was a file.
+	Line int `json:"line,omitempty"`
+	// Message says what is wrong, in French.
+	Message string `json:"message"`
+}
+
+func (e FieldError) String() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "ligne %d : ", e.Line)
+	}
+	if e.Path != "" {
+		fmt.Fprintf(&b, "%s : ", e.Path)
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// ValidationError gathers every problem found in an input; nothing is
+// written when one is returned.
+type ValidationError struct {
+	Errors []FieldError `json:"errors"`
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		lines[i] = fe.String()
+	}
+	return fmt.Sprintf("%d erreur(s) :\n%s", len(e.Errors), strings.Join(lines, "\n"))
+}
+
+// Add records a problem at path.
+func (e *ValidationError) Add(path, format string, args ...any) {
+	e.Errors = append(e.Errors, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// OrNil returns e when it holds errors, nil otherwise.
+func (e *ValidationError) OrNil() error {
+	if len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
