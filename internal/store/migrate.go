@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migration is one versioned schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the migrations of a dialect ("sqlite" or "postgres"),
+// in version order.
+func Migrations(dialect string) ([]Migration, error) {
+	dir := path.Join("migrations", dialect)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration mal nommée : %s (attendu : 0001_nom.sql)", name)
+		}
+		body, err := fs.ReadFile(migrations, path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Migrate applies the missing migrations, each in its own transaction,
+// and returns the names of those it applied.
+func (s *SQL) Migrate(ctx context.Context) ([]string, error) {
+	list, err := Migrations(s.d.name)
+	if err != nil {
+		return nil, err
+	}
+	create := `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
+	if _, err := s.write.ExecContext(ctx, create); err != nil {
+		return nil, fmt.Errorf("table des migrations : %w", err)
+	}
+	var applied []string
+	for _, m := range list {
+		done, err := s.applyOne(ctx, m)
+		if err != nil {
+			return applied, fmt.Errorf("migration %04d_%s : %w", m.Version, m.Name, err)
+		}
+		if done {
+			applied = append(applied, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+		}
+	}
+	return applied, nil
+}
+
+func (s *SQL) applyOne(ctx context.Context, m Migration) (bool, error) {
+	done := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.d.lockMigrations != "" {
+			if _, err := tx.ExecContext(ctx, s.d.lockMigrations); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+			m.Version, m.Name, s.now().Format("2006-01-02T15:04:05Z"))
+		done = err == nil
+		return err
+	})
+	return done, err
+}

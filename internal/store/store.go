@@ -1,0 +1,162 @@
+// Package store keeps conventions in SQLite (the embedded default) or
+// PostgreSQL, behind one interface and one SQL implementation. Dialect
+// differences live in dialect.go and in the per-dialect migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	// Database drivers: pure-Go SQLite (see docs/storage.md) and pgx.
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Store is what the rest of ctg needs from storage. Every method takes a
+// context; none returns a partially written convention.
+type Store interface {
+	// Migrate brings the schema to the latest version.
+	Migrate(ctx context.Context) ([]string, error)
+	// CreateConvention stores a whole convention in one transaction and
+	// returns it with its records' metadata. ErrConflict if the slug is taken.
+	CreateConvention(ctx context.Context, c *model.Convention) (*model.Convention, error)
+	// ReplaceConvention deletes the convention with c's slug, if any, and
+	// stores c instead, in one transaction.
+	ReplaceConvention(ctx context.Context, c *model.Convention) (*model.Convention, error)
+	// Convention returns a whole convention by slug, or ErrNotFound.
+	Convention(ctx context.Context, slug string) (*model.Convention, error)
+	// Conventions lists the stored conventions, by slug.
+	Conventions(ctx context.Context) ([]Summary, error)
+	// Count returns the number of rows of every table, for checks and tests.
+	Count(ctx context.Context) (map[string]int, error)
+	// Dialect names the database in use: "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Summary is a convention as listed, without its content.
+type Summary struct {
+	ID        string       `json:"id"`
+	Slug      string       `json:"slug"`
+	Title     string       `json:"title"`
+	Status    model.Status `json:"status"`
+	Synthetic bool         `json:"synthetic,omitempty"`
+	Period    model.Period `json:"period"`
+	EPCI      string       `json:"epci,omitempty"`
+	UpdatedAt time.Time    `json:"updated_at"`
+	Version   int          `json:"version"`
+}
+
+// SQL is the one implementation of Store, over database/sql.
+type SQL struct {
+	d dialect
+	// write serializes writes; read serves queries. They are the same pool
+	// on PostgreSQL, and two pools on one SQLite file (one writer, several
+	// readers), which avoids SQLITE_BUSY between writers.
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+	newID func() string
+}
+
+var _ Store = (*SQL)(nil)
+
+// IsPostgres reports whether dsn designates a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or else the path of an SQLite
+// file (created with its directory when missing). It does not migrate.
+func Open(ctx context.Context, dsn string) (*SQL, error) {
+	if dsn == "" {
+		return nil, errors.New("aucune base de données indiquée (--db ou CTG_DB)")
+	}
+	s := &SQL{now: func() time.Time { return time.Now().UTC() }, newID: newID}
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.d, s.write, s.read = postgresDialect, db, db
+	} else {
+		if err := s.openSQLite(dsn); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.read.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connexion à la base %s impossible : %w", redact(dsn), err)
+	}
+	return s, nil
+}
+
+func (s *SQL) openSQLite(path string) error {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("création du répertoire de données %s : %w", dir, err)
+		}
+	}
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	write.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	if err != nil {
+		write.Close()
+		return err
+	}
+	read.SetMaxOpenConns(4)
+	s.d, s.write, s.read = sqliteDialect, write, read
+	return nil
+}
+
+// redact hides a password in a connection URL before it is shown.
+func redact(dsn string) string {
+	if at := strings.LastIndex(dsn, "@"); at > 0 && IsPostgres(dsn) {
+		scheme := dsn[:strings.Index(dsn, "://")+3]
+		return scheme + "…" + dsn[at:]
+	}
+	return dsn
+}
+
+// Dialect names the database in use.
+func (s *SQL) Dialect() string { return s.d.name }
+
+// Close releases the connections.
+func (s *SQL) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// inTx runs fn in a write transaction, committed only if fn succeeds.
+func (s *SQL) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/territory"
+)
+
+func forcalquier(t *testing.T) *model.Convention {
+	t.Helper()
+	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestMigrationsMatchAcrossDialects(t *testing.T) {
+	lite, err := Migrations("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgm, err := Migrations("postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(ms []Migration) (out []string) {
+		for _, m := range ms {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	if !slices.Equal(names(lite), names(pgm)) || len(lite) == 0 {
+		t.Fatalf("migrations différentes : sqlite %v, postgres %v", names(lite), names(pgm))
+	}
+	for i := range lite {
+		if lite[i].Version != pgm[i].Version {
+			t.Errorf("version %d (sqlite) ≠ %d (postgres)", lite[i].Version, pgm[i].Version)
+		}
+		// Both dialects create the same tables.
+		for _, table := range tables {
+			create := "CREATE TABLE " + table + " ("
+			if i == 0 && (!strings.Contains(lite[i].SQL, create) || !strings.Contains(pgm[i].SQL, create)) {
+				t.Errorf("table %s absente d'un dialecte", table)
+			}
+		}
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		applied, err := s.Migrate(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Errorf("migrations rejouées : %v", applied)
+		}
+	})
+}
+
+func TestStoreAndReadBackWholeConvention(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		in := forcalquier(t)
+		created, err := s.CreateConvention(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created.ID == "" || created.Version != 1 || created.CreatedAt.IsZero() {
+			t.Errorf("métadonnées absentes : %+v", created.Meta)
+		}
+		if in.ID != "" {
+			t.Error("la convention d'entrée a été modifiée")
+		}
+		got, err := s.Convention(ctx, examples.ForcalquierSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := interchange.Encode(in)
+		have, _ := interchange.Encode(got)
+		if !bytes.Equal(want, have) {
+			t.Fatalf("la convention relue diffère de l'originale :\n%s", firstDiff(string(want), string(have)))
+		}
+		if got.ID != created.ID || got.Axes[1].Fiches[1].ID != created.Axes[1].Fiches[1].ID {
+			t.Error("identifiants instables entre écriture et lecture")
+		}
+		counts, err := s.Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want2 := map[string]int{"conventions": 1, "parties": 6, "representatives": 8, "authorizations": 6, "legal_bases": 11,
+			"articles": 14, "annexes": 6, "findings": 22, "axes": 7, "fiches": 7, "equipments": 15, "committees": 2, "contacts": 2}
+		for table, n := range want2 {
+			if counts[table] != n {
+				t.Errorf("%s : %d lignes, %d attendues", table, counts[table], n)
+			}
+		}
+	})
+}
+
+func TestDuplicateSlugIsAConflictAndWritesNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		if _, err := s.CreateConvention(ctx, forcalquier(t)); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := s.Count(ctx)
+		_, err := s.CreateConvention(ctx, forcalquier(t))
+		if !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("erreur = %v, conflit attendu", err)
+		}
+		after, _ := s.Count(ctx)
+		if !mapsEqual(before, after) {
+			t.Errorf("des lignes ont été écrites : %v → %v", before, after)
+		}
+	})
+}
+
+func TestFailedWriteLeavesDatabaseUnchanged(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		before, _ := s.Count(ctx)
+		c := forcalquier(t)
+		// A party whose organization does not exist violates a foreign key
+		// after many rows were already written in the transaction.
+		c.Parties = append(c.Parties, model.Party{Organization: "absente", Representatives: []model.Representative{{Name: "X", Title: "Maire"}}})
+		if _, err := s.CreateConvention(ctx, c); err == nil {
+			t.Fatal("écriture acceptée malgré une référence cassée")
+		}
+		after, _ := s.Count(ctx)
+		if !mapsEqual(before, after) {
+			t.Errorf("écriture partielle : %v → %v", before, after)
+		}
+	})
+}
+
+func TestReplaceAndList(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		first, err := s.CreateConvention(ctx, forcalquier(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := forcalquier(t)
+		c.Title = "Titre modifié"
+		second, err := s.ReplaceConvention(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.ID == first.ID {
+			t.Error("le remplacement a gardé l'ancien enregistrement")
+		}
+		list, err := s.Conventions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Title != "Titre modifié" || list[0].EPCI != "240400440" || list[0].Period.End != model.MustDate("2024-12-31") {
+			t.Errorf("liste = %+v", list)
+		}
+		counts, _ := s.Count(ctx)
+		if counts["fiches"] != 7 {
+			t.Errorf("%d fiches après remplacement", counts["fiches"])
+		}
+	})
+}
+
+func TestUnknownSlugIsNotFound(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		_, err := s.Convention(context.Background(), "inconnue")
+		if !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("erreur = %v", err)
+		}
+	})
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("ligne %d :\n- %s\n+ %s", i+1, al[i], bl[i])
+		}
+	}
+	return "longueurs différentes"
+}
