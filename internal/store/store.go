@@ -37,6 +37,8 @@ type Store interface {
 	Conventions(ctx context.Context) ([]Summary, error)
 	// Count returns the number of rows of every table, for checks and tests.
 	Count(ctx context.Context) (map[string]int, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
@@ -139,6 +141,9 @@ func redact(dsn string) string {
 
 // Dialect names the database in use.
 func (s *SQL) Dialect() string { return s.d.name }
+
+// Ping checks that the database answers.
+func (s *SQL) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
 
 // Close releases the connections.
 func (s *SQL) Close() error {

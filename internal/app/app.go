@@ -1,0 +1,86 @@
+// Package app holds the use cases shared by the command line, the HTML
+// pages and the JSON API: import, export and read conventions. It holds no
+// SQL and no HTTP.
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/convention"
+	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/territory"
+)
+
+// Service runs the use cases over a store and the territory reference data.
+type Service struct {
+	Store     store.Store
+	Territory *territory.Data
+}
+
+// New returns a Service over st with the embedded reference data.
+func New(st store.Store) (*Service, error) {
+	ref, err := territory.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Store: st, Territory: ref}, nil
+}
+
+// Import validates a convention file and stores it, in one transaction.
+// With replace, a convention with the same slug is replaced; otherwise the
+// slug must be free. A file with any error writes nothing.
+func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model.Convention, error) {
+	c, err := interchange.Decode(data, s.Territory)
+	if err != nil {
+		return nil, err
+	}
+	if replace {
+		return s.Store.ReplaceConvention(ctx, c)
+	}
+	return s.Store.CreateConvention(ctx, c)
+}
+
+// Export writes a stored convention in the interchange format.
+func (s *Service) Export(ctx context.Context, slug string) ([]byte, error) {
+	c, err := s.Store.Convention(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return interchange.Encode(c)
+}
+
+// Convention returns a whole convention with its territory resolved.
+func (s *Service) Convention(ctx context.Context, slug string) (*model.Convention, error) {
+	c, err := s.Store.Convention(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	convention.ResolveTerritory(c, s.Territory)
+	return c, nil
+}
+
+// Conventions lists the stored conventions.
+func (s *Service) Conventions(ctx context.Context) ([]store.Summary, error) {
+	return s.Store.Conventions(ctx)
+}
+
+// LoadExampleIfEmpty stores the bundled Forcalquier convention when the
+// database holds no convention at all, so that a newcomer sees real
+// content. It reports whether it did.
+func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
+	list, err := s.Store.Conventions(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(list) > 0 {
+		return false, nil
+	}
+	if _, err := s.Import(ctx, examples.Forcalquier, false); err != nil {
+		return false, fmt.Errorf("chargement de l'exemple : %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,289 @@
+// Package cli implements the ctg sub-commands. Each command parses its
+// flags, builds the configuration and calls the app service.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+)
+
+// Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3".
+var Version = ""
+
+// version returns the build's version, falling back on the VCS revision.
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}
+
+// Env is what a command may touch of the outside world.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, env Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example]", "lance le serveur web et l'API", serve},
+		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
+		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
+		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
+		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
+			_, err := fmt.Fprintln(env.Stdout, "ctg", version())
+			return err
+		}},
+	}
+}
+
+// errUsage means the command line was wrong; usage has been printed.
+var errUsage = errors.New("usage")
+
+// Run executes the command line args (without the program name) and
+// returns the process exit status.
+func Run(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.Stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, env, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(env.Stderr, "usage : %s\n", c.usage)
+			return 2
+		default:
+			printError(env.Stderr, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(env.Stderr, "commande inconnue : %s\n\n", args[0])
+	usage(env.Stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "ctg — la convention territoriale globale tenue en données\n\nCommandes :")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-58s %s\n", c.usage, c.summary)
+	}
+	fmt.Fprintf(w, "\nBase par défaut : %s (ou CTG_DB ; postgres://… pour PostgreSQL)\n", config.Defaults().DB)
+}
+
+func printError(w io.Writer, err error) {
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintf(w, "erreur : fichier refusé, rien n'a été enregistré (%d problème(s)) :\n", len(ve.Errors))
+		for _, fe := range ve.Errors {
+			fmt.Fprintf(w, "  %s\n", fe)
+		}
+		return
+	}
+	fmt.Fprintf(w, "erreur : %v\n", err)
+}
+
+// flags creates a flag set whose errors are reported by Run.
+func flags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// parse parses flags placed before or after the positional arguments
+// ("ctg import FILE --db x" as well as "ctg import --db x FILE").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// openService opens the configured database, migrates it and returns the
+// service over it.
+func openService(ctx context.Context, cfg config.Config) (*app.Service, func(), error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	svc, err := app.New(st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return svc, func() { st.Close() }, nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("migrate", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return errUsage
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(env.Stdout, "schéma déjà à jour")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "migrations appliquées : %s\n", strings.Join(applied, ", "))
+	return nil
+}
+
+func importCmd(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("import", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	replace := fs.Bool("replace", false, "remplacer la convention de même identifiant si elle existe")
+	rest, err := parse(fs, args)
+	if err != nil || len(rest) != 1 {
+		return errUsage
+	}
+	data, err := readInput(env, rest[0])
+	if err != nil {
+		return err
+	}
+	svc, closeFn, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	c, err := svc.Import(ctx, data, *replace)
+	if errors.Is(err, model.ErrConflict) {
+		return fmt.Errorf("%w ; ajoutez --replace pour la remplacer", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, c.Slug)
+	return nil
+}
+
+func readInput(env Env, name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(env.Stdin)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("lecture de %s : %w", name, err)
+	}
+	return data, nil
+}
+
+func exportCmd(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("export", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
+	out := fs.String("o", "", "fichier de sortie (sortie standard par défaut)")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return errUsage
+	}
+	svc, closeFn, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if *slug == "" {
+		if *slug, err = onlyConvention(ctx, svc); err != nil {
+			return err
+		}
+	}
+	data, err := svc.Export(ctx, *slug)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = env.Stdout.Write(data)
+		return err
+	}
+	return writeFileAtomic(*out, data)
+}
+
+// onlyConvention returns the slug of the single stored convention.
+func onlyConvention(ctx context.Context, svc *app.Service) (string, error) {
+	list, err := svc.Conventions(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(list) {
+	case 1:
+		return list[0].Slug, nil
+	case 0:
+		return "", errors.New("aucune convention dans la base")
+	}
+	slugs := make([]string, len(list))
+	for i, c := range list {
+		slugs[i] = c.Slug
+	}
+	return "", fmt.Errorf("--convention : précisez laquelle parmi %s", strings.Join(slugs, ", "))
+}
+
+// writeFileAtomic writes through a temporary file, so that a failed export
+// never leaves a truncated file behind.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

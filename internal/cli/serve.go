@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/web"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("serve", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "adresse d'écoute HTTP")
+	fs.BoolVar(&cfg.NoExample, "no-example", false, "ne pas charger la convention d'exemple dans une base vide")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return errUsage
+	}
+	log := newLogger(env.Stderr)
+	svc, closeFn, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if !cfg.NoExample {
+		loaded, err := svc.LoadExampleIfEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			log.Info("base vide : convention d'exemple chargée", "convention", "ctg-forcalquier-2022")
+		}
+	}
+	handler, err := web.New(svc, log, version())
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr : écoute sur %s impossible : %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	log.Info("ctg à l'écoute", "adresse", "http://"+displayAddr(ln.Addr()), "base", svc.Store.Dialect(), "version", version())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("arrêt demandé : fin des requêtes en cours")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("serveur arrêté")
+	return nil
+}
+
+// displayAddr turns ":8080" into "localhost:8080" for the log line.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return a.String()
+}
