@@ -29,9 +29,6 @@ var (
 	ackPattern = regexp.MustCompile(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-(DE|AR|AI|CC|BF|AU)$`)
 )
 
-// Annex contents a convention may point to.
-var annexHolds = []string{"diagnostic", "equipments", "action_plan", "governance", "evaluation", "authorizations"}
-
 // Validate returns every problem that prevents c from being stored, or nil.
 func Validate(c *model.Convention, ref *territory.Data) error {
 	v := &validator{c: c, ref: ref, errs: &model.ValidationError{}, orgs: map[string]bool{}}
@@ -218,7 +215,7 @@ func (v *validator) text() {
 		annexes[a.Number] = true
 		v.required(p+".title", a.Title)
 		if a.Holds != "" {
-			v.oneOf(p+".holds", a.Holds, annexHolds)
+			v.oneOf(p+".holds", a.Holds, model.AnnexHolds)
 		}
 	}
 	for i, c := range v.c.Contacts {

@@ -22,6 +22,8 @@ import (
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
 
+//go:generate go run ./schemagen -model ../model -o ../../docs/convention.schema.json
+
 // MaxSize bounds the files Decode accepts; a whole convention is well
 // under a megabyte.
 const MaxSize = 8 << 20

@@ -222,6 +222,10 @@ type Annex struct {
 	Holds string `yaml:"holds,omitempty" json:"holds,omitempty"`
 }
 
+// AnnexHolds lists what an annex may hold: the structured parts of a
+// convention that an annex carries.
+var AnnexHolds = []string{"diagnostic", "equipments", "action_plan", "governance", "evaluation", "authorizations"}
+
 // Diagnostic is the shared diagnostic (Art. 4, Annex 1).
 type Diagnostic struct {
 	// Author is who carried out the analysis, as written.

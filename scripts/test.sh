@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of ctg on this machine, installing what a fresh machine
+# lacks (PostgreSQL for the store tests). Used by the README and by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=""
+apt_install() {
+	if [ -z "$apt_updated" ]; then
+		as_root apt-get update -qq
+		apt_updated=1
+	fi
+	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+	echo "== installation de PostgreSQL"
+	apt_install postgresql
+fi
+
+echo "== format et analyse"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*/node_modules/*'))
+if [ -n "$unformatted" ]; then
+	echo "fichiers non formatés (gofmt -w) :" "$unformatted" >&2
+	exit 1
+fi
+go vet ./...
+
+echo "== tests (SQLite et PostgreSQL)"
+CTG_REQUIRE_POSTGRES=1 go test -count=1 ./...
+
+echo "== fuzzing court de l'import YAML"
+go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${CTG_FUZZTIME:-20s}" ./internal/interchange
