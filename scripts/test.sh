@@ -34,4 +34,5 @@ echo "== tests (SQLite et PostgreSQL)"
 CTG_REQUIRE_POSTGRES=1 go test -count=1 ./...
 
 echo "== fuzzing court de l'import YAML"
-go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${CTG_FUZZTIME:-20s}" ./internal/interchange
+# Minimizing each new input is slow on 2 cores: cap it so the time goes to fuzzing.
+go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${CTG_FUZZTIME:-20s}" -fuzzminimizetime 1s ./internal/interchange

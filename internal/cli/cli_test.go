@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/store/pgtest"
+)
+
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) {
+	var err error
+	pg, err = pgtest.Start()
+	if err != nil && (!errors.Is(err, pgtest.ErrUnavailable) || pgtest.Required()) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if pg != nil {
+		pg.Stop()
+	}
+	os.Exit(code)
+}
+
+// databases returns a fresh SQLite path and, when available, a fresh
+// PostgreSQL URL: the CLI is tested on both.
+func databases(t *testing.T) map[string]string {
+	dbs := map[string]string{"sqlite": filepath.Join(t.TempDir(), "ctg.db")}
+	if pg != nil {
+		dsn, err := pg.CreateDatabase(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dbs["postgres"] = dsn
+	}
+	return dbs
+}
+
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func exampleFile(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "ctg-forcalquier-2022.yaml")
+	if err := os.WriteFile(path, examples.Forcalquier, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportExportRoundTripIsByteIdentical(t *testing.T) {
+	for name, db := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			code, out, errs := run(t, "", "import", "--db", db, exampleFile(t))
+			if code != 0 || strings.TrimSpace(out) != examples.ForcalquierSlug {
+				t.Fatalf("import : code %d, sortie %q, erreurs %q", code, out, errs)
+			}
+			first := filepath.Join(t.TempDir(), "first.yaml")
+			if code, _, errs := run(t, "", "export", "--db", db, "-o", first); code != 0 {
+				t.Fatalf("export : %s", errs)
+			}
+			// Import the export into a second database, then export again.
+			other := filepath.Join(t.TempDir(), "other.db")
+			if code, _, errs := run(t, "", "import", first, "--db", other); code != 0 {
+				t.Fatalf("réimport : %s", errs)
+			}
+			code, second, errs := run(t, "", "export", "--db", other, "--convention", examples.ForcalquierSlug)
+			if code != 0 {
+				t.Fatalf("second export : %s", errs)
+			}
+			firstBytes, _ := os.ReadFile(first)
+			if !bytes.Equal(firstBytes, []byte(second)) || !bytes.Equal(firstBytes, examples.Forcalquier) {
+				t.Fatal("import → export → import → export ne redonne pas le même fichier")
+			}
+		})
+	}
+}
+
+func TestBadFileWritesNothing(t *testing.T) {
+	for name, db := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			if code, _, errs := run(t, "", "import", "--db", db, exampleFile(t)); code != 0 {
+				t.Fatal(errs)
+			}
+			before := counts(t, db)
+			bad := strings.Replace(string(examples.Forcalquier), "slug: ctg-forcalquier-2022", "slug: autre-convention", 1)
+			bad = strings.Replace(bad, `commune: "04206"`, `commune: "04999"`, 1)
+			code, _, errs := run(t, bad, "import", "--db", db, "-")
+			if code != 1 || !strings.Contains(errs, "rien n'a été enregistré") || !strings.Contains(errs, "equipments[7].commune") || !strings.Contains(errs, "ligne ") {
+				t.Fatalf("code %d, erreurs :\n%s", code, errs)
+			}
+			// The same slug again is a conflict, explained, and writes nothing either.
+			code, _, errs = run(t, "", "import", "--db", db, exampleFile(t))
+			if code != 1 || !strings.Contains(errs, "existe déjà") || !strings.Contains(errs, "--replace") {
+				t.Fatalf("code %d, erreurs :\n%s", code, errs)
+			}
+			after := counts(t, db)
+			for table, n := range before {
+				if after[table] != n {
+					t.Errorf("%s : %d → %d lignes", table, n, after[table])
+				}
+			}
+		})
+	}
+}
+
+func counts(t *testing.T, db string) map[string]int {
+	t.Helper()
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"import"}, {"export", "extra"}, {"serve", "--addr"}, {"frobnicate"}, {}} {
+		if code, _, _ := run(t, "", args...); code != 2 {
+			t.Errorf("%v : code %d, 2 attendu", args, code)
+		}
+	}
+	code, _, errs := run(t, "", "import", "--db", filepath.Join(t.TempDir(), "x.db"), "/nonexistent.yaml")
+	if code != 1 || !strings.Contains(errs, "/nonexistent.yaml") {
+		t.Errorf("fichier absent : code %d, %q", code, errs)
+	}
+	code, _, errs = run(t, "", "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "nimportequoi")
+	if code != 1 || !strings.Contains(errs, "--addr") {
+		t.Errorf("adresse invalide : code %d, %q", code, errs)
+	}
+	if code, out, _ := run(t, "", "version"); code != 0 || !strings.HasPrefix(out, "ctg ") {
+		t.Errorf("version : %d %q", code, out)
+	}
+}
+
+func TestServeLoadsExampleAndStopsCleanly(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb bytes.Buffer
+	go func() {
+		done <- Run(ctx, Env{Stdout: &bytes.Buffer{}, Stderr: &errb}, []string{"serve", "--db", filepath.Join(t.TempDir(), "s.db"), "--addr", addr})
+	}()
+	var resp *http.Response
+	for i := 0; i < 100; i++ {
+		resp, err = http.Get("http://" + addr + "/api/v1/conventions/" + examples.ForcalquierSlug)
+		if err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		cancel()
+		t.Fatalf("serveur injoignable : %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("convention d'exemple : statut %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("arrêt : code %d\n%s", code, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("le serveur ne s'arrête pas")
+	}
+	if !strings.Contains(errb.String(), "serveur arrêté") {
+		t.Errorf("journal :\n%s", errb.String())
+	}
+}
