@@ -196,23 +196,13 @@ func (v *validator) text() {
 	articles := map[int]bool{}
 	for i, a := range v.c.Articles {
 		p := fmt.Sprintf("articles[%d]", i)
-		if a.Number <= 0 {
-			v.add(p+".number", "numéro d'article positif attendu")
-		} else if articles[a.Number] {
-			v.add(p+".number", "l'article %d figure deux fois", a.Number)
-		}
-		articles[a.Number] = true
+		v.uniqueNumber(p+".number", "l'article", a.Number, articles)
 		v.required(p+".title", a.Title)
 	}
 	annexes := map[int]bool{}
 	for i, a := range v.c.Annexes {
 		p := fmt.Sprintf("annexes[%d]", i)
-		if a.Number <= 0 {
-			v.add(p+".number", "numéro d'annexe positif attendu")
-		} else if annexes[a.Number] {
-			v.add(p+".number", "l'annexe %d figure deux fois", a.Number)
-		}
-		annexes[a.Number] = true
+		v.uniqueNumber(p+".number", "l'annexe", a.Number, annexes)
 		v.required(p+".title", a.Title)
 		if a.Holds != "" {
 			v.oneOf(p+".holds", a.Holds, model.AnnexHolds)
@@ -225,18 +215,24 @@ func (v *validator) text() {
 	}
 }
 
+// uniqueNumber checks that a numbered part (article, annex, axis) has a
+// positive number not used before.
+func (v *validator) uniqueNumber(path, what string, n int, seen map[int]bool) {
+	if n <= 0 {
+		v.add(path, "numéro positif attendu")
+	} else if seen[n] {
+		v.add(path, "%s %d figure deux fois", what, n)
+	}
+	seen[n] = true
+}
+
 // plan checks axes, fiches and steps, and returns the fiche codes.
 func (v *validator) plan() map[string]bool {
 	codes := map[string]bool{}
 	axes := map[int]bool{}
 	for i, a := range v.c.Axes {
 		p := fmt.Sprintf("axes[%d]", i)
-		if a.Number <= 0 {
-			v.add(p+".number", "numéro d'axe positif attendu")
-		} else if axes[a.Number] {
-			v.add(p+".number", "l'axe %d figure deux fois", a.Number)
-		}
-		axes[a.Number] = true
+		v.uniqueNumber(p+".number", "l'axe", a.Number, axes)
 		v.required(p+".title", a.Title)
 		v.realDate(p+".fiches_due_by", a.FichesDueBy)
 		for j, f := range a.Fiches {

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,22 +11,7 @@ import (
 
 var pg *pgtest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	pg, err = pgtest.Start()
-	switch {
-	case errors.Is(err, pgtest.ErrUnavailable) && !pgtest.Required():
-		fmt.Fprintln(os.Stderr, "PostgreSQL absent : les tests PostgreSQL sont ignorés")
-	case err != nil:
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if pg != nil {
-		pg.Stop()
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
 
 // eachDB runs fn against a fresh, migrated SQLite file and a fresh,
 // migrated PostgreSQL database: the same suite for both dialects.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -114,33 +115,27 @@ func TestDuplicateSlugIsAConflictAndWritesNothing(t *testing.T) {
 		if _, err := s.CreateConvention(ctx, forcalquier(t)); err != nil {
 			t.Fatal(err)
 		}
-		before, _ := s.Count(ctx)
-		_, err := s.CreateConvention(ctx, forcalquier(t))
-		if !errors.Is(err, model.ErrConflict) {
-			t.Fatalf("erreur = %v, conflit attendu", err)
-		}
-		after, _ := s.Count(ctx)
-		if !mapsEqual(before, after) {
-			t.Errorf("des lignes ont été écrites : %v → %v", before, after)
-		}
+		unchangedBy(t, s, func() {
+			_, err := s.CreateConvention(ctx, forcalquier(t))
+			if !errors.Is(err, model.ErrConflict) {
+				t.Fatalf("erreur = %v, conflit attendu", err)
+			}
+		})
 	})
 }
 
 func TestFailedWriteLeavesDatabaseUnchanged(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		ctx := context.Background()
-		before, _ := s.Count(ctx)
 		c := forcalquier(t)
 		// A party whose organization does not exist violates a foreign key
 		// after many rows were already written in the transaction.
 		c.Parties = append(c.Parties, model.Party{Organization: "absente", Representatives: []model.Representative{{Name: "X", Title: "Maire"}}})
-		if _, err := s.CreateConvention(ctx, c); err == nil {
-			t.Fatal("écriture acceptée malgré une référence cassée")
-		}
-		after, _ := s.Count(ctx)
-		if !mapsEqual(before, after) {
-			t.Errorf("écriture partielle : %v → %v", before, after)
-		}
+		unchangedBy(t, s, func() {
+			if _, err := s.CreateConvention(ctx, c); err == nil {
+				t.Fatal("écriture acceptée malgré une référence cassée")
+			}
+		})
 	})
 }
 
@@ -183,16 +178,21 @@ func TestUnknownSlugIsNotFound(t *testing.T) {
 	})
 }
 
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
+// unchangedBy checks that fn leaves every table with the same row count.
+func unchangedBy(t *testing.T, s *SQL, fn func()) {
+	t.Helper()
+	before, err := s.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
+	fn()
+	after, err := s.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return true
+	if !maps.Equal(before, after) {
+		t.Errorf("des lignes ont été écrites : %v → %v", before, after)
+	}
 }
 
 func firstDiff(a, b string) string {

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
 )
@@ -30,6 +31,26 @@ var ErrUnavailable = errors.New("PostgreSQL introuvable (initdb, pg_ctl) : insta
 
 // Required reports whether the environment demands PostgreSQL tests.
 func Required() bool { return os.Getenv("CTG_REQUIRE_POSTGRES") == "1" }
+
+// Main starts a server for a test package, runs its tests and stops the
+// server; *srv is nil while tests run when PostgreSQL is absent and not
+// required. Call it from TestMain: os.Exit(pgtest.Main(m, &pg)).
+func Main(m *testing.M, srv **Server) int {
+	s, err := Start()
+	switch {
+	case errors.Is(err, ErrUnavailable) && !Required():
+		fmt.Fprintln(os.Stderr, "PostgreSQL absent : les tests PostgreSQL sont ignorés")
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*srv = s
+	code := m.Run()
+	if s != nil {
+		s.Stop()
+	}
+	return code
+}
 
 // Server is a running throwaway PostgreSQL.
 type Server struct {
