@@ -62,3 +62,10 @@ func (e *ValidationError) OrNil() error {
 	}
 	return e
 }
+
+// ErrStale is returned when an edit was made on a version of a record that
+// has changed since: the edit is refused so that no update is lost.
+var ErrStale = errors.New("cet élément a été modifié entre-temps par quelqu'un d'autre")
+
+// ErrForbidden is returned when the actor may not do what they asked.
+var ErrForbidden = errors.New("action non autorisée")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -43,18 +44,34 @@ func TestMigrationsMatchAcrossDialects(t *testing.T) {
 	if !slices.Equal(names(lite), names(pgm)) || len(lite) == 0 {
 		t.Fatalf("migrations différentes : sqlite %v, postgres %v", names(lite), names(pgm))
 	}
+	created := map[string]bool{}
 	for i := range lite {
 		if lite[i].Version != pgm[i].Version {
 			t.Errorf("version %d (sqlite) ≠ %d (postgres)", lite[i].Version, pgm[i].Version)
 		}
-		// Both dialects create the same tables.
-		for _, table := range tables {
-			create := "CREATE TABLE " + table + " ("
-			if i == 0 && (!strings.Contains(lite[i].SQL, create) || !strings.Contains(pgm[i].SQL, create)) {
-				t.Errorf("table %s absente d'un dialecte", table)
-			}
+		l, p := createdTables(lite[i].SQL), createdTables(pgm[i].SQL)
+		if !slices.Equal(l, p) {
+			t.Errorf("migration %d : tables %v (sqlite) ≠ %v (postgres)", lite[i].Version, l, p)
+		}
+		for _, name := range l {
+			created[name] = true
 		}
 	}
+	for _, table := range tables {
+		if !created[table] {
+			t.Errorf("table %s créée par aucune migration", table)
+		}
+	}
+}
+
+var createRE = regexp.MustCompile(`CREATE TABLE (\w+)`)
+
+func createdTables(sql string) []string {
+	var out []string
+	for _, m := range createRE.FindAllStringSubmatch(sql, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {

@@ -1,0 +1,111 @@
+package auth
+
+import "slices"
+
+// Role is what a user may do in one convention.
+type Role string
+
+// The roles of a convention, from the most to the least powerful.
+const (
+	// RoleAdmin edits everything and manages the convention's members.
+	RoleAdmin Role = "admin"
+	// RoleEditor edits everything in the convention.
+	RoleEditor Role = "editor"
+	// RoleContributor edits only what belongs to their own organization.
+	RoleContributor Role = "contributor"
+	// RoleReader only reads.
+	RoleReader Role = "reader"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleEditor, RoleContributor, RoleReader}
+
+// RoleLabels gives each role's name in the interface.
+var RoleLabels = map[Role]string{
+	RoleAdmin:       "administrateur·rice",
+	RoleEditor:      "éditeur·rice",
+	RoleContributor: "contributeur·rice",
+	RoleReader:      "lecteur·rice",
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Membership gives a user a role in a convention; a contributor acts for
+// one organization of that convention (its key).
+type Membership struct {
+	Convention   string `json:"convention"`
+	Role         Role   `json:"role"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// Actor is who performs an action: a signed-in user or an API client.
+type Actor struct {
+	UserID        string
+	Email         string
+	Name          string
+	PlatformAdmin bool
+	Memberships   map[string]Membership
+}
+
+// Label is how the actor appears in the history.
+func (a *Actor) Label() string {
+	if a == nil {
+		return "système"
+	}
+	if a.Name != "" {
+		return a.Name + " <" + a.Email + ">"
+	}
+	return a.Email
+}
+
+// CanRead reports whether the actor may see the convention.
+func (a *Actor) CanRead(convention string) bool {
+	if a == nil {
+		return false
+	}
+	_, ok := a.Memberships[convention]
+	return a.PlatformAdmin || ok
+}
+
+// CanEdit reports whether the actor may change an object of the
+// convention that belongs to the given organizations (keys). An object
+// with no owner can be changed by editors and admins only.
+func (a *Actor) CanEdit(convention string, owners []string) bool {
+	if a == nil {
+		return false
+	}
+	if a.PlatformAdmin {
+		return true
+	}
+	m, ok := a.Memberships[convention]
+	if !ok {
+		return false
+	}
+	switch m.Role {
+	case RoleAdmin, RoleEditor:
+		return true
+	case RoleContributor:
+		return m.Organization != "" && slices.Contains(owners, m.Organization)
+	}
+	return false
+}
+
+// CanEditSomething reports whether the actor may change anything at all in
+// the convention, to decide whether to show edit links.
+func (a *Actor) CanEditSomething(convention string) bool {
+	if a == nil {
+		return false
+	}
+	m, ok := a.Memberships[convention]
+	return a.PlatformAdmin || (ok && m.Role != RoleReader)
+}
+
+// CanAdmin reports whether the actor may manage the convention's members.
+func (a *Actor) CanAdmin(convention string) bool {
+	if a == nil {
+		return false
+	}
+	m, ok := a.Memberships[convention]
+	return a.PlatformAdmin || (ok && m.Role == RoleAdmin)
+}

@@ -1,0 +1,80 @@
+package edit
+
+import (
+	"sort"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Change is what an edit did to one record's fields.
+type Change struct {
+	// Before and After hold the changed fields only, as form text.
+	Before, After map[string]string
+	// Columns and Values are the changed fields' database columns and new values.
+	Columns []string
+	Values  []any
+}
+
+// Empty reports whether the edit changed nothing.
+func (c Change) Empty() bool { return len(c.After) == 0 }
+
+// Snapshot returns every field of the record as form text.
+func (k *Kind) Snapshot(t Target) map[string]string {
+	out := make(map[string]string, len(k.Fields))
+	for _, f := range k.Fields {
+		out[f.Name] = f.Get(t.Object)
+	}
+	return out
+}
+
+// Apply sets the given fields of the record (form text by field name) and
+// returns what changed. Fields not named are left as they are; unknown
+// names and unparsable values are reported at the record's path.
+func (k *Kind) Apply(t Target, values map[string]string) (Change, *model.ValidationError) {
+	ch := Change{Before: map[string]string{}, After: map[string]string{}}
+	errs := &model.ValidationError{}
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f, ok := k.Field(name)
+		if !ok {
+			errs.Add(join(t.Path, name), "champ non modifiable")
+			continue
+		}
+		before := f.Get(t.Object)
+		if err := f.Set(t.Object, values[name]); err != nil {
+			errs.Add(join(t.Path, name), "%s", err.Error())
+			continue
+		}
+		if after := f.Get(t.Object); after != before {
+			ch.Before[name], ch.After[name] = before, after
+			ch.Columns = append(ch.Columns, f.Column)
+			ch.Values = append(ch.Values, f.DBValue(t.Object))
+		}
+	}
+	if len(errs.Errors) > 0 {
+		return ch, errs
+	}
+	return ch, nil
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// FieldOf returns the field name of a validation error path under the
+// record's path ("axes[1].fiches[0].status" → "status"), or "".
+func (k *Kind) FieldOf(t Target, path string) string {
+	for _, f := range k.Fields {
+		if path == join(t.Path, f.Name) {
+			return f.Name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+// Package edit describes which fields of each kind of record can be
+// edited, how they are shown and parsed, and who owns each record. It
+// changes records in memory; storing them is the store's business and
+// deciding whether the result is valid is package convention's.
+package edit
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Widget says how a field is entered.
+type Widget string
+
+// The widgets of the edit forms.
+const (
+	Text     Widget = "text"
+	TextArea Widget = "textarea"
+	Lines    Widget = "lines" // a list, one item per line
+	Date     Widget = "date"
+	Number   Widget = "number"
+	Select   Widget = "select"
+)
+
+// Option is one choice of a select field.
+type Option struct {
+	Value, Label string
+}
+
+// Field is one editable field of a record.
+type Field struct {
+	// Name is the field's path in the record, as in the interchange format
+	// ("schedule.start").
+	Name  string
+	Label string
+	// Column is the database column holding it.
+	Column string
+	Widget Widget
+	Help   string
+	// Options lists the choices of a select field.
+	Options func(c *model.Convention) []Option
+}
+
+// Get returns the field's value in obj as the text a form shows.
+func (f Field) Get(obj any) string {
+	v := fieldValue(reflect.ValueOf(obj), f.Name)
+	return format(v)
+}
+
+// Set parses text and stores it in obj's field. The error is in French.
+func (f Field) Set(obj any, text string) error {
+	v := fieldValue(reflect.ValueOf(obj), f.Name)
+	return parse(v, text)
+}
+
+// DBValue returns the field's value in obj as a database argument.
+func (f Field) DBValue(obj any) any {
+	v := fieldValue(reflect.ValueOf(obj), f.Name)
+	switch x := v.Interface().(type) {
+	case *model.Date:
+		if x == nil {
+			return nil
+		}
+		return x.String()
+	case model.Date:
+		return x.String()
+	case []string:
+		return jsonList(x)
+	}
+	if v.Kind() == reflect.String {
+		return v.String()
+	}
+	return v.Interface()
+}
+
+// fieldValue walks a dotted YAML path through structs.
+func fieldValue(v reflect.Value, path string) reflect.Value {
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	name, rest, more := strings.Cut(path, ".")
+	t := v.Type()
+	for i := range t.NumField() {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag == name {
+			if more {
+				return fieldValue(v.Field(i), rest)
+			}
+			return v.Field(i)
+		}
+	}
+	panic(fmt.Sprintf("champ %s absent de %s", path, t))
+}
+
+func format(v reflect.Value) string {
+	switch x := v.Interface().(type) {
+	case *model.Date:
+		if x == nil {
+			return ""
+		}
+		return x.String()
+	case model.Date:
+		if x.IsZero() {
+			return ""
+		}
+		return x.String()
+	case []string:
+		return strings.Join(x, "\n")
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Int:
+		if v.Int() == 0 {
+			return ""
+		}
+		return strconv.FormatInt(v.Int(), 10)
+	}
+	panic(fmt.Sprintf("type %s non éditable", v.Type()))
+}
+
+func parse(v reflect.Value, text string) error {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	switch v.Interface().(type) {
+	case *model.Date:
+		if text == "" {
+			v.Set(reflect.Zero(v.Type()))
+			return nil
+		}
+		d, err := model.ParseDate(text)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(&d))
+		return nil
+	case model.Date:
+		d, err := model.ParseDate(text)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(d))
+		return nil
+	case []string:
+		var items []string
+		for _, line := range strings.Split(text, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				items = append(items, line)
+			}
+		}
+		v.Set(reflect.ValueOf(items))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(text)
+		return nil
+	case reflect.Int:
+		if text == "" {
+			v.SetInt(0)
+			return nil
+		}
+		n, err := strconv.Atoi(text)
+		if err != nil {
+			return fmt.Errorf("nombre entier attendu, « %s » reçu", text)
+		}
+		v.SetInt(int64(n))
+		return nil
+	}
+	panic(fmt.Sprintf("type %s non éditable", v.Type()))
+}
+
+func jsonList(items []string) string {
+	if len(items) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(items)
+	if err != nil {
+		panic(err) // strings always marshal
+	}
+	return string(b)
+}

@@ -1,0 +1,419 @@
+package edit
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Kind is a kind of record that can be edited.
+type Kind struct {
+	// Name identifies the kind in URLs and the API ("step").
+	Name string
+	// Label names it in the interface ("étape").
+	Label  string
+	Table  string
+	Fields []Field
+	// find locates a record of this kind in a convention.
+	find func(c *model.Convention, id string) (Target, bool)
+}
+
+// Target is one record found in a convention.
+type Target struct {
+	// Object is a pointer to the record, changed in place by Apply.
+	Object any
+	Meta   *model.Meta
+	// Path is the record's path in validation errors ("axes[1].fiches[0]").
+	Path string
+	// Owners are the organizations (keys) the record belongs to: a
+	// contributor of one of them may change it.
+	Owners []string
+	// Label is a short human name for the history ("Fiche 2.2 – étape 1").
+	Label string
+	// Fiche is the code of the fiche the record is part of, if any.
+	Fiche string
+}
+
+// Field returns the kind's field of that name.
+func (k *Kind) Field(name string) (Field, bool) {
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Find locates the record with that id in c.
+func (k *Kind) Find(c *model.Convention, id string) (Target, bool) {
+	return k.find(c, id)
+}
+
+// Lookup returns the kind of that name.
+func Lookup(name string) (*Kind, bool) {
+	for _, k := range Kinds {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+func statusOptions(*model.Convention) []Option {
+	out := make([]Option, len(model.ActionStatuses))
+	for i, s := range model.ActionStatuses {
+		out[i] = Option{string(s), StatusLabels[s]}
+	}
+	return out
+}
+
+// StatusLabels gives each action status in French.
+var StatusLabels = map[model.ActionStatus]string{
+	model.ActionPlanned:    "prévue",
+	model.ActionInProgress: "en cours",
+	model.ActionDone:       "réalisée",
+	model.ActionLate:       "en retard",
+	model.ActionAbandoned:  "abandonnée",
+}
+
+func organizationOptions(c *model.Convention) []Option {
+	out := []Option{{"", "—"}}
+	for _, o := range c.Organizations {
+		out = append(out, Option{o.Key, o.Name})
+	}
+	return out
+}
+
+func kindOptions(*model.Convention) []Option {
+	labels := map[model.OrganizationKind]string{
+		model.KindCaf: "Caf", model.KindMSA: "MSA", model.KindEPCI: "EPCI", model.KindCommune: "commune",
+		model.KindDepartement: "département", model.KindStateService: "service de l'État", model.KindAssociation: "association",
+		model.KindOther: "autre",
+	}
+	out := make([]Option, len(model.OrganizationKinds))
+	for i, k := range model.OrganizationKinds {
+		out[i] = Option{string(k), labels[k]}
+	}
+	return out
+}
+
+func fixedOptions(values ...string) func(*model.Convention) []Option {
+	return func(*model.Convention) []Option {
+		out := make([]Option, len(values)/2)
+		for i := range out {
+			out[i] = Option{values[2*i], values[2*i+1]}
+		}
+		return out
+	}
+}
+
+// Kinds lists every editable kind of record.
+var Kinds = []*Kind{
+	{Name: "convention", Label: "convention", Table: "conventions", find: findConvention, Fields: []Field{
+		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
+		{Name: "status", Label: "Statut", Column: "status", Widget: Select, Options: fixedOptions("draft", "projet", "signed", "signée", "terminated", "résiliée", "renewed", "renouvelée")},
+		{Name: "period.start", Label: "Début de la période", Column: "period_start", Widget: Date},
+		{Name: "period.end", Label: "Fin de la période", Column: "period_end", Widget: Date},
+		{Name: "period.renewal", Label: "Clause de renouvellement", Column: "renewal", Widget: TextArea},
+		{Name: "signature.place", Label: "Lieu de signature", Column: "signature_place", Widget: Text},
+		{Name: "signature.place_as_written", Label: "Lieu de signature tel qu'écrit", Column: "signature_place_as_written", Widget: Text},
+		{Name: "signature.date", Label: "Date de signature", Column: "signature_date", Widget: Date},
+		{Name: "signature.copies", Label: "Exemplaires", Column: "signature_copies", Widget: Text},
+		{Name: "preamble.text", Label: "Préambule", Column: "preamble_text", Widget: TextArea},
+		{Name: "diagnostic.author", Label: "Auteur du diagnostic", Column: "diagnostic_author", Widget: Text},
+		{Name: "diagnostic.summary", Label: "Synthèse du diagnostic", Column: "diagnostic_summary", Widget: TextArea},
+	}},
+	{Name: "organization", Label: "organisation", Table: "organizations", find: findOrganization, Fields: []Field{
+		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
+		{Name: "short_name", Label: "Nom court", Column: "short_name", Widget: Text},
+		{Name: "kind", Label: "Type", Column: "kind", Widget: Select, Options: kindOptions},
+		{Name: "siren", Label: "SIREN", Column: "siren", Widget: Text, Help: "9 chiffres"},
+		{Name: "insee", Label: "Code commune INSEE", Column: "insee", Widget: Text, Help: "pour une commune, 5 caractères"},
+	}},
+	{Name: "party", Label: "partie signataire", Table: "parties", find: findParty, Fields: []Field{
+		{Name: "designation", Label: "Désignation dans le texte", Column: "designation", Widget: Text},
+	}},
+	{Name: "representative", Label: "représentant·e", Table: "representatives", find: findRepresentative, Fields: []Field{
+		{Name: "civility", Label: "Civilité", Column: "civility", Widget: Text},
+		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
+		{Name: "title", Label: "Qualité", Column: "title", Widget: Text},
+		{Name: "signature_title", Label: "Qualité dans le bloc de signature", Column: "signature_title", Widget: Text},
+		{Name: "signature_name", Label: "Nom dans le bloc de signature", Column: "signature_name", Widget: Text},
+	}},
+	{Name: "authorization", Label: "délibération", Table: "authorizations", find: findAuthorization, Fields: []Field{
+		{Name: "body", Label: "Instance", Column: "body", Widget: Text},
+		{Name: "date", Label: "Date", Column: "decided_on", Widget: Date, Help: "laisser vide si inconnue"},
+		{Name: "date_as_written", Label: "Date telle qu'écrite", Column: "date_as_written", Widget: Text},
+		{Name: "reference", Label: "Référence (numéro)", Column: "reference", Widget: Text},
+		{Name: "subject", Label: "Objet", Column: "subject", Widget: Text},
+		{Name: "annex", Label: "Annexe qui la contient", Column: "annex", Widget: Number},
+		{Name: "prefecture_acknowledgement", Label: "Accusé de réception en préfecture", Column: "prefecture_acknowledgement", Widget: Text},
+	}},
+	{Name: "legal_basis", Label: "visa", Table: "legal_bases", find: findLegalBasis, Fields: []Field{
+		{Name: "text", Label: "Texte", Column: "text", Widget: TextArea},
+	}},
+	{Name: "article", Label: "article", Table: "articles", find: findArticle, Fields: []Field{
+		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
+		{Name: "text", Label: "Texte", Column: "text", Widget: TextArea},
+		{Name: "footnotes", Label: "Notes de bas de page", Column: "footnotes", Widget: Lines},
+	}},
+	{Name: "annex", Label: "annexe", Table: "annexes", find: findAnnex, Fields: []Field{
+		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
+		{Name: "text", Label: "Texte", Column: "text", Widget: TextArea},
+	}},
+	{Name: "finding", Label: "constat du diagnostic", Table: "findings", find: findFinding, Fields: []Field{
+		{Name: "theme", Label: "Thématique", Column: "theme", Widget: Text},
+		{Name: "kind", Label: "Nature", Column: "kind", Widget: Select, Options: fixedOptions("quantitative", "diagnostic quantitatif", "qualitative", "analyse qualitative")},
+		{Name: "text", Label: "Constat", Column: "text", Widget: TextArea},
+		{Name: "fiches", Label: "Fiches qui y répondent (codes)", Column: "fiches", Widget: Lines},
+	}},
+	{Name: "axis", Label: "axe", Table: "axes", find: findAxis, Fields: []Field{
+		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
+		{Name: "fiches_due_by", Label: "Fiches promises au plus tard le", Column: "fiches_due_by", Widget: Date},
+		{Name: "promise", Label: "Engagement tel qu'écrit", Column: "promise", Widget: Text},
+	}},
+	{Name: "fiche", Label: "fiche action", Table: "fiches", find: findFiche, Fields: []Field{
+		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
+		{Name: "status", Label: "Avancement", Column: "status", Widget: Select, Options: statusOptions},
+		{Name: "context", Label: "Contexte", Column: "context", Widget: TextArea},
+		{Name: "objectives", Label: "Objectifs (un par ligne)", Column: "objectives", Widget: Lines},
+		{Name: "description", Label: "Descriptif", Column: "description", Widget: TextArea},
+		{Name: "target_public", Label: "Public visé (un par ligne)", Column: "target_public", Widget: Lines},
+		{Name: "pilots", Label: "Pilotes (clés d'organisation, une par ligne)", Column: "pilots", Widget: Lines},
+		{Name: "partners", Label: "Partenaires (clés d'organisation, une par ligne)", Column: "partners", Widget: Lines},
+		{Name: "indicators_heading", Label: "Intitulé de la rubrique des indicateurs", Column: "indicators_heading", Widget: Text},
+	}},
+	{Name: "step", Label: "étape", Table: "steps", find: findStep, Fields: []Field{
+		{Name: "status", Label: "Avancement", Column: "status", Widget: Select, Options: statusOptions},
+		{Name: "number", Label: "Numéro", Column: "number", Widget: Number},
+		{Name: "text", Label: "Action", Column: "text", Widget: TextArea},
+		{Name: "details", Label: "Détails (un par ligne)", Column: "details", Widget: Lines},
+		{Name: "schedule.as_written", Label: "Calendrier tel qu'écrit", Column: "schedule_as_written", Widget: Text},
+		{Name: "schedule.start", Label: "Début", Column: "schedule_start", Widget: Date},
+		{Name: "schedule.end", Label: "Fin", Column: "schedule_end", Widget: Date},
+		{Name: "schedule.recurrence", Label: "Récurrence", Column: "recurrence", Widget: Select, Options: fixedOptions("", "aucune", "yearly", "chaque année")},
+	}},
+	{Name: "indicator", Label: "indicateur", Table: "indicators", find: findIndicator, Fields: []Field{
+		{Name: "label", Label: "Libellé", Column: "label", Widget: TextArea},
+	}},
+	{Name: "equipment", Label: "équipement", Table: "equipments", find: findEquipment, Fields: []Field{
+		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
+		{Name: "operator_name", Label: "Gestionnaire (tel qu'écrit)", Column: "operator_name", Widget: Text},
+		{Name: "operator", Label: "Organisation gestionnaire", Column: "operator_key", Widget: Select, Options: organizationOptions},
+		{Name: "activity_type", Label: "Type d'activité", Column: "activity_type", Widget: Text},
+		{Name: "activity_nature", Label: "Nature d'activité", Column: "activity_nature", Widget: Text},
+		{Name: "address", Label: "Adresse (une ligne par ligne)", Column: "address", Widget: Lines},
+		{Name: "postal_code", Label: "Code postal", Column: "postal_code", Widget: Text},
+		{Name: "city", Label: "Ville (telle qu'écrite)", Column: "city", Widget: Text},
+		{Name: "commune", Label: "Code commune INSEE", Column: "commune", Widget: Text},
+	}},
+	{Name: "committee", Label: "comité", Table: "committees", find: findCommittee, Fields: []Field{
+		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
+		{Name: "purposes", Label: "Missions (une par ligne)", Column: "purposes", Widget: Lines},
+		{Name: "co_chairs", Label: "Copilotes (clés d'organisation)", Column: "co_chairs", Widget: Lines},
+		{Name: "secretariat", Label: "Secrétariat", Column: "secretariat_key", Widget: Select, Options: organizationOptions},
+		{Name: "notes", Label: "Notes", Column: "notes", Widget: TextArea},
+	}},
+	{Name: "contact", Label: "contact", Table: "contacts", find: findContact, Fields: []Field{
+		{Name: "label", Label: "Service ou personne", Column: "label", Widget: Text},
+		{Name: "organization", Label: "Organisation", Column: "organization_key", Widget: Select, Options: organizationOptions},
+		{Name: "phone", Label: "Téléphone", Column: "phone", Widget: Text},
+		{Name: "email", Label: "Courriel", Column: "email", Widget: Text},
+		{Name: "purpose", Label: "Objet", Column: "purpose", Widget: Text},
+	}},
+}
+
+func findConvention(c *model.Convention, id string) (Target, bool) {
+	return Target{Object: c, Meta: &c.Meta, Path: "", Label: "Convention"}, c.ID == id
+}
+
+func findOrganization(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Organizations {
+		if o := &c.Organizations[i]; o.ID == id {
+			return Target{o, &o.Meta, fmt.Sprintf("organizations[%d]", i), []string{o.Key}, o.Name, ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func partyLabel(c *model.Convention, p *model.Party) string {
+	for _, o := range c.Organizations {
+		if o.Key == p.Organization {
+			return o.Name
+		}
+	}
+	return p.Organization
+}
+
+func findParty(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Parties {
+		if p := &c.Parties[i]; p.ID == id {
+			return Target{p, &p.Meta, fmt.Sprintf("parties[%d]", i), []string{p.Organization}, "Partie : " + partyLabel(c, p), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findRepresentative(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Parties {
+		p := &c.Parties[i]
+		for j := range p.Representatives {
+			if r := &p.Representatives[j]; r.ID == id {
+				return Target{r, &r.Meta, fmt.Sprintf("parties[%d].representatives[%d]", i, j), []string{p.Organization},
+					"Représentant·e de " + partyLabel(c, p), ""}, true
+			}
+		}
+	}
+	return Target{}, false
+}
+
+func findAuthorization(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Parties {
+		p := &c.Parties[i]
+		if a := p.Authorization; a != nil && a.ID == id {
+			return Target{a, &a.Meta, fmt.Sprintf("parties[%d].authorization", i), []string{p.Organization},
+				"Délibération de " + partyLabel(c, p), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findLegalBasis(c *model.Convention, id string) (Target, bool) {
+	for i := range c.LegalBases {
+		if lb := &c.LegalBases[i]; lb.ID == id {
+			return Target{lb, &lb.Meta, fmt.Sprintf("legal_bases[%d]", i), nil, fmt.Sprintf("Visa %d", i+1), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findArticle(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Articles {
+		if a := &c.Articles[i]; a.ID == id {
+			return Target{a, &a.Meta, fmt.Sprintf("articles[%d]", i), nil, fmt.Sprintf("Article %d", a.Number), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findAnnex(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Annexes {
+		if a := &c.Annexes[i]; a.ID == id {
+			return Target{a, &a.Meta, fmt.Sprintf("annexes[%d]", i), nil, fmt.Sprintf("Annexe %d", a.Number), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findFinding(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Diagnostic.Findings {
+		if f := &c.Diagnostic.Findings[i]; f.ID == id {
+			return Target{f, &f.Meta, fmt.Sprintf("diagnostic.findings[%d]", i), nil, "Constat : " + f.Theme, ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findAxis(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Axes {
+		if a := &c.Axes[i]; a.ID == id {
+			return Target{a, &a.Meta, fmt.Sprintf("axes[%d]", i), nil, fmt.Sprintf("Axe %d", a.Number), ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+// ficheOwners are the organizations a fiche and its parts belong to: its pilots.
+func ficheOwners(f *model.Fiche) []string {
+	return slices.Clone(f.Pilots)
+}
+
+// eachFiche calls fn for every fiche with its path, until fn returns true.
+func eachFiche(c *model.Convention, fn func(f *model.Fiche, path string) bool) {
+	for i := range c.Axes {
+		for j := range c.Axes[i].Fiches {
+			if fn(&c.Axes[i].Fiches[j], fmt.Sprintf("axes[%d].fiches[%d]", i, j)) {
+				return
+			}
+		}
+	}
+}
+
+func findFiche(c *model.Convention, id string) (t Target, ok bool) {
+	eachFiche(c, func(f *model.Fiche, path string) bool {
+		if f.ID == id {
+			t, ok = Target{f, &f.Meta, path, ficheOwners(f), "Fiche " + f.Code, f.Code}, true
+		}
+		return ok
+	})
+	return t, ok
+}
+
+func findStep(c *model.Convention, id string) (t Target, ok bool) {
+	eachFiche(c, func(f *model.Fiche, path string) bool {
+		for k := range f.Steps {
+			if s := &f.Steps[k]; s.ID == id {
+				t, ok = Target{s, &s.Meta, fmt.Sprintf("%s.steps[%d]", path, k), ficheOwners(f), stepLabel(f, k), f.Code}, true
+			}
+		}
+		return ok
+	})
+	return t, ok
+}
+
+func stepLabel(f *model.Fiche, k int) string {
+	n := f.Steps[k].Number
+	if n == 0 {
+		n = k + 1
+	}
+	return fmt.Sprintf("Fiche %s – étape %d", f.Code, n)
+}
+
+func findIndicator(c *model.Convention, id string) (t Target, ok bool) {
+	eachFiche(c, func(f *model.Fiche, path string) bool {
+		for k := range f.Indicators {
+			if ind := &f.Indicators[k]; ind.ID == id {
+				t, ok = Target{ind, &ind.Meta, fmt.Sprintf("%s.indicators[%d]", path, k), ficheOwners(f), "Fiche " + f.Code + " – indicateur", f.Code}, true
+				return true
+			}
+		}
+		for k := range f.Steps {
+			for m := range f.Steps[k].Indicators {
+				if ind := &f.Steps[k].Indicators[m]; ind.ID == id {
+					t, ok = Target{ind, &ind.Meta, fmt.Sprintf("%s.steps[%d].indicators[%d]", path, k, m), ficheOwners(f), stepLabel(f, k) + " – indicateur", f.Code}, true
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return t, ok
+}
+
+func findEquipment(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Equipments {
+		if e := &c.Equipments[i]; e.ID == id {
+			return Target{e, &e.Meta, fmt.Sprintf("equipments[%d]", i), []string{e.Operator}, "Équipement : " + e.Name, ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findCommittee(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Committees {
+		if k := &c.Committees[i]; k.ID == id {
+			return Target{k, &k.Meta, fmt.Sprintf("committees[%d]", i), nil, k.Name, ""}, true
+		}
+	}
+	return Target{}, false
+}
+
+func findContact(c *model.Convention, id string) (Target, bool) {
+	for i := range c.Contacts {
+		if ct := &c.Contacts[i]; ct.ID == id {
+			return Target{ct, &ct.Meta, fmt.Sprintf("contacts[%d]", i), []string{ct.Organization}, "Contact : " + ct.Label, ""}, true
+		}
+	}
+	return Target{}, false
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// AuditEntry is one line of the append-only history.
+type AuditEntry struct {
+	ID          string            `json:"id"`
+	At          time.Time         `json:"at"`
+	Convention  string            `json:"convention"`
+	UserID      string            `json:"-"`
+	Actor       string            `json:"actor"`
+	Action      string            `json:"action"`
+	ObjectType  string            `json:"object_type"`
+	ObjectID    string            `json:"object_id"`
+	ObjectLabel string            `json:"object_label"`
+	Before      map[string]string `json:"before,omitempty"`
+	After       map[string]string `json:"after,omitempty"`
+}
+
+// UpdateRecord changes columns of one record if it is still at version,
+// bumps its version and appends the audit entry, in one transaction. It
+// returns model.ErrStale when the record changed since that version and
+// model.ErrNotFound when it no longer exists.
+func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry) (int, error) {
+	if !isTable(table) {
+		return 0, fmt.Errorf("table inconnue : %s", table)
+	}
+	sets := make([]string, len(columns))
+	for i, c := range columns {
+		sets[i] = c + " = ?"
+	}
+	now := s.now()
+	args := append(append([]any{}, values...), s.d.timestamp(now), id, version)
+	q := fmt.Sprintf("UPDATE %s SET %s updated_at = ?, version = version + 1 WHERE id = ? AND version = ?", table, strings.Join(sets, ", ")+commaIf(len(sets)))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var current int
+			err := tx.QueryRowContext(ctx, s.d.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&current)
+			if errors.Is(err, sql.ErrNoRows) {
+				return model.ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			return model.ErrStale
+		}
+		entry.At = now
+		return s.appendAudit(ctx, tx, entry)
+	})
+	return version + 1, err
+}
+
+func commaIf(n int) string {
+	if n > 0 {
+		return ","
+	}
+	return ""
+}
+
+func isTable(t string) bool {
+	for _, x := range tables {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+	before, after := "", ""
+	if e.Before != nil {
+		b, _ := json.Marshal(e.Before)
+		before = string(b)
+	}
+	if e.After != nil {
+		b, _ := json.Marshal(e.After)
+		after = string(b)
+	}
+	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action,
+		e.ObjectType, e.ObjectID, e.ObjectLabel, before, after)
+	return err
+}
+
+// AppendAudit records an entry outside of any other write (imports, sign-ins).
+func (s *SQL) AppendAudit(ctx context.Context, e AuditEntry) error {
+	e.At = s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
+}
+
+// History returns the audit entries of a convention, newest first; with
+// objectIDs, only those about these records.
+func (s *SQL) History(ctx context.Context, convention string, objectIDs []string, limit int) ([]AuditEntry, error) {
+	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json
+		FROM audit_log WHERE convention_slug = ?`
+	args := []any{convention}
+	if len(objectIDs) > 0 {
+		q += " AND object_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(objectIDs)), ", ") + ")"
+		for _, id := range objectIDs {
+			args = append(args, id)
+		}
+	}
+	q += fmt.Sprintf(" ORDER BY at DESC, id LIMIT %d", max(limit, 1))
+	var out []AuditEntry
+	err := s.each(ctx, q, args, func(scan func(...any) error) error {
+		var e AuditEntry
+		var before, after string
+		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after); err != nil {
+			return err
+		}
+		if before != "" {
+			_ = json.Unmarshal([]byte(before), &e.Before)
+		}
+		if after != "" {
+			_ = json.Unmarshal([]byte(after), &e.After)
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
