@@ -7,3 +7,8 @@ import _ "embed"
 //
 //go:embed convention.schema.json
 var Schema []byte
+
+// OpenAPI describes the JSON API (openapi.json).
+//
+//go:embed openapi.json
+var OpenAPI []byte

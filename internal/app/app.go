@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -39,13 +40,22 @@ func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model
 		return nil, err
 	}
 	if replace {
-		return s.Store.ReplaceConvention(ctx, c)
+		c, err = s.Store.ReplaceConvention(ctx, c)
+	} else {
+		c, err = s.Store.CreateConvention(ctx, c)
 	}
-	return s.Store.CreateConvention(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return c, s.Store.AppendAudit(ctx, store.AuditEntry{Convention: c.Slug, Actor: auth.System.Label(), Action: "import",
+		ObjectType: "convention", ObjectID: c.ID, ObjectLabel: "Convention importée"})
 }
 
 // Export writes a stored convention in the interchange format.
-func (s *Service) Export(ctx context.Context, slug string) ([]byte, error) {
+func (s *Service) Export(ctx context.Context, a *auth.Actor, slug string) ([]byte, error) {
+	if !a.CanRead(slug) {
+		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+	}
 	c, err := s.Store.Convention(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -53,8 +63,13 @@ func (s *Service) Export(ctx context.Context, slug string) ([]byte, error) {
 	return interchange.Encode(c)
 }
 
-// Convention returns a whole convention with its territory resolved.
-func (s *Service) Convention(ctx context.Context, slug string) (*model.Convention, error) {
+// Convention returns a whole convention with its territory resolved, if
+// the actor may see it; ErrNotFound otherwise, so that its existence is
+// not revealed either.
+func (s *Service) Convention(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, error) {
+	if !a.CanRead(slug) {
+		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+	}
 	c, err := s.Store.Convention(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -63,9 +78,19 @@ func (s *Service) Convention(ctx context.Context, slug string) (*model.Conventio
 	return c, nil
 }
 
-// Conventions lists the stored conventions.
-func (s *Service) Conventions(ctx context.Context) ([]store.Summary, error) {
-	return s.Store.Conventions(ctx)
+// Conventions lists the stored conventions the actor may see.
+func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]store.Summary, error) {
+	all, err := s.Store.Conventions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Summary
+	for _, c := range all {
+		if a.CanRead(c.Slug) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // LoadExampleIfEmpty stores the bundled Forcalquier convention when the

@@ -109,3 +109,7 @@ func (a *Actor) CanAdmin(convention string) bool {
 	m, ok := a.Memberships[convention]
 	return a.PlatformAdmin || (ok && m.Role == RoleAdmin)
 }
+
+// System is the actor of the command line and of automatic tasks: it may
+// do anything, and appears as such in the history.
+var System = &Actor{Name: "ligne de commande", Email: "système", PlatformAdmin: true}

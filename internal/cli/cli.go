@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/config"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -54,6 +55,7 @@ func commands() []command {
 		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
 		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
+		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
 			_, err := fmt.Fprintln(env.Stdout, "ctg", version())
 			return err
@@ -98,7 +100,8 @@ func Run(ctx context.Context, env Env, args []string) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ctg — la convention territoriale globale tenue en données\n\nCommandes :")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-58s %s\n", c.usage, c.summary)
+		first, _, _ := strings.Cut(c.usage, "\n")
+		fmt.Fprintf(w, "  %-58s %s\n", first, c.summary)
 	}
 	fmt.Fprintf(w, "\nBase par défaut : %s (ou CTG_DB ; postgres://… pour PostgreSQL)\n", config.Defaults().DB)
 }
@@ -248,7 +251,7 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	data, err := svc.Export(ctx, *slug)
+	data, err := svc.Export(ctx, auth.System, *slug)
 	if err != nil {
 		return err
 	}
@@ -261,7 +264,7 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 
 // onlyConvention returns the slug of the single stored convention.
 func onlyConvention(ctx context.Context, svc *app.Service) (string, error) {
-	list, err := svc.Conventions(ctx)
+	list, err := svc.Conventions(ctx, auth.System)
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,9 @@ import (
 	"github.com/ctg-territoires/ctg/internal/web"
 )
 
+// firstAdminEmail is the account created on a platform without any.
+const firstAdminEmail = "admin@ctg.localhost"
+
 func serve(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("serve", env)
@@ -35,6 +38,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 		if loaded {
 			log.Info("base vide : convention d'exemple chargée", "convention", "ctg-forcalquier-2022")
 		}
+	}
+	password, err := svc.EnsureFirstAdmin(ctx, firstAdminEmail)
+	if err != nil {
+		return err
+	}
+	if password != "" {
+		// Shown once on the terminal, not in the structured log.
+		fmt.Fprintf(env.Stderr, "\n  Premier compte créé — administrateur·rice de la plateforme :\n    adresse : %s\n    mot de passe : %s\n  (changez-le avec ctg user ; ce message ne sera plus affiché)\n\n", firstAdminEmail, password)
 	}
 	handler, err := web.New(svc, log, version())
 	if err != nil {

@@ -250,6 +250,12 @@ func (v *validator) plan() map[string]bool {
 			v.required(fp+".title", f.Title)
 			v.oneOf(fp+".status", string(f.Status), stringsOf(model.ActionStatuses))
 			v.indicators(fp+".indicators", f.Indicators)
+			for k, o := range f.Pilots {
+				v.orgRef(fmt.Sprintf("%s.pilots[%d]", fp, k), o)
+			}
+			for k, o := range f.Partners {
+				v.orgRef(fmt.Sprintf("%s.partners[%d]", fp, k), o)
+			}
 			for k, s := range f.Steps {
 				v.step(fmt.Sprintf("%s.steps[%d]", fp, k), s)
 			}

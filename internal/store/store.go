@@ -17,6 +17,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -37,11 +38,36 @@ type Store interface {
 	Conventions(ctx context.Context) ([]Summary, error)
 	// Count returns the number of rows of every table, for checks and tests.
 	Count(ctx context.Context) (map[string]int, error)
+	// UpdateRecord changes columns of one record still at version and
+	// appends the audit entry, in one transaction (ErrStale otherwise).
+	UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry) (int, error)
+	// AppendAudit records an entry in the append-only history.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// History lists a convention's audit entries, newest first.
+	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]AuditEntry, error)
+	Accounts
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
+}
+
+// Accounts stores users, their roles, sessions and API tokens.
+type Accounts interface {
+	CreateUser(ctx context.Context, u *User) error
+	SetPassword(ctx context.Context, userID, hash string) error
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	Users(ctx context.Context) ([]User, error)
+	CountUsers(ctx context.Context) (int, error)
+	SetMembership(ctx context.Context, userID string, m auth.Membership) error
+	Members(ctx context.Context, slug string) ([]Member, error)
+	Actor(ctx context.Context, u *User) (*auth.Actor, error)
+	CreateSession(ctx context.Context, userID string, ttl time.Duration) (token, csrf string, err error)
+	Session(ctx context.Context, token string) (*User, string, error)
+	DeleteSession(ctx context.Context, token string) error
+	CreateAPIToken(ctx context.Context, userID, name string) (string, error)
+	UserByAPIToken(ctx context.Context, token string) (*User, error)
 }
 
 // Summary is a convention as listed, without its content.

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/ctg-territoires/ctg/docs"
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
@@ -14,17 +17,25 @@ import (
 type apiError struct {
 	Error   string             `json:"error"`
 	Details []model.FieldError `json:"details,omitempty"`
+	// Current is the record as it is now, on a version conflict.
+	Current *recordJSON `json:"current,omitempty"`
 }
 
 // writeError is the one place that maps errors to an HTTP status and a
 // French message safe to show; unexpected errors are logged, not shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *model.ValidationError
+	var ce *app.ConflictError
 	switch {
 	case errors.As(err, &ve):
 		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "données invalides", Details: ve.Errors})
+	case errors.As(err, &ce):
+		writeJSON(w, http.StatusConflict, apiError{Error: "modifié entre-temps : relisez la version courante avant de réessayer",
+			Current: &recordJSON{Version: ce.Version, Fields: ce.Current}})
 	case errors.Is(err, model.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, apiError{Error: "introuvable"})
+	case errors.Is(err, model.ErrForbidden):
+		writeJSON(w, http.StatusForbidden, apiError{Error: "action non autorisée"})
 	case errors.Is(err, model.ErrConflict):
 		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
 	default:
@@ -41,6 +52,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
+// apiActor returns the authenticated caller or answers 401.
+func apiActor(w http.ResponseWriter, r *http.Request) *auth.Actor {
+	a := actorOf(r)
+	if a == nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ctg"`)
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: "authentification requise : jeton d'accès personnel (Authorization: Bearer …) ou session"})
+	}
+	return a
+}
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	if err := s.app.Store.Ping(r.Context()); err != nil {
 		s.log.Error("base injoignable", "erreur", err)
@@ -55,14 +76,23 @@ func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(docs.Schema)
 }
 
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(docs.OpenAPI)
+}
+
 // conventionItem is a convention as listed by the API.
 type conventionItem struct {
 	store.Summary
 	URL string `json:"url"`
 }
 
-func (s *Server) listConventions(w http.ResponseWriter, r *http.Request) {
-	list, err := s.app.Conventions(r.Context())
+func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	list, err := s.app.Conventions(r.Context(), a)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -76,8 +106,12 @@ func (s *Server) listConventions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) getConvention(w http.ResponseWriter, r *http.Request) {
-	c, err := s.app.Convention(r.Context(), r.PathValue("slug"))
+func (s *Server) apiConvention(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	c, err := s.app.Convention(r.Context(), a, r.PathValue("slug"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -85,9 +119,13 @@ func (s *Server) getConvention(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) exportConvention(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
 	slug := r.PathValue("slug")
-	data, err := s.app.Export(r.Context(), slug)
+	data, err := s.app.Export(r.Context(), a, slug)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -95,4 +133,88 @@ func (s *Server) exportConvention(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+slug+`.yaml"`)
 	_, _ = w.Write(data)
+}
+
+func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	var ids []string
+	if id := r.URL.Query().Get("object"); id != "" {
+		ids = []string{id}
+	}
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil || limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	hist, err := s.app.History(r.Context(), a, r.PathValue("slug"), ids, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if hist == nil {
+		hist = []store.AuditEntry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"history": hist})
+}
+
+// recordJSON is one editable record in the API: its fields as text, the
+// version to send back with an edit, and whether the caller may edit it.
+type recordJSON struct {
+	Kind    string            `json:"kind,omitempty"`
+	ID      string            `json:"id,omitempty"`
+	Label   string            `json:"label,omitempty"`
+	Version int               `json:"version"`
+	CanEdit bool              `json:"can_edit"`
+	Fields  map[string]string `json:"fields"`
+}
+
+func toRecordJSON(rec *app.Record) recordJSON {
+	return recordJSON{Kind: rec.Kind.Name, ID: rec.Target.Meta.ID, Label: rec.Target.Label, Version: rec.Version, CanEdit: rec.CanEdit, Fields: rec.Values}
+}
+
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	rec, err := s.app.Record(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toRecordJSON(rec))
+}
+
+// editRequest is the body of PATCH …/records/{kind}/{id}.
+type editRequest struct {
+	Version int               `json:"version"`
+	Fields  map[string]string `json:"fields"`
+}
+
+func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	// A browser session may call the API only with its CSRF token.
+	if r.Header.Get("Authorization") == "" && r.Header.Get("X-CSRF-Token") != csrfOf(r) {
+		writeJSON(w, http.StatusForbidden, apiError{Error: "jeton CSRF absent ou invalide (en-tête X-CSRF-Token)"})
+		return
+	}
+	var req editRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || req.Version <= 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps JSON attendu : {\"version\": n, \"fields\": {\"champ\": \"valeur\"}}",
+			Details: []model.FieldError{{Path: "version", Message: "version de l'élément lu, obligatoire"}}})
+		return
+	}
+	rec, _, err := s.app.Edit(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"), req.Version, req.Fields)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toRecordJSON(rec))
 }

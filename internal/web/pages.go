@@ -1,48 +1,257 @@
 package web
 
 import (
-	"bytes"
+	"encoding/csv"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes a date the French way: "9 novembre 2022".
-func frenchDate(d model.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	day := itoa(d.Day)
-	if d.Day == 1 {
-		day = "1er"
-	}
-	return day + " " + frenchMonths[d.Month-1] + " " + itoa(d.Year)
-}
-
-func itoa(n int) string {
-	var b []byte
-	for n >= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(append([]byte{byte('0' + n)}, b...))
-}
-
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	list, err := s.app.Conventions(r.Context())
+	if actorOf(r) != nil {
+		http.Redirect(w, r, "/conventions", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home.html", page{Title: "Accueil"})
+}
+
+// conventionRow is a line of the conventions list.
+type conventionRow struct {
+	Conv *convView
+	Next app.Deadline
+	Has  bool
+}
+
+func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	list, err := s.app.Conventions(r.Context(), a)
 	if err != nil {
-		s.log.Error("liste des conventions", "erreur", err)
-		http.Error(w, "Erreur interne du serveur", http.StatusInternalServerError)
+		s.serverError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "home.html", map[string]any{"Conventions": list, "Version": s.version}); err != nil {
-		s.log.Error("page d'accueil", "erreur", err)
-		http.Error(w, "Erreur interne du serveur", http.StatusInternalServerError)
+	today := model.DateOf(s.now().In(paris))
+	var rows []conventionRow
+	for _, sum := range list {
+		c, err := s.app.Convention(r.Context(), a, sum.Slug)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		next, ok := app.NextDeadline(c, today)
+		rows = append(rows, conventionRow{Conv: newConvView(c, a), Next: next, Has: ok})
+	}
+	s.render(w, r, http.StatusOK, "conventions.html", page{Title: "Mes conventions", Data: rows})
+}
+
+// conventionPage loads the convention of the URL for a signed-in reader;
+// it answers the request itself and returns nil on failure.
+func (s *Server) conventionPage(w http.ResponseWriter, r *http.Request) *convView {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return nil
+	}
+	c, err := s.app.Convention(r.Context(), a, r.PathValue("slug"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil
+	}
+	return newConvView(c, a)
+}
+
+func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
+	v := s.conventionPage(w, r)
+	if v == nil {
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = w.Write(buf.Bytes())
+	today := model.DateOf(s.now().In(paris))
+	s.render(w, r, http.StatusOK, "overview.html", page{Title: v.Title, Conv: v, Nav: "overview", Data: app.Deadlines(v.Convention, today)})
+}
+
+func (s *Server) diagnostic(w http.ResponseWriter, r *http.Request) {
+	if v := s.conventionPage(w, r); v != nil {
+		s.render(w, r, http.StatusOK, "diagnostic.html", page{Title: "Diagnostic partagé", Conv: v, Nav: "diagnostic"})
+	}
+}
+
+func (s *Server) governance(w http.ResponseWriter, r *http.Request) {
+	if v := s.conventionPage(w, r); v != nil {
+		s.render(w, r, http.StatusOK, "governance.html", page{Title: "Gouvernance", Conv: v, Nav: "governance"})
+	}
+}
+
+func (s *Server) text(w http.ResponseWriter, r *http.Request) {
+	if v := s.conventionPage(w, r); v != nil {
+		s.render(w, r, http.StatusOK, "text.html", page{Title: "Texte de la convention", Conv: v, Nav: "text"})
+	}
+}
+
+// planFilter is the action plan's filter form.
+type planFilter struct {
+	Status, Axis, Partner string
+}
+
+// planAxis is an axis with the fiches the filter keeps.
+type planAxis struct {
+	Axis   *model.Axis
+	Fiches []*model.Fiche
+}
+
+type planData struct {
+	Filter   planFilter
+	Axes     []planAxis
+	Shown    int
+	Statuses []model.ActionStatus
+}
+
+func (f planFilter) keeps(a *model.Axis, fi *model.Fiche) bool {
+	if f.Axis != "" && f.Axis != itoa(a.Number) {
+		return false
+	}
+	if f.Partner != "" && !slices.Contains(fi.Pilots, f.Partner) && !slices.Contains(fi.Partners, f.Partner) {
+		return false
+	}
+	if f.Status == "" || string(fi.Status) == f.Status {
+		return true
+	}
+	for _, st := range fi.Steps {
+		if string(st.Status) == f.Status {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
+	v := s.conventionPage(w, r)
+	if v == nil {
+		return
+	}
+	q := r.URL.Query()
+	d := planData{Filter: planFilter{Status: q.Get("statut"), Axis: q.Get("axe"), Partner: q.Get("partenaire")}, Statuses: model.ActionStatuses}
+	for i := range v.Axes {
+		a := &v.Axes[i]
+		pa := planAxis{Axis: a}
+		for j := range a.Fiches {
+			if d.Filter.keeps(a, &a.Fiches[j]) {
+				pa.Fiches = append(pa.Fiches, &a.Fiches[j])
+			}
+		}
+		d.Shown += len(pa.Fiches)
+		if len(pa.Fiches) > 0 || (d.Filter == planFilter{}) || (d.Filter.Axis == itoa(a.Number) && d.Filter.Status == "" && d.Filter.Partner == "") {
+			d.Axes = append(d.Axes, pa)
+		}
+	}
+	s.render(w, r, http.StatusOK, "plan.html", page{Title: "Plan d'actions", Conv: v, Nav: "plan", Data: d})
+}
+
+type ficheData struct {
+	Fiche   *model.Fiche
+	Axis    *model.Axis
+	History []store.AuditEntry
+}
+
+func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
+	v := s.conventionPage(w, r)
+	if v == nil {
+		return
+	}
+	f, a := v.Fiche(r.PathValue("code"))
+	if f == nil {
+		s.notFound(w, r)
+		return
+	}
+	ids := []string{f.ID}
+	for _, st := range f.Steps {
+		ids = append(ids, st.ID)
+		for _, ind := range st.Indicators {
+			ids = append(ids, ind.ID)
+		}
+	}
+	for _, ind := range f.Indicators {
+		ids = append(ids, ind.ID)
+	}
+	hist, err := s.app.History(r.Context(), actorOf(r), v.Slug, ids, 50)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: ficheData{f, a, hist}})
+}
+
+type equipmentData struct {
+	Type, Commune string
+	Types         []string
+	Communes      []string
+	Rows          []*model.Equipment
+	Query         string
+}
+
+func (s *Server) equipmentRows(v *convView, r *http.Request) equipmentData {
+	q := r.URL.Query()
+	d := equipmentData{Type: q.Get("type"), Commune: q.Get("commune"), Query: r.URL.RawQuery}
+	for i := range v.Equipments {
+		e := &v.Equipments[i]
+		if !slices.Contains(d.Types, e.ActivityType) {
+			d.Types = append(d.Types, e.ActivityType)
+		}
+		if !slices.Contains(d.Communes, e.Commune) {
+			d.Communes = append(d.Communes, e.Commune)
+		}
+		if (d.Type == "" || e.ActivityType == d.Type) && (d.Commune == "" || e.Commune == d.Commune) {
+			d.Rows = append(d.Rows, e)
+		}
+	}
+	slices.Sort(d.Types)
+	slices.SortFunc(d.Communes, func(a, b string) int { return strings.Compare(v.CommuneName(a), v.CommuneName(b)) })
+	return d
+}
+
+func (s *Server) equipments(w http.ResponseWriter, r *http.Request) {
+	if v := s.conventionPage(w, r); v != nil {
+		s.render(w, r, http.StatusOK, "equipments.html", page{Title: "Équipements et services", Conv: v, Nav: "equipments", Data: s.equipmentRows(v, r)})
+	}
+}
+
+// equipmentsCSV exports the filtered register for Excel in French: ";"
+// separators and a UTF-8 byte order mark.
+func (s *Server) equipmentsCSV(w http.ResponseWriter, r *http.Request) {
+	v := s.conventionPage(w, r)
+	if v == nil {
+		return
+	}
+	d := s.equipmentRows(v, r)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+v.Slug+`-equipements.csv"`)
+	_, _ = w.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"Gestionnaire", "Équipement", "Type d'activité", "Nature d'activité", "Adresse", "Code postal", "Ville", "Code commune INSEE", "Commune"})
+	for _, e := range d.Rows {
+		_ = cw.Write([]string{e.OperatorName, e.Name, e.ActivityType, e.ActivityNature, strings.Join(e.Address, ", "), e.PostalCode, e.City, e.Commune, v.CommuneName(e.Commune)})
+	}
+	cw.Flush()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	v := s.conventionPage(w, r)
+	if v == nil {
+		return
+	}
+	hist, err := s.app.History(r.Context(), actorOf(r), v.Slug, nil, 200)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "history.html", page{Title: "Historique des modifications", Conv: v, Nav: "history", Data: hist})
 }

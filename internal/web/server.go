@@ -1,60 +1,210 @@
-// Package web serves ctg over HTTP: a landing page in French and the JSON
-// read API. Handlers only translate HTTP to calls of the app service.
+// Package web serves ctg over HTTP: the HTML application in French and
+// the JSON API. Handlers translate HTTP to calls of the app service and
+// back; no business rule lives here.
 package web
 
 import (
+	"context"
 	"embed"
+	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
+//go:embed static
+var staticFS embed.FS
+
 // Server is the HTTP handler of ctg.
 type Server struct {
 	app     *app.Service
 	log     *slog.Logger
-	pages   *template.Template
+	pages   map[string]*template.Template
 	version string
 	mux     *http.ServeMux
+	limiter *limiter
+	now     func() time.Time
 }
 
 // New builds the handler; templates are parsed here, once.
 func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
-	pages, err := template.New("").Funcs(template.FuncMap{"date": frenchDate}).ParseFS(templateFS, "templates/*.html")
+	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux()}
+	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
+		limiter: newLimiter(5, 15*time.Minute), now: time.Now}
 	s.routes()
 	return s, nil
 }
 
-func (s *Server) routes() {
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /healthz", s.health)
-	s.mux.HandleFunc("GET /api/v1/schema", s.schema)
-	s.mux.HandleFunc("GET /api/v1/conventions", s.listConventions)
-	s.mux.HandleFunc("GET /api/v1/conventions/{slug}", s.getConvention)
-	s.mux.HandleFunc("GET /api/v1/conventions/{slug}/export", s.exportConvention)
+// parsePages parses every page with the shared layout.
+func parsePages() (map[string]*template.Template, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimPrefix(n, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s : %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
 }
 
-// ServeHTTP applies the common headers and the access log.
+// route is one entry of the routing table. API routes are also listed in
+// the OpenAPI document, which a test checks against this table.
+type route struct {
+	method, pattern string
+	handler         http.HandlerFunc
+}
+
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET", "/{$}", s.home},
+		{"GET", "/healthz", s.health},
+		{"GET", "/static/", s.static},
+		{"GET", "/connexion", s.loginForm},
+		{"POST", "/connexion", s.login},
+		{"POST", "/deconnexion", s.logout},
+		{"GET", "/compte", s.account},
+		{"POST", "/compte/jetons", s.createToken},
+		{"GET", "/conventions", s.conventionsPage},
+		{"GET", "/c/{slug}", s.overview},
+		{"GET", "/c/{slug}/diagnostic", s.diagnostic},
+		{"GET", "/c/{slug}/plan", s.plan},
+		{"GET", "/c/{slug}/fiches/{code}", s.fiche},
+		{"GET", "/c/{slug}/equipements", s.equipments},
+		{"GET", "/c/{slug}/equipements.csv", s.equipmentsCSV},
+		{"GET", "/c/{slug}/gouvernance", s.governance},
+		{"GET", "/c/{slug}/texte", s.text},
+		{"GET", "/c/{slug}/recherche", s.search},
+		{"GET", "/c/{slug}/historique", s.history},
+		{"GET", "/c/{slug}/membres", s.members},
+		{"POST", "/c/{slug}/membres", s.grant},
+		{"GET", "/c/{slug}/modifier/{kind}/{id}", s.editForm},
+		{"POST", "/c/{slug}/modifier/{kind}/{id}", s.editSubmit},
+		{"GET", "/api/openapi.json", s.openAPI},
+		{"GET", "/api/v1/schema", s.schema},
+		{"GET", "/api/v1/conventions", s.apiConventions},
+		{"GET", "/api/v1/conventions/{slug}", s.apiConvention},
+		{"GET", "/api/v1/conventions/{slug}/export", s.apiExport},
+		{"GET", "/api/v1/conventions/{slug}/history", s.apiHistory},
+		{"GET", "/api/v1/conventions/{slug}/records/{kind}/{id}", s.apiRecord},
+		{"PATCH", "/api/v1/conventions/{slug}/records/{kind}/{id}", s.apiEdit},
+	}
+}
+
+func (s *Server) routes() {
+	for _, r := range s.routeTable() {
+		s.mux.HandleFunc(r.method+" "+r.pattern, r.handler)
+	}
+}
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	csrfKey
+)
+
+// actorOf returns who made the request, or nil for an anonymous visitor.
+func actorOf(r *http.Request) *auth.Actor {
+	a, _ := r.Context().Value(actorKey).(*auth.Actor)
+	return a
+}
+
+func csrfOf(r *http.Request) string {
+	c, _ := r.Context().Value(csrfKey).(string)
+	return c
+}
+
+// ServeHTTP identifies the caller, applies the common headers, refuses
+// cross-site form posts and logs the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+	if secure(r) {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rec, r)
-	s.log.Info("requête", "méthode", r.Method, "chemin", r.URL.Path, "statut", rec.status, "durée_ms", time.Since(start).Milliseconds())
+	r = s.identify(r)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.Error(rec, "Requête refusée : elle ne vient pas de ce site.", http.StatusForbidden)
+	} else {
+		s.mux.ServeHTTP(rec, r)
+	}
+	user := ""
+	if a := actorOf(r); a != nil {
+		user = a.UserID
+	}
+	s.log.Info("requête", "méthode", r.Method, "chemin", r.URL.Path, "statut", rec.status, "utilisateur", user,
+		"durée_ms", time.Since(start).Milliseconds())
+}
+
+// identify attaches the actor of the session cookie or bearer token.
+func (s *Server) identify(r *http.Request) *http.Request {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		if a, err := s.app.ActorForToken(ctx, strings.TrimPrefix(h, "Bearer ")); err == nil {
+			return r.WithContext(context.WithValue(ctx, actorKey, a))
+		}
+		return r
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if a, csrf, err := s.app.ActorForSession(ctx, c.Value); err == nil {
+			ctx = context.WithValue(ctx, actorKey, a)
+			return r.WithContext(context.WithValue(ctx, csrfKey, csrf))
+		}
+	}
+	return r
+}
+
+// sameOrigin accepts a state-changing request only when the browser says
+// it comes from this site (Origin or Referer), or says nothing at all.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	if origin == "" || origin == "null" {
+		return origin == ""
+	}
+	rest, ok := strings.CutPrefix(origin, "http://")
+	if !ok {
+		rest, ok = strings.CutPrefix(origin, "https://")
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return ok && host == r.Host
+}
+
+func secure(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
 type statusRecorder struct {
@@ -65,4 +215,9 @@ type statusRecorder struct {
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.FileServerFS(staticFS).ServeHTTP(w, r)
 }

@@ -7,17 +7,36 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
-func newServer(t *testing.T) *httptest.Server {
+const slug = examples.ForcalquierSlug
+
+// testEnv is a running server over a real SQLite store holding the
+// bundled convention and a second one, with one account per role.
+type testEnv struct {
+	srv      *httptest.Server
+	svc      *app.Service
+	sessions map[string]session
+}
+
+type session struct{ token, csrf string }
+
+// The accounts of the test platform, by role name.
+var roles = []string{"anonyme", "plateforme", "admin", "editeur", "contributeur", "contributeur-autre", "lecteur", "autre-convention"}
+
+func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
@@ -35,91 +54,336 @@ func newServer(t *testing.T) *httptest.Server {
 	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
+	other := strings.Replace(string(examples.Forcalquier), "slug: ctg-forcalquier-2022", "slug: autre-ctg", 1)
+	if _, err := svc.Import(ctx, []byte(other), false); err != nil {
+		t.Fatal(err)
+	}
+	e := &testEnv{svc: svc, sessions: map[string]session{}}
+	grants := map[string]auth.Membership{
+		"admin":              {Convention: slug, Role: auth.RoleAdmin},
+		"editeur":            {Convention: slug, Role: auth.RoleEditor},
+		"contributeur":       {Convention: slug, Role: auth.RoleContributor, Organization: "cordeliere"},
+		"contributeur-autre": {Convention: slug, Role: auth.RoleContributor, Organization: "limans"},
+		"lecteur":            {Convention: slug, Role: auth.RoleReader},
+		"autre-convention":   {Convention: "autre-ctg", Role: auth.RoleEditor},
+	}
+	for _, r := range roles[1:] {
+		u := &store.User{Email: r + "@exemple.fr", Name: r, PasswordHash: "x", PlatformAdmin: r == "plateforme"}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if m, ok := grants[r]; ok {
+			if err := svc.Grant(ctx, auth.System, u.Email, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		token, csrf, err := st.CreateSession(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sessions[r] = session{token, csrf}
+	}
 	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	return e
 }
 
-func TestRoutes(t *testing.T) {
-	srv := newServer(t)
-	cases := []struct {
-		path        string
-		status      int
-		contentType string
-		contains    []string
-	}{
-		{"/", 200, "text/html", []string{`lang="fr"`, "ctg-forcalquier-2022", "du 1er janvier 2022 au 31 décembre 2024", "signée"}},
-		{"/healthz", 200, "application/json", []string{`"status": "ok"`, `"database": "sqlite"`}},
-		{"/api/v1/conventions", 200, "application/json", []string{`"slug": "ctg-forcalquier-2022"`, `"url": "/api/v1/conventions/ctg-forcalquier-2022"`}},
-		{"/api/v1/conventions/ctg-forcalquier-2022", 200, "application/json", []string{`"signatory": true`, `"code": "2.2"`}},
-		{"/api/v1/conventions/ctg-forcalquier-2022/export", 200, "application/yaml", []string{"slug: ctg-forcalquier-2022"}},
-		{"/api/v1/conventions/inconnue", 404, "application/json", []string{`"error": "introuvable"`}},
-		{"/api/v1/conventions/inconnue/export", 404, "application/json", []string{"introuvable"}},
-		{"/api/v1/schema", 200, "application/schema+json", []string{`"$schema"`, "2020-12"}},
-		{"/nulle-part", 404, "text/plain", nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.path, func(t *testing.T) {
-			resp, err := http.Get(srv.URL + tc.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != tc.status {
-				t.Errorf("statut %d, %d attendu", resp.StatusCode, tc.status)
-			}
-			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.contentType) {
-				t.Errorf("Content-Type %q", ct)
-			}
-			if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Content-Security-Policy") == "" {
-				t.Error("en-têtes de sécurité absents")
-			}
-			for _, want := range tc.contains {
-				if !strings.Contains(string(body), want) {
-					t.Errorf("%q absent de la réponse", want)
-				}
-			}
-		})
-	}
-	resp, _ := http.Post(srv.URL+"/api/v1/conventions", "application/json", strings.NewReader("{}"))
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST : statut %d", resp.StatusCode)
-	}
-}
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func TestConventionJSONMirrorsTheFile(t *testing.T) {
-	srv := newServer(t)
-	resp, err := http.Get(srv.URL + "/api/v1/conventions/" + examples.ForcalquierSlug)
+// do sends a request as the given role; form values get the role's CSRF
+// token unless they carry one.
+func (e *testEnv) do(t *testing.T, role, method, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		if _, ok := form["csrf"]; !ok {
+			form.Set("csrf", e.sessions[role].csrf)
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if s, ok := e.sessions[role]; ok {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+	}
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var c model.Convention
-	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// record returns a record of the bundled convention as the system sees it.
+func (e *testEnv) record(t *testing.T, kind string, pick func(c *model.Convention) string) *app.Record {
+	t.Helper()
+	c, err := e.svc.Convention(context.Background(), auth.System, slug)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Parties) != 6 || len(c.Equipments) != 15 || len(c.Committees) != 2 || len(c.Articles) != 14 || len(c.Annexes) != 6 {
-		t.Errorf("parties %d, équipements %d, comités %d, articles %d, annexes %d",
-			len(c.Parties), len(c.Equipments), len(c.Committees), len(c.Articles), len(c.Annexes))
+	r, err := e.svc.Record(context.Background(), auth.System, slug, kind, pick(c))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if c.Territory.EPCI != "240400440" || len(c.Territory.Resolved) != 13 {
-		t.Errorf("territoire : %s, %d communes", c.Territory.EPCI, len(c.Territory.Resolved))
+	return r
+}
+
+func fiche22(c *model.Convention) string { return c.Axes[1].Fiches[1].ID }
+func step22(c *model.Convention) string  { return c.Axes[1].Fiches[1].Steps[0].ID }
+
+// cordeliere returns the first equipment run by La Cordelière; limans the
+// one run by the commune of Limans.
+func cordeliere(c *model.Convention) string { return c.Equipments[0].ID }
+func limans(c *model.Convention) string     { return c.Equipments[12].ID }
+
+func TestPagesRender(t *testing.T) {
+	e := newEnv(t)
+	step := e.record(t, "step", step22)
+	pages := []struct {
+		path     string
+		contains []string
+	}{
+		{"/conventions", []string{"Mes conventions", "CC Pays Forcalquier et Montagne de Lure", "13 communes, dont 3 signataires", "En retard depuis le"}},
+		{"/c/" + slug, []string{"Parties signataires", "Thierry AUTARD", "date non renseignée", "« XXXX » dans le texte", "Sigonce", "004-240400440-20221213-99-2022-DE"}},
+		{"/c/" + slug + "/diagnostic", []string{"Les dynamiques sociodémographiques", "Analyse qualitative", "Le management des liens"}},
+		{"/c/" + slug + "/plan", []string{"Fiche 2.2", "A partir du deuxième trimestre 2023", "au plus tard le 31 mars 2023", "7 fiche(s) affichée(s) sur 7"}},
+		{"/c/" + slug + "/plan?statut=in_progress", []string{"1 fiche(s) affichée(s) sur 7", "Fiche 2.2"}},
+		{"/c/" + slug + "/plan?axe=3", []string{"1 fiche(s) affichée(s) sur 7", "Fiche 3.1"}},
+		{"/c/" + slug + "/fiches/2.2", []string{"Datamaning", "Le montant moyen des droits ouverts", "Avancement de l'étape 1", `name="version" value="` + strconv.Itoa(step.Version) + `"`}},
+		{"/c/" + slug + "/fiches/4.2", []string{"Intitulé dans article 4 : « 4.2 – Développer les projets jeunes sur le territoire »"}},
+		{"/c/" + slug + "/equipements", []string{"15 équipement(s) sur 15", "La Ninèia", "Télécharger le tableau"}},
+		{"/c/" + slug + "/equipements?commune=04206", []string{"1 équipement(s) sur 15", "Le village"}},
+		{"/c/" + slug + "/equipements?type=Relais+Petite+Enfance", []string{"1 équipement(s) sur 15", "13 BOULEVARD DES MARTYRS"}},
+		{"/c/" + slug + "/gouvernance", []string{"Comité de pilotage", "Comité technique", "04 92 30 22 16", "Secrétariat"}},
+		{"/c/" + slug + "/texte", []string{"Article 12 – LA FIN DE LA CONVENTION", "délai de prévenance de 6 mois", "Digne les bains"}},
+		{"/c/" + slug + "/recherche?q=prevenance", []string{"1 résultat(s)", "Article 12"}},
+		{"/c/" + slug + "/recherche?q=EQUIPEMENT", []string{"résultat(s)", "Équipement"}},
+		{"/c/" + slug + "/historique", []string{"import de la convention"}},
+		{"/c/" + slug + "/membres", []string{"editeur@exemple.fr", "contributeur·rice"}},
+		{"/c/" + slug + "/modifier/step/" + step.Target.Meta.ID, []string{"Fiche 2.2 – étape 1", "Calendrier tel qu&#39;écrit", "Historique de cet élément"}},
+		{"/compte", []string{"Jetons d'accès à l'API"}},
 	}
-	signed := 0
-	for _, tc := range c.Territory.Resolved {
-		if tc.Signatory {
-			signed++
+	for _, p := range pages {
+		t.Run(p.path, func(t *testing.T) {
+			resp, body := e.do(t, "admin", "GET", p.path, nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("statut %d", resp.StatusCode)
+			}
+			if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") || resp.Header.Get("X-Frame-Options") != "DENY" {
+				t.Error("en-têtes de sécurité absents")
+			}
+			for _, want := range p.contains {
+				if !strings.Contains(body, want) {
+					t.Errorf("%q absent de la page", want)
+				}
+			}
+			if strings.Contains(body, "style=") || strings.Contains(body, "<script>") {
+				t.Error("style ou script en ligne : la CSP les bloquerait")
+			}
+		})
+	}
+}
+
+func TestEquipmentsCSVIsForExcelInFrench(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/equipements.csv?commune=04104", nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "\uFEFFGestionnaire;Équipement;") {
+		t.Fatalf("statut %d, début %q", resp.StatusCode, body[:min(len(body), 40)])
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\r\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], "Accueil périscolaire de Limans;") {
+		t.Errorf("lignes : %q", lines)
+	}
+}
+
+func TestStepStatusChangeIsRecordedInHistory(t *testing.T) {
+	e := newEnv(t)
+	step := e.record(t, "step", step22)
+	form := url.Values{"version": {strconv.Itoa(step.Version)}, "orig.status": {"in_progress"}, "status": {"done"},
+		"retour": {"/c/" + slug + "/fiches/2.2"}}
+	resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/step/"+step.Target.Meta.ID, form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/c/"+slug+"/fiches/2.2" {
+		t.Fatalf("statut %d vers %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/fiches/2.2", nil)
+	for _, want := range []string{"editeur &lt;editeur@exemple.fr&gt;", "Fiche 2.2 – étape 1", "<del>en cours</del> → <ins>réalisée</ins>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent de l'historique de la fiche", want)
 		}
 	}
-	if signed != 3 {
-		t.Errorf("%d communes signataires, 3 attendues", signed)
+	if after := e.record(t, "step", step22); after.Version != step.Version+1 || after.Values["status"] != "done" {
+		t.Errorf("version %d, statut %s", after.Version, after.Values["status"])
 	}
-	if c.ID == "" || c.Axes[1].Fiches[1].ID == "" || c.Axes[1].Fiches[1].Version != 1 {
-		t.Error("métadonnées des enregistrements absentes du JSON")
+}
+
+func TestStaleEditIsRefusedWithWhatChanged(t *testing.T) {
+	e := newEnv(t)
+	f := e.record(t, "fiche", fiche22)
+	v := strconv.Itoa(f.Version)
+	first := url.Values{"version": {v}, "orig.title": {f.Values["title"]}, "title": {"Titre changé par Éditeur"}}
+	if resp, body := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/fiche/"+f.Target.Meta.ID, first); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("première modification : %d\n%s", resp.StatusCode, body)
 	}
+	second := url.Values{"version": {v}, "orig.title": {f.Values["title"]}, "title": {"Titre changé par Admin"}}
+	resp, body := e.do(t, "admin", "POST", "/c/"+slug+"/modifier/fiche/"+f.Target.Meta.ID, second)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("modification sur une version périmée : statut %d", resp.StatusCode)
+	}
+	for _, want := range []string{"modifié par quelqu'un d'autre", "Titre changé par Éditeur", "Titre changé par Admin", "par editeur"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent du message de conflit", want)
+		}
+	}
+	if got := e.record(t, "fiche", fiche22); got.Values["title"] != "Titre changé par Éditeur" {
+		t.Errorf("titre = %q : une modification a été perdue", got.Values["title"])
+	}
+}
+
+func TestBadValueIsShownNextToTheFieldAndNothingWritten(t *testing.T) {
+	e := newEnv(t)
+	eq := e.record(t, "equipment", cordeliere)
+	form := url.Values{"version": {strconv.Itoa(eq.Version)}, "commune": {"99999"}, "postal_code": {"4300"}, "name": {"Nouveau nom"}}
+	resp, body := e.do(t, "contributeur", "POST", "/c/"+slug+"/modifier/equipment/"+eq.Target.Meta.ID, form)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("statut %d", resp.StatusCode)
+	}
+	for _, want := range []string{`id="champ-commune-erreur"`, "code commune INSEE « 99999 » inconnu", `id="champ-postal_code-erreur"`, `value="Nouveau nom"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent", want)
+		}
+	}
+	if got := e.record(t, "equipment", cordeliere); got.Version != eq.Version || got.Values["name"] != eq.Values["name"] {
+		t.Error("une valeur a été écrite malgré l'erreur")
+	}
+}
+
+func TestSignInAndRateLimit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.svc.AddUser(ctx, app.NewUser{Email: "coord@exemple.fr", Name: "Coordinatrice", Password: "un mot de passe solide"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := e.do(t, "anonyme", "POST", "/connexion", url.Values{"email": {"coord@exemple.fr"}, "password": {"un mot de passe solide"}, "suite": {"/compte"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/compte" {
+		t.Fatalf("connexion : %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("cookie de session : %+v", cookie)
+	}
+	resp, _ = e.do(t, "anonyme", "POST", "/connexion", url.Values{"email": {"coord@exemple.fr"}, "password": {"x"}, "suite": {"https://ailleurs.example/"}})
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("mauvais mot de passe : %d", resp.StatusCode)
+	}
+	for range 4 {
+		e.do(t, "anonyme", "POST", "/connexion", url.Values{"email": {"coord@exemple.fr"}, "password": {"x"}})
+	}
+	resp, body := e.do(t, "anonyme", "POST", "/connexion", url.Values{"email": {"coord@exemple.fr"}, "password": {"un mot de passe solide"}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Trop de tentatives") {
+		t.Errorf("après 5 échecs : %d", resp.StatusCode)
+	}
+}
+
+func TestForeignFormPostIsRefused(t *testing.T) {
+	e := newEnv(t)
+	step := e.record(t, "step", step22)
+	form := url.Values{"version": {strconv.Itoa(step.Version)}, "status": {"done"}, "csrf": {"faux"}}
+	if resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/step/"+step.Target.Meta.ID, form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("jeton CSRF faux : statut %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/deconnexion", strings.NewReader("csrf="+e.sessions["editeur"].csrf))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://site-malveillant.example")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.sessions["editeur"].token})
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("envoi depuis un autre site : statut %d", resp.StatusCode)
+	}
+}
+
+func TestAPIReadAndWriteWithToken(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u, _ := e.svc.Store.UserByEmail(ctx, "editeur@exemple.fr")
+	a, _ := e.svc.Store.Actor(ctx, u)
+	token, err := e.svc.CreateToken(ctx, a, "tableur")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	code, list := call("GET", "/api/v1/conventions", "")
+	if code != 200 || len(list["conventions"].([]any)) != 1 {
+		t.Fatalf("liste : %d %v", code, list)
+	}
+	var c model.Convention
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/conventions/"+slug, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, _ := http.DefaultClient.Do(req)
+	_ = json.NewDecoder(resp.Body).Decode(&c)
+	resp.Body.Close()
+	if len(c.Territory.Resolved) != 13 || len(c.Parties) != 6 {
+		t.Fatalf("convention : %d communes, %d parties", len(c.Territory.Resolved), len(c.Parties))
+	}
+	stepID := c.Axes[1].Fiches[1].Steps[2].ID
+	path := "/api/v1/conventions/" + slug + "/records/step/" + stepID
+	code, rec := call("GET", path, "")
+	if code != 200 || rec["can_edit"] != true {
+		t.Fatalf("élément : %d %v", code, rec)
+	}
+	version := int(rec["version"].(float64))
+	code, out := call("PATCH", path, `{"version": `+strconv.Itoa(version)+`, "fields": {"status": "in_progress"}}`)
+	if code != 200 || int(out["version"].(float64)) != version+1 {
+		t.Fatalf("modification : %d %v", code, out)
+	}
+	code, out = call("PATCH", path, `{"version": `+strconv.Itoa(version)+`, "fields": {"status": "done"}}`)
+	if code != http.StatusConflict || out["current"] == nil {
+		t.Fatalf("version périmée : %d %v", code, out)
+	}
+	code, out = call("PATCH", path, `{"version": `+strconv.Itoa(version+1)+`, "fields": {"status": "fini"}}`)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(toJSON(out), "status") {
+		t.Fatalf("valeur invalide : %d %v", code, out)
+	}
+	code, out = call("GET", "/api/v1/conventions/"+slug+"/history?object="+stepID, "")
+	if code != 200 || len(out["history"].([]any)) != 1 {
+		t.Fatalf("historique : %d %v", code, out)
+	}
+	code, _ = call("GET", "/api/v1/conventions/autre-ctg", "")
+	if code != http.StatusNotFound {
+		t.Errorf("convention d'autrui : %d", code)
+	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

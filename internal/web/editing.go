@@ -1,0 +1,200 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/edit"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+)
+
+// formField is one field of an edit form as shown.
+type formField struct {
+	edit.Field
+	Value   string
+	Options []edit.Option
+	Error   string
+}
+
+type editData struct {
+	Record   *app.Record
+	Fields   []formField
+	Version  int
+	Original map[string]string
+	Errors   []string
+	Conflict *conflictView
+	History  []store.AuditEntry
+	Back     string
+	Saved    bool
+}
+
+// conflictView shows what changed since the form was opened.
+type conflictView struct {
+	Changes []fieldChange
+	Recent  []store.AuditEntry
+}
+
+type fieldChange struct {
+	Label, Was, Now, Yours string
+}
+
+func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	rec, err := s.app.Record(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d := s.editPage(r, rec, rec.Values, rec.Values)
+	d.Saved = r.URL.Query().Get("enregistre") == "1"
+	s.renderEdit(w, r, http.StatusOK, rec, d)
+}
+
+// editPage prepares the form with the values to show and the original
+// values the user started from.
+func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map[string]string) *editData {
+	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec)}
+	for _, f := range rec.Kind.Fields {
+		ff := formField{Field: f, Value: values[f.Name]}
+		if f.Options != nil {
+			ff.Options = f.Options(rec.Convention)
+		}
+		d.Fields = append(d.Fields, ff)
+	}
+	hist, err := s.app.History(r.Context(), actorOf(r), rec.Convention.Slug, []string{rec.Target.Meta.ID}, 50)
+	if err == nil {
+		d.History = hist
+	}
+	return d
+}
+
+func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, rec *app.Record, d *editData) {
+	v := newConvView(rec.Convention, actorOf(r))
+	s.render(w, r, status, "edit.html", page{Title: "Modifier : " + rec.Target.Label, Conv: v, Nav: "plan", Data: d})
+}
+
+// backURL is where to return after saving: the page the user came from
+// when it is local, else the page that shows the record.
+func backURL(r *http.Request, rec *app.Record) string {
+	if b := r.FormValue("retour"); strings.HasPrefix(b, "/c/") {
+		return b
+	}
+	base := "/c/" + rec.Convention.Slug
+	switch {
+	case rec.Target.Fiche != "":
+		return base + "/fiches/" + rec.Target.Fiche
+	case rec.Kind.Name == "equipment":
+		return base + "/equipements"
+	case rec.Kind.Name == "finding":
+		return base + "/diagnostic"
+	case rec.Kind.Name == "committee" || rec.Kind.Name == "contact":
+		return base + "/gouvernance"
+	case rec.Kind.Name == "article" || rec.Kind.Name == "annex" || rec.Kind.Name == "legal_basis":
+		return base + "/texte"
+	case rec.Kind.Name == "axis":
+		return base + "/plan"
+	}
+	return base
+}
+
+func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	if !s.validCSRF(r) {
+		s.forbidden(w, r)
+		return
+	}
+	slug, kind, id := r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id")
+	k, ok := edit.Lookup(kind)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	// Only the fields the form carries are changed, so that a form showing
+	// one field (a step's status) leaves the others alone.
+	values, original := map[string]string{}, map[string]string{}
+	for _, f := range k.Fields {
+		if vals, ok := r.PostForm[f.Name]; ok {
+			values[f.Name] = strings.Join(vals, "\n")
+			original[f.Name] = r.PostFormValue("orig." + f.Name)
+		}
+	}
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		s.forbidden(w, r)
+		return
+	}
+	rec, _, err := s.app.Edit(r.Context(), a, slug, kind, id, version, values)
+	if err == nil {
+		back := backURL(r, rec)
+		if r.PostFormValue("retour") == "" {
+			back = r.URL.Path + "?enregistre=1"
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	var ve *model.ValidationError
+	var ce *app.ConflictError
+	switch {
+	case errors.As(err, &ve):
+		rec, rerr := s.app.Record(r.Context(), a, slug, kind, id)
+		if rerr != nil {
+			s.pageError(w, r, rerr)
+			return
+		}
+		d := s.editPage(r, rec, merge(rec.Values, values), merge(rec.Values, original))
+		d.Version = version
+		for _, fe := range ve.Errors {
+			placed := false
+			for i := range d.Fields {
+				if d.Fields[i].Name == fe.Path {
+					d.Fields[i].Error, placed = fe.Message, true
+				}
+			}
+			if !placed {
+				d.Errors = append(d.Errors, fe.String())
+			}
+		}
+		s.renderEdit(w, r, http.StatusUnprocessableEntity, rec, d)
+	case errors.As(err, &ce):
+		rec, rerr := s.app.Record(r.Context(), a, slug, kind, id)
+		if rerr != nil {
+			s.pageError(w, r, rerr)
+			return
+		}
+		// Keep what the user typed, on top of the current version: saving
+		// again is then a deliberate choice made knowing what changed.
+		d := s.editPage(r, rec, merge(rec.Values, values), rec.Values)
+		cv := &conflictView{Recent: ce.Recent}
+		for _, f := range k.Fields {
+			was, seen := original[f.Name]
+			if seen && was != ce.Current[f.Name] {
+				cv.Changes = append(cv.Changes, fieldChange{Label: f.Label, Was: was, Now: ce.Current[f.Name], Yours: values[f.Name]})
+			}
+		}
+		d.Conflict = cv
+		s.renderEdit(w, r, http.StatusConflict, rec, d)
+	default:
+		s.pageError(w, r, err)
+	}
+}
+
+func merge(base, over map[string]string) map[string]string {
+	out := make(map[string]string, len(base))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}

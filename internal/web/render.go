@@ -1,0 +1,164 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/edit"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// page is what every template receives.
+type page struct {
+	Title   string
+	Actor   *auth.Actor
+	CSRF    string
+	Version string
+	// Conv is the convention the page is about, for the navigation.
+	Conv *convView
+	// Nav names the active navigation entry.
+	Nav  string
+	Data any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Actor, p.CSRF, p.Version = actorOf(r), csrfOf(r), s.version
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("gabarit %s absent", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("erreur interne", "chemin", r.URL.Path, "erreur", err)
+	http.Error(w, "Erreur interne du serveur. L'incident est consigné dans le journal.", http.StatusInternalServerError)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusForbidden, "error.html", page{Title: "Action non autorisée", Data: "Vous n'avez pas le droit de faire cette action, ou votre session a expiré : rechargez la page et recommencez."})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, "error.html", page{Title: "Page introuvable", Data: "Cette page n'existe pas, ou vous n'y avez pas accès."})
+}
+
+// pageError answers a page request that failed.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, model.ErrForbidden):
+		s.forbidden(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// frenchDate writes a date the French way: "9 novembre 2022".
+func frenchDate(v any) string {
+	var d model.Date
+	switch x := v.(type) {
+	case model.Date:
+		d = x
+	case *model.Date:
+		if x == nil {
+			return ""
+		}
+		d = *x
+	default:
+		return ""
+	}
+	if d.IsZero() {
+		return ""
+	}
+	day := fmt.Sprint(d.Day)
+	if d.Day == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("%s %s %d", day, frenchMonths[d.Month-1], d.Year)
+}
+
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
+
+// frenchTime writes a moment in Paris time: "27/11/2026 à 10:45".
+func frenchTime(t time.Time) string {
+	return t.In(paris).Format("02/01/2006 à 15:04")
+}
+
+var conventionStatusLabels = map[model.Status]string{
+	model.StatusDraft: "projet", model.StatusSigned: "signée", model.StatusTerminated: "résiliée", model.StatusRenewed: "renouvelée",
+}
+
+var funcs = template.FuncMap{
+	"date":     frenchDate,
+	"datetime": frenchTime,
+	"convStatus": func(s model.Status) string {
+		if l, ok := conventionStatusLabels[s]; ok {
+			return l
+		}
+		return string(s)
+	},
+	"status": func(s model.ActionStatus) string {
+		if l, ok := edit.StatusLabels[s]; ok {
+			return l
+		}
+		return string(s)
+	},
+	"role":  func(r auth.Role) string { return auth.RoleLabels[r] },
+	"lines": func(s string) []string { return strings.Split(s, "\n") },
+	"paragraphs": func(s string) []string {
+		var out []string
+		for _, p := range strings.Split(s, "\n\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	},
+	"join":     strings.Join,
+	"statuses": func() []model.ActionStatus { return model.ActionStatuses },
+	"fieldLabel": func(kind, name string) string {
+		if k, ok := edit.Lookup(kind); ok {
+			if f, ok := k.Field(name); ok {
+				return f.Label
+			}
+		}
+		return name
+	},
+	"fieldValue": func(kind, name, value string) string {
+		if name == "status" && kind != "convention" {
+			if l, ok := edit.StatusLabels[model.ActionStatus(value)]; ok {
+				return l
+			}
+		}
+		if value == "" {
+			return "(vide)"
+		}
+		return value
+	},
+	"add":    func(a, b int) int { return a + b },
+	"fields": func(m map[string]string) []string { return sortedKeys(m) },
+}
