@@ -3,11 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,7 +143,30 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestServeLoadsExampleAndStopsCleanly(t *testing.T) {
+// lockedBuffer is written by the server goroutine and read by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var passwordRE = regexp.MustCompile(`mot de passe : (\S+)`)
+
+// TestServeGivesANewcomerAWayIn follows the README: serve an empty
+// database, sign in with the account it prints, read the bundled
+// convention, then stop with a signal.
+func TestServeGivesANewcomerAWayIn(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -146,26 +174,36 @@ func TestServeLoadsExampleAndStopsCleanly(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan int)
-	var errb bytes.Buffer
+	errb := &lockedBuffer{}
 	go func() {
-		done <- Run(ctx, Env{Stdout: &bytes.Buffer{}, Stderr: &errb}, []string{"serve", "--db", filepath.Join(t.TempDir(), "s.db"), "--addr", addr})
+		done <- Run(ctx, Env{Stdout: &bytes.Buffer{}, Stderr: errb}, []string{"serve", "--db", filepath.Join(t.TempDir(), "s.db"), "--addr", addr})
 	}()
-	var resp *http.Response
+	base := "http://" + addr
 	for i := 0; i < 100; i++ {
-		resp, err = http.Get("http://" + addr + "/api/v1/conventions/" + examples.ForcalquierSlug)
-		if err == nil {
+		if _, err = http.Get(base + "/healthz"); err == nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if err != nil {
-		cancel()
 		t.Fatalf("serveur injoignable : %v", err)
 	}
+	m := passwordRE.FindStringSubmatch(errb.String())
+	if m == nil || !strings.Contains(errb.String(), firstAdminEmail) {
+		t.Fatalf("aucun compte annoncé au démarrage :\n%s", errb.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(base+"/connexion", url.Values{"email": {firstAdminEmail}, "password": {m[1]}, "suite": {"/c/" + examples.ForcalquierSlug + "/fiches/2.2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("convention d'exemple : statut %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Fiche action 2.2") {
+		t.Fatalf("après connexion : statut %d", resp.StatusCode)
 	}
 	cancel()
 	select {

@@ -31,8 +31,10 @@ type Server struct {
 	pages   map[string]*template.Template
 	version string
 	mux     *http.ServeMux
-	limiter *limiter
-	now     func() time.Time
+	// limiter counts failed sign-ins per e-mail; ipLimiter per client address.
+	limiter   *limiter
+	ipLimiter *limiter
+	now       func() time.Time
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -42,7 +44,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		limiter: newLimiter(5, 15*time.Minute), now: time.Now}
+		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now}
 	s.routes()
 	return s, nil
 }

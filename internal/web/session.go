@@ -89,10 +89,12 @@ type loginData struct {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	data := loginData{Email: email, Next: safeNext(r.PostFormValue("suite"))}
-	keys := []string{"ip:" + clientIP(r), "email:" + strings.ToLower(email)}
+	// Failures count per address (5 tries) and per network address (30,
+	// since a whole office may sign in from one address).
+	keys := map[*limiter]string{s.limiter: strings.ToLower(email), s.ipLimiter: clientIP(r)}
 	now := s.now()
-	for _, k := range keys {
-		if wait := s.limiter.blocked(k, now); wait > 0 {
+	for l, k := range keys {
+		if wait := l.blocked(k, now); wait > 0 {
 			data.Error = fmt.Sprintf("Trop de tentatives de connexion : réessayez dans %d minute(s).", int(wait.Minutes())+1)
 			s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "Connexion", Data: data})
 			return
@@ -100,8 +102,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token, _, err := s.app.SignIn(r.Context(), email, r.PostFormValue("password"))
 	if errors.Is(err, app.ErrBadCredentials) {
-		for _, k := range keys {
-			s.limiter.fail(k, now)
+		for l, k := range keys {
+			l.fail(k, now)
 		}
 		data.Error = "Adresse ou mot de passe incorrect."
 		s.render(w, r, http.StatusUnauthorized, "login.html", page{Title: "Connexion", Data: data})
@@ -111,9 +113,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	for _, k := range keys {
-		s.limiter.reset(k)
-	}
+	s.limiter.reset(keys[s.limiter])
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionTTL.Seconds())})
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)

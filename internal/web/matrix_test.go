@@ -1,0 +1,230 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/docs"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// expect gives the status each role must get.
+type expect map[string]int
+
+// readPage: members read, others of the platform get 404, visitors are
+// sent to the sign-in page.
+func readPage() expect {
+	return expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 404}
+}
+
+func readAPI() expect {
+	e := readPage()
+	e["anonyme"] = 401
+	return e
+}
+
+func public() expect {
+	e := expect{}
+	for _, r := range roles {
+		e[r] = 200
+	}
+	return e
+}
+
+// write: the allowed roles succeed with ok, members without the right get
+// 403, non-members 404, visitors anon.
+func write(ok, anon int, allowed ...string) expect {
+	e := expect{"anonyme": anon, "autre-convention": 404}
+	for _, r := range roles[1 : len(roles)-1] {
+		e[r] = 403
+		if slices.Contains(allowed, r) {
+			e[r] = ok
+		}
+	}
+	return e
+}
+
+type matrixCase struct {
+	method, path string
+	// form builds the form (HTML) or JSON body (API) at request time, when
+	// the record's current version is known.
+	form   func(role string) url.Values
+	json   func(role string) string
+	expect expect
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t)
+	fiche := e.record(t, "fiche", fiche22).Target.Meta.ID
+	step := e.record(t, "step", step22).Target.Meta.ID
+	eqOwn := e.record(t, "equipment", cordeliere).Target.Meta.ID
+	eqOther := e.record(t, "equipment", limans).Target.Meta.ID
+	c := "/c/" + slug
+	editForm := func(kind, pickField string, pick func(*model.Convention) string) func(string) url.Values {
+		return func(role string) url.Values {
+			r := e.record(t, kind, pick)
+			return url.Values{"version": {strconv.Itoa(r.Version)}, pickField: {"valeur de " + role}}
+		}
+	}
+	editJSON := func(kind string, pick func(*model.Convention) string) func(string) string {
+		return func(role string) string {
+			r := e.record(t, kind, pick)
+			return `{"version": ` + strconv.Itoa(r.Version) + `, "fields": {"text": "texte de ` + role + `"}}`
+		}
+	}
+	cases := []matrixCase{
+		{method: "GET", path: "/", expect: expect{"anonyme": 200, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
+		{method: "GET", path: "/healthz", expect: public()},
+		{method: "GET", path: "/static/style.css", expect: public()},
+		{method: "GET", path: "/connexion", expect: expect{"anonyme": 200, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
+		{method: "GET", path: "/compte", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "POST", path: "/compte/jetons", form: func(string) url.Values { return url.Values{"name": {"outil"}} },
+			expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "GET", path: "/conventions", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "GET", path: c, expect: readPage()},
+		{method: "GET", path: c + "/diagnostic", expect: readPage()},
+		{method: "GET", path: c + "/plan", expect: readPage()},
+		{method: "GET", path: c + "/fiches/2.2", expect: readPage()},
+		{method: "GET", path: c + "/equipements", expect: readPage()},
+		{method: "GET", path: c + "/equipements.csv", expect: readPage()},
+		{method: "GET", path: c + "/gouvernance", expect: readPage()},
+		{method: "GET", path: c + "/texte", expect: readPage()},
+		{method: "GET", path: c + "/recherche?q=caf", expect: readPage()},
+		{method: "GET", path: c + "/historique", expect: readPage()},
+		{method: "GET", path: c + "/membres", expect: readPage()},
+		{method: "POST", path: c + "/membres", form: func(string) url.Values {
+			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
+		}, expect: write(303, 303, "plateforme", "admin")},
+		{method: "GET", path: c + "/modifier/fiche/" + fiche, expect: readPage()},
+		{method: "POST", path: c + "/modifier/fiche/" + fiche, form: editForm("fiche", "title", fiche22), expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/modifier/step/" + step, form: editForm("step", "text", step22), expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/modifier/equipment/" + eqOwn, form: editForm("equipment", "name", cordeliere), expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/modifier/equipment/" + eqOther, form: editForm("equipment", "name", limans), expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur-autre")},
+		{method: "GET", path: "/api/openapi.json", expect: public()},
+		{method: "GET", path: "/api/v1/schema", expect: public()},
+		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "GET", path: "/api/v1/conventions/" + slug, expect: readAPI()},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/export", expect: readAPI()},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/history", expect: readAPI()},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/records/step/" + step, expect: readAPI()},
+		{method: "PATCH", path: "/api/v1/conventions/" + slug + "/records/step/" + step, json: editJSON("step", step22), expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/connexion", form: func(role string) url.Values {
+			return url.Values{"email": {role + "-inconnu@exemple.fr"}, "password": {"faux"}}
+		},
+			expect: expect{"anonyme": 401, "plateforme": 401, "admin": 401, "editeur": 401, "contributeur": 401, "contributeur-autre": 401, "lecteur": 401, "autre-convention": 401}},
+		// Last: signing out ends the sessions the other cases use.
+		{method: "POST", path: "/deconnexion", form: func(string) url.Values { return url.Values{} },
+			expect: expect{"anonyme": 403, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
+	}
+	for _, tc := range cases {
+		for _, role := range roles {
+			t.Run(tc.method+" "+tc.path+" "+role, func(t *testing.T) {
+				var status int
+				if tc.json != nil {
+					status = e.apiCall(t, role, tc.method, tc.path, tc.json(role))
+				} else {
+					var form url.Values
+					if tc.form != nil {
+						form = tc.form(role)
+					}
+					resp, _ := e.do(t, role, tc.method, tc.path, form)
+					status = resp.StatusCode
+				}
+				if want := tc.expect[role]; status != want {
+					t.Errorf("statut %d, %d attendu", status, want)
+				}
+			})
+		}
+	}
+	// Every route of the server is in the matrix.
+	for _, r := range (&Server{}).routeTable() {
+		found := false
+		for _, tc := range cases {
+			if tc.method == r.method && routeMatches(r.pattern, tc.path) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("route %s %s absente de la matrice", r.method, r.pattern)
+		}
+	}
+}
+
+// apiCall sends a JSON request with the role's session and CSRF header.
+func (e *testEnv) apiCall(t *testing.T, role, method, path, body string) int {
+	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if s, ok := e.sessions[role]; ok {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+		req.Header.Set("X-CSRF-Token", s.csrf)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// routeMatches reports whether a concrete path matches a mux pattern.
+func routeMatches(pattern, path string) bool {
+	path, _, _ = strings.Cut(path, "?")
+	switch {
+	case pattern == "/{$}":
+		return path == "/"
+	case strings.HasSuffix(pattern, "/"):
+		return strings.HasPrefix(path, pattern)
+	}
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i := range want {
+		if !strings.HasPrefix(want[i], "{") && want[i] != got[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestOpenAPIDescribesTheRealRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(docs.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("version OpenAPI %q", doc.OpenAPI)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	served := map[string]bool{}
+	for _, r := range (&Server{}).routeTable() {
+		if strings.HasPrefix(r.pattern, "/api/") || r.pattern == "/healthz" {
+			served[r.method+" "+r.pattern] = true
+		}
+	}
+	for k := range served {
+		if !documented[k] {
+			t.Errorf("route servie mais non documentée : %s", k)
+		}
+	}
+	for k := range documented {
+		if !served[k] {
+			t.Errorf("route documentée mais non servie : %s", k)
+		}
+	}
+}
