@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ctg on this machine, installing what a fresh machine
-# lacks (PostgreSQL for the store tests). Used by the README and by CI.
+# lacks: PostgreSQL for the store tests, Chromium and axe-core for the
+# browser tests. Used by the README and by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,16 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
 	apt_install postgresql
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "== installation de Chromium"
+	apt_install chromium
+fi
+
+if [ ! -f tools/e2e/node_modules/axe-core/axe.min.js ]; then
+	echo "== installation d'axe-core (npm)"
+	(cd tools/e2e && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+
 echo "== format et analyse"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*/node_modules/*'))
 if [ -n "$unformatted" ]; then
@@ -30,8 +41,8 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
-echo "== tests (SQLite et PostgreSQL)"
-CTG_REQUIRE_POSTGRES=1 go test -count=1 ./...
+echo "== tests (SQLite, PostgreSQL et navigateur)"
+CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 go test -count=1 ./...
 
 echo "== fuzzing court de l'import YAML"
 # Minimizing each new input is slow on 2 cores: cap it so the time goes to fuzzing.

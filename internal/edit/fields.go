@@ -25,6 +25,8 @@ const (
 	Date     Widget = "date"
 	Number   Widget = "number"
 	Select   Widget = "select"
+	// OrgList is a list of organization keys, chosen among the convention's.
+	OrgList Widget = "orgs"
 )
 
 // Option is one choice of a select field.

@@ -180,8 +180,8 @@ var Kinds = []*Kind{
 		{Name: "objectives", Label: "Objectifs (un par ligne)", Column: "objectives", Widget: Lines},
 		{Name: "description", Label: "Descriptif", Column: "description", Widget: TextArea},
 		{Name: "target_public", Label: "Public visé (un par ligne)", Column: "target_public", Widget: Lines},
-		{Name: "pilots", Label: "Pilotes (clés d'organisation, une par ligne)", Column: "pilots", Widget: Lines},
-		{Name: "partners", Label: "Partenaires (clés d'organisation, une par ligne)", Column: "partners", Widget: Lines},
+		{Name: "pilots", Label: "Pilotes", Column: "pilots", Widget: OrgList, Options: organizationOptions},
+		{Name: "partners", Label: "Partenaires", Column: "partners", Widget: OrgList, Options: organizationOptions},
 		{Name: "indicators_heading", Label: "Intitulé de la rubrique des indicateurs", Column: "indicators_heading", Widget: Text},
 	}},
 	{Name: "step", Label: "étape", Table: "steps", find: findStep, Fields: []Field{
@@ -211,7 +211,7 @@ var Kinds = []*Kind{
 	{Name: "committee", Label: "comité", Table: "committees", find: findCommittee, Fields: []Field{
 		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
 		{Name: "purposes", Label: "Missions (une par ligne)", Column: "purposes", Widget: Lines},
-		{Name: "co_chairs", Label: "Copilotes (clés d'organisation)", Column: "co_chairs", Widget: Lines},
+		{Name: "co_chairs", Label: "Copilotes", Column: "co_chairs", Widget: OrgList, Options: organizationOptions},
 		{Name: "secretariat", Label: "Secrétariat", Column: "secretariat_key", Widget: Select, Options: organizationOptions},
 		{Name: "notes", Label: "Notes", Column: "notes", Widget: TextArea},
 	}},

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,11 @@ type formField struct {
 	Value   string
 	Options []edit.Option
 	Error   string
+}
+
+// Checked reports whether a list field holds the value (for checkboxes).
+func (f formField) Checked(v string) bool {
+	return slices.Contains(strings.Split(f.Value, "\n"), v)
 }
 
 type editData struct {
@@ -122,10 +128,12 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 	// Only the fields the form carries are changed, so that a form showing
 	// one field (a step's status) leaves the others alone.
 	values, original := map[string]string{}, map[string]string{}
+	// Browsers send line breaks as CRLF; records hold LF.
+	lf := strings.NewReplacer("\r\n", "\n")
 	for _, f := range k.Fields {
 		if vals, ok := r.PostForm[f.Name]; ok {
-			values[f.Name] = strings.Join(vals, "\n")
-			original[f.Name] = r.PostFormValue("orig." + f.Name)
+			values[f.Name] = lf.Replace(strings.Join(vals, "\n"))
+			original[f.Name] = lf.Replace(r.PostFormValue("orig." + f.Name))
 		}
 	}
 	version, err := strconv.Atoi(r.PostFormValue("version"))

@@ -138,7 +138,9 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"join":     strings.Join,
+	"join": strings.Join,
+	// sameText compares two titles as a reader would: case aside.
+	"sameText": strings.EqualFold,
 	"statuses": func() []model.ActionStatus { return model.ActionStatuses },
 	"fieldLabel": func(kind, name string) string {
 		if k, ok := edit.Lookup(kind); ok {

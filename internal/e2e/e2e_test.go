@@ -1,0 +1,328 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/web"
+)
+
+const (
+	slug     = examples.ForcalquierSlug
+	password = "mot de passe de test"
+)
+
+// platform is a real ctg server over SQLite with two accounts: a CTG
+// coordinator (editor) and a Caf adviser (admin of the convention).
+type platform struct {
+	url string
+	svc *app.Service
+}
+
+func startPlatform(t *testing.T) *platform {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for email, role := range map[string]auth.Role{"coordinatrice@exemple.fr": auth.RoleEditor, "conseiller@exemple.fr": auth.RoleAdmin} {
+		if _, err := svc.AddUser(ctx, app.NewUser{Email: email, Name: strings.Split(email, "@")[0], Password: password}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Grant(ctx, auth.System, email, auth.Membership{Convention: slug, Role: role}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &platform{url: srv.URL, svc: svc}
+}
+
+func (p *platform) convention(t *testing.T) *model.Convention {
+	c, err := p.svc.Convention(context.Background(), auth.System, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// browser starts headless Chromium and returns a context for its first tab.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CTG_REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium introuvable (apt-get install chromium)")
+		}
+		t.Skip("chromium absent : tests dans le navigateur ignorés")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("démarrage de chromium : %v", err)
+	}
+	return ctx
+}
+
+// signIn fills the sign-in form as a person would.
+func signIn(base, email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/connexion"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Mes conventions")]`)),
+	)
+}
+
+// text reads the visible text of the first node matching a CSS selector.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("%s : %v", sel, err)
+	}
+	return s
+}
+
+func TestCoordinatorUpdatesAStepAndSeesItInHistory(t *testing.T) {
+	p := startPlatform(t)
+	ctx := browser(t)
+	step := p.convention(t).Axes[1].Fiches[1].Steps[0]
+	err := chromedp.Do(ctx,
+		signIn(p.url, "coordinatrice@exemple.fr"),
+		chromedp.Click(chromedp.Search(`//a[contains(., "Convention territoriale globale")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h2[contains(., "Parties signataires")]`)),
+		chromedp.Click(chromedp.Search(`//nav//a[contains(., "Plan d'actions")]`)),
+		chromedp.Click(chromedp.Search(`//a[contains(., "Fiche 2.2")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Fiche action 2.2")]`)),
+		chromedp.SetValue(chromedp.ID("statut-"+step.ID), "done"),
+		chromedp.Click(chromedp.CSS("#etape-"+step.ID+" button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//table//td[contains(., "Fiche 2.2 – étape 1")]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badge, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("statut-`+step.ID+`").selectedOptions[0].textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	history := text(t, ctx, "main table tbody")
+	if strings.TrimSpace(badge) != "réalisée" {
+		t.Errorf("avancement affiché : %q", badge)
+	}
+	for _, want := range []string{"coordinatrice", "Fiche 2.2 – étape 1", "en cours", "réalisée"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("%q absent de l'historique : %q", want, history)
+		}
+	}
+	saveScreenshot(t, ctx, "fiche-2.2")
+}
+
+func TestConcurrentEditShowsTheConflict(t *testing.T) {
+	p := startPlatform(t)
+	first := browser(t)
+	// A second browser context: separate cookies, as another person.
+	second, cancel := chromedp.NewContext(first, chromedp.WithNewBrowserContext())
+	defer cancel()
+	fiche := p.convention(t).Axes[1].Fiches[1]
+	form := p.url + "/c/" + slug + "/modifier/fiche/" + fiche.ID
+	open := chromedp.Steps(chromedp.Navigate(form), chromedp.WaitVisible(chromedp.ID("champ-title")))
+	if err := chromedp.Do(first, signIn(p.url, "coordinatrice@exemple.fr"), open); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(second, signIn(p.url, "conseiller@exemple.fr"), open,
+		chromedp.SetValue(chromedp.ID("champ-title"), "Détecter les droits non demandés"),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("[role=status]")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved := text(t, second, "[role=status]"); !strings.Contains(saved, "enregistrées") {
+		t.Fatalf("second navigateur : %q", saved)
+	}
+	err = chromedp.Do(first,
+		chromedp.SetValue(chromedp.ID("champ-title"), "Aller vers les allocataires"),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("conflit")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflict := text(t, first, "#conflit")
+	kept, err := chromedp.Run(first, chromedp.Value(chromedp.ID("champ-title")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"modifié par quelqu'un d'autre", "Détecter les droits non demandés", "conseiller"} {
+		if !strings.Contains(conflict, want) {
+			t.Errorf("%q absent du message de conflit : %q", want, conflict)
+		}
+	}
+	if strings.Contains(conflict, "Contexte") {
+		t.Errorf("un champ inchangé est signalé comme modifié : %q", conflict)
+	}
+	if kept != "Aller vers les allocataires" {
+		t.Errorf("la saisie n'a pas été conservée : %q", kept)
+	}
+	saveScreenshot(t, first, "conflit")
+	if got := p.convention(t).Axes[1].Fiches[1].Title; got != "Détecter les droits non demandés" {
+		t.Errorf("titre enregistré : %q", got)
+	}
+}
+
+// axeRun runs axe-core in the page and returns its violations and the
+// number of rules that passed.
+const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify({
+	passes: r.passes.length,
+	violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: String(v.nodes[0].target)}))}))`
+
+type axeResult struct {
+	Passes     int            `json:"passes"`
+	Violations []axeViolation `json:"violations"`
+}
+
+// axeViolation is what axe-core reports for one rule.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  int    `json:"nodes"`
+	Target string `json:"target"`
+}
+
+func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
+	p := startPlatform(t)
+	ctx := browser(t)
+	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
+	if err != nil {
+		t.Fatalf("axe-core absent (cd tools/e2e && npm ci) : %v", err)
+	}
+	c := p.convention(t)
+	base := p.url + "/c/" + slug
+	pages := []string{
+		p.url + "/",
+		p.url + "/connexion",
+	}
+	signedIn := []string{
+		p.url + "/conventions", p.url + "/compte", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
+		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres",
+		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
+		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
+		base + "/modifier/convention/" + c.ID,
+	}
+	audit := func(url string) (axeResult, error) {
+		var res axeResult
+		err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
+		if err == nil {
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[any](string(axe)))
+		}
+		var raw string
+		if err == nil {
+			raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+		}
+		if err == nil {
+			err = json.Unmarshal([]byte(raw), &res)
+		}
+		return res, err
+	}
+	check := func(url string) {
+		res, err := audit(url)
+		if err != nil {
+			t.Errorf("%s : %v", url, err)
+			return
+		}
+		if res.Passes == 0 {
+			t.Errorf("%s : axe n'a vérifié aucune règle", url)
+		}
+		serious := 0
+		for _, v := range res.Violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				serious++
+				t.Errorf("%s : %s (%s) — %s, %d élément(s), ex. %s", strings.TrimPrefix(url, p.url), v.ID, v.Impact, v.Help, v.Nodes, v.Target)
+			}
+		}
+		t.Logf("axe %s : %d violation(s), dont %d graves ou critiques", strings.TrimPrefix(url, p.url), len(res.Violations), serious)
+	}
+	// The engine itself must catch known violations, or the checks below
+	// would prove nothing.
+	bad, err := audit(`data:text/html,<html><body><img src="x.png"><input type="text"></body></html>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught := map[string]bool{}
+	for _, v := range bad.Violations {
+		caught[v.ID] = true
+	}
+	if !caught["image-alt"] || !caught["html-has-lang"] {
+		t.Fatalf("axe ne détecte pas les défauts d'une page témoin : %+v", bad.Violations)
+	}
+	for _, u := range pages {
+		check(u)
+	}
+	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range signedIn {
+		check(u)
+		saveScreenshot(t, ctx, strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(strings.TrimPrefix(u, p.url)))
+	}
+}
+
+// saveScreenshot writes a full-page PNG to $CTG_SCREENSHOTS, when set, so
+// that a person can look at the pages the tests saw.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("CTG_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("capture %s : %v", name, err)
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, strings.Trim(name, "_")+".png"), png, 0o644)
+	}
+}

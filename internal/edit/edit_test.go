@@ -1,0 +1,77 @@
+package edit
+
+import (
+	"testing"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+func convention() *model.Convention {
+	start := model.MustDate("2023-01-01")
+	return &model.Convention{
+		Meta: model.Meta{ID: "c"},
+		Axes: []model.Axis{{Number: 2, Fiches: []model.Fiche{{Meta: model.Meta{ID: "f", Version: 3}, Code: "2.2", Pilots: []string{"caf"},
+			Steps: []model.Step{{Meta: model.Meta{ID: "s"}, Text: "Étape", Status: model.ActionPlanned,
+				Schedule: model.Schedule{AsWritten: "Dès 2023", Start: &start}}}}}}},
+		Equipments: []model.Equipment{{Meta: model.Meta{ID: "e"}, Name: "Crèche", Operator: "commune"}},
+	}
+}
+
+func TestFindGivesPathAndOwners(t *testing.T) {
+	c := convention()
+	k, _ := Lookup("step")
+	tg, ok := k.Find(c, "s")
+	if !ok || tg.Path != "axes[0].fiches[0].steps[0]" || len(tg.Owners) != 1 || tg.Owners[0] != "caf" || tg.Fiche != "2.2" {
+		t.Fatalf("cible = %+v", tg)
+	}
+	if _, ok := k.Find(c, "inconnu"); ok {
+		t.Error("identifiant inconnu trouvé")
+	}
+	eq, _ := Lookup("equipment")
+	if tg, _ := eq.Find(c, "e"); tg.Owners[0] != "commune" {
+		t.Errorf("propriétaire de l'équipement : %v", tg.Owners)
+	}
+}
+
+func TestApplyParsesAndReportsChanges(t *testing.T) {
+	c := convention()
+	k, _ := Lookup("step")
+	tg, _ := k.Find(c, "s")
+	ch, err := k.Apply(tg, map[string]string{"status": "done", "schedule.end": "2024-12-31", "details": "un\r\n\r\ndeux\n", "text": "Étape"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Axes[0].Fiches[0].Steps[0]
+	if st.Status != model.ActionDone || st.Schedule.End == nil || st.Schedule.End.String() != "2024-12-31" || len(st.Details) != 2 {
+		t.Errorf("étape = %+v", st)
+	}
+	if len(ch.After) != 3 || ch.Before["status"] != "planned" || ch.After["details"] != "un\ndeux" {
+		t.Errorf("changements = %+v", ch)
+	}
+	if len(ch.Columns) != 3 || ch.Values[0] != "[\"un\",\"deux\"]" {
+		t.Errorf("colonnes %v, valeurs %v", ch.Columns, ch.Values)
+	}
+	_, err = k.Apply(tg, map[string]string{"schedule.start": "31/12/2024", "number": "deux", "couleur": "bleu"})
+	if err == nil || len(err.Errors) != 3 {
+		t.Fatalf("erreurs = %v", err)
+	}
+	if err.Errors[0].Path != "axes[0].fiches[0].steps[0].couleur" {
+		t.Errorf("chemin = %s", err.Errors[0].Path)
+	}
+}
+
+func TestEmptyDateClearsIt(t *testing.T) {
+	c := convention()
+	k, _ := Lookup("step")
+	tg, _ := k.Find(c, "s")
+	if _, err := k.Apply(tg, map[string]string{"schedule.start": ""}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Axes[0].Fiches[0].Steps[0].Schedule.Start != nil {
+		t.Error("date non effacée")
+	}
+	f, _ := k.Field("schedule.start")
+	if f.DBValue(tg.Object) != nil {
+		t.Error("une date vide doit s'écrire NULL")
+	}
+}
