@@ -106,6 +106,25 @@ func hasOrganization(c *model.Convention, key string) bool {
 	return false
 }
 
+// ChangePassword sets a new password for the account with that e-mail.
+func (s *Service) ChangePassword(ctx context.Context, email, password string) error {
+	if err := auth.CheckPasswordStrength(password); err != nil {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "password", Message: err.Error()}}}
+	}
+	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if errors.Is(err, model.ErrNotFound) {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("aucun compte pour %s", email)}}}
+	}
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPassword(ctx, u.ID, hash)
+}
+
 // ErrBadCredentials is returned for a wrong e-mail or password, without
 // saying which.
 var ErrBadCredentials = errors.New("adresse ou mot de passe incorrect")

@@ -109,7 +109,7 @@ func usage(w io.Writer) {
 func printError(w io.Writer, err error) {
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
-		fmt.Fprintf(w, "erreur : fichier refusé, rien n'a été enregistré (%d problème(s)) :\n", len(ve.Errors))
+		fmt.Fprintf(w, "erreur : données refusées, rien n'a été enregistré (%d problème(s)) :\n", len(ve.Errors))
 		for _, fe := range ve.Errors {
 			fmt.Fprintf(w, "  %s\n", fe)
 		}

@@ -218,3 +218,39 @@ func TestServeGivesANewcomerAWayIn(t *testing.T) {
 		t.Errorf("journal :\n%s", errb.String())
 	}
 }
+
+func TestUserCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	if code, _, errs := run(t, "", "import", "--db", db, exampleFile(t)); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := run(t, "", "user", "add", "--db", db, "--email", "Coord@Exemple.fr", "--name", "Coordinatrice")
+	if code != 0 || !strings.Contains(out, "compte créé : coord@exemple.fr") || !strings.Contains(out, "mot de passe : ") {
+		t.Fatalf("add : %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, "un mot de passe solide\n", "user", "add", "--db", db, "--email", "pas-une-adresse", "--name", "X", "--password-stdin"); code != 1 ||
+		!strings.Contains(errs, "email : adresse électronique") {
+		t.Errorf("adresse invalide : %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "court\n", "user", "add", "--db", db, "--email", "a@exemple.fr", "--name", "A", "--password-stdin"); code != 1 ||
+		!strings.Contains(errs, "password : mot de passe trop court") {
+		t.Errorf("mot de passe court : %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "", "user", "grant", "--db", db, "--email", "coord@exemple.fr", "--convention", examples.ForcalquierSlug, "--role", "contributor"); code != 1 ||
+		!strings.Contains(errs, "organization") {
+		t.Errorf("contributeur sans organisation : %d %q", code, errs)
+	}
+	if code, out, errs := run(t, "", "user", "grant", "--db", db, "--email", "coord@exemple.fr", "--convention", examples.ForcalquierSlug, "--role", "editor"); code != 0 {
+		t.Errorf("grant : %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, "un nouveau mot de passe\n", "user", "password", "--db", db, "--email", "coord@exemple.fr"); code != 0 {
+		t.Errorf("password : %d %q", code, errs)
+	}
+	code, out, _ = run(t, "", "user", "token", "--db", db, "--email", "coord@exemple.fr", "--name", "tableur")
+	if code != 0 || !strings.HasPrefix(out, "ctg_") {
+		t.Errorf("token : %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", "user", "list", "--db", db); code != 0 || !strings.Contains(out, "coord@exemple.fr\tCoordinatrice") {
+		t.Errorf("list : %d %q", code, out)
+	}
+}

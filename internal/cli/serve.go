@@ -45,7 +45,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	if password != "" {
 		// Shown once on the terminal, not in the structured log.
-		fmt.Fprintf(env.Stderr, "\n  Premier compte créé — administrateur·rice de la plateforme :\n    adresse : %s\n    mot de passe : %s\n  (changez-le avec ctg user ; ce message ne sera plus affiché)\n\n", firstAdminEmail, password)
+		fmt.Fprintf(env.Stderr, "\n  Premier compte créé — administrateur·rice de la plateforme :\n    adresse : %s\n    mot de passe : %s\n  (changez-le avec ctg user password ; ce message ne sera plus affiché)\n\n", firstAdminEmail, password)
 	}
 	handler, err := web.New(svc, log, version())
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] [--admin] [--password-stdin]
        ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader [--organization CLÉ]
+       ctg user password --email ADRESSE   (nouveau mot de passe lu sur l'entrée standard)
        ctg user token --email ADRESSE --name NOM_DU_JETON
        ctg user list
   (toutes acceptent --db DSN)`
@@ -66,6 +67,16 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "%s : %s de %s\n", *email, auth.RoleLabels[auth.Role(*role)], *slug)
+		return nil
+	case "password":
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("aucun mot de passe lu sur l'entrée standard")
+		}
+		if err := svc.ChangePassword(ctx, *email, strings.TrimRight(line, "\r\n")); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "mot de passe changé : %s\n", *email)
 		return nil
 	case "token":
 		u, err := svc.Store.UserByEmail(ctx, strings.ToLower(*email))
