@@ -137,3 +137,91 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, slug string, ids [
 	}
 	return s.Store.History(ctx, slug, ids, limit)
 }
+
+// NewRecord prepares the form of a record to add under a parent: the
+// record as it would be, empty but for its defaults.
+func (s *Service) NewRecord(ctx context.Context, a *auth.Actor, slug, kind, parentID string) (*Record, error) {
+	k, ok := edit.Lookup(kind)
+	if !ok || k.Create == nil {
+		return nil, fmt.Errorf("ajout de « %s » : %w", kind, model.ErrNotFound)
+	}
+	parent, err := s.Record(ctx, a, slug, k.Create.Parent, parentID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := k.Add(parent.Convention, parent.Target)
+	if err != nil {
+		return nil, err
+	}
+	if _, verr := k.Apply(t, k.Create.Defaults); verr != nil {
+		return nil, verr
+	}
+	// Who may add: whoever may change the parent; for the convention's
+	// records owned by the organization they name (equipments, contacts),
+	// also a contributor, who must then name their own organization.
+	canAdd := parent.CanEdit || (k.Create.Parent == "convention" && len(t.Owners) > 0 && a.CanEditSomething(slug))
+	return &Record{Convention: parent.Convention, Kind: k, Target: t, Values: k.Snapshot(t), CanEdit: canAdd}, nil
+}
+
+// Create adds a record under a parent with the given fields. It refuses
+// with a *model.ValidationError whose paths are field names, or with
+// model.ErrForbidden; nothing is written then.
+func (s *Service) Create(ctx context.Context, a *auth.Actor, slug, kind, parentID string, values map[string]string) (*Record, error) {
+	r, err := s.NewRecord(ctx, a, slug, kind, parentID)
+	if err != nil {
+		return nil, err
+	}
+	if !r.CanEdit {
+		return nil, fmt.Errorf("ajouter %s : %w", r.Kind.Label, model.ErrForbidden)
+	}
+	if _, verr := r.Kind.Apply(r.Target, values); verr != nil {
+		return nil, verr
+	}
+	t, _ := r.Kind.Find(r.Convention, edit.NewID)
+	if !a.CanEdit(slug, t.Owners) {
+		return nil, fmt.Errorf("ajouter %s pour une autre organisation : %w", r.Kind.Label, model.ErrForbidden)
+	}
+	r.Target = t
+	if verr := s.validateEdit(r); verr != nil {
+		return nil, verr
+	}
+	columns := make([]string, len(r.Kind.Fields))
+	vals := make([]any, len(r.Kind.Fields))
+	for i, f := range r.Kind.Fields {
+		columns[i], vals[i] = f.Column, f.DBValue(t.Object)
+	}
+	values = r.Kind.Snapshot(t)
+	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "create", ObjectType: kind,
+		ObjectLabel: t.Label, After: values}
+	id, err := s.Store.InsertRecord(ctx, r.Kind.Table, r.Kind.Create.ParentColumn, parentID, columns, vals, entry)
+	if err != nil {
+		return nil, err
+	}
+	return s.Record(ctx, a, slug, kind, id)
+}
+
+// Delete removes a record made at the given version, if the actor may
+// change it; a *ConflictError when it changed since.
+func (s *Service) Delete(ctx context.Context, a *auth.Actor, slug, kind, id string, version int) error {
+	r, err := s.Record(ctx, a, slug, kind, id)
+	if err != nil {
+		return err
+	}
+	if r.Kind.Create == nil || !r.CanEdit {
+		return fmt.Errorf("supprimer %s : %w", r.Target.Label, model.ErrForbidden)
+	}
+	if version != r.Version {
+		return s.conflict(ctx, r)
+	}
+	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "delete", ObjectType: kind,
+		ObjectID: id, ObjectLabel: r.Target.Label, Before: r.Values}
+	err = s.Store.DeleteRecord(ctx, r.Kind.Table, id, version, entry)
+	if errors.Is(err, model.ErrStale) {
+		fresh, ferr := s.Record(ctx, a, slug, kind, id)
+		if ferr != nil {
+			return ferr
+		}
+		return s.conflict(ctx, fresh)
+	}
+	return err
+}

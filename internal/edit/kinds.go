@@ -15,6 +15,8 @@ type Kind struct {
 	Label  string
 	Table  string
 	Fields []Field
+	// Create is set for the kinds whose records can be added and removed.
+	Create *Creation
 	// find locates a record of this kind in a convention.
 	find func(c *model.Convention, id string) (Target, bool)
 }

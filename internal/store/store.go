@@ -41,6 +41,10 @@ type Store interface {
 	// UpdateRecord changes columns of one record still at version and
 	// appends the audit entry, in one transaction (ErrStale otherwise).
 	UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry) (int, error)
+	// InsertRecord adds a record under its parent with its audit entry.
+	InsertRecord(ctx context.Context, table, parentColumn, parentID string, columns []string, values []any, entry AuditEntry) (string, error)
+	// DeleteRecord removes a record still at version with its audit entry.
+	DeleteRecord(ctx context.Context, table, id string, version int, entry AuditEntry) error
 	// AppendAudit records an entry in the append-only history.
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// History lists a convention's audit entries, newest first.

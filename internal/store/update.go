@@ -133,3 +133,55 @@ func (s *SQL) History(ctx context.Context, convention string, objectIDs []string
 	})
 	return out, err
 }
+
+// InsertRecord adds one record under its parent, after the parent's other
+// children, and appends the audit entry, in one transaction. It returns the
+// new record's id.
+func (s *SQL) InsertRecord(ctx context.Context, table, parentColumn, parentID string, columns []string, values []any, entry AuditEntry) (string, error) {
+	if !isTable(table) {
+		return "", fmt.Errorf("table inconnue : %s", table)
+	}
+	id := s.newID()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var pos int
+		q := fmt.Sprintf("SELECT COALESCE(MAX(position) + 1, 0) FROM %s WHERE %s = ?", table, parentColumn)
+		if err := tx.QueryRowContext(ctx, s.d.rebind(q), parentID).Scan(&pos); err != nil {
+			return err
+		}
+		w := &inserter{s: s, ctx: ctx, tx: tx, id: id}
+		w.row(table, nil, strings.Join(append([]string{parentColumn, "position"}, columns...), ", "), append([]any{parentID, pos}, values...)...)
+		if w.err != nil {
+			return w.err
+		}
+		entry.ObjectID, entry.At = id, s.now()
+		return s.appendAudit(ctx, tx, entry)
+	})
+	return id, err
+}
+
+// DeleteRecord removes one record still at version, with its dependent
+// rows, and appends the audit entry, in one transaction.
+func (s *SQL) DeleteRecord(ctx context.Context, table, id string, version int, entry AuditEntry) error {
+	if !isTable(table) {
+		return fmt.Errorf("table inconnue : %s", table)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM "+table+" WHERE id = ? AND version = ?"), id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var current int
+			err := tx.QueryRowContext(ctx, s.d.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&current)
+			if errors.Is(err, sql.ErrNoRows) {
+				return model.ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			return model.ErrStale
+		}
+		entry.At = s.now()
+		return s.appendAudit(ctx, tx, entry)
+	})
+}

@@ -44,7 +44,8 @@ type inserter struct {
 	s   *SQL
 	ctx context.Context
 	tx  *sql.Tx
-	ts  any
+	// id, when set, is the id of the next row instead of a new one.
+	id  string
 	err error
 }
 
@@ -58,7 +59,11 @@ func (w *inserter) row(table string, meta *model.Meta, cols string, vals ...any)
 		meta = &model.Meta{}
 	}
 	now := w.s.now()
-	*meta = model.Meta{ID: w.s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
+	id := w.id
+	if id == "" {
+		id = w.s.newID()
+	}
+	*meta = model.Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
 	n := strings.Count(cols, ",") + 1
 	q := fmt.Sprintf("INSERT INTO %s (%s, %s) VALUES (%s)", table, cols, metaCols, strings.TrimSuffix(strings.Repeat("?, ", n+4), ", "))
 	args := append(vals, meta.ID, w.s.d.timestamp(now), w.s.d.timestamp(now), meta.Version)

@@ -198,9 +198,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	// A browser session may call the API only with its CSRF token.
-	if r.Header.Get("Authorization") == "" && r.Header.Get("X-CSRF-Token") != csrfOf(r) {
-		writeJSON(w, http.StatusForbidden, apiError{Error: "jeton CSRF absent ou invalide (en-tête X-CSRF-Token)"})
+	if browserWithoutCSRF(w, r) {
 		return
 	}
 	var req editRequest
@@ -217,4 +215,60 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, toRecordJSON(rec))
+}
+
+// createRequest is the body of POST …/records/{kind}.
+type createRequest struct {
+	Parent string            `json:"parent"`
+	Fields map[string]string `json:"fields"`
+}
+
+// browserWithoutCSRF refuses a state-changing API call made with a session
+// cookie but without the session's CSRF token.
+func browserWithoutCSRF(w http.ResponseWriter, r *http.Request) bool {
+	if r.Header.Get("Authorization") == "" && r.Header.Get("X-CSRF-Token") != csrfOf(r) {
+		writeJSON(w, http.StatusForbidden, apiError{Error: "jeton CSRF absent ou invalide (en-tête X-CSRF-Token)"})
+		return true
+	}
+	return false
+}
+
+func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil || browserWithoutCSRF(w, r) {
+		return
+	}
+	var req createRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || req.Parent == "" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps JSON attendu : {\"parent\": \"id\", \"fields\": {\"champ\": \"valeur\"}}",
+			Details: []model.FieldError{{Path: "parent", Message: "identifiant de l'élément parent, obligatoire"}}})
+		return
+	}
+	rec, err := s.app.Create(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), req.Parent, req.Fields)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/conventions/"+r.PathValue("slug")+"/records/"+rec.Kind.Name+"/"+rec.Target.Meta.ID)
+	writeJSON(w, http.StatusCreated, toRecordJSON(rec))
+}
+
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil || browserWithoutCSRF(w, r) {
+		return
+	}
+	version, err := strconv.Atoi(r.URL.Query().Get("version"))
+	if err != nil || version <= 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "paramètre version obligatoire",
+			Details: []model.FieldError{{Path: "version", Message: "version de l'élément lu, obligatoire"}}})
+		return
+	}
+	if err := s.app.Delete(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"), version); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

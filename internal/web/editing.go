@@ -36,6 +36,23 @@ type editData struct {
 	History  []store.AuditEntry
 	Back     string
 	Saved    bool
+	// ParentID is set when the form adds a record under that parent.
+	ParentID string
+}
+
+// placeErrors puts each problem next to its field, or above the form.
+func (d *editData) placeErrors(ve *model.ValidationError) {
+	for _, fe := range ve.Errors {
+		placed := false
+		for i := range d.Fields {
+			if d.Fields[i].Name == fe.Path {
+				d.Fields[i].Error, placed = fe.Message, true
+			}
+		}
+		if !placed {
+			d.Errors = append(d.Errors, fe.String())
+		}
+	}
 }
 
 // conflictView shows what changed since the form was opened.
@@ -127,13 +144,13 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// Only the fields the form carries are changed, so that a form showing
 	// one field (a step's status) leaves the others alone.
-	values, original := map[string]string{}, map[string]string{}
+	var values map[string]string
+	original := map[string]string{}
 	// Browsers send line breaks as CRLF; records hold LF.
-	lf := strings.NewReplacer("\r\n", "\n")
-	for _, f := range k.Fields {
-		if vals, ok := r.PostForm[f.Name]; ok {
-			values[f.Name] = lf.Replace(strings.Join(vals, "\n"))
-			original[f.Name] = lf.Replace(r.PostFormValue("orig." + f.Name))
+	values = formValues(r, k, "")
+	for name, v := range formValues(r, k, "orig.") {
+		if _, sent := values[name]; sent {
+			original[name] = v
 		}
 	}
 	version, err := strconv.Atoi(r.PostFormValue("version"))
@@ -161,17 +178,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		d := s.editPage(r, rec, merge(rec.Values, values), merge(rec.Values, original))
 		d.Version = version
-		for _, fe := range ve.Errors {
-			placed := false
-			for i := range d.Fields {
-				if d.Fields[i].Name == fe.Path {
-					d.Fields[i].Error, placed = fe.Message, true
-				}
-			}
-			if !placed {
-				d.Errors = append(d.Errors, fe.String())
-			}
-		}
+		d.placeErrors(ve)
 		s.renderEdit(w, r, http.StatusUnprocessableEntity, rec, d)
 	case errors.As(err, &ce):
 		rec, rerr := s.app.Record(r.Context(), a, slug, kind, id)

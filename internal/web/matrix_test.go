@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/docs"
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -52,6 +55,9 @@ func write(ok, anon int, allowed ...string) expect {
 
 type matrixCase struct {
 	method, path string
+	// dynamic, when set, gives the path at request time (records created
+	// for the occasion, such as the ones each role deletes).
+	dynamic func(role string) string
 	// form builds the form (HTML) or JSON body (API) at request time, when
 	// the record's current version is known.
 	form   func(role string) url.Values
@@ -77,6 +83,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			r := e.record(t, kind, pick)
 			return `{"version": ` + strconv.Itoa(r.Version) + `, "fields": {"text": "texte de ` + role + `"}}`
 		}
+	}
+	convID := e.record(t, "convention", func(c *model.Convention) string { return c.ID }).Target.Meta.ID
+	// newIndicator adds an indicator to fiche 2.2 for a role to delete.
+	newIndicator := func(role string) *app.Record {
+		r, err := e.svc.Create(context.Background(), auth.System, slug, "indicator", fiche, map[string]string{"label": "à supprimer par " + role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
 	cases := []matrixCase{
 		{method: "GET", path: "/", expect: expect{"anonyme": 200, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
@@ -106,6 +121,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: c + "/modifier/step/" + step, form: editForm("step", "text", step22), expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "POST", path: c + "/modifier/equipment/" + eqOwn, form: editForm("equipment", "name", cordeliere), expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
 		{method: "POST", path: c + "/modifier/equipment/" + eqOther, form: editForm("equipment", "name", limans), expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur-autre")},
+		{method: "GET", path: c + "/ajouter/step?parent=" + fiche, expect: write(200, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/ajouter/equipment?parent=" + convID, expect: write(200, 303, "plateforme", "admin", "editeur", "contributeur", "contributeur-autre")},
+		{method: "POST", path: c + "/ajouter/equipment", form: func(role string) url.Values {
+			return url.Values{"parent": {convID}, "name": {"Crèche de " + role}, "operator_name": {"La Cordelière"}, "operator": {"cordeliere"},
+				"activity_type": {"Etablissement d'Accueil du Jeune Enfant"}, "commune": {"04088"}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/supprimer/indicator/{id}", dynamic: func(role string) string {
+			return c + "/supprimer/indicator/" + newIndicator(role).Target.Meta.ID
+		}, form: func(string) url.Values { return url.Values{"version": {"1"}, "confirm": {"oui"}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
@@ -114,6 +139,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/history", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/records/step/" + step, expect: readAPI()},
 		{method: "PATCH", path: "/api/v1/conventions/" + slug + "/records/step/" + step, json: editJSON("step", step22), expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/records/indicator", json: func(role string) string {
+			return `{"parent": "` + fiche + `", "fields": {"label": "Indicateur de ` + role + `"}}`
+		}, expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/records/indicator/{id}", dynamic: func(role string) string {
+			return "/api/v1/conventions/" + slug + "/records/indicator/" + newIndicator(role).Target.Meta.ID + "?version=1"
+		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
 		{method: "POST", path: "/connexion", form: func(role string) url.Values {
 			return url.Values{"email": {role + "-inconnu@exemple.fr"}, "password": {"faux"}}
 		},
@@ -125,15 +156,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, tc := range cases {
 		for _, role := range roles {
 			t.Run(tc.method+" "+tc.path+" "+role, func(t *testing.T) {
+				path := tc.path
+				if tc.dynamic != nil {
+					path = tc.dynamic(role)
+				}
 				var status int
 				if tc.json != nil {
-					status = e.apiCall(t, role, tc.method, tc.path, tc.json(role))
+					status = e.apiCall(t, role, tc.method, path, tc.json(role))
 				} else {
 					var form url.Values
 					if tc.form != nil {
 						form = tc.form(role)
 					}
-					resp, _ := e.do(t, role, tc.method, tc.path, form)
+					resp, _ := e.do(t, role, tc.method, path, form)
 					status = resp.StatusCode
 				}
 				if want := tc.expect[role]; status != want {

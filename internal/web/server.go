@@ -106,6 +106,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/membres", s.grant},
 		{"GET", "/c/{slug}/modifier/{kind}/{id}", s.editForm},
 		{"POST", "/c/{slug}/modifier/{kind}/{id}", s.editSubmit},
+		{"GET", "/c/{slug}/ajouter/{kind}", s.createForm},
+		{"POST", "/c/{slug}/ajouter/{kind}", s.createSubmit},
+		{"POST", "/c/{slug}/supprimer/{kind}/{id}", s.deleteSubmit},
 		{"GET", "/api/openapi.json", s.openAPI},
 		{"GET", "/api/v1/schema", s.schema},
 		{"GET", "/api/v1/conventions", s.apiConventions},
@@ -114,6 +117,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/conventions/{slug}/history", s.apiHistory},
 		{"GET", "/api/v1/conventions/{slug}/records/{kind}/{id}", s.apiRecord},
 		{"PATCH", "/api/v1/conventions/{slug}/records/{kind}/{id}", s.apiEdit},
+		{"POST", "/api/v1/conventions/{slug}/records/{kind}", s.apiCreate},
+		{"DELETE", "/api/v1/conventions/{slug}/records/{kind}/{id}", s.apiDelete},
 	}
 }
 

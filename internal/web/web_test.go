@@ -387,3 +387,43 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestAddAndDeleteAStep(t *testing.T) {
+	e := newEnv(t)
+	f := e.record(t, "fiche", fiche22)
+	c := "/c/" + slug
+	resp, body := e.do(t, "editeur", "GET", c+"/ajouter/step?parent="+f.Target.Meta.ID, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Ajouter : étape") || !strings.Contains(body, `<option value="planned" selected>`) {
+		t.Fatalf("formulaire d'ajout : %d", resp.StatusCode)
+	}
+	form := url.Values{"parent": {f.Target.Meta.ID}, "text": {""}, "schedule.as_written": {"En 2024"}, "schedule.start": {"2025-01-01"}}
+	resp, body = e.do(t, "editeur", "POST", c+"/ajouter/step", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "champ obligatoire vide") || !strings.Contains(body, "2024") {
+		t.Fatalf("étape invalide : %d", resp.StatusCode)
+	}
+	form = url.Values{"parent": {f.Target.Meta.ID}, "text": {"Bilan des contacts avec les allocataires"}, "schedule.as_written": {"En 2024"},
+		"schedule.start": {"2024-01-01"}, "schedule.end": {"2024-12-31"}, "status": {"planned"}}
+	resp, _ = e.do(t, "editeur", "POST", c+"/ajouter/step", form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != c+"/fiches/2.2" {
+		t.Fatalf("ajout : %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = e.do(t, "lecteur", "GET", c+"/fiches/2.2", nil)
+	if !strings.Contains(body, "Bilan des contacts avec les allocataires") || !strings.Contains(body, "Étape 4") || !strings.Contains(body, "ajout") {
+		t.Fatal("l'étape ajoutée n'apparaît pas, ou pas dans l'historique")
+	}
+	added := e.record(t, "step", func(c *model.Convention) string { return c.Axes[1].Fiches[1].Steps[3].ID })
+	del := c + "/supprimer/step/" + added.Target.Meta.ID
+	if resp, _ := e.do(t, "editeur", "POST", del, url.Values{"version": {"1"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("suppression sans confirmation : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "editeur", "POST", del, url.Values{"version": {"1"}, "confirm": {"oui"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("suppression : %d", resp.StatusCode)
+	}
+	_, body = e.do(t, "lecteur", "GET", c+"/historique", nil)
+	if !strings.Contains(body, "suppression") {
+		t.Error("la suppression n'est pas dans l'historique")
+	}
+	if got := e.record(t, "fiche", fiche22); len(got.Convention.Axes[1].Fiches[1].Steps) != 3 {
+		t.Errorf("%d étapes après suppression", len(got.Convention.Axes[1].Fiches[1].Steps))
+	}
+}

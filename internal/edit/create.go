@@ -1,0 +1,75 @@
+package edit
+
+import (
+	"fmt"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// NewID is the provisional id of a record being created, until the store
+// gives it its own.
+const NewID = "nouveau"
+
+// Creation says how records of a kind are added to a parent and removed.
+type Creation struct {
+	// Parent is the kind of the record that holds the new one.
+	Parent string
+	// ParentColumn is the column that links the new row to its parent.
+	ParentColumn string
+	// Defaults are the form values of a new record.
+	Defaults map[string]string
+	// add appends an empty record, with id NewID, to the parent in memory.
+	add func(parent any)
+}
+
+// Add appends an empty record to the parent record, in memory, and
+// returns it, found again so that its path and owners are current.
+func (k *Kind) Add(c *model.Convention, parent Target) (Target, error) {
+	if k.Create == nil {
+		return Target{}, fmt.Errorf("on ne peut pas ajouter de %s : %w", k.Label, model.ErrForbidden)
+	}
+	k.Create.add(parent.Object)
+	t, ok := k.Find(c, NewID)
+	if !ok {
+		return Target{}, fmt.Errorf("ajout de %s : élément introuvable après ajout", k.Label)
+	}
+	return t, nil
+}
+
+func init() {
+	creations := map[string]*Creation{
+		"step": {Parent: "fiche", ParentColumn: "fiche_id", Defaults: map[string]string{"status": string(model.ActionPlanned)},
+			add: func(p any) {
+				f := p.(*model.Fiche)
+				f.Steps = append(f.Steps, model.Step{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
+			}},
+		"indicator": {Parent: "fiche", ParentColumn: "fiche_id", add: func(p any) {
+			f := p.(*model.Fiche)
+			f.Indicators = append(f.Indicators, model.Indicator{Meta: model.Meta{ID: NewID}})
+		}},
+		"representative": {Parent: "party", ParentColumn: "party_id", add: func(p any) {
+			party := p.(*model.Party)
+			party.Representatives = append(party.Representatives, model.Representative{Meta: model.Meta{ID: NewID}})
+		}},
+		"equipment": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
+			c := p.(*model.Convention)
+			c.Equipments = append(c.Equipments, model.Equipment{Meta: model.Meta{ID: NewID}})
+		}},
+		"contact": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
+			c := p.(*model.Convention)
+			c.Contacts = append(c.Contacts, model.Contact{Meta: model.Meta{ID: NewID}})
+		}},
+		"finding": {Parent: "convention", ParentColumn: "convention_id", Defaults: map[string]string{"kind": string(model.FindingQualitative)},
+			add: func(p any) {
+				c := p.(*model.Convention)
+				c.Diagnostic.Findings = append(c.Diagnostic.Findings, model.Finding{Meta: model.Meta{ID: NewID}, Kind: model.FindingQualitative})
+			}},
+		"legal_basis": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
+			c := p.(*model.Convention)
+			c.LegalBases = append(c.LegalBases, model.LegalBasis{Meta: model.Meta{ID: NewID}})
+		}},
+	}
+	for _, k := range Kinds {
+		k.Create = creations[k.Name]
+	}
+}
