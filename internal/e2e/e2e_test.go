@@ -17,9 +17,9 @@ import (
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 	"github.com/ctg-territoires/ctg/internal/web"
 )
 
@@ -38,21 +38,7 @@ type platform struct {
 func startPlatform(t *testing.T) *platform {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := app.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.New(t)
 	for email, role := range map[string]auth.Role{"coordinatrice@exemple.fr": auth.RoleEditor, "conseiller@exemple.fr": auth.RoleAdmin} {
 		if _, err := svc.AddUser(ctx, app.NewUser{Email: email, Name: strings.Split(email, "@")[0], Password: password}); err != nil {
 			t.Fatal(err)

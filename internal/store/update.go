@@ -43,25 +43,35 @@ func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, c
 	args := append(append([]any{}, values...), s.d.timestamp(now), id, version)
 	q := fmt.Sprintf("UPDATE %s SET %s updated_at = ?, version = version + 1 WHERE id = ? AND version = ?", table, strings.Join(sets, ", ")+commaIf(len(sets)))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
-		if err != nil {
+		if err := s.execVersioned(ctx, tx, table, id, q, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var current int
-			err := tx.QueryRowContext(ctx, s.d.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&current)
-			if errors.Is(err, sql.ErrNoRows) {
-				return model.ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			return model.ErrStale
 		}
 		entry.At = now
 		return s.appendAudit(ctx, tx, entry)
 	})
 	return version + 1, err
+}
+
+// execVersioned runs an UPDATE or DELETE guarded by "id = ? AND version = ?"
+// and tells why it touched no row: the record is gone (ErrNotFound) or
+// has changed since that version (ErrStale).
+func (s *SQL) execVersioned(ctx context.Context, tx *sql.Tx, table, id, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var current int
+	err = tx.QueryRowContext(ctx, s.d.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return model.ErrStale
 }
 
 func commaIf(n int) string {
@@ -166,20 +176,8 @@ func (s *SQL) DeleteRecord(ctx context.Context, table, id string, version int, e
 		return fmt.Errorf("table inconnue : %s", table)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM "+table+" WHERE id = ? AND version = ?"), id, version)
-		if err != nil {
+		if err := s.execVersioned(ctx, tx, table, id, "DELETE FROM "+table+" WHERE id = ? AND version = ?", id, version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var current int
-			err := tx.QueryRowContext(ctx, s.d.rebind("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&current)
-			if errors.Is(err, sql.ErrNoRows) {
-				return model.ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			return model.ErrStale
 		}
 		entry.At = s.now()
 		return s.appendAudit(ctx, tx, entry)

@@ -195,18 +195,15 @@ type editRequest struct {
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil {
-		return
-	}
-	if browserWithoutCSRF(w, r) {
+	if a == nil || browserWithoutCSRF(w, r) {
 		return
 	}
 	var req editRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.Version <= 0 {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps JSON attendu : {\"version\": n, \"fields\": {\"champ\": \"valeur\"}}",
-			Details: []model.FieldError{{Path: "version", Message: "version de l'élément lu, obligatoire"}}})
+	if !decodeBody(w, r, &req, `{"version": n, "fields": {"champ": "valeur"}}`) {
+		return
+	}
+	if req.Version <= 0 {
+		badBody(w, `{"version": n, "fields": {"champ": "valeur"}}`, "version", "version de l'élément lu, obligatoire")
 		return
 	}
 	rec, _, err := s.app.Edit(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"), req.Version, req.Fields)
@@ -215,6 +212,22 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, toRecordJSON(rec))
+}
+
+// decodeBody reads a JSON request body of at most 1 MiB with no unknown
+// field into v; on failure it answers 400 showing the expected shape.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, shape string) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		badBody(w, shape, "", "corps illisible : "+err.Error())
+		return false
+	}
+	return true
+}
+
+func badBody(w http.ResponseWriter, shape, path, msg string) {
+	writeJSON(w, http.StatusBadRequest, apiError{Error: "corps JSON attendu : " + shape, Details: []model.FieldError{{Path: path, Message: msg}}})
 }
 
 // createRequest is the body of POST …/records/{kind}.
@@ -239,11 +252,11 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req createRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.Parent == "" {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps JSON attendu : {\"parent\": \"id\", \"fields\": {\"champ\": \"valeur\"}}",
-			Details: []model.FieldError{{Path: "parent", Message: "identifiant de l'élément parent, obligatoire"}}})
+	if !decodeBody(w, r, &req, `{"parent": "id", "fields": {"champ": "valeur"}}`) {
+		return
+	}
+	if req.Parent == "" {
+		badBody(w, `{"parent": "id", "fields": {"champ": "valeur"}}`, "parent", "identifiant de l'élément parent, obligatoire")
 		return
 	}
 	rec, err := s.app.Create(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), req.Parent, req.Fields)

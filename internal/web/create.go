@@ -43,12 +43,8 @@ func formValues(r *http.Request, k *edit.Kind, prefix string) map[string]string 
 }
 
 func (s *Server) createSubmit(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
+	a := s.signedPost(w, r)
 	if a == nil {
-		return
-	}
-	if !s.validCSRF(r) {
-		s.forbidden(w, r)
 		return
 	}
 	slug, kind, parent := r.PathValue("slug"), r.PathValue("kind"), r.PostFormValue("parent")
@@ -80,12 +76,8 @@ func (s *Server) createSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteSubmit(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
+	a := s.signedPost(w, r)
 	if a == nil {
-		return
-	}
-	if !s.validCSRF(r) {
-		s.forbidden(w, r)
 		return
 	}
 	slug, kind, id := r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id")

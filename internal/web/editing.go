@@ -128,12 +128,8 @@ func backURL(r *http.Request, rec *app.Record) string {
 }
 
 func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
+	a := s.signedPost(w, r)
 	if a == nil {
-		return
-	}
-	if !s.validCSRF(r) {
-		s.forbidden(w, r)
 		return
 	}
 	slug, kind, id := r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id")

@@ -150,3 +150,14 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *auth.Actor {
 	}
 	return a
 }
+
+// signedPost returns the actor of a form post carrying a valid CSRF token;
+// otherwise it answers (sign-in page or 403) and returns nil.
+func (s *Server) signedPost(w http.ResponseWriter, r *http.Request) *auth.Actor {
+	a := s.signedIn(w, r)
+	if a != nil && !s.validCSRF(r) {
+		s.forbidden(w, r)
+		return nil
+	}
+	return a
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -39,21 +39,8 @@ var roles = []string{"anonyme", "plateforme", "admin", "editeur", "contributeur"
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := app.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.New(t)
+	st := svc.Store
 	other := strings.Replace(string(examples.Forcalquier), "slug: ctg-forcalquier-2022", "slug: autre-ctg", 1)
 	if _, err := svc.Import(ctx, []byte(other), false); err != nil {
 		t.Fatal(err)
