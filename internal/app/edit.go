@@ -21,6 +21,17 @@ type Record struct {
 	Values     map[string]string
 	Version    int
 	CanEdit    bool
+	// ParentID is set for a record being created under that parent.
+	ParentID string
+}
+
+// Fields are the fields the record's form shows: with the extra ones of a
+// new record.
+func (r *Record) Fields() []edit.Field {
+	if r.ParentID != "" {
+		return r.Kind.CreateFields()
+	}
+	return r.Kind.Fields
 }
 
 // Record finds a record of a convention for display or editing.
@@ -153,14 +164,14 @@ func (s *Service) NewRecord(ctx context.Context, a *auth.Actor, slug, kind, pare
 	if err != nil {
 		return nil, err
 	}
-	if _, verr := k.Apply(t, k.Create.Defaults); verr != nil {
+	if verr := k.ApplyNew(t, k.Create.Defaults); verr != nil {
 		return nil, verr
 	}
 	// Who may add: whoever may change the parent; for the convention's
 	// records owned by the organization they name (equipments, contacts),
 	// also a contributor, who must then name their own organization.
 	canAdd := parent.CanEdit || (k.Create.Parent == "convention" && len(t.Owners) > 0 && a.CanEditSomething(slug))
-	return &Record{Convention: parent.Convention, Kind: k, Target: t, Values: k.Snapshot(t), CanEdit: canAdd}, nil
+	return &Record{Convention: parent.Convention, Kind: k, Target: t, Values: k.SnapshotNew(t), CanEdit: canAdd, ParentID: parentID}, nil
 }
 
 // Create adds a record under a parent with the given fields. It refuses
@@ -174,7 +185,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, slug, kind, parentI
 	if !r.CanEdit {
 		return nil, fmt.Errorf("ajouter %s : %w", r.Kind.Label, model.ErrForbidden)
 	}
-	if _, verr := r.Kind.Apply(r.Target, values); verr != nil {
+	if verr := r.Kind.ApplyNew(r.Target, values); verr != nil {
 		return nil, verr
 	}
 	t, _ := r.Kind.Find(r.Convention, edit.NewID)
@@ -185,12 +196,15 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, slug, kind, parentI
 	if verr := s.validateEdit(r); verr != nil {
 		return nil, verr
 	}
-	columns := make([]string, len(r.Kind.Fields))
-	vals := make([]any, len(r.Kind.Fields))
-	for i, f := range r.Kind.Fields {
-		columns[i], vals[i] = f.Column, f.DBValue(t.Object)
+	var columns []string
+	var vals []any
+	for _, f := range r.Kind.CreateFields() {
+		columns, vals = append(columns, f.Column), append(vals, f.DBValue(t.Object))
 	}
-	values = r.Kind.Snapshot(t)
+	if r.Kind.Create.WithConvention {
+		columns, vals = append(columns, "convention_id"), append(vals, r.Convention.ID)
+	}
+	values = r.Kind.SnapshotNew(t)
 	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "create", ObjectType: kind,
 		ObjectLabel: t.Label, After: values}
 	id, err := s.Store.InsertRecord(ctx, r.Kind.Table, r.Kind.Create.ParentColumn, parentID, columns, vals, entry)
@@ -207,7 +221,7 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, slug, kind, id stri
 	if err != nil {
 		return err
 	}
-	if r.Kind.Create == nil || !r.CanEdit {
+	if !r.Kind.Deletable() || !r.CanEdit {
 		return fmt.Errorf("supprimer %s : %w", r.Target.Label, model.ErrForbidden)
 	}
 	if version != r.Version {

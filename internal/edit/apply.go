@@ -27,10 +27,23 @@ func (k *Kind) Snapshot(t Target) map[string]string {
 	return out
 }
 
+// SnapshotNew returns every field of a new record, the extra ones included.
+func (k *Kind) SnapshotNew(t Target) map[string]string {
+	out := make(map[string]string)
+	for _, f := range k.CreateFields() {
+		out[f.Name] = f.Get(t.Object)
+	}
+	return out
+}
+
 // Apply sets the given fields of the record (form text by field name) and
 // returns what changed. Fields not named are left as they are; unknown
 // names and unparsable values are reported at the record's path.
 func (k *Kind) Apply(t Target, values map[string]string) (Change, *model.ValidationError) {
+	return k.apply(t, values, k.Fields)
+}
+
+func (k *Kind) apply(t Target, values map[string]string, fields []Field) (Change, *model.ValidationError) {
 	ch := Change{Before: map[string]string{}, After: map[string]string{}}
 	errs := &model.ValidationError{}
 	names := make([]string, 0, len(values))
@@ -39,7 +52,7 @@ func (k *Kind) Apply(t Target, values map[string]string) (Change, *model.Validat
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		f, ok := k.Field(name)
+		f, ok := fieldNamed(fields, name)
 		if !ok {
 			errs.Add(join(t.Path, name), "champ non modifiable")
 			continue
@@ -71,10 +84,19 @@ func join(path, name string) string {
 // FieldOf returns the field name of a validation error path under the
 // record's path ("axes[1].fiches[0].status" → "status"), or "".
 func (k *Kind) FieldOf(t Target, path string) string {
-	for _, f := range k.Fields {
+	for _, f := range k.CreateFields() {
 		if path == join(t.Path, f.Name) {
 			return f.Name
 		}
 	}
 	return ""
+}
+
+func fieldNamed(fields []Field, name string) (Field, bool) {
+	for _, f := range fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
 }

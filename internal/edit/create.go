@@ -18,6 +18,14 @@ type Creation struct {
 	ParentColumn string
 	// Defaults are the form values of a new record.
 	Defaults map[string]string
+	// Extra are fields set only when the record is created, such as the
+	// keys and codes other records refer to.
+	Extra []Field
+	// WithConvention is set when the table also links each row to its
+	// convention (convention_id) besides its parent.
+	WithConvention bool
+	// NoDelete is set for records others may refer to.
+	NoDelete bool
 	// add appends an empty record, with id NewID, to the parent in memory.
 	add func(parent any)
 }
@@ -35,6 +43,23 @@ func (k *Kind) Add(c *model.Convention, parent Target) (Target, error) {
 	}
 	return t, nil
 }
+
+// CreateFields are the fields of a new record: the extra ones first.
+func (k *Kind) CreateFields() []Field {
+	if k.Create == nil {
+		return k.Fields
+	}
+	return append(append([]Field{}, k.Create.Extra...), k.Fields...)
+}
+
+// ApplyNew sets the fields of a new record, the extra ones included.
+func (k *Kind) ApplyNew(t Target, values map[string]string) *model.ValidationError {
+	_, err := k.apply(t, values, k.CreateFields())
+	return err
+}
+
+// Deletable reports whether records of the kind can be removed.
+func (k *Kind) Deletable() bool { return k.Create != nil && !k.Create.NoDelete }
 
 func init() {
 	creations := map[string]*Creation{
@@ -63,6 +88,20 @@ func init() {
 			add: func(p any) {
 				c := p.(*model.Convention)
 				c.Diagnostic.Findings = append(c.Diagnostic.Findings, model.Finding{Meta: model.Meta{ID: NewID}, Kind: model.FindingQualitative})
+			}},
+		"fiche": {Parent: "axis", ParentColumn: "axis_id", WithConvention: true, NoDelete: false,
+			Defaults: map[string]string{"status": string(model.ActionPlanned)},
+			Extra:    []Field{{Name: "code", Label: "Code", Column: "code", Widget: Text, Help: "numéro de l'axe, un point, numéro de la fiche : 5.1"}},
+			add: func(p any) {
+				a := p.(*model.Axis)
+				a.Fiches = append(a.Fiches, model.Fiche{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
+			}},
+		"organization": {Parent: "convention", ParentColumn: "convention_id", NoDelete: true,
+			Defaults: map[string]string{"kind": string(model.KindAssociation)},
+			Extra:    []Field{{Name: "key", Label: "Clé", Column: "key", Widget: Text, Help: "identifiant court, en minuscules et tirets : centre-social"}},
+			add: func(p any) {
+				c := p.(*model.Convention)
+				c.Organizations = append(c.Organizations, model.Organization{Meta: model.Meta{ID: NewID}, Kind: model.KindAssociation})
 			}},
 		"legal_basis": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
 			c := p.(*model.Convention)

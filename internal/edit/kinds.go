@@ -39,12 +39,7 @@ type Target struct {
 
 // Field returns the kind's field of that name.
 func (k *Kind) Field(name string) (Field, bool) {
-	for _, f := range k.Fields {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return Field{}, false
+	return fieldNamed(k.Fields, name)
 }
 
 // Find locates the record with that id in c.
@@ -86,6 +81,9 @@ func organizationOptions(c *model.Convention) []Option {
 	}
 	return out
 }
+
+// OrganizationKindOptions lists the organization kinds with their French names.
+func OrganizationKindOptions() []Option { return kindOptions(nil) }
 
 func kindOptions(*model.Convention) []Option {
 	labels := map[model.OrganizationKind]string{

@@ -30,11 +30,11 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) {
 	s.renderEdit(w, r, http.StatusOK, rec, d)
 }
 
-// formValues reads the submitted fields of a kind, LF line breaks.
-func formValues(r *http.Request, k *edit.Kind, prefix string) map[string]string {
+// formValues reads the submitted fields, with LF line breaks.
+func formValues(r *http.Request, fields []edit.Field, prefix string) map[string]string {
 	lf := strings.NewReplacer("\r\n", "\n")
 	out := map[string]string{}
-	for _, f := range k.Fields {
+	for _, f := range fields {
 		if vals, ok := r.PostForm[prefix+f.Name]; ok {
 			out[f.Name] = lf.Replace(strings.Join(vals, "\n"))
 		}
@@ -53,7 +53,7 @@ func (s *Server) createSubmit(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	values := formValues(r, k, "")
+	values := formValues(r, k.CreateFields(), "")
 	rec, err := s.app.Create(r.Context(), a, slug, kind, parent, values)
 	if err == nil {
 		http.Redirect(w, r, backURL(r, rec), http.StatusSeeOther)

@@ -84,16 +84,18 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
 // values the user started from.
 func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map[string]string) *editData {
 	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec)}
-	for _, f := range rec.Kind.Fields {
+	for _, f := range rec.Fields() {
 		ff := formField{Field: f, Value: values[f.Name]}
 		if f.Options != nil {
 			ff.Options = f.Options(rec.Convention)
 		}
 		d.Fields = append(d.Fields, ff)
 	}
-	hist, err := s.app.History(r.Context(), actorOf(r), rec.Convention.Slug, []string{rec.Target.Meta.ID}, 50)
-	if err == nil {
-		d.History = hist
+	if rec.ParentID == "" {
+		hist, err := s.app.History(r.Context(), actorOf(r), rec.Convention.Slug, []string{rec.Target.Meta.ID}, 50)
+		if err == nil {
+			d.History = hist
+		}
 	}
 	return d
 }
@@ -143,8 +145,8 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 	var values map[string]string
 	original := map[string]string{}
 	// Browsers send line breaks as CRLF; records hold LF.
-	values = formValues(r, k, "")
-	for name, v := range formValues(r, k, "orig.") {
+	values = formValues(r, k.Fields, "")
+	for name, v := range formValues(r, k.Fields, "orig.") {
 		if _, sent := values[name]; sent {
 			original[name] = v
 		}

@@ -127,7 +127,15 @@ var funcs = template.FuncMap{
 		}
 		return string(s)
 	},
-	"role":  func(r auth.Role) string { return auth.RoleLabels[r] },
+	"role": func(r auth.Role) string { return auth.RoleLabels[r] },
+	"orgKind": func(k model.OrganizationKind) string {
+		for _, o := range edit.OrganizationKindOptions() {
+			if o.Value == string(k) {
+				return o.Label
+			}
+		}
+		return string(k)
+	},
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
 	"paragraphs": func(s string) []string {
 		var out []string

@@ -414,3 +414,34 @@ func TestAddAndDeleteAStep(t *testing.T) {
 		t.Errorf("%d étapes après suppression", len(got.Convention.Axes[1].Fiches[1].Steps))
 	}
 }
+
+func TestAddAFichePromisedByAmendment(t *testing.T) {
+	e := newEnv(t)
+	axis5 := e.record(t, "axis", func(c *model.Convention) string { return c.Axes[4].ID })
+	c := "/c/" + slug
+	form := url.Values{"parent": {axis5.Target.Meta.ID}, "code": {"6.1"}, "title": {"Soutenir les parents"}, "status": {"planned"}}
+	resp, body := e.do(t, "editeur", "POST", c+"/ajouter/fiche", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="champ-code-erreur"`) || !strings.Contains(body, "rangée sous l&#39;axe 5") {
+		t.Fatalf("code d'un autre axe : %d", resp.StatusCode)
+	}
+	form.Set("code", "5.1")
+	resp, _ = e.do(t, "editeur", "POST", c+"/ajouter/fiche", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ajout : %d", resp.StatusCode)
+	}
+	resp, body = e.do(t, "lecteur", "GET", c+"/fiches/5.1", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Soutenir les parents") {
+		t.Fatalf("fiche 5.1 : %d", resp.StatusCode)
+	}
+	_, body = e.do(t, "lecteur", "GET", "/conventions", nil)
+	if strings.Contains(body, "Fiches de l&#39;axe 5") {
+		t.Error("l'échéance de l'axe 5 est encore affichée alors que sa fiche existe")
+	}
+	org := url.Values{"parent": {axis5.Convention.ID}, "key": {"maison-france-services"}, "name": {"Maison France Services"}, "kind": {"other"}}
+	if resp, body := e.do(t, "editeur", "POST", c+"/ajouter/organization", org); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ajout d'organisation : %d\n%s", resp.StatusCode, body)
+	}
+	if resp, _ := e.do(t, "editeur", "POST", c+"/ajouter/organization", org); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("clé en double : %d", resp.StatusCode)
+	}
+}
