@@ -75,3 +75,24 @@ func TestEmptyDateClearsIt(t *testing.T) {
 		t.Error("une date vide doit s'écrire NULL")
 	}
 }
+
+func TestCompositionRoundTrip(t *testing.T) {
+	c := &model.Convention{Committees: []model.Committee{{Meta: model.Meta{ID: "k"}, Composition: []model.MemberGroup{
+		{Label: "Pour la Caf", Organizations: []string{"caf04"}, Members: []string{"le Directeur ou son représentant", "le responsable de service"}},
+		{Label: "Le cas échéant", Members: []string{"des représentants de parents"}},
+	}}}}
+	k, _ := Lookup("committee")
+	tg, _ := k.Find(c, "k")
+	f, _ := k.Field("composition")
+	text := f.Get(tg.Object)
+	want := "Pour la Caf : caf04 = le Directeur ou son représentant ; le responsable de service\nLe cas échéant :  = des représentants de parents"
+	if text != want {
+		t.Fatalf("texte = %q", text)
+	}
+	if ch, err := k.Apply(tg, map[string]string{"composition": text}); err != nil || !ch.Empty() {
+		t.Fatalf("relecture : %v %v", ch, err)
+	}
+	if _, err := k.Apply(tg, map[string]string{"composition": "Pour la Caf sans membres"}); err == nil {
+		t.Error("ligne sans « = » acceptée")
+	}
+}

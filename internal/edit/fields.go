@@ -73,6 +73,15 @@ func (f Field) DBValue(obj any) any {
 		return x.String()
 	case []string:
 		return jsonList(x)
+	case []model.MemberGroup:
+		if len(x) == 0 {
+			return "[]"
+		}
+		b, err := json.Marshal(x)
+		if err != nil {
+			panic(err) // plain strings always marshal
+		}
+		return string(b)
 	}
 	if v.Kind() == reflect.String {
 		return v.String()
@@ -113,6 +122,8 @@ func format(v reflect.Value) string {
 		return x.String()
 	case []string:
 		return strings.Join(x, "\n")
+	case []model.MemberGroup:
+		return formatGroups(x)
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -146,6 +157,13 @@ func parse(v reflect.Value, text string) error {
 			return err
 		}
 		v.Set(reflect.ValueOf(d))
+		return nil
+	case []model.MemberGroup:
+		groups, err := parseGroups(text)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(groups))
 		return nil
 	case []string:
 		var items []string
@@ -185,4 +203,46 @@ func jsonList(items []string) string {
 		panic(err) // strings always marshal
 	}
 	return string(b)
+}
+
+// A committee's composition is edited as text, one group per line:
+// "Pour la Caf : caf04 = le Directeur ou son représentant ; le responsable de service".
+// The organization keys, between ":" and "=", may be left out.
+
+func formatGroups(groups []model.MemberGroup) string {
+	lines := make([]string, len(groups))
+	for i, g := range groups {
+		lines[i] = g.Label + " : " + strings.Join(g.Organizations, ", ") + " = " + strings.Join(g.Members, " ; ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func parseGroups(text string) ([]model.MemberGroup, error) {
+	var out []model.MemberGroup
+	for n, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		head, members, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("ligne %d : « = » attendu entre le groupe et ses membres", n+1)
+		}
+		label, orgs, _ := strings.Cut(head, ":")
+		g := model.MemberGroup{Label: strings.TrimSpace(label)}
+		for _, o := range strings.Split(orgs, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				g.Organizations = append(g.Organizations, o)
+			}
+		}
+		for _, m := range strings.Split(members, ";") {
+			if m = strings.TrimSpace(m); m != "" {
+				g.Members = append(g.Members, m)
+			}
+		}
+		if g.Label == "" {
+			return nil, fmt.Errorf("ligne %d : libellé du groupe absent", n+1)
+		}
+		out = append(out, g)
+	}
+	return out, nil
 }

@@ -120,6 +120,7 @@ var Kinds = []*Kind{
 		{Name: "signature.place_as_written", Label: "Lieu de signature tel qu'écrit", Column: "signature_place_as_written", Widget: Text},
 		{Name: "signature.date", Label: "Date de signature", Column: "signature_date", Widget: Date},
 		{Name: "signature.copies", Label: "Exemplaires", Column: "signature_copies", Widget: Text},
+		{Name: "territory.epci", Label: "SIREN de l'EPCI du territoire", Column: "territory_epci", Widget: Text},
 		{Name: "preamble.text", Label: "Préambule", Column: "preamble_text", Widget: TextArea},
 		{Name: "diagnostic.author", Label: "Auteur du diagnostic", Column: "diagnostic_author", Widget: Text},
 		{Name: "diagnostic.summary", Label: "Synthèse du diagnostic", Column: "diagnostic_summary", Widget: TextArea},
@@ -161,6 +162,9 @@ var Kinds = []*Kind{
 	{Name: "annex", Label: "annexe", Table: "annexes", find: findAnnex, Fields: []Field{
 		{Name: "title", Label: "Titre", Column: "title", Widget: Text},
 		{Name: "text", Label: "Texte", Column: "text", Widget: TextArea},
+		{Name: "holds", Label: "Contenu structuré", Column: "holds", Widget: Select, Options: fixedOptions("", "aucun",
+			"diagnostic", "diagnostic", "equipments", "équipements et services", "action_plan", "plan d'actions",
+			"governance", "gouvernance", "evaluation", "évaluation", "authorizations", "délibérations")},
 	}},
 	{Name: "finding", Label: "constat du diagnostic", Table: "findings", find: findFinding, Fields: []Field{
 		{Name: "theme", Label: "Thématique", Column: "theme", Widget: Text},
@@ -210,6 +214,8 @@ var Kinds = []*Kind{
 	}},
 	{Name: "committee", Label: "comité", Table: "committees", find: findCommittee, Fields: []Field{
 		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
+		{Name: "composition", Label: "Composition (un groupe par ligne)", Column: "composition", Widget: Lines,
+			Help: "Libellé : clés des organisations séparées par des virgules = membres séparés par des points-virgules"},
 		{Name: "purposes", Label: "Missions (une par ligne)", Column: "purposes", Widget: Lines},
 		{Name: "co_chairs", Label: "Copilotes", Column: "co_chairs", Widget: OrgList, Options: organizationOptions},
 		{Name: "secretariat", Label: "Secrétariat", Column: "secretariat_key", Widget: Select, Options: organizationOptions},

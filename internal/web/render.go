@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,7 +113,26 @@ var conventionStatusLabels = map[model.Status]string{
 	model.StatusDraft: "projet", model.StatusSigned: "signée", model.StatusTerminated: "résiliée", model.StatusRenewed: "renouvelée",
 }
 
+// frenchNumber groups thousands with a narrow no-break space: 10 194.
+func frenchNumber(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u202F')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
 var funcs = template.FuncMap{
+	"number":   frenchNumber,
 	"date":     frenchDate,
 	"datetime": frenchTime,
 	"convStatus": func(s model.Status) string {

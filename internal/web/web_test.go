@@ -445,3 +445,14 @@ func TestAddAFichePromisedByAmendment(t *testing.T) {
 		t.Errorf("clé en double : %d", resp.StatusCode)
 	}
 }
+
+func TestFrenchFormats(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 5222: "5\u202F222", 1234567: "1\u202F234\u202F567", -1500: "-1\u202F500"} {
+		if got := frenchNumber(n); got != want {
+			t.Errorf("frenchNumber(%d) = %q", n, got)
+		}
+	}
+	if got := frenchDate(model.MustDate("2022-11-01")); got != "1er novembre 2022" {
+		t.Errorf("frenchDate = %q", got)
+	}
+}
