@@ -266,7 +266,14 @@ func (v *validator) plan() map[string]bool {
 
 func (v *validator) indicators(path string, list []model.Indicator) {
 	for i, ind := range list {
-		v.required(fmt.Sprintf("%s[%d].label", path, i), ind.Label)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		v.required(p+".label", ind.Label)
+		if ind.Unit != "" {
+			v.oneOf(p+".unit", ind.Unit, model.IndicatorUnits)
+		}
+		if ind.Periodicity != "" {
+			v.oneOf(p+".periodicity", ind.Periodicity, model.Periodicities)
+		}
 	}
 }
 

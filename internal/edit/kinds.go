@@ -200,6 +200,10 @@ var Kinds = []*Kind{
 	}},
 	{Name: "indicator", Label: "indicateur", Table: "indicators", find: findIndicator, Fields: []Field{
 		{Name: "label", Label: "Libellé", Column: "label", Widget: TextArea},
+		{Name: "unit", Label: "Unité", Column: "unit", Widget: Select, Options: fixedOptions("", "non précisée", "count", "nombre",
+			"euros", "euros", "hours", "heures", "places", "places", "percent", "pourcentage", "text", "texte (qualitatif)")},
+		{Name: "periodicity", Label: "Périodicité", Column: "periodicity", Widget: Select, Options: fixedOptions("", "non précisée",
+			"year", "annuelle", "quarter", "trimestrielle", "month", "mensuelle")},
 	}},
 	{Name: "equipment", Label: "équipement", Table: "equipments", find: findEquipment, Fields: []Field{
 		{Name: "name", Label: "Nom", Column: "name", Widget: Text},

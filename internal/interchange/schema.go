@@ -91,8 +91,13 @@ func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 	switch t.Kind() {
 	case reflect.String:
 		s := map[string]any{"type": "string"}
-		if field == "holds" {
+		switch field {
+		case "holds":
 			s["enum"] = model.AnnexHolds
+		case "unit":
+			s["enum"] = model.IndicatorUnits
+		case "periodicity":
+			s["enum"] = model.Periodicities
 		}
 		if p, ok := patterns[field]; ok {
 			s["pattern"] = p

@@ -344,7 +344,17 @@ type Schedule struct {
 type Indicator struct {
 	Meta  `yaml:",inline"`
 	Label string `yaml:"label" json:"label"`
+	// Unit is what the values count: count, euros, hours, places, percent…
+	Unit string `yaml:"unit,omitempty" json:"unit,omitempty"`
+	// Periodicity is how often a value is collected: year, quarter, month.
+	Periodicity string `yaml:"periodicity,omitempty" json:"periodicity,omitempty"`
 }
+
+// IndicatorUnits lists the units an indicator may have.
+var IndicatorUnits = []string{"count", "euros", "hours", "places", "percent", "text"}
+
+// Periodicities lists how often an indicator may be collected.
+var Periodicities = []string{"year", "quarter", "month"}
 
 // Equipment is a facility or service supported under the convention (Annex 2).
 type Equipment struct {

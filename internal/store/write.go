@@ -171,6 +171,6 @@ func (w *inserter) axis(cid string, pos int, a *model.Axis) {
 func (w *inserter) indicators(fid string, step any, list []model.Indicator) {
 	for i := range list {
 		ind := &list[i]
-		w.row("indicators", &ind.Meta, "fiche_id, step_id, position, label", fid, step, i, ind.Label)
+		w.row("indicators", &ind.Meta, "fiche_id, step_id, position, label, unit, periodicity", fid, step, i, ind.Label, ind.Unit, ind.Periodicity)
 	}
 }
