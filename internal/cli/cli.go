@@ -54,6 +54,8 @@ func commands() []command {
 		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example]", "lance le serveur web et l'API", serve},
 		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
 		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
+		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
+			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
@@ -84,6 +86,8 @@ func Run(ctx context.Context, env Env, args []string) int {
 		switch {
 		case err == nil:
 			return 0
+		case errors.Is(err, errFindings):
+			return 1
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(env.Stderr, "usage : %s\n", c.usage)
 			return 2

@@ -254,3 +254,34 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("list : %d %q", code, out)
 	}
 }
+
+func TestLintFileAndStoredConventionAgree(t *testing.T) {
+	for name, db := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			file := exampleFile(t)
+			if code, _, errs := run(t, "", "import", "--db", db, file); code != 0 {
+				t.Fatal(errs)
+			}
+			codeFile, fromFile, errs := run(t, "", "lint", "--at", "2026-11-27", "--format", "json", file)
+			if codeFile != 1 {
+				t.Fatalf("code %d (1 attendu : la convention a des erreurs) %s", codeFile, errs)
+			}
+			codeDB, fromDB, errs := run(t, "", "lint", "--db", db, "--convention", examples.ForcalquierSlug, "--at", "2026-11-27", "--format", "json")
+			if codeDB != 1 || fromDB != fromFile {
+				t.Fatalf("résultats différents (code %d %s) :\n%s\n---\n%s", codeDB, errs, fromFile, fromDB)
+			}
+			for _, rule := range []string{"AUTH-DATE-MISSING", "FICHES-PROMISED-OVERDUE", "FICHE-TITLE-MISMATCH"} {
+				if !strings.Contains(fromFile, `"rule": "`+rule+`"`) {
+					t.Errorf("%s absent", rule)
+				}
+			}
+		})
+	}
+	code, out, _ := run(t, "", "lint", "--at", "2022-12-01", exampleFile(t))
+	if code != 1 || strings.Contains(out, "FICHES-PROMISED-OVERDUE") || !strings.Contains(out, "Contrôle de ctg-forcalquier-2022 au 2022-12-01") {
+		t.Errorf("au 1er décembre 2022, l'échéance du 31 mars 2023 n'est pas dépassée :\n%s", out)
+	}
+	if code, _, errs := run(t, "", "lint", "--at", "27/11/2026", exampleFile(t)); code != 1 || !strings.Contains(errs, "--at") {
+		t.Errorf("date invalide : %d %q", code, errs)
+	}
+}

@@ -1,0 +1,207 @@
+package lint
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/territory"
+)
+
+var at = model.MustDate("2024-06-01")
+
+func date(s string) *model.Date {
+	d := model.MustDate(s)
+	return &d
+}
+
+// clean is a small convention with no defect as of at.
+func clean() *model.Convention {
+	auth := func() *model.Authorization {
+		return &model.Authorization{Kind: "deliberation", Body: "conseil municipal", Date: date("2022-12-01"), Annex: 2}
+	}
+	return &model.Convention{
+		Slug: "propre", Title: "Convention propre", Status: model.StatusSigned,
+		Period:    model.Period{Start: model.MustDate("2023-01-01"), End: model.MustDate("2026-12-31")},
+		Signature: model.Signature{Place: "Digne-les-Bains", Date: date("2022-12-15")},
+		Territory: model.Territory{Communes: []string{"04088", "04104"}},
+		Organizations: []model.Organization{
+			{Key: "caf", Kind: model.KindCaf, Name: "Caisse d'allocations familiales", ShortName: "la Caf"},
+			{Key: "f", Kind: model.KindCommune, Name: "Commune de Forcalquier", INSEE: "04088", SIREN: "210400883"},
+			{Key: "l", Kind: model.KindCommune, Name: "Commune de Limans", INSEE: "04104"},
+		},
+		Parties: []model.Party{
+			{Organization: "caf", Representatives: []model.Representative{{Name: "A", Title: "Directeur"}}, Authorization: auth()},
+			{Organization: "f", Representatives: []model.Representative{{Name: "B", Title: "Maire"}}, Authorization: auth()},
+			{Organization: "l", Representatives: []model.Representative{{Name: "C", Title: "Maire"}}, Authorization: auth()},
+		},
+		Articles: []model.Article{
+			{Number: 1, Title: "ENGAGEMENTS DES PARTENAIRES", Text: "La Caf et les communes s'engagent à mettre en œuvre le plan."},
+			{Number: 2, Title: "EVALUATION", Text: "Les indicateurs sont déclinés dans le plan d'actions figurant en annexe 1."},
+		},
+		Annexes: []model.Annex{
+			{Number: 1, Title: "Plan d'actions", Holds: "action_plan"},
+			{Number: 2, Title: "Délibérations", Holds: "authorizations", Text: "Délibérations des conseils jointes."},
+			{Number: 3, Title: "Évaluation", Holds: "evaluation", Text: "Elle sera conduite en 2026."},
+		},
+		Axes: []model.Axis{{Number: 1, Title: "Coordination", Fiches: []model.Fiche{{
+			Code: "1.1", Title: "Coordonner les actions", Status: model.ActionPlanned,
+			Listings: []model.Listing{{Place: "article 4", Code: "1.1", Title: "Coordonner les actions"}},
+			Steps: []model.Step{{Text: "Recruter", Status: model.ActionPlanned, Schedule: model.Schedule{AsWritten: "En 2024", Start: date("2024-01-01")},
+				Indicators: []model.Indicator{{Label: "Le nombre d'ETP", Unit: "count", Periodicity: "year"}}}},
+		}}}},
+		Equipments: []model.Equipment{{OperatorName: "Commune", Operator: "f", Name: "Crèche", ActivityType: "EAJE", PostalCode: "04300", Commune: "04088"}},
+		Committees: []model.Committee{{Key: "copil", Kind: model.CommitteeSteering, Name: "Comité de pilotage",
+			Composition: []model.MemberGroup{{Label: "Tous", Organizations: []string{"caf", "f", "l"}, Members: []string{"un représentant"}}}}},
+	}
+}
+
+func step(c *model.Convention) *model.Step { return &c.Axes[0].Fiches[0].Steps[0] }
+
+// triggers gives, for every rule, a change of the clean convention that
+// must make it report.
+var triggers = map[string]func(c *model.Convention){
+	"TEXT-PLACEHOLDER":          func(c *model.Convention) { c.Articles[0].Text += " Délibération du XXXX." },
+	"NAME-EMPTY":                func(c *model.Convention) { c.Organizations[2].Name = "Commune de" },
+	"SIGNATURE-DATE-MISSING":    func(c *model.Convention) { c.Signature.Date = nil },
+	"AUTH-MISSING":              func(c *model.Convention) { c.Parties[1].Authorization = nil },
+	"AUTH-DATE-MISSING":         func(c *model.Convention) { c.Parties[1].Authorization.Date = nil },
+	"AUTH-DATE-AFTER-SIGNATURE": func(c *model.Convention) { c.Parties[1].Authorization.Date = date("2023-01-10") },
+	"AUTH-ANNEX-UNKNOWN":        func(c *model.Convention) { c.Parties[1].Authorization.Annex = 9 },
+	"AUTH-ANNEX-EMPTY":          func(c *model.Convention) { c.Annexes[1].Text = "Insérer les délibérations" },
+	"AUTH-ACK-UNMATCHED": func(c *model.Convention) {
+		c.Transmissions = []model.PrefectureAcknowledgement{{Identifier: "004-210400883-20221205-12-2022-DE"}}
+	},
+	"FICHE-TITLE-MISMATCH":           func(c *model.Convention) { c.Axes[0].Fiches[0].Listings[0].Title = "Coordonner" },
+	"FICHE-CODE-WRITTEN-DIFFERENTLY": func(c *model.Convention) { c.Axes[0].Fiches[0].Listings[0].Code = "1-1" },
+	"ANNEX-REFERENCE": func(c *model.Convention) {
+		c.Articles[1].Text = "Les indicateurs sont dans le plan, constituant l'annexe 2."
+	},
+	"PARTY-NOT-ENGAGED":       func(c *model.Convention) { c.Articles[0].Text = "La Caf s'engage." },
+	"PARTY-NOT-IN-STEERING":   func(c *model.Convention) { c.Committees[0].Composition[0].Organizations = []string{"caf", "f"} },
+	"TEXT-PARTY-COUNT":        func(c *model.Convention) { c.Articles[0].Text += " La coordination entre les deux partenaires." },
+	"TEXT-REPEATED-WORDS":     func(c *model.Convention) { c.Articles[0].Text += " La communauté de communes de communes agit." },
+	"TERRITORY-NON-SIGNATORY": func(c *model.Convention) { c.Territory.Communes = append(c.Territory.Communes, "04206") },
+	"EQUIPMENT-OUTSIDE-SIGNATORIES": func(c *model.Convention) {
+		c.Territory.Communes = append(c.Territory.Communes, "04206")
+		c.Equipments[0].Commune = "04206"
+	},
+	"EQUIPMENT-OUTSIDE-TERRITORY": func(c *model.Convention) { c.Equipments[0].Commune, c.Equipments[0].PostalCode = "75056", "" },
+	"STEP-OUTSIDE-PERIOD": func(c *model.Convention) {
+		step(c).Schedule = model.Schedule{AsWritten: "En 2027", Start: date("2027-01-01")}
+	},
+	"STEP-UNDATED": func(c *model.Convention) { step(c).Schedule = model.Schedule{} },
+	"FICHES-PROMISED-OVERDUE": func(c *model.Convention) {
+		c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité", FichesDueBy: date("2024-03-31")})
+	},
+	"AXIS-EMPTY":              func(c *model.Convention) { c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité"}) },
+	"EVALUATION-NOT-RECORDED": func(c *model.Convention) { c.Annexes[2].Text = "Elle devra être déployée en 2023." },
+	"CONVENTION-EXPIRED":      func(c *model.Convention) { c.Period.End = model.MustDate("2024-05-31") },
+	"PERIOD-BEFORE-SIGNATURE": func(c *model.Convention) { c.Signature.Date = date("2023-02-01") },
+	"FICHE-NO-INDICATOR":      func(c *model.Convention) { step(c).Indicators = nil },
+	"INDICATOR-NO-UNIT":       func(c *model.Convention) { step(c).Indicators[0].Unit = "" },
+	"INDICATOR-DUPLICATE":     func(c *model.Convention) { c.Axes[0].Fiches[0].Indicators = step(c).Indicators },
+	"IDENT-SIREN":             func(c *model.Convention) { c.Organizations[1].SIREN = "210400884" },
+	"IDENT-INSEE":             func(c *model.Convention) { c.Organizations[2].INSEE = "04999" },
+	"IDENT-POSTAL-CODE":       func(c *model.Convention) { c.Equipments[0].PostalCode = "04230" },
+}
+
+func rules(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Rule)
+	}
+	return out
+}
+
+func TestCleanConventionHasNoFinding(t *testing.T) {
+	if fs := Run(clean(), territory.MustLoad(), at); len(fs) > 0 {
+		for _, f := range fs {
+			t.Errorf("%s %s : %s", f.Rule, f.Path, f.Message)
+		}
+	}
+}
+
+func TestEachRuleTriggers(t *testing.T) {
+	ref := territory.MustLoad()
+	for _, r := range Rules {
+		t.Run(r.ID, func(t *testing.T) {
+			trigger, ok := triggers[r.ID]
+			if !ok {
+				t.Fatal("règle sans test")
+			}
+			c := clean()
+			trigger(c)
+			fs := Run(c, ref, at)
+			if !slices.Contains(rules(fs), r.ID) {
+				t.Fatalf("non signalé ; constats : %v", rules(fs))
+			}
+			for _, f := range fs {
+				if f.Rule == r.ID && (f.Message == "" || f.Path == "" || f.Severity != r.Severity) {
+					t.Errorf("constat incomplet : %+v", f)
+				}
+			}
+		})
+	}
+	if len(triggers) != len(Rules) {
+		t.Errorf("%d déclencheurs pour %d règles", len(triggers), len(Rules))
+	}
+}
+
+func TestTimeDependentRulesUseTheDate(t *testing.T) {
+	c := clean()
+	c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité", FichesDueBy: date("2024-03-31")})
+	if slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2024-03-01"))), "FICHES-PROMISED-OVERDUE") {
+		t.Error("échéance signalée avant d'être passée")
+	}
+	if !slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2027-01-15"))), "CONVENTION-EXPIRED") {
+		t.Error("fin de convention non signalée")
+	}
+}
+
+// TestBundledConvention checks what the issue demands on the real
+// convention, as of 2026-11-27.
+func TestBundledConvention(t *testing.T) {
+	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Run(c, territory.MustLoad(), model.MustDate("2026-11-27"))
+	count := func(rule, contains string) int {
+		n := 0
+		for _, f := range fs {
+			if f.Rule == rule && strings.Contains(f.Message, contains) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, want := range []struct {
+		rule, contains string
+		n              int
+	}{
+		{"AUTH-DATE-MISSING", "XXXX", 5},
+		{"AUTH-DATE-MISSING", "Msa", 1},
+		{"FICHES-PROMISED-OVERDUE", "axe 5", 1},
+		{"FICHES-PROMISED-OVERDUE", "axe 6", 1},
+		{"FICHE-TITLE-MISMATCH", "fiche 2.1", 1},
+		{"FICHE-TITLE-MISMATCH", "fiche 4.2", 2},
+		{"AUTH-DATE-AFTER-SIGNATURE", "6 décembre 2022", 1},
+		{"ANNEX-REFERENCE", "annexe 4", 1},
+		{"PARTY-NOT-ENGAGED", "Mutualité", 1},
+		{"PARTY-NOT-IN-STEERING", "Mutualité", 1},
+		{"EQUIPMENT-OUTSIDE-SIGNATORIES", "Sigonce", 1},
+		{"CONVENTION-EXPIRED", "31 décembre 2024", 1},
+		{"AUTH-ANNEX-EMPTY", "L'annexe 6", 1},
+	} {
+		if got := count(want.rule, want.contains); got != want.n {
+			t.Errorf("%s « %s » : %d constat(s), %d attendu(s)", want.rule, want.contains, got, want.n)
+		}
+	}
+	if !HasErrors(fs) {
+		t.Error("aucune erreur sur la convention livrée")
+	}
+}
