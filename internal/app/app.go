@@ -11,6 +11,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 	"github.com/ctg-territoires/ctg/internal/territory"
@@ -108,4 +109,14 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("chargement de l'exemple : %w", err)
 	}
 	return true, nil
+}
+
+// Check runs the convention checker on a convention the actor may read,
+// as of the date at.
+func (s *Service) Check(ctx context.Context, a *auth.Actor, slug string, at model.Date) (*model.Convention, []lint.Finding, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, lint.Run(c, s.Territory, at), nil
 }

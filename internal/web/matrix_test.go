@@ -112,6 +112,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/texte", expect: readPage()},
 		{method: "GET", path: c + "/recherche?q=caf", expect: readPage()},
 		{method: "GET", path: c + "/historique", expect: readPage()},
+		{method: "GET", path: c + "/controles", expect: readPage()},
+		{method: "GET", path: c + "/controles.csv", expect: readPage()},
 		{method: "GET", path: c + "/membres", expect: readPage()},
 		{method: "POST", path: c + "/membres", form: func(string) url.Values {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
@@ -137,6 +139,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/conventions/" + slug, expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/export", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/history", expect: readAPI()},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/checks?at=2026-11-27", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/records/step/" + step, expect: readAPI()},
 		{method: "PATCH", path: "/api/v1/conventions/" + slug + "/records/step/" + step, json: editJSON("step", step22), expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "POST", path: "/api/v1/conventions/" + slug + "/records/indicator", json: func(role string) string {

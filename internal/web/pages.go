@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
@@ -71,8 +72,26 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	if v == nil {
 		return
 	}
-	today := model.DateOf(s.now().In(paris))
-	s.render(w, r, http.StatusOK, "overview.html", page{Title: v.Title, Conv: v, Nav: "overview", Data: app.Deadlines(v.Convention, today)})
+	checks, err := s.checksOf(r, v)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	// The panel shows what needs fixing; information stays on the checks page.
+	var serious []checkRow
+	for _, row := range checks.Rows {
+		if row.Severity != lint.Info {
+			serious = append(serious, row)
+		}
+	}
+	s.render(w, r, http.StatusOK, "overview.html", page{Title: v.Title, Conv: v, Nav: "overview",
+		Data: overviewData{Deadlines: app.Deadlines(v.Convention, checks.At), Checks: checks, Serious: serious}})
+}
+
+type overviewData struct {
+	Deadlines []app.Deadline
+	Checks    checksData
+	Serious   []checkRow
 }
 
 func (s *Server) diagnostic(w http.ResponseWriter, r *http.Request) {

@@ -156,6 +156,8 @@ func TestPagesRender(t *testing.T) {
 		{"/c/" + slug + "/recherche?q=prevenance", []string{"1 résultat(s)", "Article 12"}},
 		{"/c/" + slug + "/recherche?q=EQUIPEMENT", []string{"résultat(s)", "Équipement"}},
 		{"/c/" + slug + "/historique", []string{"import de la convention"}},
+		{"/c/" + slug + "/controles?au=2026-11-27", []string{"AUTH-DATE-MISSING", "FICHES-PROMISED-OVERDUE", "au 27 novembre 2026", "Corriger"}},
+		{"/c/" + slug + "?au=2026-11-27", []string{"Contrôles", "9 erreur(s)", "FICHE-TITLE-MISMATCH", "Voir tous les contrôles"}},
 		{"/c/" + slug + "/membres", []string{"editeur@exemple.fr", "contributeur·rice"}},
 		{"/c/" + slug + "/modifier/step/" + step.Target.Meta.ID, []string{"Fiche 2.2 – étape 1", "Calendrier tel qu&#39;écrit", "Historique de cet élément"}},
 		{"/compte", []string{"Jetons d'accès à l'API"}},
@@ -454,5 +456,27 @@ func TestFrenchFormats(t *testing.T) {
 	}
 	if got := frenchDate(model.MustDate("2022-11-01")); got != "1er novembre 2022" {
 		t.Errorf("frenchDate = %q", got)
+	}
+}
+
+func TestChecksFollowEdits(t *testing.T) {
+	e := newEnv(t)
+	auth := e.record(t, "authorization", func(c *model.Convention) string { return c.Parties[3].Authorization.ID })
+	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/controles?au=2026-11-27", nil)
+	if !strings.Contains(body, "Commune de Forcalquier à signer n&#39;a pas de date") ||
+		!strings.Contains(body, "/c/"+slug+"/modifier/authorization/"+auth.Target.Meta.ID) {
+		t.Fatal("la délibération non datée de Forcalquier n'est pas signalée avec son lien")
+	}
+	form := url.Values{"version": {strconv.Itoa(auth.Version)}, "date": {"2022-10-20"}, "reference": {"DEL-2022-57"}}
+	if resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/authorization/"+auth.Target.Meta.ID, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("modification : %d", resp.StatusCode)
+	}
+	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/controles?au=2026-11-27", nil)
+	if strings.Contains(body, "Commune de Forcalquier à signer n&#39;a pas de date") || !strings.Contains(body, "8 erreur(s)") {
+		t.Error("le contrôle n'a pas été recalculé après la modification")
+	}
+	resp, csvBody := e.do(t, "lecteur", "GET", "/c/"+slug+"/controles.csv?au=2026-11-27", nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(csvBody, "\uFEFFGravité;Règle;") || !strings.Contains(csvBody, "erreur;AUTH-DATE-MISSING;") {
+		t.Errorf("export CSV : %d %q", resp.StatusCode, csvBody[:min(len(csvBody), 80)])
 	}
 }
