@@ -305,7 +305,7 @@ func checkFicheTitles(x *checker) {
 			if fold(strings.TrimRight(l.Title, " .")) != fold(strings.TrimRight(f.Title, " .")) {
 				x.reportf(fmt.Sprintf("%s.listings[%d].title", path, k), "fiche "+f.Code, "fiche", f.ID,
 					"Harmonisez le titre par avenant ; en cas de différence, le contenu de la clause prévaut sur son titre (article 11).",
-					"La fiche %s s'intitule « %s » sur la fiche elle-même, mais « %s » dans %s.", f.Code, f.Title, l.Title, l.Place)
+					"La fiche %s s'intitule « %s » sur la fiche elle-même, mais « %s » dans %s.", f.Code, f.Title, l.Title, inPlace(l.Place))
 			}
 		}
 	})
@@ -316,10 +316,18 @@ func checkFicheCodes(x *checker) {
 		for k, l := range f.Listings {
 			if l.Code != "" && l.Code != f.Code {
 				x.reportf(fmt.Sprintf("%s.listings[%d].code", path, k), "fiche "+f.Code, "fiche", f.ID, "",
-					"La fiche %s est numérotée « %s » dans %s.", f.Code, l.Code, l.Place)
+					"La fiche %s est numérotée « %s » dans %s.", f.Code, l.Code, inPlace(l.Place))
 			}
 		}
 	})
+}
+
+// inPlace adds the article a place name needs: "article 4" → "l'article 4".
+func inPlace(place string) string {
+	if p := strings.ToLower(place); strings.HasPrefix(p, "article") || strings.HasPrefix(p, "annexe") {
+		return "l'" + place
+	}
+	return place
 }
 
 // annexTopics maps words of the text to what an annex holds.
