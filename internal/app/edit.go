@@ -95,7 +95,7 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string
 	}
 	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: kind,
 		ObjectID: id, ObjectLabel: r.Target.Label, Before: ch.Before, After: ch.After}
-	r.Version, err = s.Store.UpdateRecord(ctx, r.Kind.Table, id, version, ch.Columns, ch.Values, entry)
+	r.Version, err = s.Store.UpdateRecord(ctx, r.Kind.Table, id, version, ch.Columns, ch.Values, entry, ch.CopyIDs...)
 	if errors.Is(err, model.ErrStale) {
 		fresh, ferr := s.Record(ctx, a, slug, kind, id)
 		if ferr != nil {

@@ -25,6 +25,9 @@ var (
 	ficheCodePattern = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
 	postalPattern    = regexp.MustCompile(`^[0-9]{5}$`)
 	yearPattern      = regexp.MustCompile(`\b(19|20)[0-9]{2}\b`)
+	// Indicator codes and target periods: 2024, 2024-T2, 2024-03.
+	indicatorCodePattern = regexp.MustCompile(`^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$`)
+	periodPattern        = regexp.MustCompile(`^(19|20)[0-9]{2}(-T[1-4]|-(0[1-9]|1[0-2]))?$`)
 	// Accusé de réception: department-SIREN-act date-act number-act nature.
 	ackPattern = regexp.MustCompile(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-(DE|AR|AI|CC|BF|AU)$`)
 )
@@ -38,6 +41,7 @@ func Validate(c *model.Convention, ref *territory.Data) error {
 	v.territory()
 	v.text()
 	codes := v.plan()
+	v.catalogue()
 	v.diagnostic(codes)
 	v.equipments()
 	v.committees()
@@ -268,11 +272,87 @@ func (v *validator) indicators(path string, list []model.Indicator) {
 	for i, ind := range list {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		v.required(p+".label", ind.Label)
+		if ind.Code != "" && !indicatorCodePattern.MatchString(ind.Code) {
+			v.add(p+".code", "code d'indicateur « %s » invalide : lettres, chiffres, points et tirets", ind.Code)
+		}
 		if ind.Unit != "" {
 			v.oneOf(p+".unit", ind.Unit, model.IndicatorUnits)
 		}
 		if ind.Periodicity != "" {
 			v.oneOf(p+".periodicity", ind.Periodicity, model.Periodicities)
+		}
+		if ind.Combine != "" {
+			v.oneOf(p+".combine", ind.Combine, model.Combinations)
+		}
+		for k, d := range ind.Dimensions {
+			v.oneOf(fmt.Sprintf("%s.dimensions[%d]", p, k), d, model.Dimensions)
+		}
+		v.orgRef(p+".responsible", ind.Responsible)
+		if ind.Tolerance < 0 || ind.Tolerance > 1000 {
+			v.add(p+".tolerance", "tolérance de %d %% hors de 0 à 1000 %%", ind.Tolerance)
+		}
+		periods := map[string]bool{}
+		for k, t := range ind.Targets {
+			tp := fmt.Sprintf("%s.targets[%d].period", p, k)
+			switch {
+			case !periodPattern.MatchString(t.Period):
+				v.add(tp, "période « %s » invalide (2024, 2024-T2 ou 2024-03)", t.Period)
+			case periods[t.Period]:
+				v.add(tp, "la période %s a déjà une cible", t.Period)
+			}
+			periods[t.Period] = true
+		}
+	}
+}
+
+// catalogue checks the indicator codes across the convention: one code
+// names one indicator (the same label may be listed twice in a fiche), and
+// a ratio divides two indicators of the catalogue.
+func (v *validator) catalogue() {
+	type entry struct{ fiche, label, path, catalogue string }
+	byCode := map[string]entry{}
+	var ratios []struct {
+		path string
+		ind  model.Indicator
+	}
+	for i, a := range v.c.Axes {
+		for j, f := range a.Fiches {
+			visit := func(path string, list []model.Indicator) {
+				for k, ind := range list {
+					p := fmt.Sprintf("%s[%d]", path, k)
+					if ind.Combine == "ratio" {
+						ratios = append(ratios, struct {
+							path string
+							ind  model.Indicator
+						}{p, ind})
+					}
+					if ind.Code == "" {
+						continue
+					}
+					cat := catalogueKey(ind)
+					if prev, ok := byCode[ind.Code]; ok {
+						if prev.fiche != f.Code || prev.label != ind.Label {
+							v.add(p+".code", "le code « %s » désigne déjà un autre indicateur (%s)", ind.Code, prev.path)
+						} else if prev.catalogue != cat {
+							v.add(p+".code", "l'indicateur « %s » est décrit autrement en %s : ses mentions doivent avoir la même unité, périodicité, agrégation, ventilation, cible et tolérance", ind.Code, prev.path)
+						}
+						continue
+					}
+					byCode[ind.Code] = entry{f.Code, ind.Label, p, cat}
+				}
+			}
+			fp := fmt.Sprintf("axes[%d].fiches[%d]", i, j)
+			visit(fp+".indicators", f.Indicators)
+			for k, st := range f.Steps {
+				visit(fmt.Sprintf("%s.steps[%d].indicators", fp, k), st.Indicators)
+			}
+		}
+	}
+	for _, r := range ratios {
+		for _, side := range []struct{ name, code string }{{"numerator", r.ind.Numerator}, {"denominator", r.ind.Denominator}} {
+			if _, ok := byCode[side.code]; !ok {
+				v.add(r.path+"."+side.name, "un ratio divise deux indicateurs du catalogue : code « %s » inconnu", side.code)
+			}
 		}
 	}
 }
@@ -361,6 +441,13 @@ func (v *validator) committees() {
 		}
 		v.orgRef(p+".secretariat", c.Secretariat)
 	}
+}
+
+// catalogueKey sums up the catalogue fields of an indicator, to compare
+// the mentions of one indicator.
+func catalogueKey(ind model.Indicator) string {
+	return fmt.Sprint(ind.Unit, "|", ind.Periodicity, "|", ind.Combine, "|", ind.Numerator, "|", ind.Denominator, "|",
+		ind.Dimensions, "|", ind.Responsible, "|", ind.Targets, "|", ind.Tolerance)
 }
 
 // ValidSIREN reports whether s is nine digits with a valid Luhn check digit.

@@ -13,6 +13,8 @@ type Change struct {
 	// Columns and Values are the changed fields' database columns and new values.
 	Columns []string
 	Values  []any
+	// CopyIDs are the other mentions of the record, changed alike.
+	CopyIDs []string
 }
 
 // Empty reports whether the edit changed nothing.
@@ -71,7 +73,17 @@ func (k *Kind) apply(t Target, values map[string]string, fields []Field) (Change
 	if len(errs.Errors) > 0 {
 		return ch, errs
 	}
-	return ch, nil
+	// Other mentions of the same record take the same values.
+	for _, c := range t.Copies {
+		for name := range ch.After {
+			f, _ := fieldNamed(fields, name)
+			if err := f.Set(c, values[name]); err != nil {
+				errs.Add(join(t.Path, name), "%s", err.Error())
+			}
+		}
+		ch.CopyIDs = append(ch.CopyIDs, c.ID)
+	}
+	return ch, errs.OrNilTyped()
 }
 
 func join(path, name string) string {

@@ -68,10 +68,12 @@ func init() {
 				f := p.(*model.Fiche)
 				f.Steps = append(f.Steps, model.Step{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
 			}},
-		"indicator": {Parent: "fiche", ParentColumn: "fiche_id", add: func(p any) {
-			f := p.(*model.Fiche)
-			f.Indicators = append(f.Indicators, model.Indicator{Meta: model.Meta{ID: NewID}})
-		}},
+		"indicator": {Parent: "fiche", ParentColumn: "fiche_id",
+			Extra: []Field{{Name: "code", Label: "Code", Column: "code", Widget: Text, Help: "identifiant dans les collectes : 2.2-4"}},
+			add: func(p any) {
+				f := p.(*model.Fiche)
+				f.Indicators = append(f.Indicators, model.Indicator{Meta: model.Meta{ID: NewID}})
+			}},
 		"representative": {Parent: "party", ParentColumn: "party_id", add: func(p any) {
 			party := p.(*model.Party)
 			party.Representatives = append(party.Representatives, model.Representative{Meta: model.Meta{ID: NewID}})

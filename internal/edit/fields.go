@@ -74,14 +74,9 @@ func (f Field) DBValue(obj any) any {
 	case []string:
 		return jsonList(x)
 	case []model.MemberGroup:
-		if len(x) == 0 {
-			return "[]"
-		}
-		b, err := json.Marshal(x)
-		if err != nil {
-			panic(err) // plain strings always marshal
-		}
-		return string(b)
+		return jsonValue(x)
+	case []model.Target:
+		return jsonValue(x)
 	}
 	if v.Kind() == reflect.String {
 		return v.String()
@@ -124,6 +119,8 @@ func format(v reflect.Value) string {
 		return strings.Join(x, "\n")
 	case []model.MemberGroup:
 		return formatGroups(x)
+	case []model.Target:
+		return formatTargets(x)
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -157,6 +154,13 @@ func parse(v reflect.Value, text string) error {
 			return err
 		}
 		v.Set(reflect.ValueOf(d))
+		return nil
+	case []model.Target:
+		targets, err := parseTargets(text)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(targets))
 		return nil
 	case []model.MemberGroup:
 		groups, err := parseGroups(text)
@@ -243,6 +247,46 @@ func parseGroups(text string) ([]model.MemberGroup, error) {
 			return nil, fmt.Errorf("ligne %d : libellé du groupe absent", n+1)
 		}
 		out = append(out, g)
+	}
+	return out, nil
+}
+
+func jsonValue[T any](list []T) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		panic(err) // plain data always marshals
+	}
+	return string(b)
+}
+
+// Targets are edited one per line: "2024 = 12" (a decimal comma is accepted).
+
+func formatTargets(targets []model.Target) string {
+	lines := make([]string, len(targets))
+	for i, t := range targets {
+		lines[i] = t.Period + " = " + strings.Replace(strconv.FormatFloat(t.Value, 'f', -1, 64), ".", ",", 1)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func parseTargets(text string) ([]model.Target, error) {
+	var out []model.Target
+	for n, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		period, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("ligne %d : « période = valeur » attendu", n+1)
+		}
+		v, err := strconv.ParseFloat(strings.Replace(strings.ReplaceAll(strings.TrimSpace(value), " ", ""), ",", ".", 1), 64)
+		if err != nil {
+			return nil, fmt.Errorf("ligne %d : valeur « %s » : nombre attendu", n+1, strings.TrimSpace(value))
+		}
+		out = append(out, model.Target{Period: strings.TrimSpace(period), Value: v})
 	}
 	return out, nil
 }

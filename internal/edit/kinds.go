@@ -35,6 +35,10 @@ type Target struct {
 	Label string
 	// Fiche is the code of the fiche the record is part of, if any.
 	Fiche string
+	// Copies are the other mentions of the same record in the text (an
+	// indicator listed under two steps with one code): an edit changes
+	// them all.
+	Copies []*model.Indicator
 }
 
 // Field returns the kind's field of that name.
@@ -204,6 +208,16 @@ var Kinds = []*Kind{
 			"euros", "euros", "hours", "heures", "places", "places", "percent", "pourcentage", "text", "texte (qualitatif)")},
 		{Name: "periodicity", Label: "Périodicité", Column: "periodicity", Widget: Select, Options: fixedOptions("", "non précisée",
 			"year", "annuelle", "quarter", "trimestrielle", "month", "mensuelle")},
+		{Name: "combine", Label: "Agrégation des valeurs", Column: "combine", Widget: Select, Options: fixedOptions("", "non précisée",
+			"sum", "somme", "mean", "moyenne", "latest", "dernière valeur", "ratio", "rapport de deux indicateurs")},
+		{Name: "numerator", Label: "Numérateur (code d'indicateur, pour un rapport)", Column: "numerator", Widget: Text},
+		{Name: "denominator", Label: "Dénominateur (code d'indicateur, pour un rapport)", Column: "denominator", Widget: Text},
+		{Name: "dimensions", Label: "Ventilations", Column: "dimensions", Widget: OrgList, Options: fixedOptions(
+			"commune", "par commune", "equipment_type", "par type d'équipement (EAJE, MAM, AS, RPE, ALSH, LAEP…)",
+			"channel", "par canal (téléphone, visio, sur place)", "partner", "par partenaire")},
+		{Name: "responsible", Label: "Organisation qui fournit les valeurs", Column: "responsible_key", Widget: Select, Options: organizationOptions},
+		{Name: "targets", Label: "Cibles (une par ligne : période = valeur)", Column: "targets", Widget: Lines, Help: "par exemple : 2024 = 12"},
+		{Name: "tolerance", Label: "Écart important au-delà de (%)", Column: "tolerance", Widget: Number},
 	}},
 	{Name: "equipment", Label: "équipement", Table: "equipments", find: findEquipment, Fields: []Field{
 		{Name: "name", Label: "Nom", Column: "name", Widget: Text},
@@ -241,7 +255,7 @@ func findConvention(c *model.Convention, id string) (Target, bool) {
 func findOrganization(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Organizations {
 		if o := &c.Organizations[i]; o.ID == id {
-			return Target{o, &o.Meta, fmt.Sprintf("organizations[%d]", i), []string{o.Key}, o.Name, ""}, true
+			return Target{o, &o.Meta, fmt.Sprintf("organizations[%d]", i), []string{o.Key}, o.Name, "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -259,7 +273,7 @@ func partyLabel(c *model.Convention, p *model.Party) string {
 func findParty(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Parties {
 		if p := &c.Parties[i]; p.ID == id {
-			return Target{p, &p.Meta, fmt.Sprintf("parties[%d]", i), []string{p.Organization}, "Partie : " + partyLabel(c, p), ""}, true
+			return Target{p, &p.Meta, fmt.Sprintf("parties[%d]", i), []string{p.Organization}, "Partie : " + partyLabel(c, p), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -271,7 +285,7 @@ func findRepresentative(c *model.Convention, id string) (Target, bool) {
 		for j := range p.Representatives {
 			if r := &p.Representatives[j]; r.ID == id {
 				return Target{r, &r.Meta, fmt.Sprintf("parties[%d].representatives[%d]", i, j), []string{p.Organization},
-					"Représentant·e de " + partyLabel(c, p), ""}, true
+					"Représentant·e de " + partyLabel(c, p), "", nil}, true
 			}
 		}
 	}
@@ -283,7 +297,7 @@ func findAuthorization(c *model.Convention, id string) (Target, bool) {
 		p := &c.Parties[i]
 		if a := p.Authorization; a != nil && a.ID == id {
 			return Target{a, &a.Meta, fmt.Sprintf("parties[%d].authorization", i), []string{p.Organization},
-				"Délibération de " + partyLabel(c, p), ""}, true
+				"Délibération de " + partyLabel(c, p), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -292,7 +306,7 @@ func findAuthorization(c *model.Convention, id string) (Target, bool) {
 func findLegalBasis(c *model.Convention, id string) (Target, bool) {
 	for i := range c.LegalBases {
 		if lb := &c.LegalBases[i]; lb.ID == id {
-			return Target{lb, &lb.Meta, fmt.Sprintf("legal_bases[%d]", i), nil, fmt.Sprintf("Visa %d", i+1), ""}, true
+			return Target{lb, &lb.Meta, fmt.Sprintf("legal_bases[%d]", i), nil, fmt.Sprintf("Visa %d", i+1), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -301,7 +315,7 @@ func findLegalBasis(c *model.Convention, id string) (Target, bool) {
 func findArticle(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Articles {
 		if a := &c.Articles[i]; a.ID == id {
-			return Target{a, &a.Meta, fmt.Sprintf("articles[%d]", i), nil, fmt.Sprintf("Article %d", a.Number), ""}, true
+			return Target{a, &a.Meta, fmt.Sprintf("articles[%d]", i), nil, fmt.Sprintf("Article %d", a.Number), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -310,7 +324,7 @@ func findArticle(c *model.Convention, id string) (Target, bool) {
 func findAnnex(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Annexes {
 		if a := &c.Annexes[i]; a.ID == id {
-			return Target{a, &a.Meta, fmt.Sprintf("annexes[%d]", i), nil, fmt.Sprintf("Annexe %d", a.Number), ""}, true
+			return Target{a, &a.Meta, fmt.Sprintf("annexes[%d]", i), nil, fmt.Sprintf("Annexe %d", a.Number), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -319,7 +333,7 @@ func findAnnex(c *model.Convention, id string) (Target, bool) {
 func findFinding(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Diagnostic.Findings {
 		if f := &c.Diagnostic.Findings[i]; f.ID == id {
-			return Target{f, &f.Meta, fmt.Sprintf("diagnostic.findings[%d]", i), nil, "Constat : " + f.Theme, ""}, true
+			return Target{f, &f.Meta, fmt.Sprintf("diagnostic.findings[%d]", i), nil, "Constat : " + f.Theme, "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -328,7 +342,7 @@ func findFinding(c *model.Convention, id string) (Target, bool) {
 func findAxis(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Axes {
 		if a := &c.Axes[i]; a.ID == id {
-			return Target{a, &a.Meta, fmt.Sprintf("axes[%d]", i), nil, fmt.Sprintf("Axe %d", a.Number), ""}, true
+			return Target{a, &a.Meta, fmt.Sprintf("axes[%d]", i), nil, fmt.Sprintf("Axe %d", a.Number), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -353,7 +367,7 @@ func eachFiche(c *model.Convention, fn func(f *model.Fiche, path string) bool) {
 func findFiche(c *model.Convention, id string) (t Target, ok bool) {
 	eachFiche(c, func(f *model.Fiche, path string) bool {
 		if f.ID == id {
-			t, ok = Target{f, &f.Meta, path, ficheOwners(f), "Fiche " + f.Code, f.Code}, true
+			t, ok = Target{f, &f.Meta, path, ficheOwners(f), "Fiche " + f.Code, f.Code, nil}, true
 		}
 		return ok
 	})
@@ -364,7 +378,7 @@ func findStep(c *model.Convention, id string) (t Target, ok bool) {
 	eachFiche(c, func(f *model.Fiche, path string) bool {
 		for k := range f.Steps {
 			if s := &f.Steps[k]; s.ID == id {
-				t, ok = Target{s, &s.Meta, fmt.Sprintf("%s.steps[%d]", path, k), ficheOwners(f), stepLabel(f, k), f.Code}, true
+				t, ok = Target{s, &s.Meta, fmt.Sprintf("%s.steps[%d]", path, k), ficheOwners(f), stepLabel(f, k), f.Code, nil}, true
 			}
 		}
 		return ok
@@ -382,29 +396,51 @@ func stepLabel(f *model.Fiche, k int) string {
 
 func findIndicator(c *model.Convention, id string) (t Target, ok bool) {
 	eachFiche(c, func(f *model.Fiche, path string) bool {
-		for k := range f.Indicators {
-			if ind := &f.Indicators[k]; ind.ID == id {
-				t, ok = Target{ind, &ind.Meta, fmt.Sprintf("%s.indicators[%d]", path, k), ficheOwners(f), "Fiche " + f.Code + " – indicateur", f.Code}, true
-				return true
-			}
-		}
-		for k := range f.Steps {
-			for m := range f.Steps[k].Indicators {
-				if ind := &f.Steps[k].Indicators[m]; ind.ID == id {
-					t, ok = Target{ind, &ind.Meta, fmt.Sprintf("%s.steps[%d].indicators[%d]", path, k, m), ficheOwners(f), stepLabel(f, k) + " – indicateur", f.Code}, true
-					return true
+		visit := func(list []model.Indicator, listPath, label string) {
+			for k := range list {
+				if ind := &list[k]; ind.ID == id {
+					t, ok = Target{Object: ind, Meta: &ind.Meta, Path: fmt.Sprintf("%s[%d]", listPath, k), Owners: ficheOwners(f),
+						Label: label + " – indicateur", Fiche: f.Code}, true
 				}
 			}
 		}
-		return false
+		visit(f.Indicators, path+".indicators", "Fiche "+f.Code)
+		for k := range f.Steps {
+			visit(f.Steps[k].Indicators, fmt.Sprintf("%s.steps[%d].indicators", path, k), stepLabel(f, k))
+		}
+		if ok {
+			t.Copies = indicatorCopies(f, t.Object.(*model.Indicator))
+		}
+		return ok
 	})
 	return t, ok
+}
+
+// indicatorCopies returns the other mentions, in the fiche, of an
+// indicator that has a code.
+func indicatorCopies(f *model.Fiche, ind *model.Indicator) []*model.Indicator {
+	if ind.Code == "" {
+		return nil
+	}
+	var out []*model.Indicator
+	add := func(list []model.Indicator) {
+		for k := range list {
+			if other := &list[k]; other != ind && other.Code == ind.Code {
+				out = append(out, other)
+			}
+		}
+	}
+	add(f.Indicators)
+	for k := range f.Steps {
+		add(f.Steps[k].Indicators)
+	}
+	return out
 }
 
 func findEquipment(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Equipments {
 		if e := &c.Equipments[i]; e.ID == id {
-			return Target{e, &e.Meta, fmt.Sprintf("equipments[%d]", i), []string{e.Operator}, "Équipement : " + e.Name, ""}, true
+			return Target{e, &e.Meta, fmt.Sprintf("equipments[%d]", i), []string{e.Operator}, "Équipement : " + e.Name, "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -413,7 +449,7 @@ func findEquipment(c *model.Convention, id string) (Target, bool) {
 func findCommittee(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Committees {
 		if k := &c.Committees[i]; k.ID == id {
-			return Target{k, &k.Meta, fmt.Sprintf("committees[%d]", i), nil, k.Name, ""}, true
+			return Target{k, &k.Meta, fmt.Sprintf("committees[%d]", i), nil, k.Name, "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -422,7 +458,7 @@ func findCommittee(c *model.Convention, id string) (Target, bool) {
 func findContact(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Contacts {
 		if ct := &c.Contacts[i]; ct.ID == id {
-			return Target{ct, &ct.Meta, fmt.Sprintf("contacts[%d]", i), []string{ct.Organization}, "Contact : " + ct.Label, ""}, true
+			return Target{ct, &ct.Meta, fmt.Sprintf("contacts[%d]", i), []string{ct.Organization}, "Contact : " + ct.Label, "", nil}, true
 		}
 	}
 	return Target{}, false

@@ -98,6 +98,8 @@ func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 			s["enum"] = model.IndicatorUnits
 		case "periodicity":
 			s["enum"] = model.Periodicities
+		case "combine":
+			s["enum"] = model.Combinations
 		}
 		if p, ok := patterns[field]; ok {
 			s["pattern"] = p
@@ -105,10 +107,16 @@ func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 		return s
 	case reflect.Int:
 		return map[string]any{"type": "integer"}
+	case reflect.Float64:
+		return map[string]any{"type": "number"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Slice:
-		return map[string]any{"type": "array", "items": g.typeSchema(t.Elem(), field)}
+		items := g.typeSchema(t.Elem(), field)
+		if field == "dimensions" {
+			items["enum"] = model.Dimensions
+		}
+		return map[string]any{"type": "array", "items": items}
 	case reflect.Struct:
 		name := t.Name()
 		if _, ok := g.defs[name]; !ok {

@@ -714,13 +714,22 @@ func checkIndicatorUnits(x *checker) {
 func checkIndicatorDuplicates(x *checker) {
 	x.eachFiche(func(f *model.Fiche, path string) {
 		seen := map[string]int{}
+		codes := map[string]map[string]bool{}
 		var order []string
 		for _, ind := range ficheIndicators(f) {
 			k := fold(strings.TrimRight(ind.Label, " ."))
 			if seen[k] == 0 {
 				order = append(order, ind.Label)
+				codes[k] = map[string]bool{}
 			}
 			seen[k]++
+			codes[k][ind.Code] = true
+		}
+		// Mentions sharing one code are one indicator, collected once.
+		for k, cs := range codes {
+			if len(cs) == 1 && !cs[""] {
+				seen[k] = 1
+			}
 		}
 		for _, label := range order {
 			if n := seen[fold(strings.TrimRight(label, " ."))]; n > 1 {

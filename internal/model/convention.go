@@ -340,14 +340,40 @@ type Schedule struct {
 	Recurrence Recurrence `yaml:"recurrence,omitempty" json:"recurrence,omitempty"`
 }
 
-// Indicator is something measured to evaluate a fiche or a step.
+// Indicator is something measured to evaluate a fiche or a step: an
+// entry of the convention's indicator catalogue.
 type Indicator struct {
-	Meta  `yaml:",inline"`
+	Meta `yaml:",inline"`
+	// Code identifies the indicator in collections and reports ("2.2-1").
+	// The same label listed under two steps of a fiche may share a code:
+	// it is then one indicator, collected once.
+	Code  string `yaml:"code,omitempty" json:"code,omitempty"`
 	Label string `yaml:"label" json:"label"`
-	// Unit is what the values count: count, euros, hours, places, percent…
+	// Unit is what the values count: count, euros, hours, places, percent, text.
 	Unit string `yaml:"unit,omitempty" json:"unit,omitempty"`
 	// Periodicity is how often a value is collected: year, quarter, month.
 	Periodicity string `yaml:"periodicity,omitempty" json:"periodicity,omitempty"`
+	// Combine says how values add up over breakdowns and periods: sum,
+	// mean, latest, or ratio of two other indicators (Numerator / Denominator).
+	Combine     string `yaml:"combine,omitempty" json:"combine,omitempty"`
+	Numerator   string `yaml:"numerator,omitempty" json:"numerator,omitempty"`
+	Denominator string `yaml:"denominator,omitempty" json:"denominator,omitempty"`
+	// Dimensions are the breakdowns values are collected by: commune,
+	// equipment_type, channel, partner.
+	Dimensions []string `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
+	// Responsible is the key of the organization that reports the values.
+	Responsible string `yaml:"responsible,omitempty" json:"responsible,omitempty"`
+	// Targets are the values aimed at, per period.
+	Targets []Target `yaml:"targets,omitempty" json:"targets,omitempty"`
+	// Tolerance is the deviation from the target, in percent, beyond which
+	// it is "important" and goes to the steering committee.
+	Tolerance int `yaml:"tolerance,omitempty" json:"tolerance,omitempty"`
+}
+
+// Target is the value aimed at for one period ("2024", "2024-T2", "2024-03").
+type Target struct {
+	Period string  `yaml:"period" json:"period"`
+	Value  float64 `yaml:"value" json:"value"`
 }
 
 // IndicatorUnits lists the units an indicator may have.
@@ -355,6 +381,12 @@ var IndicatorUnits = []string{"count", "euros", "hours", "places", "percent", "t
 
 // Periodicities lists how often an indicator may be collected.
 var Periodicities = []string{"year", "quarter", "month"}
+
+// Combinations lists how an indicator's values may add up.
+var Combinations = []string{"sum", "mean", "latest", "ratio"}
+
+// Dimensions lists the breakdowns an indicator's values may have.
+var Dimensions = []string{"commune", "equipment_type", "channel", "partner"}
 
 // Equipment is a facility or service supported under the convention (Annex 2).
 type Equipment struct {

@@ -55,6 +55,15 @@ func (e *ValidationError) Add(path, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
+// OrNilTyped is OrNil keeping the pointer type, for callers that return
+// a *ValidationError.
+func (e *ValidationError) OrNilTyped() *ValidationError {
+	if len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
+
 // OrNil returns e when it holds errors, nil otherwise.
 func (e *ValidationError) OrNil() error {
 	if len(e.Errors) == 0 {

@@ -245,13 +245,16 @@ func (r *reader) plan(c *model.Convention) {
 			f.Steps = append(f.Steps, st)
 			return nil
 		})
-	r.query(`SELECT i.fiche_id, i.step_id, i.label, i.unit, i.periodicity, i.id, i.created_at, i.updated_at, i.version
+	r.query(`SELECT i.fiche_id, i.step_id, i.code, i.label, i.unit, i.periodicity, i.combine, i.numerator, i.denominator, i.dimensions,
+		i.responsible_key, i.targets, i.tolerance, i.id, i.created_at, i.updated_at, i.version
 		FROM indicators i JOIN fiches f ON f.id = i.fiche_id WHERE f.convention_id = ? ORDER BY i.fiche_id, i.step_id, i.position`,
 		func(scan func(...any) error) error {
 			var fid string
 			var sid sql.NullString
 			var ind model.Indicator
-			if err := scan(append([]any{&fid, &sid, &ind.Label, &ind.Unit, &ind.Periodicity}, metaDest(&ind.Meta)...)...); err != nil {
+			if err := scan(append([]any{&fid, &sid, &ind.Code, &ind.Label, &ind.Unit, &ind.Periodicity, &ind.Combine, &ind.Numerator,
+				&ind.Denominator, jsonCol[string]{&ind.Dimensions}, &ind.Responsible, jsonCol[model.Target]{&ind.Targets}, &ind.Tolerance},
+				metaDest(&ind.Meta)...)...); err != nil {
 				return err
 			}
 			ref := fiches[fid]

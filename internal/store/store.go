@@ -40,7 +40,7 @@ type Store interface {
 	Count(ctx context.Context) (map[string]int, error)
 	// UpdateRecord changes columns of one record still at version and
 	// appends the audit entry, in one transaction (ErrStale otherwise).
-	UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry) (int, error)
+	UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry, copies ...string) (int, error)
 	// InsertRecord adds a record under its parent with its audit entry.
 	InsertRecord(ctx context.Context, table, parentColumn, parentID string, columns []string, values []any, entry AuditEntry) (string, error)
 	// DeleteRecord removes a record still at version with its audit entry.

@@ -31,7 +31,10 @@ type AuditEntry struct {
 // bumps its version and appends the audit entry, in one transaction. It
 // returns model.ErrStale when the record changed since that version and
 // model.ErrNotFound when it no longer exists.
-func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry) (int, error) {
+//
+// The copies, other rows standing for the same record (an indicator listed
+// under two steps), receive the same values in the same transaction.
+func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry, copies ...string) (int, error) {
 	if !isTable(table) {
 		return 0, fmt.Errorf("table inconnue : %s", table)
 	}
@@ -45,6 +48,12 @@ func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, c
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.execVersioned(ctx, tx, table, id, q, args...); err != nil {
 			return err
+		}
+		for _, c := range copies {
+			cq := fmt.Sprintf("UPDATE %s SET %s updated_at = ?, version = version + 1 WHERE id = ?", table, strings.Join(sets, ", ")+commaIf(len(sets)))
+			if _, err := tx.ExecContext(ctx, s.d.rebind(cq), append(append([]any{}, values...), s.d.timestamp(now), c)...); err != nil {
+				return err
+			}
 		}
 		entry.At = now
 		return s.appendAudit(ctx, tx, entry)

@@ -171,6 +171,8 @@ func (w *inserter) axis(cid string, pos int, a *model.Axis) {
 func (w *inserter) indicators(fid string, step any, list []model.Indicator) {
 	for i := range list {
 		ind := &list[i]
-		w.row("indicators", &ind.Meta, "fiche_id, step_id, position, label, unit, periodicity", fid, step, i, ind.Label, ind.Unit, ind.Periodicity)
+		w.row("indicators", &ind.Meta, "fiche_id, step_id, position, code, label, unit, periodicity, combine, numerator, denominator, dimensions, responsible_key, targets, tolerance",
+			fid, step, i, ind.Code, ind.Label, ind.Unit, ind.Periodicity, ind.Combine, ind.Numerator, ind.Denominator, jsonArg(ind.Dimensions),
+			ind.Responsible, jsonArg(ind.Targets), ind.Tolerance)
 	}
 }

@@ -15,7 +15,7 @@ type checkRow struct {
 }
 
 type checksData struct {
-	At     model.Date
+	At model.Date
 	// Counts is by severity name, for the templates.
 	Counts map[string]int
 	Rows   []checkRow

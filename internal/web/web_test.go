@@ -480,3 +480,19 @@ func TestChecksFollowEdits(t *testing.T) {
 		t.Errorf("export CSV : %d %q", resp.StatusCode, csvBody[:min(len(csvBody), 80)])
 	}
 }
+
+func TestEditingAnIndicatorChangesAllItsMentions(t *testing.T) {
+	e := newEnv(t)
+	// 2.1-3 "Le nombre de Rdv téléphoniques" is listed under steps 1 and 3.
+	first := e.record(t, "indicator", func(c *model.Convention) string { return c.Axes[1].Fiches[0].Steps[0].Indicators[2].ID })
+	form := url.Values{"version": {strconv.Itoa(first.Version)}, "periodicity": {"quarter"}, "targets": {"2024 = 120\n2025 = 150,5"}, "tolerance": {"15"}}
+	if resp, body := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/indicator/"+first.Target.Meta.ID, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("modification : %d\n%s", resp.StatusCode, body)
+	}
+	c := e.record(t, "fiche", fiche22).Convention
+	for _, ind := range []model.Indicator{c.Axes[1].Fiches[0].Steps[0].Indicators[2], c.Axes[1].Fiches[0].Steps[2].Indicators[0]} {
+		if ind.Code != "2.1-3" || ind.Periodicity != "quarter" || ind.Tolerance != 15 || len(ind.Targets) != 2 || ind.Targets[1].Value != 150.5 {
+			t.Errorf("mention %+v", ind)
+		}
+	}
+}
