@@ -50,6 +50,14 @@ type Store interface {
 	// History lists a convention's audit entries, newest first.
 	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]AuditEntry, error)
 	Accounts
+	// Values lists a convention's indicator values (of one indicator when code is set).
+	Values(ctx context.Context, convention, code string) ([]model.Value, error)
+	// Value returns one indicator value by id.
+	Value(ctx context.Context, id string) (*model.Value, error)
+	// SaveValue inserts or updates (at its version) a value with its audit entry.
+	SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error
+	// DeleteSyntheticValues removes a convention's demonstration values.
+	DeleteSyntheticValues(ctx context.Context, convention string) (int, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".

@@ -1,0 +1,291 @@
+// Package indicators computes with indicator values: totals over
+// breakdowns and periods, ratios, deviations from targets. It knows
+// nothing of SQL or HTTP.
+package indicators
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+var (
+	yearRE    = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
+	quarterRE = regexp.MustCompile(`^(19|20)[0-9]{2}-T[1-4]$`)
+	monthRE   = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
+)
+
+// CheckPeriod reports, in French, a period that does not fit the
+// indicator's periodicity or lies outside the convention's period.
+func CheckPeriod(period, periodicity string, c *model.Convention) error {
+	var ok bool
+	switch periodicity {
+	case "year":
+		ok = yearRE.MatchString(period)
+	case "quarter":
+		ok = quarterRE.MatchString(period)
+	case "month":
+		ok = monthRE.MatchString(period)
+	default:
+		ok = yearRE.MatchString(period) || quarterRE.MatchString(period) || monthRE.MatchString(period)
+	}
+	if !ok {
+		return fmt.Errorf("période « %s » invalide pour un indicateur %s (attendu : %s)", period, periodicityLabel(periodicity), periodExample(periodicity))
+	}
+	y, _ := strconv.Atoi(period[:4])
+	if y < c.Period.Start.Year || y > c.Period.End.Year {
+		return fmt.Errorf("période %s hors de la convention (%d-%d)", period, c.Period.Start.Year, c.Period.End.Year)
+	}
+	return nil
+}
+
+func periodicityLabel(p string) string {
+	switch p {
+	case "year":
+		return "annuel"
+	case "quarter":
+		return "trimestriel"
+	case "month":
+		return "mensuel"
+	}
+	return "sans périodicité"
+}
+
+func periodExample(p string) string {
+	switch p {
+	case "year":
+		return "2024"
+	case "quarter":
+		return "2024-T2"
+	case "month":
+		return "2024-03"
+	}
+	return "2024, 2024-T2 ou 2024-03"
+}
+
+// Year returns the year a period belongs to.
+func Year(period string) string {
+	if len(period) < 4 {
+		return period
+	}
+	return period[:4]
+}
+
+// ParseNumber reads a number written the French way ("1 234,5") or not.
+func ParseNumber(s string) (float64, error) {
+	clean := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(strings.TrimSpace(s))
+	v, err := strconv.ParseFloat(clean, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("« %s » n'est pas un nombre", s)
+	}
+	return v, nil
+}
+
+// CheckNumber reports a value that makes no sense for the unit.
+func CheckNumber(v float64, unit string) error {
+	switch unit {
+	case "count", "places":
+		if v < 0 || v != math.Trunc(v) {
+			return fmt.Errorf("%s : un nombre entier positif est attendu", FormatNumber(v))
+		}
+	case "percent":
+		if v < 0 || v > 100 {
+			return fmt.Errorf("%s : un pourcentage entre 0 et 100 est attendu", FormatNumber(v))
+		}
+	case "euros", "hours":
+		if v < 0 {
+			return fmt.Errorf("%s : une valeur positive est attendue", FormatNumber(v))
+		}
+	}
+	return nil
+}
+
+// FormatNumber writes a number the French way: "1 234,5".
+func FormatNumber(v float64) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i > 3 {
+		s = strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteRune('\u202f')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "," + frac
+	}
+	if v < 0 {
+		out = "-" + out
+	}
+	return out
+}
+
+// combine reduces numbers the way the indicator says.
+func combine(how string, xs []float64) (float64, bool) {
+	if len(xs) == 0 {
+		return 0, false
+	}
+	switch how {
+	case "mean":
+		sum := 0.0
+		for _, x := range xs {
+			sum += x
+		}
+		return sum / float64(len(xs)), true
+	case "latest":
+		return xs[len(xs)-1], true
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum, true
+}
+
+// Options say which values count.
+type Options struct {
+	// ValidatedOnly keeps only validated values (reports, dashboards).
+	ValidatedOnly bool
+}
+
+func (o Options) keep(v model.Value) bool {
+	return v.Number != nil && (!o.ValidatedOnly || v.State == model.ValueValidated)
+}
+
+// Total returns an indicator's value for a year: its total rows, else the
+// combination of its breakdown rows, over the year's periods, combined the
+// way the indicator says; a ratio divides the totals of its numerator and
+// denominator. ok is false when there is no value.
+func Total(ind model.Indicator, byCode map[string]model.Indicator, values []model.Value, year string, o Options) (float64, bool) {
+	if ind.Combine == "ratio" {
+		num, ok1 := Total(byCode[ind.Numerator], byCode, values, year, o)
+		den, ok2 := Total(byCode[ind.Denominator], byCode, values, year, o)
+		if !ok1 || !ok2 || den == 0 {
+			return 0, false
+		}
+		return num / den, true
+	}
+	// Per period: the total row if any, else the breakdown rows combined.
+	periods := map[string][]float64{}
+	totals := map[string]float64{}
+	var order []string
+	for _, v := range values {
+		if v.Indicator != ind.Code || Year(v.Period) != year || !o.keep(v) {
+			continue
+		}
+		if _, seen := periods[v.Period]; !seen {
+			order = append(order, v.Period)
+			periods[v.Period] = nil
+		}
+		if v.Breakdown == "" {
+			totals[v.Period] = *v.Number
+		} else {
+			periods[v.Period] = append(periods[v.Period], *v.Number)
+		}
+	}
+	var perPeriod []float64
+	for _, p := range order {
+		if t, ok := totals[p]; ok {
+			perPeriod = append(perPeriod, t)
+		} else if x, ok := combine(ind.Combine, periods[p]); ok {
+			perPeriod = append(perPeriod, x)
+		}
+	}
+	return combine(ind.Combine, perPeriod)
+}
+
+// ByBreakdown returns, for a year, the combined value of each value of a
+// dimension ("commune" → "04088" → 12).
+func ByBreakdown(ind model.Indicator, values []model.Value, year, dimension string, o Options) map[string]float64 {
+	groups := map[string][]float64{}
+	for _, v := range values {
+		if v.Indicator != ind.Code || Year(v.Period) != year || !o.keep(v) || v.Breakdown == "" {
+			continue
+		}
+		if key, ok := model.ParseBreakdown(v.Breakdown)[dimension]; ok {
+			groups[key] = append(groups[key], *v.Number)
+		}
+	}
+	out := map[string]float64{}
+	for k, xs := range groups {
+		out[k], _ = combine(ind.Combine, xs)
+	}
+	return out
+}
+
+// Target returns the indicator's target for a period, if it has one.
+func Target(ind model.Indicator, period string) (float64, bool) {
+	for _, t := range ind.Targets {
+		if t.Period == period {
+			return t.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Deviation is how far a value is from its target.
+type Deviation struct {
+	Target, Actual float64
+	// Percent is (actual - target) / target × 100.
+	Percent float64
+	// Important is set beyond the indicator's tolerance.
+	Important bool
+}
+
+// Deviate compares a value with the indicator's target for the period.
+func Deviate(ind model.Indicator, period string, actual float64) (Deviation, bool) {
+	target, ok := Target(ind, period)
+	if !ok || target == 0 {
+		return Deviation{}, false
+	}
+	pct := (actual - target) / target * 100
+	return Deviation{Target: target, Actual: actual, Percent: pct, Important: ind.Tolerance > 0 && math.Abs(pct) > float64(ind.Tolerance)}, true
+}
+
+// Catalogue lists a convention's indicators once each (mentions sharing a
+// code count once), in the order of the text, with the fiche of each.
+func Catalogue(c *model.Convention) []Entry {
+	var out []Entry
+	seen := map[string]bool{}
+	for _, a := range c.Axes {
+		for _, f := range a.Fiches {
+			add := func(list []model.Indicator) {
+				for _, ind := range list {
+					if ind.Code == "" || seen[ind.Code] {
+						continue
+					}
+					seen[ind.Code] = true
+					out = append(out, Entry{Indicator: ind, Fiche: f.Code, FicheTitle: f.Title})
+				}
+			}
+			add(f.Indicators)
+			for _, s := range f.Steps {
+				add(s.Indicators)
+			}
+		}
+	}
+	return out
+}
+
+// Entry is an indicator of the catalogue with its fiche.
+type Entry struct {
+	model.Indicator
+	Fiche, FicheTitle string
+}
+
+// ByCode indexes a catalogue by code.
+func ByCode(entries []Entry) map[string]model.Indicator {
+	out := map[string]model.Indicator{}
+	for _, e := range entries {
+		out[e.Code] = e.Indicator
+	}
+	return out
+}

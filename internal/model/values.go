@@ -1,0 +1,76 @@
+package model
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// ValueState is where an indicator value stands in the validation workflow.
+type ValueState string
+
+// The states of a value: entered, submitted for validation, validated by
+// the Caf or the coordinator, or returned to its author with a reason.
+const (
+	ValueDraft     ValueState = "draft"
+	ValueSubmitted ValueState = "submitted"
+	ValueValidated ValueState = "validated"
+	ValueReturned  ValueState = "returned"
+)
+
+// Value is one figure of an indicator for a period and a breakdown.
+type Value struct {
+	Meta
+	Convention string `json:"convention"`
+	// Indicator is the code of the indicator in the catalogue.
+	Indicator string `json:"indicator"`
+	// Period is "2024", "2024-T2" or "2024-03".
+	Period string `json:"period"`
+	// Breakdown is the canonical breakdown ("commune=04088"), "" for the total.
+	Breakdown string `json:"breakdown,omitempty"`
+	// Number is the value of a quantitative indicator; Text of a qualitative one.
+	Number *float64 `json:"value,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	// Organization is the key of the organization that reports it.
+	Organization string     `json:"organization,omitempty"`
+	State        ValueState `json:"state"`
+	ReturnReason string     `json:"return_reason,omitempty"`
+	Source       string     `json:"source,omitempty"`
+	Comment      string     `json:"comment,omitempty"`
+	// Synthetic marks demonstration data, never mixed silently with real values.
+	Synthetic   bool       `json:"synthetic,omitempty"`
+	EnteredBy   string     `json:"entered_by,omitempty"`
+	ValidatedBy string     `json:"validated_by,omitempty"`
+	ValidatedAt *time.Time `json:"validated_at,omitempty"`
+}
+
+// Breakdown is a set of dimension values, such as commune=04088.
+type Breakdown map[string]string
+
+// String writes a breakdown canonically: dimensions sorted, "dim=value"
+// joined by ";"; "" for no breakdown.
+func (b Breakdown) String() string {
+	keys := make([]string, 0, len(b))
+	for k, v := range b {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + b[k]
+	}
+	return strings.Join(parts, ";")
+}
+
+// ParseBreakdown reads the canonical form written by Breakdown.String.
+func ParseBreakdown(s string) Breakdown {
+	b := Breakdown{}
+	for _, part := range strings.Split(s, ";") {
+		if k, v, ok := strings.Cut(part, "="); ok && k != "" {
+			b[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return b
+}
