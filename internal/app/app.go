@@ -94,6 +94,9 @@ func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]store.Summa
 	return out, nil
 }
 
+// DemoSeed is the seed of the synthetic values loaded with the example.
+const DemoSeed = 2022
+
 // LoadExampleIfEmpty stores the bundled Forcalquier convention when the
 // database holds no convention at all, so that a newcomer sees real
 // content. It reports whether it did.
@@ -107,6 +110,11 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 	}
 	if _, err := s.Import(ctx, examples.Forcalquier, false); err != nil {
 		return false, fmt.Errorf("chargement de l'exemple : %w", err)
+	}
+	// Synthetic indicator values, labelled as such, so that the dashboard
+	// of the example is not empty.
+	if _, err := s.LoadDemo(ctx, examples.ForcalquierSlug, DemoSeed); err != nil {
+		return false, fmt.Errorf("données fictives de l'exemple : %w", err)
 	}
 	return true, nil
 }

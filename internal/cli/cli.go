@@ -56,6 +56,8 @@ func commands() []command {
 		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
 		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
+		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
+			"charge (ou retire) des valeurs d'indicateurs fictives, marquées comme telles", demoCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {

@@ -131,3 +131,37 @@ func (s *SQL) DeleteSyntheticValues(ctx context.Context, convention string) (int
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// InsertValues stores new values and one audit entry for them all, in one
+// transaction; a value whose period and breakdown already have one is
+// skipped. It returns how many were stored.
+func (s *SQL) InsertValues(ctx context.Context, values []model.Value, entry AuditEntry) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		for i := range values {
+			v := &values[i]
+			var exists int
+			if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM indicator_values WHERE convention_slug = ? AND indicator_code = ?
+				AND period = ? AND breakdown = ?`), v.Convention, v.Indicator, v.Period, v.Breakdown).Scan(&exists); err != nil {
+				return err
+			}
+			if exists > 0 {
+				continue
+			}
+			v.Meta = model.Meta{ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
+			if v.State == model.ValueValidated && v.ValidatedAt == nil {
+				v.ValidatedAt = &now
+			}
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO indicator_values (`+valueCols+`, `+metaCols+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				append(valueArgs(v, s.d), v.ID, s.d.timestamp(now), s.d.timestamp(now), 1)...); err != nil {
+				return err
+			}
+			n++
+		}
+		entry.At = now
+		return s.appendAudit(ctx, tx, entry)
+	})
+	return n, err
+}

@@ -56,6 +56,8 @@ type Store interface {
 	Value(ctx context.Context, id string) (*model.Value, error)
 	// SaveValue inserts or updates (at its version) a value with its audit entry.
 	SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error
+	// InsertValues stores new values (skipping taken periods) with one audit entry.
+	InsertValues(ctx context.Context, values []model.Value, entry AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.
 	DeleteSyntheticValues(ctx context.Context, convention string) (int, error)
 	// Ping checks that the database answers.

@@ -1,0 +1,275 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/demo"
+	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+)
+
+// IndicatorView is an indicator of the catalogue with its values.
+type IndicatorView struct {
+	Convention *model.Convention
+	Entry      indicators.Entry
+	Catalogue  map[string]model.Indicator
+	Values     []model.Value
+}
+
+// Indicator returns an indicator of a convention the actor may read, with
+// its values.
+func (s *Service) Indicator(ctx context.Context, a *auth.Actor, slug, code string) (*IndicatorView, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	cat := indicators.Catalogue(c)
+	for _, e := range cat {
+		if e.Code == code {
+			values, err := s.Store.Values(ctx, slug, code)
+			if err != nil {
+				return nil, err
+			}
+			return &IndicatorView{Convention: c, Entry: e, Catalogue: indicators.ByCode(cat), Values: values}, nil
+		}
+	}
+	return nil, fmt.Errorf("indicateur « %s » : %w", code, model.ErrNotFound)
+}
+
+// CanEnter reports whether the actor may enter values of an indicator:
+// editors and admins, and contributors of the organization responsible
+// for it.
+func CanEnter(a *auth.Actor, slug string, ind model.Indicator) bool {
+	return a.CanEdit(slug, nil) || (ind.Responsible != "" && a.CanEdit(slug, []string{ind.Responsible}))
+}
+
+// CanValidate reports whether the actor may validate or return values:
+// the Caf adviser or the coordinator, as admins or editors.
+func CanValidate(a *auth.Actor, slug string) bool { return a.CanEdit(slug, nil) }
+
+// ValueInput is a value as entered in a form or a file.
+type ValueInput struct {
+	// ID and Version designate the value to correct; empty for a new one.
+	ID      string
+	Version int
+	Period  string
+	// Breakdown is "dimension=value;…", "" for the total.
+	Breakdown string
+	Number    string
+	Text      string
+	Source    string
+	Comment   string
+}
+
+func valueLabel(v *model.Value) string {
+	label := "Indicateur " + v.Indicator + " – " + v.Period
+	if v.Breakdown != "" {
+		label += " (" + v.Breakdown + ")"
+	}
+	return label
+}
+
+func valueFields(v *model.Value) map[string]string {
+	out := map[string]string{"period": v.Period, "state": string(v.State)}
+	if v.Breakdown != "" {
+		out["breakdown"] = v.Breakdown
+	}
+	if v.Number != nil {
+		out["value"] = indicators.FormatNumber(*v.Number)
+	}
+	for k, x := range map[string]string{"text": v.Text, "source": v.Source, "comment": v.Comment, "return_reason": v.ReturnReason} {
+		if x != "" {
+			out[k] = x
+		}
+	}
+	return out
+}
+
+// SaveValue enters a new value of an indicator, or corrects one. A
+// correction goes back to draft: it must be submitted and validated again.
+// Errors name the field; nothing is written on error.
+func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code string, in ValueInput) (*model.Value, error) {
+	iv, err := s.Indicator(ctx, a, slug, code)
+	if err != nil {
+		return nil, err
+	}
+	ind := iv.Entry.Indicator
+	if !CanEnter(a, slug, ind) {
+		return nil, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
+	}
+	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.Label()}
+	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
+		v.Organization = m.Organization
+	}
+	var before map[string]string
+	if in.ID != "" {
+		old, err := s.Store.Value(ctx, in.ID)
+		if err != nil || old.Convention != slug || old.Indicator != code {
+			return nil, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
+		}
+		if old.Version != in.Version {
+			return nil, s.valueConflict(ctx, old)
+		}
+		if old.State == model.ValueValidated && !CanValidate(a, slug) {
+			return nil, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
+		}
+		before = valueFields(old)
+		v.Meta, v.Organization = old.Meta, old.Organization
+	}
+	if err := s.fillValue(iv, v, in); err != nil {
+		return nil, err
+	}
+	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: "value",
+		ObjectLabel: valueLabel(v), Before: before, After: valueFields(v)}
+	if in.ID == "" {
+		entry.Action, entry.Before = "create", nil
+	}
+	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// fillValue checks the input against the indicator and copies it into v.
+func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) error {
+	ind := iv.Entry.Indicator
+	ve := &model.ValidationError{}
+	v.Period = strings.TrimSpace(in.Period)
+	if err := indicators.CheckPeriod(v.Period, ind.Periodicity, iv.Convention); err != nil {
+		ve.Add("period", "%s", err.Error())
+	}
+	b := model.ParseBreakdown(in.Breakdown)
+	for dim, val := range b {
+		switch {
+		case !slices.Contains(ind.Dimensions, dim):
+			ve.Add("breakdown", "l'indicateur n'est pas ventilé par « %s »", dim)
+		case dim == "commune":
+			if _, ok := s.Territory.Commune(val); !ok {
+				ve.Add("breakdown", "code commune INSEE « %s » inconnu", val)
+			}
+		}
+	}
+	v.Breakdown = b.String()
+	v.Text, v.Number = "", nil
+	if ind.Unit == "text" {
+		v.Text = strings.TrimSpace(in.Text)
+		if v.Text == "" {
+			ve.Add("text", "indicateur qualitatif : décrivez le résultat")
+		}
+	} else {
+		n, err := indicators.ParseNumber(in.Number)
+		if err == nil {
+			err = indicators.CheckNumber(n, ind.Unit)
+		}
+		if err != nil {
+			ve.Add("value", "%s", err.Error())
+		} else {
+			v.Number = &n
+		}
+	}
+	v.Source, v.Comment = strings.TrimSpace(in.Source), strings.TrimSpace(in.Comment)
+	v.State, v.ReturnReason, v.ValidatedBy, v.ValidatedAt, v.Synthetic = model.ValueDraft, "", "", nil, false
+	return ve.OrNil()
+}
+
+func (s *Service) valueConflict(ctx context.Context, v *model.Value) error {
+	recent, err := s.Store.History(ctx, v.Convention, []string{v.ID}, 5)
+	if err != nil {
+		return err
+	}
+	return &ConflictError{Label: valueLabel(v), Current: valueFields(v), Version: v.Version, Recent: recent}
+}
+
+// Value actions of the validation workflow.
+const (
+	ActionSubmit   = "soumettre"
+	ActionValidate = "valider"
+	ActionReturn   = "renvoyer"
+)
+
+// ValueAction moves a value in the workflow: submit (its author's
+// organization or an editor), validate or return with a reason (an editor
+// or admin: the Caf adviser, the coordinator).
+func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id string, version int, action, reason string) (*model.Value, error) {
+	if !a.CanRead(slug) {
+		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+	}
+	v, err := s.Store.Value(ctx, id)
+	if err != nil || v.Convention != slug {
+		return nil, fmt.Errorf("valeur %s : %w", id, model.ErrNotFound)
+	}
+	iv, err := s.Indicator(ctx, a, slug, v.Indicator)
+	if err != nil {
+		return nil, err
+	}
+	if v.Version != version {
+		return nil, s.valueConflict(ctx, v)
+	}
+	before := valueFields(v)
+	switch {
+	case action == ActionSubmit && CanEnter(a, slug, iv.Entry.Indicator) && (v.State == model.ValueDraft || v.State == model.ValueReturned):
+		v.State = model.ValueSubmitted
+	case action == ActionValidate && CanValidate(a, slug) && (v.State == model.ValueDraft || v.State == model.ValueSubmitted):
+		now := time.Now().UTC()
+		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.Label(), &now, ""
+	case action == ActionReturn && CanValidate(a, slug) && v.State == model.ValueSubmitted:
+		if strings.TrimSpace(reason) == "" {
+			return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "reason", Message: "indiquez pourquoi la valeur est renvoyée"}}}
+		}
+		v.State, v.ReturnReason = model.ValueReturned, strings.TrimSpace(reason)
+	default:
+		return nil, fmt.Errorf("%s une valeur %s : %w", action, v.State, model.ErrForbidden)
+	}
+	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: "value",
+		ObjectLabel: valueLabel(v), Before: before, After: valueFields(v)}
+	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Values lists a convention's values the actor may read.
+func (s *Service) Values(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, []model.Value, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	values, err := s.Store.Values(ctx, slug, "")
+	return c, values, err
+}
+
+// LoadDemo replaces a convention's synthetic values by freshly generated
+// ones (real values are never touched nor overwritten) and returns how many
+// it stored.
+func (s *Service) LoadDemo(ctx context.Context, slug string, seed uint64) (int, error) {
+	c, err := s.Convention(ctx, auth.System, slug)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.Store.DeleteSyntheticValues(ctx, slug); err != nil {
+		return 0, err
+	}
+	values := demo.Generate(c, seed)
+	return s.Store.InsertValues(ctx, values, store.AuditEntry{Convention: slug, Actor: auth.System.Label(), Action: "demo",
+		ObjectType: "values", ObjectID: slug, ObjectLabel: "Valeurs d'indicateurs fictives (démonstration)",
+		After: map[string]string{"values": fmt.Sprint(len(values)), "seed": fmt.Sprint(seed)}})
+}
+
+// RemoveDemo deletes a convention's synthetic values.
+func (s *Service) RemoveDemo(ctx context.Context, slug string) (int, error) {
+	if _, err := s.Convention(ctx, auth.System, slug); err != nil {
+		return 0, err
+	}
+	n, err := s.Store.DeleteSyntheticValues(ctx, slug)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	return n, s.Store.AppendAudit(ctx, store.AuditEntry{Convention: slug, Actor: auth.System.Label(), Action: "demo-remove",
+		ObjectType: "values", ObjectID: slug, ObjectLabel: "Valeurs d'indicateurs fictives supprimées", After: map[string]string{"values": fmt.Sprint(n)}})
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/config"
+)
+
+func demoCmd(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("demo", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
+	seed := fs.Uint64("seed", app.DemoSeed, "graine du générateur : la même graine donne les mêmes valeurs")
+	remove := fs.Bool("remove", false, "supprimer les valeurs fictives au lieu d'en créer")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return errUsage
+	}
+	svc, closeFn, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if *slug == "" {
+		if *slug, err = onlyConvention(ctx, svc); err != nil {
+			return err
+		}
+	}
+	if *remove {
+		n, err := svc.RemoveDemo(ctx, *slug)
+		if err == nil {
+			fmt.Fprintf(env.Stdout, "%d valeur(s) fictive(s) supprimée(s) de %s\n", n, *slug)
+		}
+		return err
+	}
+	n, err := svc.LoadDemo(ctx, *slug, *seed)
+	if err == nil {
+		fmt.Fprintf(env.Stdout, "%d valeur(s) fictive(s) chargée(s) dans %s (graine %d), marquées comme telles ; les valeurs réelles ne sont pas touchées\n", n, *slug, *seed)
+	}
+	return err
+}

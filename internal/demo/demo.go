@@ -1,0 +1,71 @@
+// Package demo generates plausible, clearly synthetic indicator values for
+// a convention, so that a newcomer sees a dashboard that is not empty.
+// Every value it makes is marked synthetic and says so in its source.
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Source is written on every synthetic value.
+const Source = "Données fictives de démonstration générées par ctg"
+
+// Years are the years demo values are made for.
+var Years = []int{2023, 2024}
+
+// Generate returns synthetic validated yearly values for every
+// quantitative indicator of c with a code, for the Years within the
+// convention's period. The same seed gives the same values.
+func Generate(c *model.Convention, seed uint64) []model.Value {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	var out []model.Value
+	for _, e := range indicators.Catalogue(c) {
+		if e.Unit == "text" || e.Combine == "ratio" {
+			continue
+		}
+		base := baseValue(e.Unit, r)
+		for i, y := range Years {
+			if y < c.Period.Start.Year || y > c.Period.End.Year {
+				continue
+			}
+			x := base * math.Pow(0.85+0.4*r.Float64(), float64(i))
+			x = round(x, e.Unit)
+			out = append(out, model.Value{
+				Convention: c.Slug, Indicator: e.Code, Period: fmt.Sprint(y), Number: &x, Organization: e.Responsible,
+				State: model.ValueValidated, Synthetic: true, Source: fmt.Sprintf("%s (graine %d)", Source, seed),
+				EnteredBy: "ctg demo", ValidatedBy: "ctg demo",
+			})
+		}
+	}
+	return out
+}
+
+// baseValue draws a first-year value of a plausible size for the unit.
+func baseValue(unit string, r *rand.Rand) float64 {
+	switch unit {
+	case "euros":
+		return 150 + 350*r.Float64()
+	case "hours":
+		return 1000 + 9000*r.Float64()
+	case "places":
+		return 5 + 35*r.Float64()
+	case "percent":
+		return 20 + 60*r.Float64()
+	}
+	return 3 + 80*r.Float64()
+}
+
+func round(x float64, unit string) float64 {
+	switch unit {
+	case "euros":
+		return math.Round(x*100) / 100
+	case "percent":
+		return math.Min(100, math.Round(x*10)/10)
+	}
+	return math.Round(x)
+}
