@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -28,7 +29,7 @@ func Generate(c *model.Convention, seed uint64) []model.Value {
 		if e.Unit == "text" || e.Combine == "ratio" {
 			continue
 		}
-		base := baseValue(e.Unit, r)
+		base := baseValue(e.Label, e.Unit, r)
 		for i, y := range Years {
 			if y < c.Period.Start.Year || y > c.Period.End.Year {
 				continue
@@ -45,19 +46,42 @@ func Generate(c *model.Convention, seed uint64) []model.Value {
 	return out
 }
 
-// baseValue draws a first-year value of a plausible size for the unit.
-func baseValue(unit string, r *rand.Rand) float64 {
+// scales gives plausible yearly ranges for a territory of some 10 000
+// inhabitants, by words of the indicator's label.
+var scales = []struct {
+	word     string
+	min, max float64
+}{
+	{"etp", 1, 3}, {"structures", 2, 8}, {"reunions", 2, 12}, {"rencontres", 2, 12}, {"projets", 1, 10},
+	{"places", 2, 20}, {"personnes contactees", 50, 400}, {"nouveaux droits", 10, 120}, {"rdv", 20, 300},
+	{"visites", 50, 500}, {"accompagnement", 10, 80}, {"questionnaires", 20, 200}, {"enfants et de familles", 5, 40},
+	{"allocataires", 10, 90},
+}
+
+// baseValue draws a first-year value of a plausible size for the label
+// and the unit.
+func baseValue(label, unit string, r *rand.Rand) float64 {
+	folded := fold(label)
+	for _, s := range scales {
+		if strings.Contains(folded, s.word) && (unit == "count" || unit == "places") {
+			return s.min + (s.max-s.min)*r.Float64()
+		}
+	}
 	switch unit {
 	case "euros":
 		return 150 + 350*r.Float64()
 	case "hours":
-		return 1000 + 9000*r.Float64()
+		return 5000 + 25000*r.Float64()
 	case "places":
 		return 5 + 35*r.Float64()
 	case "percent":
 		return 20 + 60*r.Float64()
 	}
 	return 3 + 80*r.Float64()
+}
+
+func fold(s string) string {
+	return strings.NewReplacer("é", "e", "è", "e", "ê", "e", "à", "a", "ç", "c", "’", "'").Replace(strings.ToLower(s))
 }
 
 func round(x float64, unit string) float64 {

@@ -285,3 +285,76 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (s *Server) apiValues(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil {
+		return
+	}
+	_, values, err := s.app.Values(r.Context(), a, r.PathValue("slug"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if values == nil {
+		values = []model.Value{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"values": values})
+}
+
+// valueRequest is the body of POST …/indicators/{code}/values.
+type valueRequest struct {
+	ID        string `json:"id"`
+	Version   int    `json:"version"`
+	Period    string `json:"period"`
+	Breakdown string `json:"breakdown"`
+	Value     string `json:"value"`
+	Text      string `json:"text"`
+	Source    string `json:"source"`
+	Comment   string `json:"comment"`
+}
+
+func (s *Server) apiSaveValue(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil || browserWithoutCSRF(w, r) {
+		return
+	}
+	var req valueRequest
+	if !decodeBody(w, r, &req, `{"period": "2024", "value": "12"}`) {
+		return
+	}
+	v, err := s.app.SaveValue(r.Context(), a, r.PathValue("slug"), r.PathValue("code"), app.ValueInput{ID: req.ID, Version: req.Version,
+		Period: req.Period, Breakdown: req.Breakdown, Number: req.Value, Text: req.Text, Source: req.Source, Comment: req.Comment})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if req.ID == "" {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, v)
+}
+
+// actionRequest is the body of POST …/values/{id}/{action}.
+type actionRequest struct {
+	Version int    `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) apiValueAction(w http.ResponseWriter, r *http.Request) {
+	a := apiActor(w, r)
+	if a == nil || browserWithoutCSRF(w, r) {
+		return
+	}
+	var req actionRequest
+	if !decodeBody(w, r, &req, `{"version": n, "reason": "motif, pour renvoyer"}`) {
+		return
+	}
+	v, err := s.app.ValueAction(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), req.Version, r.PathValue("action"), req.Reason)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

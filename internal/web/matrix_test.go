@@ -93,7 +93,38 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		return r
 	}
+	// Each role enters a value of its own indicator, and validates a draft
+	// made for it, so that the cases do not depend on one another.
+	codes := map[string][2]string{}
+	pool := []string{"1.1-1", "2.1-1", "2.1-2", "2.1-3", "2.1-5", "2.1-6", "2.2-1", "2.2-2", "3.1-1", "3.1-2", "3.1-3", "3.1-5", "3.1-6", "4.1-1", "4.2-1", "4.2-2"}
+	for i, r := range roles {
+		codes[r] = [2]string{pool[2*i], pool[2*i+1]}
+	}
+	if _, err := e.svc.RemoveDemo(context.Background(), slug); err != nil {
+		t.Fatal(err)
+	}
+	draftFor := func(role, period string) string {
+		v, err := e.svc.SaveValue(context.Background(), auth.System, slug, codes[role][1], app.ValueInput{Period: period, Number: "4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.ID
+	}
 	cases := []matrixCase{
+		{method: "GET", path: c + "/indicateurs", expect: readPage()},
+		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
+		{method: "GET", path: c + "/indicateurs/2.2-1", expect: readPage()},
+		{method: "POST", path: c + "/indicateurs/{code}", dynamic: func(role string) string { return c + "/indicateurs/" + codes[role][0] },
+			form: func(string) url.Values { return url.Values{"period": {"2022"}, "value": {"3"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/valeurs/{id}/valider", dynamic: func(role string) string { return c + "/valeurs/" + draftFor(role, "2022") + "/valider" },
+			form: func(string) url.Values { return url.Values{"version": {"1"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/values", expect: readAPI()},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/indicators/{code}/values", dynamic: func(role string) string {
+			return "/api/v1/conventions/" + slug + "/indicators/" + codes[role][0] + "/values"
+		}, json: func(string) string { return `{"period": "2023", "value": "5"}` }, expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/values/{id}/soumettre", dynamic: func(role string) string {
+			return "/api/v1/conventions/" + slug + "/values/" + draftFor(role, "2023") + "/soumettre"
+		}, json: func(string) string { return `{"version": 1}` }, expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/", expect: expect{"anonyme": 200, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
 		{method: "GET", path: "/healthz", expect: public()},
 		{method: "GET", path: "/static/style.css", expect: public()},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/edit"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -132,7 +134,30 @@ func frenchNumber(n int) string {
 }
 
 var funcs = template.FuncMap{
-	"number":   frenchNumber,
+	"number": frenchNumber,
+	"num":    indicators.FormatNumber,
+	"deref":  func(p *float64) float64 { return *p },
+	"pct": func(p float64) string {
+		sign := "+"
+		if p < 0 {
+			sign = "−"
+		}
+		return sign + indicators.FormatNumber(math.Abs(math.Round(p*10)/10)) + " %"
+	},
+	"valueState": func(s model.ValueState) string { return stateLabels[s] },
+	"unitLabel": func(u string) string {
+		return map[string]string{"count": "nombre", "euros": "euros", "hours": "heures", "places": "places", "percent": "pourcentage",
+			"text": "qualitatif (texte)", "": "non précisée"}[u]
+	},
+	"periodicityLabel": func(p string) string {
+		return map[string]string{"year": "annuelle", "quarter": "trimestrielle", "month": "mensuelle", "": "non précisée"}[p]
+	},
+	"combineLabel": func(c string) string {
+		return map[string]string{"sum": "somme", "mean": "moyenne", "latest": "dernière valeur", "ratio": "rapport"}[c]
+	},
+	"periodHint": func(p string) string {
+		return map[string]string{"year": "année : 2024", "quarter": "trimestre : 2024-T2", "month": "mois : 2024-03", "": "2024, 2024-T2 ou 2024-03"}[p]
+	},
 	"date":     frenchDate,
 	"datetime": frenchTime,
 	"convStatus": func(s model.Status) string {

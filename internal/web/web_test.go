@@ -496,3 +496,89 @@ func TestEditingAnIndicatorChangesAllItsMentions(t *testing.T) {
 		}
 	}
 }
+
+func TestIndicatorValueWorkflow(t *testing.T) {
+	e := newEnv(t)
+	c := "/c/" + slug
+	// La Cordelière reports the number of ACM structures (4.1-1).
+	ind := e.record(t, "indicator", func(c *model.Convention) string { return c.Axes[3].Fiches[0].Indicators[0].ID })
+	form := url.Values{"version": {strconv.Itoa(ind.Version)}, "responsible": {"cordeliere"}, "periodicity": {"year"}, "targets": {"2022 = 10"}, "tolerance": {"10"}}
+	if resp, body := e.do(t, "editeur", "POST", c+"/modifier/indicator/"+ind.Target.Meta.ID, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("catalogue : %d %s", resp.StatusCode, body)
+	}
+	page := c + "/indicateurs/4.1-1"
+	if resp, _ := e.do(t, "contributeur-autre", "POST", page, url.Values{"period": {"2022"}, "value": {"6"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("autre organisation : %d", resp.StatusCode)
+	}
+	resp, body := e.do(t, "contributeur", "POST", page, url.Values{"period": {"2022-T1"}, "value": {"6,5"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="v-period-erreur"`) || !strings.Contains(body, "nombre entier positif") {
+		t.Fatalf("saisie invalide : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "contributeur", "POST", page, url.Values{"period": {"2022"}, "value": {"6"}, "source": {"bilan annuel"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saisie : %d", resp.StatusCode)
+	}
+	value := func() model.Value {
+		vs, err := e.svc.Store.Values(context.Background(), slug, "4.1-1")
+		if err != nil || len(vs) == 0 {
+			t.Fatalf("valeurs : %v", err)
+		}
+		for _, v := range vs {
+			if v.Period == "2022" {
+				return v
+			}
+		}
+		t.Fatal("valeur 2022 absente")
+		return model.Value{}
+	}
+	act := func(role, action string, extra url.Values) int {
+		v := value()
+		f := url.Values{"version": {strconv.Itoa(v.Version)}}
+		for k, x := range extra {
+			f[k] = x
+		}
+		resp, _ := e.do(t, role, "POST", c+"/valeurs/"+v.ID+"/"+action, f)
+		return resp.StatusCode
+	}
+	if got := act("contributeur", "valider", nil); got != http.StatusForbidden {
+		t.Errorf("un contributeur valide : %d", got)
+	}
+	if got := act("contributeur", "soumettre", nil); got != http.StatusSeeOther || value().State != model.ValueSubmitted {
+		t.Fatalf("soumission : %d %s", got, value().State)
+	}
+	if got := act("editeur", "renvoyer", url.Values{"code": {"4.1-1"}}); got != http.StatusUnprocessableEntity {
+		t.Errorf("renvoi sans motif : %d", got)
+	}
+	if got := act("editeur", "renvoyer", url.Values{"reason": {"compter aussi la garderie"}}); got != http.StatusSeeOther || value().State != model.ValueReturned {
+		t.Fatalf("renvoi : %d", got)
+	}
+	v := value()
+	correction := url.Values{"id": {v.ID}, "version": {strconv.Itoa(v.Version)}, "period": {"2022"}, "value": {"7"}, "source": {"bilan annuel"}}
+	if resp, _ := e.do(t, "contributeur", "POST", page, correction); resp.StatusCode != http.StatusSeeOther || *value().Number != 7 {
+		t.Fatalf("correction : %d", resp.StatusCode)
+	}
+	act("contributeur", "soumettre", nil)
+	if got := act("editeur", "valider", nil); got != http.StatusSeeOther || value().State != model.ValueValidated || value().ValidatedBy == "" {
+		t.Fatalf("validation : %d", got)
+	}
+	_, body = e.do(t, "lecteur", "GET", c+"/indicateurs", nil)
+	for _, want := range []string{"Écarts importants", "4.1-1</a> – Le nombre de structures ACM", "−30 %", "cible 10", "Données fictives"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent du tableau de bord", want)
+		}
+	}
+	_, body = e.do(t, "lecteur", "GET", page, nil)
+	for _, want := range []string{`<svg class="chart"`, "<title id=\"chart-title\">", "validée", "bilan annuel", "cordeliere"} {
+		if !strings.Contains(body, want) && !(want == "cordeliere" && strings.Contains(body, "Centre socioculturel La Cordelière")) {
+			t.Errorf("%q absent de la page de l'indicateur", want)
+		}
+	}
+	_, body = e.do(t, "lecteur", "GET", c+"/historique", nil)
+	if !strings.Contains(body, "Indicateur 4.1-1 – 2022") || !strings.Contains(body, "compter aussi la garderie") {
+		t.Error("le parcours de la valeur n'est pas dans l'historique")
+	}
+	resp, csvBody := e.do(t, "lecteur", "GET", c+"/indicateurs.csv", nil)
+	if resp.StatusCode != 200 || !strings.Contains(csvBody, "4.1-1;Le nombre de structures ACM;2022;;7;;validée;Centre socioculturel La Cordelière;bilan annuel;;non") ||
+		!strings.Contains(csvBody, ";oui\r\n") {
+		t.Errorf("export des valeurs :\n%s", csvBody[:min(len(csvBody), 600)])
+	}
+}
