@@ -47,3 +47,6 @@ CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 go test -count=1 ./...
 echo "== fuzzing court de l'import YAML"
 # Minimizing each new input is slow on 2 cores: cap it so the time goes to fuzzing.
 go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${CTG_FUZZTIME:-20s}" -fuzzminimizetime 1s ./internal/interchange
+
+echo "== fuzzing court de l'import CSV des valeurs"
+go test -run '^$' -fuzz '^FuzzImportValuesCSV$' -fuzztime "${CTG_FUZZTIME:-15s}" -fuzzminimizetime 1s ./internal/app

@@ -99,9 +99,22 @@ func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code strin
 	if err != nil {
 		return nil, err
 	}
-	ind := iv.Entry.Indicator
+	v, entry, err := s.prepareValue(ctx, a, iv, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// prepareValue checks an input against the indicator and the actor's
+// rights and returns the value to store with its audit entry.
+func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (*model.Value, store.AuditEntry, error) {
+	slug, code, ind := iv.Convention.Slug, iv.Entry.Code, iv.Entry.Indicator
 	if !CanEnter(a, slug, ind) {
-		return nil, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
+		return nil, store.AuditEntry{}, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
 	}
 	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.Label()}
 	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
@@ -111,29 +124,26 @@ func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code strin
 	if in.ID != "" {
 		old, err := s.Store.Value(ctx, in.ID)
 		if err != nil || old.Convention != slug || old.Indicator != code {
-			return nil, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
+			return nil, store.AuditEntry{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
 		}
 		if old.Version != in.Version {
-			return nil, s.valueConflict(ctx, old)
+			return nil, store.AuditEntry{}, s.valueConflict(ctx, old)
 		}
 		if old.State == model.ValueValidated && !CanValidate(a, slug) {
-			return nil, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
+			return nil, store.AuditEntry{}, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
 		}
 		before = valueFields(old)
 		v.Meta, v.Organization = old.Meta, old.Organization
 	}
 	if err := s.fillValue(iv, v, in); err != nil {
-		return nil, err
+		return nil, store.AuditEntry{}, err
 	}
 	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: "value",
 		ObjectLabel: valueLabel(v), Before: before, After: valueFields(v)}
 	if in.ID == "" {
 		entry.Action, entry.Before = "create", nil
 	}
-	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, entry, nil
 }
 
 // fillValue checks the input against the indicator and copies it into v.

@@ -92,33 +92,47 @@ func (s *SQL) Value(ctx context.Context, id string) (*model.Value, error) {
 // have one), else the update of the value still at v.Version (ErrStale
 // otherwise). v gets its new metadata.
 func (s *SQL) SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error {
-	now := s.now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		args := valueArgs(v, s.d)
-		if v.ID == "" {
-			v.Meta = model.Meta{ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
-			_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO indicator_values (`+valueCols+`, `+metaCols+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), append(args, v.ID, s.d.timestamp(now), s.d.timestamp(now), 1)...)
-			if isUniqueViolation(err) {
-				return fmt.Errorf("une valeur existe déjà pour %s, période %s : %w", v.Indicator, v.Period, model.ErrConflict)
-			}
-			if err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.saveValue(ctx, tx, v, entry) })
+}
+
+// SaveValues saves several values, each with its audit entry, all or
+// none, in one transaction.
+func (s *SQL) SaveValues(ctx context.Context, values []*model.Value, entries []AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for i, v := range values {
+			if err := s.saveValue(ctx, tx, v, entries[i]); err != nil {
 				return err
 			}
-		} else {
-			q := `UPDATE indicator_values SET indicator_code = ?, period = ?, breakdown = ?, value = ?, text_value = ?, organization_key = ?,
-				state = ?, return_reason = ?, source = ?, comment = ?, synthetic = ?, entered_by = ?, validated_by = ?, validated_at = ?,
-				convention_slug = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`
-			if err := s.execVersioned(ctx, tx, "indicator_values", v.ID, q, append(args, s.d.timestamp(now), v.ID, v.Version)...); err != nil {
-				return err
-			}
-			v.Version++
-			v.UpdatedAt = now
 		}
-		entry.ObjectID, entry.At = v.ID, now
-		return s.appendAudit(ctx, tx, entry)
+		return nil
 	})
-	return err
+}
+
+func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry AuditEntry) error {
+	now := s.now()
+	args := valueArgs(v, s.d)
+	if v.ID == "" {
+		v.Meta = model.Meta{ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
+		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO indicator_values (`+valueCols+`, `+metaCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), append(args, v.ID, s.d.timestamp(now), s.d.timestamp(now), 1)...)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("une valeur existe déjà pour %s, période %s : %w", v.Indicator, v.Period, model.ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		q := `UPDATE indicator_values SET indicator_code = ?, period = ?, breakdown = ?, value = ?, text_value = ?, organization_key = ?,
+			state = ?, return_reason = ?, source = ?, comment = ?, synthetic = ?, entered_by = ?, validated_by = ?, validated_at = ?,
+			convention_slug = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`
+		if err := s.execVersioned(ctx, tx, "indicator_values", v.ID, q, append(args, s.d.timestamp(now), v.ID, v.Version)...); err != nil {
+			return err
+		}
+		v.Version++
+		v.UpdatedAt = now
+	}
+	entry.ObjectID, entry.At = v.ID, now
+	return s.appendAudit(ctx, tx, entry)
 }
 
 // DeleteSyntheticValues removes a convention's demonstration values and

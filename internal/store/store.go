@@ -56,6 +56,8 @@ type Store interface {
 	Value(ctx context.Context, id string) (*model.Value, error)
 	// SaveValue inserts or updates (at its version) a value with its audit entry.
 	SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error
+	// SaveValues saves several values with their audit entries, all or none.
+	SaveValues(ctx context.Context, values []*model.Value, entries []AuditEntry) error
 	// InsertValues stores new values (skipping taken periods) with one audit entry.
 	InsertValues(ctx context.Context, values []model.Value, entry AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.

@@ -33,11 +33,14 @@ type indicatorRow struct {
 }
 
 type dashboardData struct {
-	Years      []string
-	Fiches     []ficheIndicators
-	Deviations []deviationItem
-	Synthetic  bool
-	Pending    int
+	// ImportErrors and Imported report the last values file sent.
+	ImportErrors []model.FieldError
+	Imported     string
+	Years        []string
+	Fiches       []ficheIndicators
+	Deviations   []deviationItem
+	Synthetic    bool
+	Pending      int
 }
 
 type ficheIndicators struct {
@@ -93,6 +96,43 @@ func cells(e indicators.Entry, byCode map[string]model.Indicator, values []model
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	s.renderDashboard(w, r, http.StatusOK, nil, "")
+}
+
+// importValues reads a values file sent from the dashboard.
+func (s *Server) importValues(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	if !a.CanRead(r.PathValue("slug")) {
+		s.notFound(w, r)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(r.PathValue("slug")) {
+		s.forbidden(w, r)
+		return
+	}
+	file, _, err := r.FormFile("fichier")
+	if err != nil {
+		s.renderDashboard(w, r, http.StatusUnprocessableEntity, []model.FieldError{{Path: "fichier", Message: "choisissez un fichier CSV"}}, "")
+		return
+	}
+	defer file.Close()
+	n, err := s.app.ImportValuesCSV(r.Context(), a, r.PathValue("slug"), file)
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		s.renderDashboard(w, r, http.StatusUnprocessableEntity, ve.Errors, "")
+	case err != nil:
+		s.pageError(w, r, err)
+	default:
+		s.renderDashboard(w, r, http.StatusOK, nil, fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n))
+	}
+}
+
+func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, importErrors []model.FieldError, imported string) {
 	v := s.conventionPage(w, r)
 	if v == nil {
 		return
@@ -104,7 +144,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	cat := indicators.Catalogue(v.Convention)
 	byCode := indicators.ByCode(cat)
-	d := dashboardData{Years: years(v.Convention)}
+	d := dashboardData{Years: years(v.Convention), ImportErrors: importErrors, Imported: imported}
 	for _, val := range values {
 		d.Synthetic = d.Synthetic || val.Synthetic
 	}
@@ -123,7 +163,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
+	s.render(w, r, status, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
 }
 
 // valuesCSV exports every value for Excel in French: ";", BOM, decimal comma.
@@ -173,6 +213,7 @@ type indicatorPageData struct {
 	Errors      map[string]string
 	Message     string
 	Saved       bool
+	Synthetic   bool
 }
 
 func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
@@ -205,6 +246,9 @@ func (s *Server) renderIndicator(w http.ResponseWriter, r *http.Request, status 
 	cs, _ := cells(iv.Entry, iv.Catalogue, iv.Values, years(iv.Convention))
 	d := indicatorPageData{View: iv, Cells: cs, Chart: barChart(iv.Entry, cs), CanEnter: app.CanEnter(a, slug, iv.Entry.Indicator),
 		CanValidate: app.CanValidate(a, slug), Form: form, Errors: errs, Message: msg, Saved: r.URL.Query().Get("enregistre") == "1"}
+	for _, x := range iv.Values {
+		d.Synthetic = d.Synthetic || x.Synthetic
+	}
 	s.render(w, r, status, "indicator.html", page{Title: "Indicateur " + iv.Entry.Code, Conv: v, Nav: "indicators", Data: d})
 }
 

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -60,8 +62,10 @@ type matrixCase struct {
 	dynamic func(role string) string
 	// form builds the form (HTML) or JSON body (API) at request time, when
 	// the record's current version is known.
-	form   func(role string) url.Values
-	json   func(role string) string
+	form func(role string) url.Values
+	json func(role string) string
+	// upload, when set, sends a file as multipart/form-data.
+	upload func(role string) string
 	expect expect
 }
 
@@ -114,6 +118,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/indicateurs", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs/2.2-1", expect: readPage()},
+		{method: "POST", path: c + "/indicateurs/import", upload: func(role string) string {
+			return "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\r\n" + codes[role][0] + ";2024;;2;;;\r\n"
+		}, expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 422, "contributeur-autre": 422,
+			"lecteur": 403, "autre-convention": 404}},
 		{method: "POST", path: c + "/indicateurs/{code}", dynamic: func(role string) string { return c + "/indicateurs/" + codes[role][0] },
 			form: func(string) url.Values { return url.Values{"period": {"2022"}, "value": {"3"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "POST", path: c + "/valeurs/{id}/valider", dynamic: func(role string) string { return c + "/valeurs/" + draftFor(role, "2022") + "/valider" },
@@ -195,7 +203,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					path = tc.dynamic(role)
 				}
 				var status int
-				if tc.json != nil {
+				if tc.upload != nil {
+					status = e.uploadCall(t, role, path, tc.upload(role))
+				} else if tc.json != nil {
 					status = e.apiCall(t, role, tc.method, path, tc.json(role))
 				} else {
 					var form url.Values
@@ -223,6 +233,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("route %s %s absente de la matrice", r.method, r.pattern)
 		}
 	}
+}
+
+// uploadCall sends a file from the dashboard's import form.
+func (e *testEnv) uploadCall(t *testing.T, role, path, content string) int {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", e.sessions[role].csrf)
+	fw, _ := mw.CreateFormFile("fichier", "valeurs.csv")
+	_, _ = fw.Write([]byte(content))
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if s, ok := e.sessions[role]; ok {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // apiCall sends a JSON request with the role's session and CSRF header.

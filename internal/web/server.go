@@ -104,6 +104,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/historique", s.history},
 		{"GET", "/c/{slug}/indicateurs", s.dashboard},
 		{"GET", "/c/{slug}/indicateurs.csv", s.valuesCSV},
+		{"POST", "/c/{slug}/indicateurs/import", s.importValues},
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},
 		{"POST", "/c/{slug}/indicateurs/{code}", s.saveValue},
 		{"POST", "/c/{slug}/valeurs/{id}/{action}", s.valueAction},

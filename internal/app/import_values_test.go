@@ -1,0 +1,90 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+const header = "\uFEFFCode;Indicateur;Période;Ventilation;Valeur;Texte;État;Organisation;Source;Commentaire;Fictive\r\n"
+
+func TestImportValuesCSV(t *testing.T) {
+	svc := apptest.New(t)
+	ctx := context.Background()
+	slug := examples.ForcalquierSlug
+	if _, err := svc.RemoveDemo(ctx, slug); err != nil {
+		t.Fatal(err)
+	}
+	good := header + "2.2-1;Le nombre de personnes contactées;2023;;1 254;;;;fichier Caf;;\r\n" +
+		"2.2-3;Le montant moyen;2023;;312,50;;;;;;\r\n" +
+		"2.1-4;La carte;2023;;;Carte publiée en mairie;;;;;\r\n"
+	n, err := svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(good))
+	if err != nil || n != 3 {
+		t.Fatalf("import : %d %v", n, err)
+	}
+	values, _ := svc.Store.Values(ctx, slug, "")
+	byCode := map[string]model.Value{}
+	for _, v := range values {
+		byCode[v.Indicator] = v
+	}
+	if *byCode["2.2-1"].Number != 1254 || *byCode["2.2-3"].Number != 312.5 || byCode["2.1-4"].Text != "Carte publiée en mairie" || byCode["2.2-1"].State != model.ValueDraft {
+		t.Errorf("valeurs importées : %+v", byCode)
+	}
+	// A second import corrects the existing values instead of duplicating them.
+	if n, err := svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(header+"2.2-1;;2023;;1300;;;;;;\r\n")); err != nil || n != 1 {
+		t.Fatalf("correction : %d %v", n, err)
+	}
+	if v, _ := svc.Store.Values(ctx, slug, "2.2-1"); len(v) != 1 || *v[0].Number != 1300 {
+		t.Errorf("après correction : %+v", v)
+	}
+	counts, _ := svc.Store.Count(ctx)
+	bad := header + "2.2-1;;2024;;12;;;;;;\r\n" + // fine, but the file has errors below: nothing is written
+		"9.9-9;;2024;;12;;;;;;\r\n" +
+		"2.2-2;;2031;;12;;;;;;\r\n" +
+		"2.2-1;;2024;;douze;;;;;;\r\n" +
+		"2.1-4;;2024;;;;;;;;\r\n" +
+		"2.2-1;;2024;commune=04088;3;;;;;;\r\n"
+	_, err = svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(bad))
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("fichier fautif accepté : %v", err)
+	}
+	want := []string{"ligne 3, colonne Code", "ligne 4, colonne Période", "ligne 5, colonne Période", "ligne 6, colonne Texte", "ligne 7, colonne Ventilation"}
+	got := map[string]bool{}
+	for _, fe := range ve.Errors {
+		got[fe.Path] = true
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("%s non signalé ; erreurs : %v", w, ve.Errors)
+		}
+	}
+	after, _ := svc.Store.Count(ctx)
+	if !maps.Equal(counts, after) {
+		t.Errorf("des lignes ont été écrites malgré les erreurs : %v → %v", counts, after)
+	}
+	if _, err := svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader("Code,Période\n2.2-1,2024\n")); err == nil || !strings.Contains(err.Error(), "Valeur") {
+		t.Errorf("colonnes manquantes : %v", err)
+	}
+}
+
+func FuzzImportValuesCSV(f *testing.F) {
+	f.Add([]byte(header + "2.2-1;;2023;;12;;;;;;\r\n"))
+	f.Add([]byte("Code,Période,Ventilation,Valeur,Texte,Source,Commentaire\n\"2.2-1\",2023,,\"1,5\",,,\n"))
+	f.Add([]byte("\"unterminated"))
+	svc := apptest.New(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := svc.ImportValuesCSV(context.Background(), auth.System, examples.ForcalquierSlug, strings.NewReader(string(data)))
+		var ve *model.ValidationError
+		if err != nil && !errors.As(err, &ve) && !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("erreur non structurée : %v", err)
+		}
+	})
+}
