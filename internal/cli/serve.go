@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/web"
 )
 
@@ -21,8 +22,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "adresse d'écoute HTTP")
 	fs.BoolVar(&cfg.NoExample, "no-example", false, "ne pas charger la convention d'exemple dans une base vide")
+	fs.StringVar(&cfg.Secrecy, "secrecy", cfg.Secrecy, "secret statistique des exports diffusables : mask (< 5) ou round5 (arrondi à 5)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
+	}
+	rule, err := secrecy.ParseRule(cfg.Secrecy)
+	if err != nil {
+		return fmt.Errorf("--secrecy : %w", err)
 	}
 	log := newLogger(env.Stderr)
 	svc, closeFn, err := openService(ctx, cfg)
@@ -51,6 +57,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	handler.Secrecy = rule
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr : écoute sur %s impossible : %w", cfg.Addr, err)

@@ -18,6 +18,8 @@ type Config struct {
 	Addr string
 	// NoExample disables loading the bundled convention into an empty database.
 	NoExample bool
+	// Secrecy is the statistical secrecy rule: mask (default) or round5.
+	Secrecy string
 }
 
 // DataDir is where ctg keeps its SQLite database by default:
@@ -45,6 +47,7 @@ func Defaults() Config {
 	if v := os.Getenv("CTG_ADDR"); v != "" {
 		c.Addr = v
 	}
+	c.Secrecy = os.Getenv("CTG_SECRECY")
 	return c
 }
 

@@ -166,7 +166,9 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
 }
 
-// valuesCSV exports every value for Excel in French: ";", BOM, decimal comma.
+// valuesCSV exports every value for Excel in French: ";", BOM, decimal
+// comma. With ?diffusable=1 the file is meant to leave the authenticated
+// scope: validated values only, counts of people under statistical secrecy.
 func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
 	v := s.conventionPage(w, r)
 	if v == nil {
@@ -178,16 +180,32 @@ func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	byCode := indicators.ByCode(indicators.Catalogue(v.Convention))
+	public := r.URL.Query().Get("diffusable") == "1"
+	name := v.Slug + "-indicateurs.csv"
+	if public {
+		name = v.Slug + "-indicateurs-diffusable.csv"
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+v.Slug+`-indicateurs.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, _ = w.Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
 	_ = cw.Write([]string{"Code", "Indicateur", "Période", "Ventilation", "Valeur", "Texte", "État", "Organisation", "Source", "Commentaire", "Fictive"})
 	for _, x := range values {
+		if public && x.State != model.ValueValidated {
+			continue
+		}
 		num := ""
 		if x.Number != nil {
-			num = strings.ReplaceAll(indicators.FormatNumber(*x.Number), "\u202f", "")
+			n := *x.Number
+			num = strings.ReplaceAll(indicators.FormatNumber(n), "\u202f", "")
+			if unit := byCode[x.Indicator].Unit; public && (unit == "count" || unit == "places") {
+				if label, shown, ok := s.Secrecy.Count(n); !ok {
+					num = label
+				} else {
+					num = strings.ReplaceAll(indicators.FormatNumber(shown), "\u202f", "")
+				}
+			}
 		}
 		synthetic := "non"
 		if x.Synthetic {

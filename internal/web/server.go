@@ -16,6 +16,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 )
 
 //go:embed templates/*.html
@@ -34,7 +35,9 @@ type Server struct {
 	// limiter counts failed sign-ins per e-mail; ipLimiter per client address.
 	limiter   *limiter
 	ipLimiter *limiter
-	now       func() time.Time
+	// Secrecy protects small counts in what leaves the authenticated scope.
+	Secrecy secrecy.Rule
+	now     func() time.Time
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -44,7 +47,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now}
+		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now, Secrecy: secrecy.Default}
 	s.routes()
 	return s, nil
 }

@@ -582,3 +582,34 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 		t.Errorf("export des valeurs :\n%s", csvBody[:min(len(csvBody), 600)])
 	}
 }
+
+func TestDiffusableExportMasksSmallCounts(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, in := range []struct{ code, value string }{{"2.2-1", "3"}, {"2.1-3", "12"}, {"2.2-3", "4"}} {
+		v, err := e.svc.SaveValue(ctx, auth.System, slug, in.code, app.ValueInput{Period: "2022", Number: in.value})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.ValueAction(ctx, auth.System, slug, v.ID, v.Version, app.ActionValidate, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.SaveValue(ctx, auth.System, slug, "2.1-5", app.ValueInput{Period: "2022", Number: "2"}); err != nil {
+		t.Fatal(err)
+	}
+	_, all := e.do(t, "lecteur", "GET", "/c/"+slug+"/indicateurs.csv", nil)
+	_, public := e.do(t, "lecteur", "GET", "/c/"+slug+"/indicateurs.csv?diffusable=1", nil)
+	if !strings.Contains(all, "2.2-1;Le nombre de personnes contactées;2022;;3;") || !strings.Contains(all, "2.1-5;") {
+		t.Error("l'export interne doit garder les valeurs exactes et les brouillons")
+	}
+	for _, want := range []string{"2.2-1;Le nombre de personnes contactées;2022;;< 5;", "2.1-3;Le nombre de Rdv téléphoniques;2022;;12;",
+		"2.2-3;Le montant moyen des droits ouverts;2022;;4;"} {
+		if !strings.Contains(public, want) {
+			t.Errorf("%q absent de l'export diffusable", want)
+		}
+	}
+	if strings.Contains(public, "2.1-5;Le nombre de Rdv Visio;2022") {
+		t.Error("un brouillon figure dans l'export diffusable")
+	}
+}
