@@ -283,3 +283,69 @@ func (s *Service) RemoveDemo(ctx context.Context, slug string) (int, error) {
 	return n, s.Store.AppendAudit(ctx, store.AuditEntry{Convention: slug, Actor: auth.System.Label(), Action: "demo-remove",
 		ObjectType: "values", ObjectID: slug, ObjectLabel: "Valeurs d'indicateurs fictives supprimées", After: map[string]string{"values": fmt.Sprint(n)}})
 }
+
+// Progress is how far an organization has answered a collection.
+type Progress struct {
+	// Organization is the key of the responsible organization, "" for the
+	// indicators nobody is responsible for yet.
+	Organization                                                  string
+	Indicators, Expected, Entered, Submitted, Validated, Returned int
+}
+
+// expectedPeriods is how many values a year needs at a periodicity.
+func expectedPeriods(periodicity string) int {
+	switch periodicity {
+	case "quarter":
+		return 4
+	case "month":
+		return 12
+	}
+	return 1
+}
+
+// CollectionProgress counts, for a year, the values expected from each
+// responsible organization and where they stand.
+func (s *Service) CollectionProgress(ctx context.Context, a *auth.Actor, slug string, year int) ([]Progress, error) {
+	c, values, err := s.Values(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	byOrg := map[string]*Progress{}
+	var order []string
+	codes := map[string]string{}
+	for _, e := range indicators.Catalogue(c) {
+		p, ok := byOrg[e.Responsible]
+		if !ok {
+			p = &Progress{Organization: e.Responsible}
+			byOrg[e.Responsible] = p
+			order = append(order, e.Responsible)
+		}
+		p.Indicators++
+		p.Expected += expectedPeriods(e.Periodicity)
+		codes[e.Code] = e.Responsible
+	}
+	periods := map[string]bool{}
+	for _, v := range values {
+		org, ok := codes[v.Indicator]
+		key := v.Indicator + "|" + v.Period
+		if !ok || indicators.Year(v.Period) != fmt.Sprint(year) || v.Synthetic || periods[key] {
+			continue
+		}
+		periods[key] = true
+		p := byOrg[org]
+		p.Entered++
+		switch v.State {
+		case model.ValueSubmitted:
+			p.Submitted++
+		case model.ValueValidated:
+			p.Validated++
+		case model.ValueReturned:
+			p.Returned++
+		}
+	}
+	out := make([]Progress, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byOrg[k])
+	}
+	return out, nil
+}

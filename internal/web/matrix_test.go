@@ -118,6 +118,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/indicateurs", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs/2.2-1", expect: readPage()},
+		{method: "GET", path: c + "/collecte?annee=2024", expect: readPage()},
+		{method: "GET", path: c + "/collecte.csv", expect: readPage()},
 		{method: "POST", path: c + "/indicateurs/import", upload: func(role string) string {
 			return "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\r\n" + codes[role][0] + ";2024;;2;;;\r\n"
 		}, expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 422, "contributeur-autre": 422,

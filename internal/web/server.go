@@ -108,6 +108,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/indicateurs", s.dashboard},
 		{"GET", "/c/{slug}/indicateurs.csv", s.valuesCSV},
 		{"POST", "/c/{slug}/indicateurs/import", s.importValues},
+		{"GET", "/c/{slug}/collecte", s.collection},
+		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},
 		{"POST", "/c/{slug}/indicateurs/{code}", s.saveValue},
 		{"POST", "/c/{slug}/valeurs/{id}/{action}", s.valueAction},

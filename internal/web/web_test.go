@@ -572,6 +572,11 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 			t.Errorf("%q absent de la page de l'indicateur", want)
 		}
 	}
+	_, body = e.do(t, "lecteur", "GET", c+"/collecte?annee=2022", nil)
+	if !strings.Contains(body, "Centre socioculturel La Cordelière</td>\n<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>") ||
+		!strings.Contains(body, "complète et validée") {
+		t.Errorf("avancement de la collecte :\n%s", body[strings.Index(body, "<tbody>"):])
+	}
 	_, body = e.do(t, "lecteur", "GET", c+"/historique", nil)
 	if !strings.Contains(body, "Indicateur 4.1-1 – 2022") || !strings.Contains(body, "compter aussi la garderie") {
 		t.Error("le parcours de la valeur n'est pas dans l'historique")
