@@ -247,16 +247,11 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
-	svc, closeFn, err := openService(ctx, cfg)
+	svc, closeFn, err := openConvention(ctx, cfg, slug)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if *slug == "" {
-		if *slug, err = onlyConvention(ctx, svc); err != nil {
-			return err
-		}
-	}
 	data, err := svc.Export(ctx, auth.System, *slug)
 	if err != nil {
 		return err
@@ -266,6 +261,22 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	return writeFileAtomic(*out, data)
+}
+
+// openConvention opens the service and, when *slug is empty, sets it to
+// the only stored convention.
+func openConvention(ctx context.Context, cfg config.Config, slug *string) (*app.Service, func(), error) {
+	svc, closeFn, err := openService(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if *slug == "" {
+		if *slug, err = onlyConvention(ctx, svc); err != nil {
+			closeFn()
+			return nil, nil, err
+		}
+	}
+	return svc, closeFn, nil
 }
 
 // onlyConvention returns the slug of the single stored convention.

@@ -18,16 +18,11 @@ func demoCmd(ctx context.Context, env Env, args []string) error {
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
-	svc, closeFn, err := openService(ctx, cfg)
+	svc, closeFn, err := openConvention(ctx, cfg, slug)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if *slug == "" {
-		if *slug, err = onlyConvention(ctx, svc); err != nil {
-			return err
-		}
-	}
 	if *remove {
 		n, err := svc.RemoveDemo(ctx, *slug)
 		if err == nil {

@@ -52,16 +52,11 @@ func lintCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	} else {
-		svc, closeFn, err := openService(ctx, cfg)
+		svc, closeFn, err := openConvention(ctx, cfg, slug)
 		if err != nil {
 			return err
 		}
 		defer closeFn()
-		if *slug == "" {
-			if *slug, err = onlyConvention(ctx, svc); err != nil {
-				return err
-			}
-		}
 		if c, err = svc.Convention(ctx, auth.System, *slug); err != nil {
 			return err
 		}

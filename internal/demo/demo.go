@@ -11,6 +11,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // Source is written on every synthetic value.
@@ -61,7 +62,7 @@ var scales = []struct {
 // baseValue draws a first-year value of a plausible size for the label
 // and the unit.
 func baseValue(label, unit string, r *rand.Rand) float64 {
-	folded := fold(label)
+	folded := textutil.Fold(label)
 	for _, s := range scales {
 		if strings.Contains(folded, s.word) && (unit == "count" || unit == "places") {
 			return s.min + (s.max-s.min)*r.Float64()
@@ -78,10 +79,6 @@ func baseValue(label, unit string, r *rand.Rand) float64 {
 		return 20 + 60*r.Float64()
 	}
 	return 3 + 80*r.Float64()
-}
-
-func fold(s string) string {
-	return strings.NewReplacer("é", "e", "è", "e", "ê", "e", "à", "a", "ç", "c", "’", "'").Replace(strings.ToLower(s))
 }
 
 func round(x float64, unit string) float64 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // Rules lists every check, in the order of the families of docs/lint.md.
@@ -111,20 +112,7 @@ func checkPlaceholders(x *checker) {
 }
 
 // excerpt returns the sentence around a match, shortened.
-func excerpt(text, match string) string {
-	i := strings.Index(text, match)
-	runes := []rune(text)
-	start := len([]rune(text[:max(i, 0)]))
-	from, to := max(start-60, 0), min(start+len([]rune(match))+60, len(runes))
-	out := strings.Join(strings.Fields(string(runes[from:to])), " ")
-	if from > 0 {
-		out = "…" + out
-	}
-	if to < len(runes) {
-		out += "…"
-	}
-	return out
-}
+func excerpt(text, match string) string { return textutil.Excerpt(text, match, 60) }
 
 var danglingNameRE = regexp.MustCompile(`(?i)\b(de|du|des|d'|d’)\s*$`)
 

@@ -7,28 +7,11 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
-// fold lowers a text, strips its accents and unifies apostrophes and
-// dashes, so that texts can be compared as a reader would.
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == '’' || r == '‘':
-			r = '\''
-		case r == '–' || r == '—' || r == '‑':
-			r = '-'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
+func fold(s string) string { return textutil.Fold(s) }
 
 // textItem is one piece of free text of the convention, with where it is.
 type textItem struct {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 
 	"github.com/ctg-territoires/ctg/internal/lint"
@@ -50,14 +49,24 @@ func (s *Server) checksOf(r *http.Request, v *convView) (checksData, error) {
 	return d, nil
 }
 
-func (s *Server) checks(w http.ResponseWriter, r *http.Request) {
+// checksPage loads the convention of the URL and its findings; it answers
+// the request itself and returns nil on failure.
+func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) (*convView, checksData) {
 	v := s.conventionPage(w, r)
 	if v == nil {
-		return
+		return nil, checksData{}
 	}
 	d, err := s.checksOf(r, v)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, checksData{}
+	}
+	return v, d
+}
+
+func (s *Server) checks(w http.ResponseWriter, r *http.Request) {
+	v, d := s.checksPage(w, r)
+	if v == nil {
 		return
 	}
 	s.render(w, r, http.StatusOK, "checks.html", page{Title: "Contrôles", Conv: v, Nav: "checks", Data: d})
@@ -65,25 +74,15 @@ func (s *Server) checks(w http.ResponseWriter, r *http.Request) {
 
 // checksCSV exports the findings for Excel in French.
 func (s *Server) checksCSV(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v, d := s.checksPage(w, r)
 	if v == nil {
 		return
 	}
-	d, err := s.checksOf(r, v)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+v.Slug+`-controles-`+d.At.String()+`.csv"`)
-	_, _ = w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write([]string{"Gravité", "Règle", "Partie du texte", "Constat", "Que faire", "Emplacement"})
+	var rows [][]string
 	for _, row := range d.Rows {
-		_ = cw.Write([]string{row.Label, row.Rule, row.Where, row.Message, row.Fix, row.Path})
+		rows = append(rows, []string{row.Label, row.Rule, row.Where, row.Message, row.Fix, row.Path})
 	}
-	cw.Flush()
+	writeCSV(w, v.Slug+"-controles-"+d.At.String()+".csv", []string{"Gravité", "Règle", "Partie du texte", "Constat", "Que faire", "Emplacement"}, rows)
 }
 
 func (s *Server) apiChecks(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -43,19 +42,15 @@ func (s *Server) collectionCSV(w http.ResponseWriter, r *http.Request) {
 	if d == nil {
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+v.Slug+`-collecte-`+strconv.Itoa(d.Year)+`.csv"`)
-	_, _ = w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write([]string{"Organisation", "Indicateurs", "Valeurs attendues", "Saisies", "Soumises", "Validées", "Renvoyées"})
+	var rows [][]string
 	for _, p := range d.Rows {
 		name := "Sans organisation responsable"
 		if p.Organization != "" {
 			name = v.OrgName(p.Organization)
 		}
-		_ = cw.Write([]string{name, strconv.Itoa(p.Indicators), strconv.Itoa(p.Expected), strconv.Itoa(p.Entered), strconv.Itoa(p.Submitted),
+		rows = append(rows, []string{name, strconv.Itoa(p.Indicators), strconv.Itoa(p.Expected), strconv.Itoa(p.Entered), strconv.Itoa(p.Submitted),
 			strconv.Itoa(p.Validated), strconv.Itoa(p.Returned)})
 	}
-	cw.Flush()
+	writeCSV(w, v.Slug+"-collecte-"+strconv.Itoa(d.Year)+".csv",
+		[]string{"Organisation", "Indicateurs", "Valeurs attendues", "Saisies", "Soumises", "Validées", "Renvoyées"}, rows)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -132,14 +131,24 @@ func (s *Server) importValues(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, importErrors []model.FieldError, imported string) {
+// valuesPage loads the convention of the URL and its values for a
+// signed-in reader; it answers the request itself and returns nil on failure.
+func (s *Server) valuesPage(w http.ResponseWriter, r *http.Request) (*convView, []model.Value) {
 	v := s.conventionPage(w, r)
 	if v == nil {
-		return
+		return nil, nil
 	}
 	_, values, err := s.app.Values(r.Context(), actorOf(r), v.Slug)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, nil
+	}
+	return v, values
+}
+
+func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, importErrors []model.FieldError, imported string) {
+	v, values := s.valuesPage(w, r)
+	if v == nil {
 		return
 	}
 	cat := indicators.Catalogue(v.Convention)
@@ -170,13 +179,8 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 // comma. With ?diffusable=1 the file is meant to leave the authenticated
 // scope: validated values only, counts of people under statistical secrecy.
 func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v, values := s.valuesPage(w, r)
 	if v == nil {
-		return
-	}
-	_, values, err := s.app.Values(r.Context(), actorOf(r), v.Slug)
-	if err != nil {
-		s.pageError(w, r, err)
 		return
 	}
 	byCode := indicators.ByCode(indicators.Catalogue(v.Convention))
@@ -185,12 +189,7 @@ func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
 	if public {
 		name = v.Slug + "-indicateurs-diffusable.csv"
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, _ = w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write([]string{"Code", "Indicateur", "Période", "Ventilation", "Valeur", "Texte", "État", "Organisation", "Source", "Commentaire", "Fictive"})
+	var rows [][]string
 	for _, x := range values {
 		if public && x.State != model.ValueValidated {
 			continue
@@ -211,10 +210,10 @@ func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
 		if x.Synthetic {
 			synthetic = "oui"
 		}
-		_ = cw.Write([]string{x.Indicator, byCode[x.Indicator].Label, x.Period, x.Breakdown, num, x.Text, stateLabels[x.State],
+		rows = append(rows, []string{x.Indicator, byCode[x.Indicator].Label, x.Period, x.Breakdown, num, x.Text, stateLabels[x.State],
 			v.OrgName(x.Organization), x.Source, x.Comment, synthetic})
 	}
-	cw.Flush()
+	writeCSV(w, name, []string{"Code", "Indicateur", "Période", "Ventilation", "Valeur", "Texte", "État", "Organisation", "Source", "Commentaire", "Fictive"}, rows)
 }
 
 var stateLabels = map[model.ValueState]string{

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -247,17 +246,11 @@ func (s *Server) equipmentsCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.equipmentRows(v, r)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+v.Slug+`-equipements.csv"`)
-	_, _ = w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	_ = cw.Write([]string{"Gestionnaire", "Équipement", "Type d'activité", "Nature d'activité", "Adresse", "Code postal", "Ville", "Code commune INSEE", "Commune"})
+	var rows [][]string
 	for _, e := range d.Rows {
-		_ = cw.Write([]string{e.OperatorName, e.Name, e.ActivityType, e.ActivityNature, strings.Join(e.Address, ", "), e.PostalCode, e.City, e.Commune, v.CommuneName(e.Commune)})
+		rows = append(rows, []string{e.OperatorName, e.Name, e.ActivityType, e.ActivityNature, strings.Join(e.Address, ", "), e.PostalCode, e.City, e.Commune, v.CommuneName(e.Commune)})
 	}
-	cw.Flush()
+	writeCSV(w, v.Slug+"-equipements.csv", []string{"Gestionnaire", "Équipement", "Type d'activité", "Nature d'activité", "Adresse", "Code postal", "Ville", "Code commune INSEE", "Commune"}, rows)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

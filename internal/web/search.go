@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // hit is one search result.
@@ -32,20 +34,10 @@ func fold(s string) string {
 }
 
 // excerpt returns about 160 characters of text around the first match.
+// Folding keeps one rune per rune of NFC text, so rune offsets match.
 func excerpt(text, folded, q string) string {
 	i := strings.Index(folded, q)
-	runes := []rune(text)
-	// Folding keeps one rune per rune of NFC text, so rune offsets match.
-	start := min(len([]rune(folded[:i])), len(runes))
-	from, to := max(start-70, 0), min(start+len([]rune(q))+90, len(runes))
-	out := strings.Join(strings.Fields(string(runes[from:to])), " ")
-	if from > 0 {
-		out = "… " + out
-	}
-	if to < len(runes) {
-		out += " …"
-	}
-	return out
+	return textutil.ExcerptAt(text, len([]rune(folded[:i])), len([]rune(q)), 70)
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
