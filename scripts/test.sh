@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ctg on this machine, installing what a fresh machine
 # lacks: PostgreSQL for the store tests, Chromium and axe-core for the
-# browser tests. Used by the README and by CI.
+# browser tests, pdftotext to read the PDF bilan. Used by the README and by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,11 @@ if ! command -v chromium >/dev/null 2>&1; then
 	apt_install chromium
 fi
 
+if ! command -v pdftotext >/dev/null 2>&1; then
+	echo "== installation de pdftotext (poppler-utils)"
+	apt_install poppler-utils
+fi
+
 if [ ! -f tools/e2e/node_modules/axe-core/axe.min.js ]; then
 	echo "== installation d'axe-core (npm)"
 	(cd tools/e2e && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
@@ -42,7 +47,7 @@ fi
 go vet ./...
 
 echo "== tests (SQLite, PostgreSQL et navigateur)"
-CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 go test -count=1 ./...
+CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 CTG_REQUIRE_PDFTOTEXT=1 go test -count=1 ./...
 
 echo "== fuzzing court de l'import YAML"
 # Minimizing each new input is slow on 2 cores: cap it so the time goes to fuzzing.

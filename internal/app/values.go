@@ -10,7 +10,9 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/demo"
 	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/report"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
@@ -348,4 +350,16 @@ func (s *Service) CollectionProgress(ctx context.Context, a *auth.Actor, slug st
 		out = append(out, *byOrg[k])
 	}
 	return out, nil
+}
+
+// Report computes the annual bilan of a year, or the final one of the
+// whole period, from the validated values, as of now.
+func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year int, final bool) (*report.Report, error) {
+	c, values, err := s.Values(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	findings := lint.Run(c, s.Territory, model.DateOf(now))
+	return report.Build(c, values, findings, year, final, now)
 }

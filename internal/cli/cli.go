@@ -58,6 +58,8 @@ func commands() []command {
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
 		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
 			"charge (ou retire) des valeurs d'indicateurs fictives, marquées comme telles", demoCmd},
+		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",
+			"écrit le bilan annuel ou final en PDF, et ses chiffres en XLSX à côté", reportCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {

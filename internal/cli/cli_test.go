@@ -285,3 +285,31 @@ func TestLintFileAndStoredConventionAgree(t *testing.T) {
 		t.Errorf("date invalide : %d %q", code, errs)
 	}
 }
+
+func TestReportWritesPDFAndXLSX(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if code, _, errs := run(t, "", "import", "--db", db, exampleFile(t)); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "", "demo", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "bilan-2024.pdf")
+	code, stdout, errs := run(t, "", "report", "--db", db, "--year", "2024", "-o", out)
+	if code != 0 || !strings.Contains(stdout, "Bilan annuel 2024") || !strings.Contains(stdout, "données fictives") {
+		t.Fatalf("report : %d %q %q", code, stdout, errs)
+	}
+	pdf, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("PDF : %v", err)
+	}
+	if xlsx, err := os.ReadFile(strings.TrimSuffix(out, ".pdf") + ".xlsx"); err != nil || !bytes.HasPrefix(xlsx, []byte("PK")) {
+		t.Fatalf("XLSX : %v", err)
+	}
+	if code, _, errs := run(t, "", "report", "--db", db, "--year", "2031", "-o", out); code != 1 || !strings.Contains(errs, "hors de la convention") {
+		t.Errorf("année hors période : %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "", "report", "--db", db, "-o", "bilan.docx"); code != 1 || !strings.Contains(errs, "-o") {
+		t.Errorf("extension : %d %q", code, errs)
+	}
+}

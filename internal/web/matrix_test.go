@@ -119,6 +119,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs/2.2-1", expect: readPage()},
 		{method: "GET", path: c + "/collecte?annee=2024", expect: readPage()},
+		{method: "GET", path: c + "/bilan.pdf?annee=2024", expect: readPage()},
+		{method: "GET", path: c + "/bilan.xlsx?final=1", expect: readPage()},
 		{method: "GET", path: c + "/collecte.csv", expect: readPage()},
 		{method: "POST", path: c + "/indicateurs/import", upload: func(role string) string {
 			return "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\r\n" + codes[role][0] + ";2024;;2;;;\r\n"

@@ -108,6 +108,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/indicateurs", s.dashboard},
 		{"GET", "/c/{slug}/indicateurs.csv", s.valuesCSV},
 		{"POST", "/c/{slug}/indicateurs/import", s.importValues},
+		{"GET", "/c/{slug}/bilan.pdf", s.bilan("pdf")},
+		{"GET", "/c/{slug}/bilan.xlsx", s.bilan("xlsx")},
 		{"GET", "/c/{slug}/collecte", s.collection},
 		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},

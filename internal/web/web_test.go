@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
@@ -580,6 +582,23 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 	_, body = e.do(t, "lecteur", "GET", c+"/historique", nil)
 	if !strings.Contains(body, "Indicateur 4.1-1 – 2022") || !strings.Contains(body, "compter aussi la garderie") {
 		t.Error("le parcours de la valeur n'est pas dans l'historique")
+	}
+	// The bilan's figures are the dashboard's.
+	resp, xlsxBody := e.do(t, "lecteur", "GET", c+"/bilan.xlsx?annee=2022", nil)
+	book, err := excelize.OpenReader(strings.NewReader(xlsxBody))
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("bilan XLSX : %d %v", resp.StatusCode, err)
+	}
+	rows, _ := book.GetRows("Indicateurs")
+	okRow := false
+	for _, row := range rows {
+		okRow = okRow || (len(row) > 6 && row[1] == "4.1-1" && row[4] == "7" && row[5] == "10" && row[6] == "-30")
+	}
+	if !okRow {
+		t.Errorf("bilan : ligne 4.1-1 différente du tableau de bord : %v", rows)
+	}
+	if resp, pdf := e.do(t, "lecteur", "GET", c+"/bilan.pdf?annee=2022", nil); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Errorf("bilan PDF : %d", resp.StatusCode)
 	}
 	resp, csvBody := e.do(t, "lecteur", "GET", c+"/indicateurs.csv", nil)
 	if resp.StatusCode != 200 || !strings.Contains(csvBody, "4.1-1;Le nombre de structures ACM;2022;;7;;validée;Centre socioculturel La Cordelière;bilan annuel;;non") ||

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/config"
+)
+
+func reportCmd(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("report", env)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
+	year := fs.Int("year", time.Now().Year()-1, "année du bilan annuel")
+	final := fs.Bool("final", false, "bilan final de toute la période, pour la décision de renouvellement")
+	out := fs.String("o", "", "fichier PDF à écrire ; les chiffres sont écrits à côté, en .xlsx")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 || *out == "" {
+		return errUsage
+	}
+	if !strings.HasSuffix(strings.ToLower(*out), ".pdf") {
+		return fmt.Errorf("-o : le bilan s'écrit dans un fichier .pdf (« %s »)", *out)
+	}
+	start := time.Now()
+	svc, closeFn, err := openConvention(ctx, cfg, slug)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	r, err := svc.Report(ctx, auth.System, *slug, *year, *final)
+	if err != nil {
+		return err
+	}
+	pdf, err := r.PDF()
+	if err != nil {
+		return err
+	}
+	xlsx, err := r.XLSX()
+	if err != nil {
+		return err
+	}
+	xlsxPath := (*out)[:len(*out)-4] + ".xlsx"
+	if err := writeFileAtomic(*out, pdf); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(xlsxPath, xlsx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s : %s (%d Ko) et %s (%d Ko) en %s\n", r.Title(), *out, len(pdf)/1024, xlsxPath, len(xlsx)/1024,
+		time.Since(start).Round(time.Millisecond))
+	if r.Synthetic {
+		fmt.Fprintln(env.Stdout, "attention : le bilan contient des données fictives de démonstration, signalées comme telles")
+	}
+	return nil
+}

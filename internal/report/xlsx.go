@@ -1,0 +1,141 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ctg-territoires/ctg/internal/lint"
+)
+
+// paris is the time zone of the dates shown in the bilan.
+func paris() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}
+
+// XLSX writes the bilan's figures as a workbook: the indicators per year
+// with targets and deviations, the steps, and the open findings. Numbers
+// stay numbers, so that the figures can be reused.
+func (r *Report) XLSX() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	const ind, steps, checks = "Indicateurs", "Étapes", "Contrôles"
+	if err := f.SetSheetName("Sheet1", ind); err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"EEEEEE"}, Pattern: 1}})
+	if err != nil {
+		return nil, err
+	}
+	header := []any{"Fiche", "Code", "Indicateur", "Unité"}
+	for _, y := range r.Years {
+		header = append(header, "Réalisé "+y, "Cible "+y, "Écart "+y+" (%)")
+	}
+	header = append(header, "Données fictives")
+	rows := [][]any{header}
+	for _, fi := range r.Fiches {
+		for _, in := range fi.Indicators {
+			row := []any{fi.Code, in.Code, in.Label, in.Unit}
+			synthetic := "non"
+			for _, c := range in.Cells {
+				row = append(row, cellValue(c), targetValue(c), deviationValue(c))
+				if c.Synthetic {
+					synthetic = "oui"
+				}
+			}
+			rows = append(rows, append(row, synthetic))
+		}
+	}
+	if err := writeSheet(f, ind, rows, bold); err != nil {
+		return nil, err
+	}
+	rows = [][]any{{"Fiche", "Étape", "Calendrier", "Début", "Fin", "Avancement"}}
+	for _, fi := range r.Fiches {
+		for _, s := range fi.Steps {
+			start, end := "", ""
+			if s.Schedule.Start != nil {
+				start = s.Schedule.Start.String()
+			}
+			if s.Schedule.End != nil {
+				end = s.Schedule.End.String()
+			}
+			rows = append(rows, []any{fi.Code, s.Text, s.Schedule.AsWritten, start, end, StatusLabels[s.Status]})
+		}
+	}
+	if _, err := f.NewSheet(steps); err != nil {
+		return nil, err
+	}
+	if err := writeSheet(f, steps, rows, bold); err != nil {
+		return nil, err
+	}
+	rows = [][]any{{"Gravité", "Règle", "Partie du texte", "Constat", "Que faire"}}
+	for _, x := range r.Findings {
+		rows = append(rows, []any{lint.Labels[x.Severity], x.Rule, x.Where, x.Message, x.Fix})
+	}
+	if _, err := f.NewSheet(checks); err != nil {
+		return nil, err
+	}
+	if err := writeSheet(f, checks, rows, bold); err != nil {
+		return nil, err
+	}
+	f.SetDocProps(&excelize.DocProperties{Title: r.Title() + " — " + r.Convention.Title, Creator: "ctg", Language: "fr-FR"})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func cellValue(c Cell) any {
+	switch {
+	case !c.Has:
+		return ""
+	case c.Text != "":
+		return c.Text
+	}
+	return c.Value
+}
+
+func targetValue(c Cell) any {
+	if c.Target == nil {
+		return ""
+	}
+	return *c.Target
+}
+
+func deviationValue(c Cell) any {
+	if c.Deviation == nil {
+		return ""
+	}
+	return math.Round(c.Deviation.Percent*10) / 10
+}
+
+func writeSheet(f *excelize.File, sheet string, rows [][]any, header int) error {
+	for i, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			return err
+		}
+	}
+	last, err := excelize.CoordinatesToCellName(len(rows[0]), 1)
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", last, header); err != nil {
+		return err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("%s : %w", sheet, err)
+	}
+	return f.SetColWidth(sheet, "A", "Z", 18)
+}
