@@ -54,4 +54,8 @@ echo "== fuzzing court de l'import YAML"
 go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${CTG_FUZZTIME:-20s}" -fuzzminimizetime 1s ./internal/interchange
 
 echo "== fuzzing court de l'import CSV des valeurs"
-go test -run '^$' -fuzz '^FuzzImportValuesCSV$' -fuzztime "${CTG_FUZZTIME:-15s}" -fuzzminimizetime 1s ./internal/app
+go test -run '^$' -fuzz '^FuzzImportValuesCSV$' -fuzztime "${CTG_FUZZTIME:-10s}" -fuzzminimizetime 1s ./internal/app
+
+echo "== fuzzing court des lecteurs de formulaires (XLSX, CSV)"
+go test -run '^$' -fuzz '^FuzzReadXLSX$' -fuzztime "${CTG_FUZZTIME:-10s}" -fuzzminimizetime 1s ./internal/collection
+go test -run '^$' -fuzz '^FuzzReadCSV$' -fuzztime "${CTG_FUZZTIME:-10s}" -fuzzminimizetime 1s ./internal/collection

@@ -1,23 +1,17 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
-
-// csvColumns are the columns a values file must have, as ctg exports them;
-// other columns (Indicateur, État, Organisation, Fictive) are ignored.
-var csvColumns = []string{"Code", "Période", "Ventilation", "Valeur", "Texte", "Source", "Commentaire"}
 
 // MaxImportSize bounds the values files accepted.
 const MaxImportSize = 4 << 20
@@ -35,10 +29,16 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 	if len(data) > MaxImportSize {
 		return 0, single("fichier", fmt.Sprintf("fichier trop volumineux (%d Mo au plus)", MaxImportSize>>20))
 	}
-	rows, err := readCSV(data)
+	rows, err := collection.ReadCSV(data)
 	if err != nil {
 		return 0, err
 	}
+	return s.importRows(ctx, a, slug, rows, func(line int, col string) string { return fmt.Sprintf("ligne %d, colonne %s", line, col) })
+}
+
+// importRows checks every row of a values file and stores them all, or
+// none; where names a cell of the file in error messages.
+func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, rows []collection.Row, where func(line int, col string) string) (int, error) {
 	c, err := s.Convention(ctx, a, slug)
 	if err != nil {
 		return 0, err
@@ -61,20 +61,20 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 	var entries []store.AuditEntry
 	seen := map[string]int{}
 	for _, row := range rows {
-		where := func(col string) string { return fmt.Sprintf("ligne %d, colonne %s", row.line, col) }
-		iv, ok := views[row.get("Code")]
+		where := func(col string) string { return where(row.Line, col) }
+		iv, ok := views[row.Get("Code")]
 		if !ok {
-			ve.Errors = append(ve.Errors, model.FieldError{Line: row.line, Path: where("Code"), Message: fmt.Sprintf("indicateur « %s » inconnu", row.get("Code"))})
+			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: fmt.Sprintf("indicateur « %s » inconnu", row.Get("Code"))})
 			continue
 		}
-		in := ValueInput{Period: row.get("Période"), Breakdown: model.ParseBreakdown(row.get("Ventilation")).String(), Number: row.get("Valeur"),
-			Text: row.get("Texte"), Source: row.get("Source"), Comment: row.get("Commentaire")}
+		in := ValueInput{Period: row.Get("Période"), Breakdown: model.ParseBreakdown(row.Get("Ventilation")).String(), Number: row.Get("Valeur"),
+			Text: row.Get("Texte"), Source: row.Get("Source"), Comment: row.Get("Commentaire")}
 		key := iv.Entry.Code + "|" + in.Period + "|" + in.Breakdown
 		if first, dup := seen[key]; dup {
-			ve.Errors = append(ve.Errors, model.FieldError{Line: row.line, Path: where("Période"), Message: fmt.Sprintf("même indicateur, période et ventilation qu'à la ligne %d", first)})
+			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Période"), Message: fmt.Sprintf("même indicateur, période et ventilation qu'à la ligne %d", first)})
 			continue
 		}
-		seen[key] = row.line
+		seen[key] = row.Line
 		if old, ok := byKey[key]; ok {
 			in.ID, in.Version = old.ID, old.Version
 		}
@@ -83,10 +83,10 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 		switch {
 		case errors.As(err, &fe):
 			for _, e := range fe.Errors {
-				ve.Errors = append(ve.Errors, model.FieldError{Line: row.line, Path: where(columnOf(e.Path)), Message: e.Message})
+				ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where(columnOf(e.Path)), Message: e.Message})
 			}
 		case errors.Is(err, model.ErrForbidden):
-			ve.Errors = append(ve.Errors, model.FieldError{Line: row.line, Path: where("Code"), Message: "vous ne pouvez pas saisir cet indicateur, ou corriger cette valeur validée"})
+			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: "vous ne pouvez pas saisir cet indicateur, ou corriger cette valeur validée"})
 		case err != nil:
 			return 0, err
 		default:
@@ -112,60 +112,52 @@ func columnOf(field string) string {
 	return map[string]string{"period": "Période", "breakdown": "Ventilation", "value": "Valeur", "text": "Texte"}[field]
 }
 
-type csvRow struct {
-	line   int
-	fields map[string]string
+// ImportValuesXLSX reads a filled collection form and stores its values as
+// drafts, all or none; errors name their cell ("cellule F12 (Valeur)").
+func (s *Service) ImportValuesXLSX(ctx context.Context, a *auth.Actor, slug string, r io.Reader) (int, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
+	if err != nil {
+		return 0, err
+	}
+	if len(data) > MaxImportSize {
+		return 0, single("fichier", fmt.Sprintf("fichier trop volumineux (%d Mo au plus)", MaxImportSize>>20))
+	}
+	rows, err := collection.ReadXLSX(data)
+	if err != nil {
+		return 0, err
+	}
+	return s.importRows(ctx, a, slug, rows, collection.CellOf)
 }
 
-func (r csvRow) get(col string) string { return strings.TrimSpace(r.fields[col]) }
-
-// readCSV reads the header and the rows of a values file.
-func readCSV(data []byte) ([]csvRow, error) {
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = ';'
-	if bytes.Count(first, []byte(",")) > bytes.Count(first, []byte(";")) {
-		cr.Comma = ','
-	}
-	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
+// CollectionForm prepares the collection form of an organization for a
+// year: the indicators it is responsible for (every indicator when org is
+// empty, for editors), with the values already entered.
+func (s *Service) CollectionForm(ctx context.Context, a *auth.Actor, slug, org string, year int) (collection.Form, error) {
+	c, values, err := s.Values(ctx, a, slug)
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + pe.Err.Error()}}}
-		}
-		return nil, err
+		return collection.Form{}, err
 	}
-	if len(records) == 0 {
-		return nil, single("fichier", "fichier vide")
+	if year < c.Period.Start.Year || year > c.Period.End.Year {
+		return collection.Form{}, single("annee", fmt.Sprintf("l'année %d est hors de la convention", year))
 	}
-	index := map[string]int{}
-	for i, h := range records[0] {
-		index[strings.TrimSpace(h)] = i
-	}
-	ve := &model.ValidationError{}
-	for _, col := range csvColumns {
-		if _, ok := index[col]; !ok {
-			ve.Errors = append(ve.Errors, model.FieldError{Line: 1, Path: "ligne 1", Message: fmt.Sprintf("colonne « %s » absente (attendu : %s)", col, strings.Join(csvColumns, ";"))})
+	f := collection.Form{Convention: slug, Organization: org, OrganizationName: "toutes les organisations", Year: year}
+	for _, o := range c.Organizations {
+		if o.Key == org {
+			f.OrganizationName = o.Name
 		}
 	}
-	if len(ve.Errors) > 0 {
-		return nil, ve
+	if org == "" && !CanValidate(a, slug) {
+		return collection.Form{}, fmt.Errorf("formulaire de toutes les organisations : %w", model.ErrForbidden)
 	}
-	var rows []csvRow
-	for n, rec := range records[1:] {
-		row := csvRow{line: n + 2, fields: map[string]string{}}
-		empty := true
-		for col, i := range index {
-			if i < len(rec) {
-				row.fields[col] = rec[i]
-				empty = empty && strings.TrimSpace(rec[i]) == ""
-			}
-		}
-		if !empty {
-			rows = append(rows, row)
+	for _, e := range indicators.Catalogue(c) {
+		if org == "" || e.Responsible == org {
+			f.Entries = append(f.Entries, e)
 		}
 	}
-	return rows, nil
+	for _, v := range values {
+		if !v.Synthetic && indicators.Year(v.Period) == fmt.Sprint(year) {
+			f.Values = append(f.Values, v)
+		}
+	}
+	return f, nil
 }

@@ -1,15 +1,20 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -87,4 +92,71 @@ func FuzzImportValuesCSV(f *testing.F) {
 			t.Fatalf("erreur non structurée : %v", err)
 		}
 	})
+}
+
+func TestCollectionFormRoundTrip(t *testing.T) {
+	svc := apptest.New(t)
+	ctx := context.Background()
+	slug := examples.ForcalquierSlug
+	form, err := svc.CollectionForm(ctx, auth.System, slug, "", 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := form.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows(collection.Sheet)
+	lineOf := func(code string) int {
+		for i, r := range rows {
+			if len(r) > 0 && r[0] == code {
+				return i + 1
+			}
+		}
+		t.Fatalf("%s absent du formulaire", code)
+		return 0
+	}
+	fill := func(cell string, v any) {
+		if err := book.SetCellValue(collection.Sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fill(fmt.Sprintf("F%d", lineOf("2.2-1")), 254)
+	fill(fmt.Sprintf("G%d", lineOf("2.1-4")), "Carte publiée")
+	broken := fmt.Sprintf("F%d", lineOf("2.2-2"))
+	fill(broken, "beaucoup")
+	var buf bytes.Buffer
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := svc.Store.Count(ctx)
+	_, err = svc.ImportValuesXLSX(ctx, auth.System, slug, bytes.NewReader(buf.Bytes()))
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(ve.Error(), "cellule "+broken+" (Valeur)") {
+		t.Fatalf("cellule fautive non signalée : %v", err)
+	}
+	if after, _ := svc.Store.Count(ctx); !maps.Equal(before, after) {
+		t.Error("un formulaire fautif a écrit des lignes")
+	}
+	fill(broken, 37)
+	buf.Reset()
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	n, err := svc.ImportValuesXLSX(ctx, auth.System, slug, bytes.NewReader(buf.Bytes()))
+	if err != nil || n != 3 {
+		t.Fatalf("import : %d %v", n, err)
+	}
+	values, _ := svc.Store.Values(ctx, slug, "2.2-1")
+	found := false
+	for _, v := range values {
+		found = found || (v.Period == "2022" && *v.Number == 254 && v.State == model.ValueDraft && !v.Synthetic)
+	}
+	if !found {
+		t.Errorf("valeur 2.2-1 2022 : %+v", values)
+	}
 }

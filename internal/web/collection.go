@@ -1,16 +1,22 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 type collectionData struct {
 	Year  int
 	Years []string
 	Rows  []app.Progress
+	// ImportErrors and Imported report the last form sent.
+	ImportErrors []model.FieldError
+	Imported     string
 }
 
 func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convView, *collectionData) {
@@ -53,4 +59,79 @@ func (s *Server) collectionCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	writeCSV(w, v.Slug+"-collecte-"+strconv.Itoa(d.Year)+".csv",
 		[]string{"Organisation", "Indicateurs", "Valeurs attendues", "Saisies", "Soumises", "Validées", "Renvoyées"}, rows)
+}
+
+// collectionForm sends an organization's XLSX collection form.
+func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	slug := r.PathValue("slug")
+	year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
+	org := r.URL.Query().Get("organisation")
+	if m, ok := a.Memberships[slug]; ok && m.Organization != "" && !app.CanValidate(a, slug) {
+		org = m.Organization // a contributor gets the form of their own organization
+	}
+	form, err := s.app.CollectionForm(r.Context(), a, slug, org, year)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	data, err := form.XLSX()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	name := slug + "-collecte-" + strconv.Itoa(year)
+	if org != "" {
+		name += "-" + org
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	_, _ = w.Write(data)
+}
+
+// importForm reads a filled collection form.
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	if !a.CanRead(r.PathValue("slug")) {
+		s.notFound(w, r)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(r.PathValue("slug")) {
+		s.forbidden(w, r)
+		return
+	}
+	v, d := s.collectionData(w, r)
+	if d == nil {
+		return
+	}
+	file, _, err := r.FormFile("fichier")
+	if err != nil {
+		d.ImportErrors = []model.FieldError{{Path: "fichier", Message: "choisissez le formulaire XLSX rempli"}}
+		s.render(w, r, http.StatusUnprocessableEntity, "collection.html", page{Title: "Collecte", Conv: v, Nav: "indicators", Data: d})
+		return
+	}
+	defer file.Close()
+	n, err := s.app.ImportValuesXLSX(r.Context(), a, v.Slug, file)
+	var ve *model.ValidationError
+	status := http.StatusOK
+	switch {
+	case errors.As(err, &ve):
+		d.ImportErrors, status = ve.Errors, http.StatusUnprocessableEntity
+	case err != nil:
+		s.pageError(w, r, err)
+		return
+	default:
+		d.Imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
+		if _, d2 := s.collectionData(w, r); d2 != nil {
+			d.Rows = d2.Rows
+		}
+	}
+	s.render(w, r, status, "collection.html", page{Title: "Collecte", Conv: v, Nav: "indicators", Data: d})
 }

@@ -122,6 +122,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/bilan.pdf?annee=2024", expect: readPage()},
 		{method: "GET", path: c + "/bilan.xlsx?final=1", expect: readPage()},
 		{method: "GET", path: c + "/collecte.csv", expect: readPage()},
+		{method: "GET", path: c + "/collecte/formulaire.xlsx?annee=2024", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200,
+			"contributeur": 200, "contributeur-autre": 200, "lecteur": 403, "autre-convention": 404}},
+		{method: "POST", path: c + "/collecte/import", upload: func(string) string { return "pas un classeur" },
+			expect: expect{"anonyme": 303, "plateforme": 422, "admin": 422, "editeur": 422, "contributeur": 422, "contributeur-autre": 422,
+				"lecteur": 403, "autre-convention": 404}},
 		{method: "POST", path: c + "/indicateurs/import", upload: func(role string) string {
 			return "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\r\n" + codes[role][0] + ";2024;;2;;;\r\n"
 		}, expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 422, "contributeur-autre": 422,

@@ -112,6 +112,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/bilan.xlsx", s.bilan("xlsx")},
 		{"GET", "/c/{slug}/collecte", s.collection},
 		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
+		{"GET", "/c/{slug}/collecte/formulaire.xlsx", s.collectionForm},
+		{"POST", "/c/{slug}/collecte/import", s.importForm},
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},
 		{"POST", "/c/{slug}/indicateurs/{code}", s.saveValue},
 		{"POST", "/c/{slug}/valeurs/{id}/{action}", s.valueAction},

@@ -575,7 +575,7 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 		}
 	}
 	_, body = e.do(t, "lecteur", "GET", c+"/collecte?annee=2022", nil)
-	if !strings.Contains(body, "Centre socioculturel La Cordelière</td>\n<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>") ||
+	if !strings.Contains(body, "organisation=cordeliere\">formulaire XLSX<span class=\"visually-hidden\"> de Centre socioculturel La Cordelière</span></a></td>\n<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>") ||
 		!strings.Contains(body, "complète et validée") {
 		t.Errorf("avancement de la collecte :\n%s", body[strings.Index(body, "<tbody>"):])
 	}

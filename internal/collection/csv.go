@@ -1,0 +1,83 @@
+// Package collection reads and writes the files through which partner
+// structures report indicator values: CSV in Excel-French conventions and
+// XLSX collection forms. It knows nothing of SQL or HTTP.
+package collection
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Columns are the columns a values file must have, as ctg exports them;
+// other columns (Indicateur, État, Organisation, Fictive) are ignored.
+var Columns = []string{"Code", "Période", "Ventilation", "Valeur", "Texte", "Source", "Commentaire"}
+
+func single(path, msg string) error {
+	return &model.ValidationError{Errors: []model.FieldError{{Path: path, Message: msg}}}
+}
+
+// Row is a line of a values file: its number and its cells by column name.
+type Row struct {
+	Line   int
+	Fields map[string]string
+}
+
+// Get returns a cell of the row, trimmed.
+func (r Row) Get(col string) string { return strings.TrimSpace(r.Fields[col]) }
+
+// ReadCSV reads a values file in Excel-French conventions (";" or ",",
+// UTF-8 with or without BOM): its header and its non-empty rows.
+func ReadCSV(data []byte) ([]Row, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = ';'
+	if bytes.Count(first, []byte(",")) > bytes.Count(first, []byte(";")) {
+		cr.Comma = ','
+	}
+	cr.FieldsPerRecord = -1
+	records, err := cr.ReadAll()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + pe.Err.Error()}}}
+		}
+		return nil, err
+	}
+	if len(records) == 0 {
+		return nil, single("fichier", "fichier vide")
+	}
+	index := map[string]int{}
+	for i, h := range records[0] {
+		index[strings.TrimSpace(h)] = i
+	}
+	ve := &model.ValidationError{}
+	for _, col := range Columns {
+		if _, ok := index[col]; !ok {
+			ve.Errors = append(ve.Errors, model.FieldError{Line: 1, Path: "ligne 1", Message: fmt.Sprintf("colonne « %s » absente (attendu : %s)", col, strings.Join(Columns, ";"))})
+		}
+	}
+	if len(ve.Errors) > 0 {
+		return nil, ve
+	}
+	var rows []Row
+	for n, rec := range records[1:] {
+		row := Row{Line: n + 2, Fields: map[string]string{}}
+		empty := true
+		for col, i := range index {
+			if i < len(rec) {
+				row.Fields[col] = rec[i]
+				empty = empty && strings.TrimSpace(rec[i]) == ""
+			}
+		}
+		if !empty {
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
+}
