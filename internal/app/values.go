@@ -162,8 +162,8 @@ func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) er
 		case !slices.Contains(ind.Dimensions, dim):
 			ve.Add("breakdown", "l'indicateur n'est pas ventilé par « %s »", dim)
 		case dim == "commune":
-			if _, ok := s.Territory.Commune(val); !ok {
-				ve.Add("breakdown", "code commune INSEE « %s » inconnu", val)
+			if !inTerritory(iv.Convention, val) {
+				ve.Add("breakdown", "la commune « %s » n'est pas une commune du territoire de la convention", val)
 			}
 		}
 	}
@@ -362,4 +362,14 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year i
 	now := time.Now()
 	findings := lint.Run(c, s.Territory, model.DateOf(now))
 	return report.Build(c, values, findings, year, final, now)
+}
+
+// inTerritory reports whether an INSEE code is a commune of the territory.
+func inTerritory(c *model.Convention, insee string) bool {
+	for _, tc := range c.Territory.Resolved {
+		if tc.INSEE == insee {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -220,7 +221,18 @@ var stateLabels = map[model.ValueState]string{
 	model.ValueDraft: "brouillon", model.ValueSubmitted: "soumise", model.ValueValidated: "validée", model.ValueReturned: "renvoyée",
 }
 
+// breakdownTable is an indicator's validated values by one dimension, per year.
+type breakdownTable struct {
+	Dimension string
+	Keys      []string
+	Labels    map[string]string
+	Years     []string
+	// Values[key][year] is the formatted figure, "" when there is none.
+	Values map[string]map[string]string
+}
+
 type indicatorPageData struct {
+	Breakdowns  []breakdownTable
 	View        *app.IndicatorView
 	Cells       []yearCell
 	Chart       template.HTML
@@ -266,6 +278,7 @@ func (s *Server) renderIndicator(w http.ResponseWriter, r *http.Request, status 
 	for _, x := range iv.Values {
 		d.Synthetic = d.Synthetic || x.Synthetic
 	}
+	d.Breakdowns = breakdowns(iv, v)
 	s.render(w, r, status, "indicator.html", page{Title: "Indicateur " + iv.Entry.Code, Conv: v, Nav: "indicators", Data: d})
 }
 
@@ -374,4 +387,36 @@ func barChart(e indicators.Entry, cs []yearCell) template.HTML {
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/></svg>`, pad, w-pad, h, h)
 	return template.HTML(b.String())
+}
+
+var dimensionLabels = map[string]string{"commune": "Par commune", "equipment_type": "Par type d'équipement", "channel": "Par canal", "partner": "Par partenaire"}
+
+// breakdowns tabulates an indicator's validated values by each of its
+// dimensions, per year of the convention.
+func breakdowns(iv *app.IndicatorView, v *convView) []breakdownTable {
+	var out []breakdownTable
+	ys := years(iv.Convention)
+	for _, dim := range iv.Entry.Dimensions {
+		t := breakdownTable{Dimension: dimensionLabels[dim], Years: ys, Labels: map[string]string{}, Values: map[string]map[string]string{}}
+		for _, y := range ys {
+			for key, val := range indicators.ByBreakdown(iv.Entry.Indicator, iv.Values, y, dim, indicators.Options{ValidatedOnly: true}) {
+				if _, ok := t.Values[key]; !ok {
+					t.Values[key] = map[string]string{}
+					t.Keys = append(t.Keys, key)
+					t.Labels[key] = key
+					if dim == "commune" {
+						t.Labels[key] = v.CommuneName(key)
+					} else if dim == "partner" {
+						t.Labels[key] = v.OrgName(key)
+					}
+				}
+				t.Values[key][y] = indicators.FormatNumber(val)
+			}
+		}
+		sort.Slice(t.Keys, func(i, j int) bool { return t.Labels[t.Keys[i]] < t.Labels[t.Keys[j]] })
+		if len(t.Keys) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -637,3 +637,35 @@ func TestDiffusableExportMasksSmallCounts(t *testing.T) {
 		t.Error("un brouillon figure dans l'export diffusable")
 	}
 }
+
+func TestIndicatorBreakdownByCommune(t *testing.T) {
+	e := newEnv(t)
+	ind := e.record(t, "indicator", func(c *model.Convention) string { return c.Axes[3].Fiches[0].Indicators[0].ID })
+	form := url.Values{"version": {strconv.Itoa(ind.Version)}, "dimensions": {"", "commune"}}
+	if resp, body := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/indicator/"+ind.Target.Meta.ID, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ventilation : %d %s", resp.StatusCode, body)
+	}
+	ctx := context.Background()
+	for b, n := range map[string]string{"commune=04088": "3", "commune=04104": "1"} {
+		v, err := e.svc.SaveValue(ctx, auth.System, slug, "4.1-1", app.ValueInput{Period: "2022", Breakdown: b, Number: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.ValueAction(ctx, auth.System, slug, v.ID, v.Version, app.ActionValidate, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.SaveValue(ctx, auth.System, slug, "4.1-1", app.ValueInput{Period: "2022", Breakdown: "commune=75056", Number: "1"}); err == nil {
+		t.Error("commune hors référentiel acceptée")
+	}
+	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/indicateurs/4.1-1", nil)
+	for _, want := range []string{"Par commune", "<th scope=\"row\">Forcalquier</th><td class=\"num\">3</td>", "<th scope=\"row\">Limans</th><td class=\"num\">1</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent", want)
+		}
+	}
+	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/indicateurs", nil)
+	if !strings.Contains(body, ">4</td>") && !strings.Contains(body, ">4<") {
+		t.Error("le total 2022 (3 + 1) n'est pas au tableau de bord")
+	}
+}
