@@ -8,6 +8,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 )
 
 func reportCmd(ctx context.Context, env Env, args []string) error {
@@ -18,6 +19,8 @@ func reportCmd(ctx context.Context, env Env, args []string) error {
 	year := fs.Int("year", time.Now().Year()-1, "année du bilan annuel")
 	final := fs.Bool("final", false, "bilan final de toute la période, pour la décision de renouvellement")
 	out := fs.String("o", "", "fichier PDF à écrire ; les chiffres sont écrits à côté, en .xlsx")
+	public := fs.Bool("diffusable", false, "version diffusable : effectifs de moins de 5 masqués (secret statistique)")
+	fs.StringVar(&cfg.Secrecy, "secrecy", cfg.Secrecy, "règle du secret statistique : mask ou round5")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 || *out == "" {
 		return errUsage
 	}
@@ -33,6 +36,13 @@ func reportCmd(ctx context.Context, env Env, args []string) error {
 	r, err := svc.Report(ctx, auth.System, *slug, *year, *final)
 	if err != nil {
 		return err
+	}
+	if *public {
+		rule, err := secrecy.ParseRule(cfg.Secrecy)
+		if err != nil {
+			return fmt.Errorf("--secrecy : %w", err)
+		}
+		r.MakePublic(rule)
 	}
 	pdf, err := r.PDF()
 	if err != nil {

@@ -157,6 +157,9 @@ func (w *writer) cover(r *Report) {
 	if r.Synthetic {
 		w.warning("Données fictives : ce bilan contient des valeurs d'indicateurs de démonstration, générées par ctg, et non des chiffres réels. Elles sont signalées « (fictive) » dans les tableaux.")
 	}
+	if r.Public {
+		w.para("Version diffusable : les effectifs de moins de 5 personnes sont masqués (« < 5 ») au titre du secret statistique.")
+	}
 	if r.Final {
 		w.para("Ce bilan final couvre toute la période de la convention. L'évaluation est un préalable à tout renouvellement (annexe 5) : il doit éclairer la décision des conseils.")
 	}

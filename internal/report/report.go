@@ -13,6 +13,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 )
 
 // Report is the content of a bilan, computed once for both formats.
@@ -30,6 +31,41 @@ type Report struct {
 	Findings   []lint.Finding
 	// Synthetic is set when figures come from demonstration data.
 	Synthetic bool
+	// Public is set for a bilan meant to leave the authenticated scope,
+	// whose small counts are under statistical secrecy.
+	Public bool
+}
+
+// MakePublic applies statistical secrecy to the bilan's counts of people
+// (units count and places), so that it can leave the authenticated scope.
+func (r *Report) MakePublic(rule secrecy.Rule) {
+	r.Public = true
+	for i := range r.Fiches {
+		for j := range r.Fiches[i].Indicators {
+			ind := &r.Fiches[i].Indicators[j]
+			if ind.Unit != "count" && ind.Unit != "places" {
+				continue
+			}
+			for k := range ind.Cells {
+				c := &ind.Cells[k]
+				if !c.Has || c.Text != "" {
+					continue
+				}
+				if label, shown, ok := rule.Count(c.Value); !ok {
+					c.Text, c.Value, c.Deviation = label, 0, nil
+				} else {
+					c.Value = shown
+				}
+			}
+		}
+	}
+	var kept []Deviation
+	for _, d := range r.Deviations {
+		if _, _, ok := rule.Count(d.Actual); ok {
+			kept = append(kept, d)
+		}
+	}
+	r.Deviations = kept
 }
 
 // Fiche is a fiche of the plan as the bilan shows it.
@@ -66,6 +102,14 @@ type Deviation struct {
 
 // Title names the bilan.
 func (r *Report) Title() string {
+	t := r.title()
+	if r.Public {
+		t += " (version diffusable)"
+	}
+	return t
+}
+
+func (r *Report) title() string {
 	if r.Final {
 		return fmt.Sprintf("Bilan final %d-%d", r.Convention.Period.Start.Year, r.Convention.Period.End.Year)
 	}

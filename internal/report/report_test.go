@@ -14,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
 
@@ -126,5 +127,29 @@ func TestXLSXHoldsTheFigures(t *testing.T) {
 	}
 	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Indicateurs,Étapes,Contrôles" {
 		t.Errorf("feuilles : %v", sheets)
+	}
+}
+
+func TestPublicBilanMasksSmallCounts(t *testing.T) {
+	r := bilan(t, false)
+	r.Fiches[2].Indicators[0].Cells[1] = Cell{Year: "2023", Has: true, Value: 3}
+	r.MakePublic(secrecy.Mask)
+	if !strings.HasSuffix(r.Title(), "(version diffusable)") {
+		t.Errorf("titre : %q", r.Title())
+	}
+	for _, f := range r.Fiches {
+		for _, ind := range f.Indicators {
+			for _, c := range ind.Cells {
+				if (ind.Unit == "count" || ind.Unit == "places") && c.Has && c.Text == "" && c.Value > 0 && c.Value < 5 {
+					t.Errorf("%s %s : %v non masqué", ind.Code, c.Year, c.Value)
+				}
+			}
+		}
+	}
+	if r.Fiches[2].Indicators[0].Cells[1].Text != "< 5" {
+		t.Errorf("cellule : %+v", r.Fiches[2].Indicators[0].Cells[1])
+	}
+	if _, err := r.PDF(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -20,6 +20,10 @@ func (s *Server) bilan(format string) http.HandlerFunc {
 			s.pageError(w, r, err)
 			return
 		}
+		public := r.URL.Query().Get("diffusable") == "1"
+		if public {
+			rep.MakePublic(s.Secrecy)
+		}
 		var data []byte
 		contentType := "application/pdf"
 		if format == "pdf" {
@@ -35,6 +39,9 @@ func (s *Server) bilan(format string) http.HandlerFunc {
 		name := slug + "-bilan-" + strconv.Itoa(year)
 		if final {
 			name = slug + "-bilan-final"
+		}
+		if public {
+			name += "-diffusable"
 		}
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
