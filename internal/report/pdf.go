@@ -262,14 +262,14 @@ func (w *writer) indicatorTable(r *Report, inds []Indicator) {
 		}
 	}
 	for i := 0; i < len(drawable); i += 3 {
-		if w.p.GetY()+chartH+12 > 277 {
+		if w.p.GetY()+chartH+16 > 277 {
 			w.p.AddPage()
 		}
 		top := w.p.GetY()
 		for j, ind := range drawable[i:min(i+3, len(drawable))] {
 			w.chart(ind, margin+float64(j)*textW/3, top)
 		}
-		w.p.SetXY(margin, top+chartH+12)
+		w.p.SetXY(margin, top+chartH+16)
 	}
 	w.p.SetFont(font, "", 10)
 }
@@ -329,7 +329,7 @@ func (w *writer) chart(ind Indicator, left, top float64) {
 	w.p.SetXY(left, top)
 	w.p.CellFormat(textW/3, 4, ind.Code, "", 0, "L", false, 0, "")
 	w.p.SetFont(font, "", 7)
-	base := top + 5 + chartH
+	base := top + 9 + chartH
 	for i, c := range ind.Cells {
 		x := left + 4 + float64(i)*(barW+3)
 		if c.Has && c.Text == "" {
