@@ -161,3 +161,25 @@ func (s *Service) CollectionForm(ctx context.Context, a *auth.Actor, slug, org s
 	}
 	return f, nil
 }
+
+// FormLine is a line of a collection form filled in the browser.
+type FormLine struct {
+	Code, Period, Number, Text, Source, Comment string
+}
+
+// SaveFormLines stores the lines of a collection form filled in the
+// browser, all or none; lines left blank are skipped, errors name the line.
+func (s *Service) SaveFormLines(ctx context.Context, a *auth.Actor, slug string, lines []FormLine) (int, error) {
+	var rows []collection.Row
+	for i, l := range lines {
+		if l.Number == "" && l.Text == "" {
+			continue
+		}
+		rows = append(rows, collection.Row{Line: i + 1, Fields: map[string]string{"Code": l.Code, "Période": l.Period, "Valeur": l.Number,
+			"Texte": l.Text, "Source": l.Source, "Commentaire": l.Comment}})
+	}
+	if len(rows) == 0 {
+		return 0, single("formulaire", "aucune valeur saisie")
+	}
+	return s.importRows(ctx, a, slug, rows, func(line int, col string) string { return fmt.Sprintf("ligne %d (%s)", line, col) })
+}

@@ -30,8 +30,8 @@ type Form struct {
 	Values  []model.Value
 }
 
-// periods lists the periods of a year at a periodicity.
-func periods(year int, periodicity string) []string {
+// Periods lists the periods of a year at a periodicity.
+func Periods(year int, periodicity string) []string {
 	switch periodicity {
 	case "quarter":
 		return []string{fmt.Sprintf("%d-T1", year), fmt.Sprintf("%d-T2", year), fmt.Sprintf("%d-T3", year), fmt.Sprintf("%d-T4", year)}
@@ -87,7 +87,7 @@ func (f Form) XLSX() ([]byte, error) {
 	}
 	row := 3
 	for _, e := range f.Entries {
-		for _, p := range periods(f.Year, e.Periodicity) {
+		for _, p := range Periods(f.Year, e.Periodicity) {
 			line := []any{e.Code, e.Label, unitLabels[e.Unit], p, "", "", "", "", ""}
 			if v, ok := existing[e.Code+"|"+p+"|"]; ok {
 				if v.Number != nil {

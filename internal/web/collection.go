@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/collection"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -134,4 +137,111 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "collection.html", page{Title: "Collecte", Conv: v, Nav: "indicators", Data: d})
+}
+
+// formLine is a line of the browser collection form.
+type formLine struct {
+	app.FormLine
+	Label, Unit string
+	Existing    bool
+	Error       string
+}
+
+type browserFormData struct {
+	Year                           int
+	Organization, OrganizationName string
+	Lines                          []formLine
+	Errors                         []model.FieldError
+	Saved                          string
+}
+
+// browserForm shows an organization's collection form in the browser.
+func (s *Server) browserForm(w http.ResponseWriter, r *http.Request) {
+	s.renderBrowserForm(w, r, http.StatusOK, nil, nil, "")
+}
+
+func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, status int, typed []app.FormLine, errs []model.FieldError, saved string) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	v := s.conventionPage(w, r)
+	if v == nil {
+		return
+	}
+	year, _ := strconv.Atoi(r.FormValue("annee"))
+	org := r.FormValue("organisation")
+	if m, ok := a.Memberships[v.Slug]; ok && m.Organization != "" && !app.CanValidate(a, v.Slug) {
+		org = m.Organization
+	}
+	form, err := s.app.CollectionForm(r.Context(), a, v.Slug, org, year)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d := browserFormData{Year: year, Organization: org, OrganizationName: form.OrganizationName, Errors: errs, Saved: saved}
+	existing := map[string]model.Value{}
+	for _, x := range form.Values {
+		if x.Breakdown == "" {
+			existing[x.Indicator+"|"+x.Period] = x
+		}
+	}
+	for _, e := range form.Entries {
+		for _, p := range collection.Periods(year, e.Periodicity) {
+			l := formLine{FormLine: app.FormLine{Code: e.Code, Period: p}, Label: e.Label, Unit: e.Unit}
+			if x, ok := existing[e.Code+"|"+p]; ok {
+				l.Existing, l.Text, l.Source, l.Comment = true, x.Text, x.Source, x.Comment
+				if x.Number != nil {
+					l.Number = strings.ReplaceAll(indicators.FormatNumber(*x.Number), "\u202f", "")
+				}
+			}
+			if i := len(d.Lines); i < len(typed) {
+				l.FormLine = typed[i]
+			}
+			d.Lines = append(d.Lines, l)
+		}
+	}
+	for _, fe := range errs {
+		if fe.Line > 0 && fe.Line <= len(d.Lines) {
+			d.Lines[fe.Line-1].Error += fe.Message + " "
+		}
+	}
+	s.render(w, r, status, "collect_form.html", page{Title: "Saisie " + strconv.Itoa(year), Conv: v, Nav: "indicators", Data: d})
+}
+
+// saveBrowserForm stores the lines of the browser collection form.
+func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
+	a := s.signedPost(w, r)
+	if a == nil {
+		return
+	}
+	if !a.CanRead(r.PathValue("slug")) {
+		s.notFound(w, r)
+		return
+	}
+	if !a.CanEditSomething(r.PathValue("slug")) {
+		s.forbidden(w, r)
+		return
+	}
+	var lines []app.FormLine
+	codes := r.PostForm["code"]
+	for i := range codes {
+		get := func(name string) string {
+			if vals := r.PostForm[name]; i < len(vals) {
+				return vals[i]
+			}
+			return ""
+		}
+		lines = append(lines, app.FormLine{Code: codes[i], Period: get("period"), Number: get("value"), Text: get("text"), Source: get("source"), Comment: get("comment")})
+	}
+	n, err := s.app.SaveFormLines(r.Context(), a, r.PathValue("slug"), lines)
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		s.renderBrowserForm(w, r, http.StatusUnprocessableEntity, lines, ve.Errors, "")
+	case err != nil:
+		s.pageError(w, r, err)
+	default:
+		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation depuis la page de chaque indicateur.", n))
+	}
 }

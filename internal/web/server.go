@@ -114,6 +114,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
 		{"GET", "/c/{slug}/collecte/formulaire.xlsx", s.collectionForm},
 		{"POST", "/c/{slug}/collecte/import", s.importForm},
+		{"GET", "/c/{slug}/collecte/saisie", s.browserForm},
+		{"POST", "/c/{slug}/collecte/saisie", s.saveBrowserForm},
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},
 		{"POST", "/c/{slug}/indicateurs/{code}", s.saveValue},
 		{"POST", "/c/{slug}/valeurs/{id}/{action}", s.valueAction},

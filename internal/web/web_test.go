@@ -575,7 +575,7 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 		}
 	}
 	_, body = e.do(t, "lecteur", "GET", c+"/collecte?annee=2022", nil)
-	if !strings.Contains(body, "organisation=cordeliere\">formulaire XLSX<span class=\"visually-hidden\"> de Centre socioculturel La Cordelière</span></a></td>\n<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>") ||
+	if !strings.Contains(body, "saisie en ligne<span class=\"visually-hidden\"> pour Centre socioculturel La Cordelière</span></a></td>\n<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>") ||
 		!strings.Contains(body, "complète et validée") {
 		t.Errorf("avancement de la collecte :\n%s", body[strings.Index(body, "<tbody>"):])
 	}
@@ -667,5 +667,36 @@ func TestIndicatorBreakdownByCommune(t *testing.T) {
 	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/indicateurs", nil)
 	if !strings.Contains(body, ">4</td>") && !strings.Contains(body, ">4<") {
 		t.Error("le total 2022 (3 + 1) n'est pas au tableau de bord")
+	}
+}
+
+func TestBrowserCollectionForm(t *testing.T) {
+	e := newEnv(t)
+	c := "/c/" + slug + "/collecte/saisie?annee=2022"
+	resp, body := e.do(t, "editeur", "GET", c, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "2.2-1 – Le nombre de personnes contactées") || !strings.Contains(body, `id="t-`) {
+		t.Fatalf("formulaire : %d", resp.StatusCode)
+	}
+	lines := func(v22, v21 string) url.Values {
+		return url.Values{"code": {"2.2-1", "2.1-4", "2.2-2"}, "period": {"2022", "2022", "2022"}, "value": {v22, "", v21},
+			"text": {"", "Carte publiée", ""}, "source": {"requête", "", ""}, "comment": {"", "", ""}}
+	}
+	resp, body = e.do(t, "editeur", "POST", c, lines("120", "douze"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "ligne 3 (Valeur)") || !strings.Contains(body, `value="120"`) {
+		t.Fatalf("ligne fautive : %d", resp.StatusCode)
+	}
+	if vs, _ := e.svc.Store.Values(context.Background(), slug, "2.2-1"); len(vs) != 2 {
+		t.Errorf("une valeur a été écrite malgré l'erreur : %d", len(vs))
+	}
+	resp, body = e.do(t, "editeur", "POST", c, lines("120", "12"))
+	if resp.StatusCode != 200 || !strings.Contains(body, "3 valeur(s) enregistrée(s)") {
+		t.Fatalf("enregistrement : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "lecteur", "POST", c, lines("1", "1")); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("lecteur : %d", resp.StatusCode)
+	}
+	// A contributor without responsibility for these indicators is told so, line by line.
+	if resp, body := e.do(t, "contributeur", "POST", c, lines("1", "1")); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "vous ne pouvez pas saisir") {
+		t.Errorf("contributeur : %d", resp.StatusCode)
 	}
 }
