@@ -97,17 +97,8 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 
 // importForm reads a filled collection form.
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
+	a := s.uploader(w, r)
 	if a == nil {
-		return
-	}
-	if !a.CanRead(r.PathValue("slug")) {
-		s.notFound(w, r)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(r.PathValue("slug")) {
-		s.forbidden(w, r)
 		return
 	}
 	v, d := s.collectionData(w, r)

@@ -101,17 +101,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // importValues reads a values file sent from the dashboard.
 func (s *Server) importValues(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
+	a := s.uploader(w, r)
 	if a == nil {
-		return
-	}
-	if !a.CanRead(r.PathValue("slug")) {
-		s.notFound(w, r)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(r.PathValue("slug")) {
-		s.forbidden(w, r)
 		return
 	}
 	file, _, err := r.FormFile("fichier")

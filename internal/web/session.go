@@ -161,3 +161,24 @@ func (s *Server) signedPost(w http.ResponseWriter, r *http.Request) *auth.Actor 
 	}
 	return a
 }
+
+// uploader returns the actor of a file upload to a convention (a
+// multipart form with a valid CSRF token, from a member who may change
+// something); otherwise it answers and returns nil.
+func (s *Server) uploader(w http.ResponseWriter, r *http.Request) *auth.Actor {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return nil
+	}
+	slug := r.PathValue("slug")
+	if !a.CanRead(slug) {
+		s.notFound(w, r)
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(slug) {
+		s.forbidden(w, r)
+		return nil
+	}
+	return a
+}
