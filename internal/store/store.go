@@ -156,6 +156,11 @@ func (s *SQL) openSQLite(path string) error {
 			return fmt.Errorf("création du répertoire de données %s : %w", dir, err)
 		}
 	}
+	// The database holds password hashes and personal data: readable by
+	// its owner only.
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+		f.Close()
+	}
 	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
 	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
