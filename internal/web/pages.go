@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -174,6 +175,9 @@ type ficheData struct {
 	Fiche   *model.Fiche
 	Axis    *model.Axis
 	History []store.AuditEntry
+	// Years and Indicators are the fiche's dashboard: validated values per year.
+	Years      []string
+	Indicators []indicatorRow
 }
 
 func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
@@ -201,7 +205,22 @@ func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: ficheData{f, a, hist}})
+	_, values, err := s.app.Values(r.Context(), actorOf(r), v.Slug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := ficheData{Fiche: f, Axis: a, History: hist, Years: years(v.Convention)}
+	cat := indicators.Catalogue(v.Convention)
+	byCode := indicators.ByCode(cat)
+	for _, e := range cat {
+		if e.Fiche == f.Code {
+			row := indicatorRow{Entry: e}
+			row.Cells, row.Pending = cells(e, byCode, values, d.Years)
+			d.Indicators = append(d.Indicators, row)
+		}
+	}
+	s.render(w, r, http.StatusOK, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 
 type equipmentData struct {

@@ -149,6 +149,7 @@ func TestPagesRender(t *testing.T) {
 		{"/c/" + slug + "/plan?statut=in_progress", []string{"1 fiche(s) affichée(s) sur 7", "Fiche 2.2"}},
 		{"/c/" + slug + "/plan?axe=3", []string{"1 fiche(s) affichée(s) sur 7", "Fiche 3.1"}},
 		{"/c/" + slug + "/fiches/2.2", []string{"Datamaning", "Le montant moyen des droits ouverts", "Avancement de l'étape 1", `name="version" value="` + strconv.Itoa(step.Version) + `"`}},
+		{"/c/" + slug + "/fiches/2.1", []string{"Tableau de bord de la fiche", "2.1-3</a> – Le nombre de Rdv téléphoniques", "fictive"}},
 		{"/c/" + slug + "/fiches/4.2", []string{"Intitulé dans article 4 : « 4.2 – Développer les projets jeunes sur le territoire »"}},
 		{"/c/" + slug + "/equipements", []string{"15 équipement(s) sur 15", "La Ninèia", "Télécharger le tableau"}},
 		{"/c/" + slug + "/equipements?commune=04206", []string{"1 équipement(s) sur 15", "Le village"}},
