@@ -134,7 +134,7 @@ func TestCoordinatorUpdatesAStepAndSeesItInHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	history := text(t, ctx, "main table tbody")
+	history := text(t, ctx, "#historique table tbody")
 	if strings.TrimSpace(badge) != "réalisée" {
 		t.Errorf("avancement affiché : %q", badge)
 	}
