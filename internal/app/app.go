@@ -126,5 +126,10 @@ func (s *Service) Check(ctx context.Context, a *auth.Actor, slug string, at mode
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, lint.Run(c, s.Territory, at), nil
+	return c, s.Findings(c, at), nil
+}
+
+// Findings runs the convention checker on a convention already loaded.
+func (s *Service) Findings(c *model.Convention, at model.Date) []lint.Finding {
+	return lint.Run(c, s.Territory, at)
 }

@@ -130,12 +130,14 @@ func (s *Service) ImportValuesXLSX(ctx context.Context, a *auth.Actor, slug stri
 }
 
 // CollectionForm prepares the collection form of an organization for a
-// year: the indicators it is responsible for (every indicator when org is
-// empty, for editors), with the values already entered.
-func (s *Service) CollectionForm(ctx context.Context, a *auth.Actor, slug, org string, year int) (collection.Form, error) {
-	c, values, err := s.Values(ctx, a, slug)
-	if err != nil {
-		return collection.Form{}, err
+// year from a convention and its values: the indicators the organization
+// is responsible for (every indicator when org is empty, for editors),
+// with the values already entered. A contributor always gets the form of
+// their own organization.
+func CollectionForm(a *auth.Actor, c *model.Convention, values []model.Value, org string, year int) (collection.Form, error) {
+	slug := c.Slug
+	if m, ok := a.Memberships[slug]; ok && m.Organization != "" && !CanValidate(a, slug) {
+		org = m.Organization
 	}
 	if year < c.Period.Start.Year || year > c.Period.End.Year {
 		return collection.Form{}, single("annee", fmt.Sprintf("l'année %d est hors de la convention", year))

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/collection"
@@ -98,7 +99,11 @@ func TestCollectionFormRoundTrip(t *testing.T) {
 	svc := apptest.New(t)
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
-	form, err := svc.CollectionForm(ctx, auth.System, slug, "", 2022)
+	c, values, err := svc.Values(ctx, auth.System, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := app.CollectionForm(auth.System, c, values, "", 2022)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +156,7 @@ func TestCollectionFormRoundTrip(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("import : %d %v", n, err)
 	}
-	values, _ := svc.Store.Values(ctx, slug, "2.2-1")
+	values, _ = svc.Store.Values(ctx, slug, "2.2-1")
 	found := false
 	for _, v := range values {
 		found = found || (v.Period == "2022" && *v.Number == 254 && v.State == model.ValueDraft && !v.Synthetic)

@@ -306,12 +306,8 @@ func expectedPeriods(periodicity string) int {
 }
 
 // CollectionProgress counts, for a year, the values expected from each
-// responsible organization and where they stand.
-func (s *Service) CollectionProgress(ctx context.Context, a *auth.Actor, slug string, year int) ([]Progress, error) {
-	c, values, err := s.Values(ctx, a, slug)
-	if err != nil {
-		return nil, err
-	}
+// responsible organization of c and where they stand.
+func CollectionProgress(c *model.Convention, values []model.Value, year int) []Progress {
 	byOrg := map[string]*Progress{}
 	var order []string
 	codes := map[string]string{}
@@ -349,7 +345,7 @@ func (s *Service) CollectionProgress(ctx context.Context, a *auth.Actor, slug st
 	for _, k := range order {
 		out = append(out, *byOrg[k])
 	}
-	return out, nil
+	return out
 }
 
 // Report computes the annual bilan of a year, or the final one of the

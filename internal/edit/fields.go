@@ -72,7 +72,7 @@ func (f Field) DBValue(obj any) any {
 	case model.Date:
 		return x.String()
 	case []string:
-		return jsonList(x)
+		return jsonValue(x)
 	case []model.MemberGroup:
 		return jsonValue(x)
 	case []model.Target:
@@ -196,17 +196,6 @@ func parse(v reflect.Value, text string) error {
 		return nil
 	}
 	panic(fmt.Sprintf("type %s non éditable", v.Type()))
-}
-
-func jsonList(items []string) string {
-	if len(items) == 0 {
-		return "[]"
-	}
-	b, err := json.Marshal(items)
-	if err != nil {
-		panic(err) // strings always marshal
-	}
-	return string(b)
 }
 
 // A committee's composition is edited as text, one group per line:

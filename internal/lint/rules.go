@@ -268,15 +268,7 @@ func describeDate(a *model.Authorization) string {
 	return "est du " + frenchDate(*a.Date)
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-func frenchDate(d model.Date) string {
-	day := strconv.Itoa(d.Day)
-	if d.Day == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, frenchMonths[d.Month-1], d.Year)
-}
+func frenchDate(d model.Date) string { return textutil.FrenchDate(d) }
 
 // eachFiche calls fn for every fiche with its path.
 func (x *checker) eachFiche(fn func(f *model.Fiche, path string)) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // DejaVu Sans Condensed covers French typography (œ, «», narrow spaces).
@@ -152,7 +153,7 @@ func (w *writer) cover(r *Report) {
 	if c.Territory.EPCIName != "" {
 		w.p.MultiCell(textW, 6, fmt.Sprintf("Territoire : %s (%d communes).", c.Territory.EPCIName, len(c.Territory.Resolved)), "", "L", false)
 	}
-	w.p.MultiCell(textW, 6, "Document établi le "+FrenchDate(model.DateOf(r.Generated.In(paris())))+" à partir des données validées dans ctg.", "", "L", false)
+	w.p.MultiCell(textW, 6, "Document établi le "+FrenchDate(model.DateOf(r.Generated.In(textutil.Paris)))+" à partir des données validées dans ctg.", "", "L", false)
 	w.p.Ln(6)
 	if r.Synthetic {
 		w.warning("Données fictives : ce bilan contient des valeurs d'indicateurs de démonstration, générées par ctg, et non des chiffres réels. Elles sont signalées « (fictive) » dans les tableaux.")

@@ -14,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // Report is the content of a bilan, computed once for both formats.
@@ -187,16 +188,8 @@ func Build(c *model.Convention, values []model.Value, findings []lint.Finding, y
 // Number writes a figure of the bilan the French way.
 func Number(v float64) string { return indicators.FormatNumber(v) }
 
-var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
 // FrenchDate writes "27 novembre 2026".
-func FrenchDate(d model.Date) string {
-	day := strconv.Itoa(d.Day)
-	if d.Day == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, months[d.Month-1], d.Year)
-}
+func FrenchDate(d model.Date) string { return textutil.FrenchDate(d) }
 
 // StatusLabels gives the progress of fiches and steps in French.
 var StatusLabels = map[model.ActionStatus]string{

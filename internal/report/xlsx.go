@@ -4,21 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ctg-territoires/ctg/internal/lint"
 )
-
-// paris is the time zone of the dates shown in the bilan.
-func paris() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
 
 // XLSX writes the bilan's figures as a workbook: the indicators per year
 // with targets and deviations, the steps, and the open findings. Numbers

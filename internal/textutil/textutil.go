@@ -2,10 +2,14 @@
 package textutil
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // Fold lowers a text, strips its accents, unifies apostrophes and dashes
@@ -50,3 +54,23 @@ func ExcerptAt(text string, start, length, width int) string {
 	}
 	return out
 }
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// FrenchDate writes a day the French way: "1er janvier 2022", "9 novembre 2022".
+func FrenchDate(d model.Date) string {
+	day := strconv.Itoa(d.Day)
+	if d.Day == 1 {
+		day = "1er"
+	}
+	return day + " " + months[d.Month-1] + " " + strconv.Itoa(d.Year)
+}
+
+// Paris is the time zone of the dates and times ctg shows.
+var Paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()

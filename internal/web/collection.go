@@ -23,7 +23,7 @@ type collectionData struct {
 }
 
 func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convView, *collectionData) {
-	v := s.conventionPage(w, r)
+	v, values := s.valuesPage(w, r)
 	if v == nil {
 		return nil, nil
 	}
@@ -31,12 +31,7 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 	if err != nil || year < v.Period.Start.Year || year > v.Period.End.Year {
 		year = min(max(s.today(r).Year-1, v.Period.Start.Year), v.Period.End.Year)
 	}
-	rows, err := s.app.CollectionProgress(r.Context(), actorOf(r), v.Slug, year)
-	if err != nil {
-		s.pageError(w, r, err)
-		return nil, nil
-	}
-	return v, &collectionData{Year: year, Years: years(v.Convention), Rows: rows}
+	return v, &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year)}
 }
 
 // collection shows which organizations have answered the collection of a year.
@@ -66,17 +61,13 @@ func (s *Server) collectionCSV(w http.ResponseWriter, r *http.Request) {
 
 // collectionForm sends an organization's XLSX collection form.
 func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
-	if a == nil {
+	v, values := s.valuesPage(w, r)
+	if v == nil {
 		return
 	}
-	slug := r.PathValue("slug")
+	slug := v.Slug
 	year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
-	org := r.URL.Query().Get("organisation")
-	if m, ok := a.Memberships[slug]; ok && m.Organization != "" && !app.CanValidate(a, slug) {
-		org = m.Organization // a contributor gets the form of their own organization
-	}
-	form, err := s.app.CollectionForm(r.Context(), a, slug, org, year)
+	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.URL.Query().Get("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -87,8 +78,8 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := slug + "-collecte-" + strconv.Itoa(year)
-	if org != "" {
-		name += "-" + org
+	if form.Organization != "" {
+		name += "-" + form.Organization
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
@@ -101,31 +92,34 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	// Import first, so that the progress shown afterwards counts the new values.
+	var importErrors []model.FieldError
+	imported := ""
+	file, _, err := r.FormFile("fichier")
+	if err != nil {
+		importErrors = []model.FieldError{{Path: "fichier", Message: "choisissez le formulaire XLSX rempli"}}
+	} else {
+		defer file.Close()
+		n, err := s.app.ImportValuesXLSX(r.Context(), a, r.PathValue("slug"), file)
+		var ve *model.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			importErrors = ve.Errors
+		case err != nil:
+			s.pageError(w, r, err)
+			return
+		default:
+			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
+		}
+	}
 	v, d := s.collectionData(w, r)
 	if d == nil {
 		return
 	}
-	file, _, err := r.FormFile("fichier")
-	if err != nil {
-		d.ImportErrors = []model.FieldError{{Path: "fichier", Message: "choisissez le formulaire XLSX rempli"}}
-		s.render(w, r, http.StatusUnprocessableEntity, "collection.html", page{Title: "Collecte", Conv: v, Nav: "indicators", Data: d})
-		return
-	}
-	defer file.Close()
-	n, err := s.app.ImportValuesXLSX(r.Context(), a, v.Slug, file)
-	var ve *model.ValidationError
+	d.ImportErrors, d.Imported = importErrors, imported
 	status := http.StatusOK
-	switch {
-	case errors.As(err, &ve):
-		d.ImportErrors, status = ve.Errors, http.StatusUnprocessableEntity
-	case err != nil:
-		s.pageError(w, r, err)
-		return
-	default:
-		d.Imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
-		if _, d2 := s.collectionData(w, r); d2 != nil {
-			d.Rows = d2.Rows
-		}
+	if importErrors != nil {
+		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "collection.html", page{Title: "Collecte", Conv: v, Nav: "indicators", Data: d})
 }
@@ -152,25 +146,17 @@ func (s *Server) browserForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, status int, typed []app.FormLine, errs []model.FieldError, saved string) {
-	a := s.signedIn(w, r)
-	if a == nil {
-		return
-	}
-	v := s.conventionPage(w, r)
+	v, values := s.valuesPage(w, r)
 	if v == nil {
 		return
 	}
 	year, _ := strconv.Atoi(r.FormValue("annee"))
-	org := r.FormValue("organisation")
-	if m, ok := a.Memberships[v.Slug]; ok && m.Organization != "" && !app.CanValidate(a, v.Slug) {
-		org = m.Organization
-	}
-	form, err := s.app.CollectionForm(r.Context(), a, v.Slug, org, year)
+	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.FormValue("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	d := browserFormData{Year: year, Organization: org, OrganizationName: form.OrganizationName, Errors: errs, Saved: saved}
+	d := browserFormData{Year: year, Organization: form.Organization, OrganizationName: form.OrganizationName, Errors: errs, Saved: saved}
 	existing := map[string]model.Value{}
 	for _, x := range form.Values {
 		if x.Breakdown == "" {

@@ -126,16 +126,16 @@ func (s *Server) importValues(w http.ResponseWriter, r *http.Request) {
 // valuesPage loads the convention of the URL and its values for a
 // signed-in reader; it answers the request itself and returns nil on failure.
 func (s *Server) valuesPage(w http.ResponseWriter, r *http.Request) (*convView, []model.Value) {
-	v := s.conventionPage(w, r)
-	if v == nil {
+	a := s.signedIn(w, r)
+	if a == nil {
 		return nil, nil
 	}
-	_, values, err := s.app.Values(r.Context(), actorOf(r), v.Slug)
+	c, values, err := s.app.Values(r.Context(), a, r.PathValue("slug"))
 	if err != nil {
 		s.pageError(w, r, err)
 		return nil, nil
 	}
-	return v, values
+	return newConvView(c, a), values
 }
 
 func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, importErrors []model.FieldError, imported string) {

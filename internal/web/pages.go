@@ -181,7 +181,7 @@ type ficheData struct {
 }
 
 func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v, values := s.valuesPage(w, r)
 	if v == nil {
 		return
 	}
@@ -201,11 +201,6 @@ func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, ind.ID)
 	}
 	hist, err := s.app.History(r.Context(), actorOf(r), v.Slug, ids, 50)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	_, values, err := s.app.Values(r.Context(), actorOf(r), v.Slug)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

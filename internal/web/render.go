@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // page is what every template receives.
@@ -73,39 +73,23 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes a date the French way: "9 novembre 2022".
+// frenchDate writes a date, or a date pointer, the French way: "9 novembre 2022".
 func frenchDate(v any) string {
-	var d model.Date
-	switch x := v.(type) {
+	switch d := v.(type) {
 	case model.Date:
-		d = x
-	case *model.Date:
-		if x == nil {
-			return ""
+		if !d.IsZero() {
+			return textutil.FrenchDate(d)
 		}
-		d = *x
-	default:
-		return ""
+	case *model.Date:
+		if d != nil && !d.IsZero() {
+			return textutil.FrenchDate(*d)
+		}
 	}
-	if d.IsZero() {
-		return ""
-	}
-	day := fmt.Sprint(d.Day)
-	if d.Day == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, frenchMonths[d.Month-1], d.Year)
+	return ""
 }
 
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+// paris is the time zone of the pages.
+var paris = textutil.Paris
 
 // frenchTime writes a moment in Paris time: "27/11/2026 à 10:45".
 func frenchTime(t time.Time) string {
@@ -117,22 +101,7 @@ var conventionStatusLabels = map[model.Status]string{
 }
 
 // frenchNumber groups thousands with a narrow no-break space: 10 194.
-func frenchNumber(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u202F')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func frenchNumber(n int) string { return indicators.FormatNumber(float64(n)) }
 
 var funcs = template.FuncMap{
 	"number": frenchNumber,
