@@ -10,7 +10,6 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // SessionTTL is how long a sign-in lasts.
@@ -23,7 +22,7 @@ type NewUser struct {
 }
 
 // AddUser creates an account after checking its fields; errors name the field.
-func (s *Service) AddUser(ctx context.Context, in NewUser) (*store.User, error) {
+func (s *Service) AddUser(ctx context.Context, in NewUser) (*auth.User, error) {
 	ve := &model.ValidationError{}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
@@ -42,9 +41,9 @@ func (s *Service) AddUser(ctx context.Context, in NewUser) (*store.User, error) 
 	if err != nil {
 		return nil, err
 	}
-	u := &store.User{Email: email, Name: strings.TrimSpace(in.Name), Organization: strings.TrimSpace(in.Organization),
+	u := &auth.User{Email: email, Name: strings.TrimSpace(in.Name), Organization: strings.TrimSpace(in.Organization),
 		PasswordHash: hash, PlatformAdmin: in.PlatformAdmin}
-	if err := s.Store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -57,14 +56,14 @@ func (s *Service) Grant(ctx context.Context, a *auth.Actor, email string, m auth
 	if !a.CanAdmin(m.Convention) {
 		return fmt.Errorf("gérer les membres de %s : %w", m.Convention, model.ErrForbidden)
 	}
-	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if errors.Is(err, model.ErrNotFound) {
 		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("aucun compte pour %s", email)}}}
 	}
 	if err != nil {
 		return err
 	}
-	c, err := s.Store.Convention(ctx, m.Convention)
+	c, err := s.store.Convention(ctx, m.Convention)
 	if err != nil {
 		return err
 	}
@@ -81,20 +80,19 @@ func (s *Service) Grant(ctx context.Context, a *auth.Actor, email string, m auth
 	if err := ve.OrNil(); err != nil {
 		return err
 	}
-	if err := s.Store.SetMembership(ctx, u.ID, m); err != nil {
+	if err := s.store.SetMembership(ctx, u.ID, m); err != nil {
 		return err
 	}
-	return s.Store.AppendAudit(ctx, store.AuditEntry{Convention: m.Convention, UserID: a.UserID, Actor: a.Label(), Action: "grant",
-		ObjectType: "membership", ObjectID: u.ID, ObjectLabel: "Accès de " + u.Email,
-		After: map[string]string{"role": string(m.Role), "organization": m.Organization}})
+	return s.store.AppendAudit(ctx, audited(a, m.Convention, "grant", "membership", u.ID, "Accès de "+u.Email).
+		WithChange(nil, map[string]string{"role": string(m.Role), "organization": m.Organization}))
 }
 
 // Members lists the accounts with a role in a convention the actor may read.
-func (s *Service) Members(ctx context.Context, a *auth.Actor, slug string) ([]store.Member, error) {
+func (s *Service) Members(ctx context.Context, a *auth.Actor, slug string) ([]auth.Member, error) {
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	return s.Store.Members(ctx, slug)
+	return s.store.Members(ctx, slug)
 }
 
 func hasOrganization(c *model.Convention, key string) bool {
@@ -111,7 +109,7 @@ func (s *Service) ChangePassword(ctx context.Context, email, password string) er
 	if err := auth.CheckPasswordStrength(password); err != nil {
 		return &model.ValidationError{Errors: []model.FieldError{{Path: "password", Message: err.Error()}}}
 	}
-	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if errors.Is(err, model.ErrNotFound) {
 		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("aucun compte pour %s", email)}}}
 	}
@@ -122,7 +120,7 @@ func (s *Service) ChangePassword(ctx context.Context, email, password string) er
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPassword(ctx, u.ID, hash)
+	return s.store.SetPassword(ctx, u.ID, hash)
 }
 
 // ErrBadCredentials is returned for a wrong e-mail or password, without
@@ -132,7 +130,7 @@ var ErrBadCredentials = errors.New("adresse ou mot de passe incorrect")
 // SignIn checks credentials and opens a session; it returns the session
 // and CSRF tokens.
 func (s *Service) SignIn(ctx context.Context, email, password string) (token, csrf string, err error) {
-	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if errors.Is(err, model.ErrNotFound) {
 		// Spend the same time as a real check, so that timing does not
 		// reveal which addresses have an account.
@@ -145,33 +143,33 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (token, cs
 	if u.Disabled || auth.VerifyPassword(u.PasswordHash, password) != nil {
 		return "", "", ErrBadCredentials
 	}
-	return s.Store.CreateSession(ctx, u.ID, SessionTTL)
+	return s.store.CreateSession(ctx, u.ID, SessionTTL)
 }
 
 var dummyHash, _ = auth.HashPassword("mot de passe factice pour le temps constant")
 
 // ActorForSession returns who holds a session token, and its CSRF token.
 func (s *Service) ActorForSession(ctx context.Context, token string) (*auth.Actor, string, error) {
-	u, csrf, err := s.Store.Session(ctx, token)
+	u, csrf, err := s.store.Session(ctx, token)
 	if err != nil {
 		return nil, "", err
 	}
-	a, err := s.Store.Actor(ctx, u)
+	a, err := s.store.Actor(ctx, u)
 	return a, csrf, err
 }
 
 // ActorForToken returns who holds a personal access token.
 func (s *Service) ActorForToken(ctx context.Context, token string) (*auth.Actor, error) {
-	u, err := s.Store.UserByAPIToken(ctx, token)
+	u, err := s.store.UserByAPIToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.Actor(ctx, u)
+	return s.store.Actor(ctx, u)
 }
 
 // SignOut ends a session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.Store.DeleteSession(ctx, token)
+	return s.store.DeleteSession(ctx, token)
 }
 
 // CreateToken creates a personal access token for the actor.
@@ -179,14 +177,14 @@ func (s *Service) CreateToken(ctx context.Context, a *auth.Actor, name string) (
 	if strings.TrimSpace(name) == "" {
 		return "", &model.ValidationError{Errors: []model.FieldError{{Path: "name", Message: "donnez un nom au jeton (l'outil qui l'utilisera)"}}}
 	}
-	return s.Store.CreateAPIToken(ctx, a.UserID, strings.TrimSpace(name))
+	return s.store.CreateAPIToken(ctx, a.UserID, strings.TrimSpace(name))
 }
 
 // EnsureFirstAdmin creates a platform administrator when no account exists
 // yet, so that a newcomer can sign in; it returns the password it chose,
 // or "" when accounts already existed.
 func (s *Service) EnsureFirstAdmin(ctx context.Context, email string) (string, error) {
-	n, err := s.Store.CountUsers(ctx)
+	n, err := s.store.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return "", err
 	}
@@ -195,4 +193,19 @@ func (s *Service) EnsureFirstAdmin(ctx context.Context, email string) (string, e
 		return "", err
 	}
 	return password, nil
+}
+
+// ActorByEmail returns the account with that e-mail as the subject of
+// permission checks, for the command line.
+func (s *Service) ActorByEmail(ctx context.Context, email string) (*auth.Actor, error) {
+	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Actor(ctx, u)
+}
+
+// Users lists every account, for a platform administrator.
+func (s *Service) Users(ctx context.Context) ([]auth.User, error) {
+	return s.store.Users(ctx)
 }

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -19,8 +20,10 @@ import (
 
 // Service runs the use cases over a store and the territory reference data.
 type Service struct {
-	Store     store.Store
+	store     store.Store
 	Territory *territory.Data
+	// now is the clock of the use cases, replaced in tests.
+	now func() time.Time
 }
 
 // New returns a Service over st with the embedded reference data.
@@ -29,7 +32,29 @@ func New(st store.Store) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{Store: st, Territory: ref}, nil
+	return &Service{store: st, Territory: ref, now: time.Now}, nil
+}
+
+// SetClock replaces the service's clock, for tests and reproducible runs.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Database names the database in use: "sqlite" or "postgres".
+func (s *Service) Database() string { return s.store.Dialect() }
+
+// Health checks that the database answers and names it.
+func (s *Service) Health(ctx context.Context) (database string, err error) {
+	return s.store.Dialect(), s.store.Ping(ctx)
+}
+
+// audited starts the history entry of a change made by a (the command
+// line when a is nil) in a convention: the one way the service describes
+// what it changes.
+func audited(a *auth.Actor, slug, action, objectType, objectID, label string) model.AuditEntry {
+	if a == nil {
+		a = auth.System
+	}
+	return model.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: action,
+		ObjectType: objectType, ObjectID: objectID, ObjectLabel: label}
 }
 
 // Import validates a convention file and stores it, in one transaction.
@@ -40,16 +65,11 @@ func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model
 	if err != nil {
 		return nil, err
 	}
+	entry := audited(nil, c.Slug, "import", "convention", "", "Convention importée")
 	if replace {
-		c, err = s.Store.ReplaceConvention(ctx, c)
-	} else {
-		c, err = s.Store.CreateConvention(ctx, c)
+		return s.store.ReplaceConvention(ctx, c, entry)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return c, s.Store.AppendAudit(ctx, store.AuditEntry{Convention: c.Slug, Actor: auth.System.Label(), Action: "import",
-		ObjectType: "convention", ObjectID: c.ID, ObjectLabel: "Convention importée"})
+	return s.store.CreateConvention(ctx, c, entry)
 }
 
 // Export writes a stored convention in the interchange format.
@@ -57,7 +77,7 @@ func (s *Service) Export(ctx context.Context, a *auth.Actor, slug string) ([]byt
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	c, err := s.Store.Convention(ctx, slug)
+	c, err := s.store.Convention(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +91,7 @@ func (s *Service) Convention(ctx context.Context, a *auth.Actor, slug string) (*
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	c, err := s.Store.Convention(ctx, slug)
+	c, err := s.store.Convention(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -80,12 +100,12 @@ func (s *Service) Convention(ctx context.Context, a *auth.Actor, slug string) (*
 }
 
 // Conventions lists the stored conventions the actor may see.
-func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]store.Summary, error) {
-	all, err := s.Store.Conventions(ctx)
+func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]model.ConventionSummary, error) {
+	all, err := s.store.Conventions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Summary
+	var out []model.ConventionSummary
 	for _, c := range all {
 		if a.CanRead(c.Slug) {
 			out = append(out, c)
@@ -101,7 +121,7 @@ const DemoSeed = 2022
 // database holds no convention at all, so that a newcomer sees real
 // content. It reports whether it did.
 func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
-	list, err := s.Store.Conventions(ctx)
+	list, err := s.store.Conventions(ctx)
 	if err != nil {
 		return false, err
 	}

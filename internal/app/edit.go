@@ -10,7 +10,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // Record is one editable record with what the editing page needs.
@@ -57,7 +56,7 @@ type ConflictError struct {
 	Label   string
 	Current map[string]string
 	Version int
-	Recent  []store.AuditEntry
+	Recent  []model.AuditEntry
 }
 
 func (e *ConflictError) Error() string {
@@ -90,12 +89,16 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string
 	if verr != nil {
 		return nil, edit.Change{}, verr
 	}
+	// The record must still be the actor's after the change: a contributor
+	// may not hand its equipment or fiche over to another organization.
+	if after, ok := r.Kind.Find(r.Convention, id); !ok || !a.CanEdit(slug, after.Owners) {
+		return nil, edit.Change{}, fmt.Errorf("confier %s à une autre organisation : %w", r.Target.Label, model.ErrForbidden)
+	}
 	if ch.Empty() {
 		return r, ch, nil
 	}
-	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: kind,
-		ObjectID: id, ObjectLabel: r.Target.Label, Before: ch.Before, After: ch.After}
-	r.Version, err = s.Store.UpdateRecord(ctx, r.Kind.Table, id, version, ch.Columns, ch.Values, entry, ch.CopyIDs...)
+	entry := audited(a, slug, "update", kind, id, r.Target.Label).WithChange(ch.Before, ch.After)
+	r.Version, err = s.store.UpdateRecord(ctx, kind, id, version, ch.Fields, entry, ch.CopyIDs...)
 	if errors.Is(err, model.ErrStale) {
 		fresh, ferr := s.Record(ctx, a, slug, kind, id)
 		if ferr != nil {
@@ -111,7 +114,7 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string
 }
 
 func (s *Service) conflict(ctx context.Context, r *Record) error {
-	recent, err := s.Store.History(ctx, r.Convention.Slug, []string{r.Target.Meta.ID}, 5)
+	recent, err := s.store.History(ctx, r.Convention.Slug, []string{r.Target.Meta.ID}, 5)
 	if err != nil {
 		return err
 	}
@@ -142,11 +145,11 @@ func (s *Service) validateEdit(r *Record) *model.ValidationError {
 
 // History returns the convention's history, or a record's and its parts'
 // when ids are given, if the actor may read the convention.
-func (s *Service) History(ctx context.Context, a *auth.Actor, slug string, ids []string, limit int) ([]store.AuditEntry, error) {
+func (s *Service) History(ctx context.Context, a *auth.Actor, slug string, ids []string, limit int) ([]model.AuditEntry, error) {
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	return s.Store.History(ctx, slug, ids, limit)
+	return s.store.History(ctx, slug, ids, limit)
 }
 
 // NewRecord prepares the form of a record to add under a parent: the
@@ -196,18 +199,17 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, slug, kind, parentI
 	if verr := s.validateEdit(r); verr != nil {
 		return nil, verr
 	}
-	var columns []string
-	var vals []any
+	fields := map[string]any{}
 	for _, f := range r.Kind.CreateFields() {
-		columns, vals = append(columns, f.Column), append(vals, f.DBValue(t.Object))
+		fields[f.Name] = f.Value(t.Object)
 	}
-	if r.Kind.Create.WithConvention {
-		columns, vals = append(columns, "convention_id"), append(vals, r.Convention.ID)
+	entry := audited(a, slug, "create", kind, "", t.Label).WithChange(nil, r.Kind.SnapshotNew(t))
+	id, err := s.store.InsertRecord(ctx, kind, parentID, fields, entry)
+	if errors.Is(err, model.ErrConflict) {
+		// Another request took the same key or code meanwhile.
+		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: r.Kind.CreateFields()[0].Name,
+			Message: "déjà utilisé : un autre élément vient d'être créé avec cette valeur"}}}
 	}
-	values = r.Kind.SnapshotNew(t)
-	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "create", ObjectType: kind,
-		ObjectLabel: t.Label, After: values}
-	id, err := s.Store.InsertRecord(ctx, r.Kind.Table, r.Kind.Create.ParentColumn, parentID, columns, vals, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +229,8 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, slug, kind, id stri
 	if version != r.Version {
 		return s.conflict(ctx, r)
 	}
-	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "delete", ObjectType: kind,
-		ObjectID: id, ObjectLabel: r.Target.Label, Before: r.Values}
-	err = s.Store.DeleteRecord(ctx, r.Kind.Table, id, version, entry)
+	entry := audited(a, slug, "delete", kind, id, r.Target.Label).WithChange(r.Values, nil)
+	err = s.store.DeleteRecord(ctx, kind, id, version, entry)
 	if errors.Is(err, model.ErrStale) {
 		fresh, ferr := s.Record(ctx, a, slug, kind, id)
 		if ferr != nil {

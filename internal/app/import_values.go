@@ -10,7 +10,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // MaxImportSize bounds the values files accepted.
@@ -43,7 +42,7 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	if err != nil {
 		return 0, err
 	}
-	existing, err := s.Store.Values(ctx, slug, "")
+	existing, err := s.store.Values(ctx, slug, "")
 	if err != nil {
 		return 0, err
 	}
@@ -58,7 +57,7 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	}
 	ve := &model.ValidationError{}
 	var values []*model.Value
-	var entries []store.AuditEntry
+	var entries []model.AuditEntry
 	seen := map[string]int{}
 	for _, row := range rows {
 		where := func(col string) string { return where(row.Line, col) }
@@ -100,7 +99,7 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	if len(values) == 0 {
 		return 0, single("fichier", "aucune ligne de valeur dans le fichier")
 	}
-	return len(values), s.Store.SaveValues(ctx, values, entries)
+	return len(values), s.store.SaveValues(ctx, values, entries)
 }
 
 func single(path, msg string) error {

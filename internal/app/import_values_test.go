@@ -22,7 +22,7 @@ import (
 const header = "\uFEFFCode;Indicateur;Période;Ventilation;Valeur;Texte;État;Organisation;Source;Commentaire;Fictive\r\n"
 
 func TestImportValuesCSV(t *testing.T) {
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	if _, err := svc.RemoveDemo(ctx, slug); err != nil {
@@ -35,7 +35,7 @@ func TestImportValuesCSV(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("import : %d %v", n, err)
 	}
-	values, _ := svc.Store.Values(ctx, slug, "")
+	values, _ := st.Values(ctx, slug, "")
 	byCode := map[string]model.Value{}
 	for _, v := range values {
 		byCode[v.Indicator] = v
@@ -47,10 +47,10 @@ func TestImportValuesCSV(t *testing.T) {
 	if n, err := svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(header+"2.2-1;;2023;;1300;;;;;;\r\n")); err != nil || n != 1 {
 		t.Fatalf("correction : %d %v", n, err)
 	}
-	if v, _ := svc.Store.Values(ctx, slug, "2.2-1"); len(v) != 1 || *v[0].Number != 1300 {
+	if v, _ := st.Values(ctx, slug, "2.2-1"); len(v) != 1 || *v[0].Number != 1300 {
 		t.Errorf("après correction : %+v", v)
 	}
-	counts, _ := svc.Store.Count(ctx)
+	counts, _ := st.Count(ctx)
 	bad := header + "2.2-1;;2024;;12;;;;;;\r\n" + // fine, but the file has errors below: nothing is written
 		"9.9-9;;2024;;12;;;;;;\r\n" +
 		"2.2-2;;2031;;12;;;;;;\r\n" +
@@ -72,7 +72,7 @@ func TestImportValuesCSV(t *testing.T) {
 			t.Errorf("%s non signalé ; erreurs : %v", w, ve.Errors)
 		}
 	}
-	after, _ := svc.Store.Count(ctx)
+	after, _ := st.Count(ctx)
 	if !maps.Equal(counts, after) {
 		t.Errorf("des lignes ont été écrites malgré les erreurs : %v → %v", counts, after)
 	}
@@ -96,7 +96,7 @@ func FuzzImportValuesCSV(f *testing.F) {
 }
 
 func TestCollectionFormRoundTrip(t *testing.T) {
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	c, values, err := svc.Values(ctx, auth.System, slug)
@@ -138,13 +138,13 @@ func TestCollectionFormRoundTrip(t *testing.T) {
 	if err := book.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := svc.Store.Count(ctx)
+	before, _ := st.Count(ctx)
 	_, err = svc.ImportValuesXLSX(ctx, auth.System, slug, bytes.NewReader(buf.Bytes()))
 	var ve *model.ValidationError
 	if !errors.As(err, &ve) || !strings.Contains(ve.Error(), "cellule "+broken+" (Valeur)") {
 		t.Fatalf("cellule fautive non signalée : %v", err)
 	}
-	if after, _ := svc.Store.Count(ctx); !maps.Equal(before, after) {
+	if after, _ := st.Count(ctx); !maps.Equal(before, after) {
 		t.Error("un formulaire fautif a écrit des lignes")
 	}
 	fill(broken, 37)
@@ -156,7 +156,7 @@ func TestCollectionFormRoundTrip(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("import : %d %v", n, err)
 	}
-	values, _ = svc.Store.Values(ctx, slug, "2.2-1")
+	values, _ = st.Values(ctx, slug, "2.2-1")
 	found := false
 	for _, v := range values {
 		found = found || (v.Period == "2022" && *v.Number == 254 && v.State == model.ValueDraft && !v.Synthetic)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/demo"
@@ -13,7 +12,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/report"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // IndicatorView is an indicator of the catalogue with its values.
@@ -34,7 +32,7 @@ func (s *Service) Indicator(ctx context.Context, a *auth.Actor, slug, code strin
 	cat := indicators.Catalogue(c)
 	for _, e := range cat {
 		if e.Code == code {
-			values, err := s.Store.Values(ctx, slug, code)
+			values, err := s.store.Values(ctx, slug, code)
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +103,7 @@ func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code strin
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
+	if err := s.store.SaveValue(ctx, v, entry); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -113,10 +111,10 @@ func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code strin
 
 // prepareValue checks an input against the indicator and the actor's
 // rights and returns the value to store with its audit entry.
-func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (*model.Value, store.AuditEntry, error) {
+func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (*model.Value, model.AuditEntry, error) {
 	slug, code, ind := iv.Convention.Slug, iv.Entry.Code, iv.Entry.Indicator
 	if !CanEnter(a, slug, ind) {
-		return nil, store.AuditEntry{}, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
+		return nil, model.AuditEntry{}, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
 	}
 	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.Label()}
 	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
@@ -124,24 +122,23 @@ func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *Indicator
 	}
 	var before map[string]string
 	if in.ID != "" {
-		old, err := s.Store.Value(ctx, in.ID)
+		old, err := s.store.Value(ctx, in.ID)
 		if err != nil || old.Convention != slug || old.Indicator != code {
-			return nil, store.AuditEntry{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
+			return nil, model.AuditEntry{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
 		}
 		if old.Version != in.Version {
-			return nil, store.AuditEntry{}, s.valueConflict(ctx, old)
+			return nil, model.AuditEntry{}, s.valueConflict(ctx, old)
 		}
 		if old.State == model.ValueValidated && !CanValidate(a, slug) {
-			return nil, store.AuditEntry{}, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
+			return nil, model.AuditEntry{}, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
 		}
 		before = valueFields(old)
 		v.Meta, v.Organization = old.Meta, old.Organization
 	}
 	if err := s.fillValue(iv, v, in); err != nil {
-		return nil, store.AuditEntry{}, err
+		return nil, model.AuditEntry{}, err
 	}
-	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: "value",
-		ObjectLabel: valueLabel(v), Before: before, After: valueFields(v)}
+	entry := audited(a, slug, "update", "value", "", valueLabel(v)).WithChange(before, valueFields(v))
 	if in.ID == "" {
 		entry.Action, entry.Before = "create", nil
 	}
@@ -191,7 +188,7 @@ func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) er
 }
 
 func (s *Service) valueConflict(ctx context.Context, v *model.Value) error {
-	recent, err := s.Store.History(ctx, v.Convention, []string{v.ID}, 5)
+	recent, err := s.store.History(ctx, v.Convention, []string{v.ID}, 5)
 	if err != nil {
 		return err
 	}
@@ -212,7 +209,7 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	v, err := s.Store.Value(ctx, id)
+	v, err := s.store.Value(ctx, id)
 	if err != nil || v.Convention != slug {
 		return nil, fmt.Errorf("valeur %s : %w", id, model.ErrNotFound)
 	}
@@ -228,7 +225,7 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 	case action == ActionSubmit && CanEnter(a, slug, iv.Entry.Indicator) && (v.State == model.ValueDraft || v.State == model.ValueReturned):
 		v.State = model.ValueSubmitted
 	case action == ActionValidate && CanValidate(a, slug) && (v.State == model.ValueDraft || v.State == model.ValueSubmitted):
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.Label(), &now, ""
 	case action == ActionReturn && CanValidate(a, slug) && v.State == model.ValueSubmitted:
 		if strings.TrimSpace(reason) == "" {
@@ -238,9 +235,8 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 	default:
 		return nil, fmt.Errorf("%s une valeur %s : %w", action, v.State, model.ErrForbidden)
 	}
-	entry := store.AuditEntry{Convention: slug, UserID: a.UserID, Actor: a.Label(), Action: "update", ObjectType: "value",
-		ObjectLabel: valueLabel(v), Before: before, After: valueFields(v)}
-	if err := s.Store.SaveValue(ctx, v, entry); err != nil {
+	entry := audited(a, slug, "update", "value", "", valueLabel(v)).WithChange(before, valueFields(v))
+	if err := s.store.SaveValue(ctx, v, entry); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -252,7 +248,7 @@ func (s *Service) Values(ctx context.Context, a *auth.Actor, slug string) (*mode
 	if err != nil {
 		return nil, nil, err
 	}
-	values, err := s.Store.Values(ctx, slug, "")
+	values, err := s.store.Values(ctx, slug, "")
 	return c, values, err
 }
 
@@ -264,13 +260,12 @@ func (s *Service) LoadDemo(ctx context.Context, slug string, seed uint64) (int, 
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.Store.DeleteSyntheticValues(ctx, slug); err != nil {
+	if _, err := s.store.DeleteSyntheticValues(ctx, slug); err != nil {
 		return 0, err
 	}
 	values := demo.Generate(c, seed)
-	return s.Store.InsertValues(ctx, values, store.AuditEntry{Convention: slug, Actor: auth.System.Label(), Action: "demo",
-		ObjectType: "values", ObjectID: slug, ObjectLabel: "Valeurs d'indicateurs fictives (démonstration)",
-		After: map[string]string{"values": fmt.Sprint(len(values)), "seed": fmt.Sprint(seed)}})
+	return s.store.InsertValues(ctx, values, audited(nil, slug, "demo", "values", slug, "Valeurs d'indicateurs fictives (démonstration)").
+		WithChange(nil, map[string]string{"values": fmt.Sprint(len(values)), "seed": fmt.Sprint(seed)}))
 }
 
 // RemoveDemo deletes a convention's synthetic values.
@@ -278,12 +273,12 @@ func (s *Service) RemoveDemo(ctx context.Context, slug string) (int, error) {
 	if _, err := s.Convention(ctx, auth.System, slug); err != nil {
 		return 0, err
 	}
-	n, err := s.Store.DeleteSyntheticValues(ctx, slug)
+	n, err := s.store.DeleteSyntheticValues(ctx, slug)
 	if err != nil || n == 0 {
 		return n, err
 	}
-	return n, s.Store.AppendAudit(ctx, store.AuditEntry{Convention: slug, Actor: auth.System.Label(), Action: "demo-remove",
-		ObjectType: "values", ObjectID: slug, ObjectLabel: "Valeurs d'indicateurs fictives supprimées", After: map[string]string{"values": fmt.Sprint(n)}})
+	return n, s.store.AppendAudit(ctx, audited(nil, slug, "demo-remove", "values", slug, "Valeurs d'indicateurs fictives supprimées").
+		WithChange(nil, map[string]string{"values": fmt.Sprint(n)}))
 }
 
 // Progress is how far an organization has answered a collection.
@@ -355,7 +350,7 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year i
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.now()
 	findings := lint.Run(c, s.Territory, model.DateOf(now))
 	return report.Build(c, values, findings, year, final, now)
 }

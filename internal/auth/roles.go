@@ -1,6 +1,9 @@
 package auth
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Role is what a user may do in one convention.
 type Role string
@@ -113,3 +116,22 @@ func (a *Actor) CanAdmin(convention string) bool {
 // System is the actor of the command line and of automatic tasks: it may
 // do anything, and appears as such in the history.
 var System = &Actor{Name: "ligne de commande", Email: "système", PlatformAdmin: true}
+
+// User is an account.
+type User struct {
+	ID            string
+	Email         string
+	Name          string
+	Organization  string
+	PasswordHash  string
+	PlatformAdmin bool
+	Disabled      bool
+	CreatedAt     time.Time
+}
+
+// Member is an account as listed among a convention's members.
+type Member struct {
+	Email, Name  string
+	Role         Role
+	Organization string
+}

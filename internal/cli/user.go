@@ -79,13 +79,9 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "mot de passe changé : %s\n", *email)
 		return nil
 	case "token":
-		u, err := svc.Store.UserByEmail(ctx, strings.ToLower(*email))
+		a, err := svc.ActorByEmail(ctx, *email)
 		if err != nil {
 			return fmt.Errorf("--email : aucun compte pour %s", *email)
-		}
-		a, err := svc.Store.Actor(ctx, u)
-		if err != nil {
-			return err
 		}
 		token, err := svc.CreateToken(ctx, a, *name)
 		if err != nil {
@@ -94,7 +90,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, token)
 		return nil
 	case "list":
-		users, err := svc.Store.Users(ctx)
+		users, err := svc.Users(ctx)
 		if err != nil {
 			return err
 		}

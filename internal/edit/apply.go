@@ -10,9 +10,9 @@ import (
 type Change struct {
 	// Before and After hold the changed fields only, as form text.
 	Before, After map[string]string
-	// Columns and Values are the changed fields' database columns and new values.
-	Columns []string
-	Values  []any
+	// Fields are the changed fields' new values, as the model types them,
+	// by field name: what the store writes.
+	Fields map[string]any
 	// CopyIDs are the other mentions of the record, changed alike.
 	CopyIDs []string
 }
@@ -46,7 +46,7 @@ func (k *Kind) Apply(t Target, values map[string]string) (Change, *model.Validat
 }
 
 func (k *Kind) apply(t Target, values map[string]string, fields []Field) (Change, *model.ValidationError) {
-	ch := Change{Before: map[string]string{}, After: map[string]string{}}
+	ch := Change{Before: map[string]string{}, After: map[string]string{}, Fields: map[string]any{}}
 	errs := &model.ValidationError{}
 	names := make([]string, 0, len(values))
 	for name := range values {
@@ -66,8 +66,7 @@ func (k *Kind) apply(t Target, values map[string]string, fields []Field) (Change
 		}
 		if after := f.Get(t.Object); after != before {
 			ch.Before[name], ch.After[name] = before, after
-			ch.Columns = append(ch.Columns, f.Column)
-			ch.Values = append(ch.Values, f.DBValue(t.Object))
+			ch.Fields[name] = f.Value(t.Object)
 		}
 	}
 	if len(errs.Errors) > 0 {

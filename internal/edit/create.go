@@ -14,16 +14,11 @@ const NewID = "nouveau"
 type Creation struct {
 	// Parent is the kind of the record that holds the new one.
 	Parent string
-	// ParentColumn is the column that links the new row to its parent.
-	ParentColumn string
 	// Defaults are the form values of a new record.
 	Defaults map[string]string
 	// Extra are fields set only when the record is created, such as the
 	// keys and codes other records refer to.
 	Extra []Field
-	// WithConvention is set when the table also links each row to its
-	// convention (convention_id) besides its parent.
-	WithConvention bool
 	// NoDelete is set for records others may refer to.
 	NoDelete bool
 	// add appends an empty record, with id NewID, to the parent in memory.
@@ -61,56 +56,52 @@ func (k *Kind) ApplyNew(t Target, values map[string]string) *model.ValidationErr
 // Deletable reports whether records of the kind can be removed.
 func (k *Kind) Deletable() bool { return k.Create != nil && !k.Create.NoDelete }
 
-func init() {
-	creations := map[string]*Creation{
-		"step": {Parent: "fiche", ParentColumn: "fiche_id", Defaults: map[string]string{"status": string(model.ActionPlanned)},
-			add: func(p any) {
-				f := p.(*model.Fiche)
-				f.Steps = append(f.Steps, model.Step{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
-			}},
-		"indicator": {Parent: "fiche", ParentColumn: "fiche_id",
-			Extra: []Field{{Name: "code", Label: "Code", Column: "code", Widget: Text, Help: "identifiant dans les collectes : 2.2-4"}},
-			add: func(p any) {
-				f := p.(*model.Fiche)
-				f.Indicators = append(f.Indicators, model.Indicator{Meta: model.Meta{ID: NewID}})
-			}},
-		"representative": {Parent: "party", ParentColumn: "party_id", add: func(p any) {
-			party := p.(*model.Party)
-			party.Representatives = append(party.Representatives, model.Representative{Meta: model.Meta{ID: NewID}})
-		}},
-		"equipment": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
+// The creations, each referred to by its kind in Kinds.
+var (
+	stepCreation = &Creation{Parent: "fiche", Defaults: map[string]string{"status": string(model.ActionPlanned)},
+		add: func(p any) {
+			f := p.(*model.Fiche)
+			f.Steps = append(f.Steps, model.Step{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
+		}}
+	indicatorCreation = &Creation{Parent: "fiche",
+		Extra: []Field{{Name: "code", Label: "Code", Widget: Text, Help: "identifiant dans les collectes : 2.2-4"}},
+		add: func(p any) {
+			f := p.(*model.Fiche)
+			f.Indicators = append(f.Indicators, model.Indicator{Meta: model.Meta{ID: NewID}})
+		}}
+	representativeCreation = &Creation{Parent: "party", add: func(p any) {
+		party := p.(*model.Party)
+		party.Representatives = append(party.Representatives, model.Representative{Meta: model.Meta{ID: NewID}})
+	}}
+	equipmentCreation = &Creation{Parent: "convention", add: func(p any) {
+		c := p.(*model.Convention)
+		c.Equipments = append(c.Equipments, model.Equipment{Meta: model.Meta{ID: NewID}})
+	}}
+	contactCreation = &Creation{Parent: "convention", add: func(p any) {
+		c := p.(*model.Convention)
+		c.Contacts = append(c.Contacts, model.Contact{Meta: model.Meta{ID: NewID}})
+	}}
+	findingCreation = &Creation{Parent: "convention", Defaults: map[string]string{"kind": string(model.FindingQualitative)},
+		add: func(p any) {
 			c := p.(*model.Convention)
-			c.Equipments = append(c.Equipments, model.Equipment{Meta: model.Meta{ID: NewID}})
-		}},
-		"contact": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
+			c.Diagnostic.Findings = append(c.Diagnostic.Findings, model.Finding{Meta: model.Meta{ID: NewID}, Kind: model.FindingQualitative})
+		}}
+	ficheCreation = &Creation{Parent: "axis",
+		Defaults: map[string]string{"status": string(model.ActionPlanned)},
+		Extra:    []Field{{Name: "code", Label: "Code", Widget: Text, Help: "numéro de l'axe, un point, numéro de la fiche : 5.1"}},
+		add: func(p any) {
+			a := p.(*model.Axis)
+			a.Fiches = append(a.Fiches, model.Fiche{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
+		}}
+	organizationCreation = &Creation{Parent: "convention", NoDelete: true,
+		Defaults: map[string]string{"kind": string(model.KindAssociation)},
+		Extra:    []Field{{Name: "key", Label: "Clé", Widget: Text, Help: "identifiant court, en minuscules et tirets : centre-social"}},
+		add: func(p any) {
 			c := p.(*model.Convention)
-			c.Contacts = append(c.Contacts, model.Contact{Meta: model.Meta{ID: NewID}})
-		}},
-		"finding": {Parent: "convention", ParentColumn: "convention_id", Defaults: map[string]string{"kind": string(model.FindingQualitative)},
-			add: func(p any) {
-				c := p.(*model.Convention)
-				c.Diagnostic.Findings = append(c.Diagnostic.Findings, model.Finding{Meta: model.Meta{ID: NewID}, Kind: model.FindingQualitative})
-			}},
-		"fiche": {Parent: "axis", ParentColumn: "axis_id", WithConvention: true, NoDelete: false,
-			Defaults: map[string]string{"status": string(model.ActionPlanned)},
-			Extra:    []Field{{Name: "code", Label: "Code", Column: "code", Widget: Text, Help: "numéro de l'axe, un point, numéro de la fiche : 5.1"}},
-			add: func(p any) {
-				a := p.(*model.Axis)
-				a.Fiches = append(a.Fiches, model.Fiche{Meta: model.Meta{ID: NewID}, Status: model.ActionPlanned})
-			}},
-		"organization": {Parent: "convention", ParentColumn: "convention_id", NoDelete: true,
-			Defaults: map[string]string{"kind": string(model.KindAssociation)},
-			Extra:    []Field{{Name: "key", Label: "Clé", Column: "key", Widget: Text, Help: "identifiant court, en minuscules et tirets : centre-social"}},
-			add: func(p any) {
-				c := p.(*model.Convention)
-				c.Organizations = append(c.Organizations, model.Organization{Meta: model.Meta{ID: NewID}, Kind: model.KindAssociation})
-			}},
-		"legal_basis": {Parent: "convention", ParentColumn: "convention_id", add: func(p any) {
-			c := p.(*model.Convention)
-			c.LegalBases = append(c.LegalBases, model.LegalBasis{Meta: model.Meta{ID: NewID}})
-		}},
-	}
-	for _, k := range Kinds {
-		k.Create = creations[k.Name]
-	}
-}
+			c.Organizations = append(c.Organizations, model.Organization{Meta: model.Meta{ID: NewID}, Kind: model.KindAssociation})
+		}}
+	legalBasisCreation = &Creation{Parent: "convention", add: func(p any) {
+		c := p.(*model.Convention)
+		c.LegalBases = append(c.LegalBases, model.LegalBasis{Meta: model.Meta{ID: NewID}})
+	}}
+)

@@ -48,8 +48,8 @@ func TestApplyParsesAndReportsChanges(t *testing.T) {
 	if len(ch.After) != 3 || ch.Before["status"] != "planned" || ch.After["details"] != "un\ndeux" {
 		t.Errorf("changements = %+v", ch)
 	}
-	if len(ch.Columns) != 3 || ch.Values[0] != "[\"un\",\"deux\"]" {
-		t.Errorf("colonnes %v, valeurs %v", ch.Columns, ch.Values)
+	if d, ok := ch.Fields["details"].([]string); len(ch.Fields) != 3 || !ok || len(d) != 2 || d[1] != "deux" {
+		t.Errorf("champs changés : %#v", ch.Fields)
 	}
 	_, err = k.Apply(tg, map[string]string{"schedule.start": "31/12/2024", "number": "deux", "couleur": "bleu"})
 	if err == nil || len(err.Errors) != 3 {
@@ -71,8 +71,8 @@ func TestEmptyDateClearsIt(t *testing.T) {
 		t.Error("date non effacée")
 	}
 	f, _ := k.Field("schedule.start")
-	if f.DBValue(tg.Object) != nil {
-		t.Error("une date vide doit s'écrire NULL")
+	if d, ok := f.Value(tg.Object).(*model.Date); !ok || d != nil {
+		t.Error("une date vide doit être nulle")
 	}
 }
 

@@ -5,7 +5,6 @@
 package edit
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -39,9 +38,7 @@ type Field struct {
 	// Name is the field's path in the record, as in the interchange format
 	// ("schedule.start").
 	Name  string
-	Label string
-	// Column is the database column holding it.
-	Column string
+	Label  string
 	Widget Widget
 	Help   string
 	// Options lists the choices of a select field.
@@ -60,47 +57,21 @@ func (f Field) Set(obj any, text string) error {
 	return parse(v, text)
 }
 
-// DBValue returns the field's value in obj as a database argument.
-func (f Field) DBValue(obj any) any {
-	v := fieldValue(reflect.ValueOf(obj), f.Name)
-	switch x := v.Interface().(type) {
-	case *model.Date:
-		if x == nil {
-			return nil
-		}
-		return x.String()
-	case model.Date:
-		return x.String()
-	case []string:
-		return jsonValue(x)
-	case []model.MemberGroup:
-		return jsonValue(x)
-	case []model.Target:
-		return jsonValue(x)
-	}
-	if v.Kind() == reflect.String {
-		return v.String()
-	}
-	return v.Interface()
+// Value returns the field's value in obj, as the model types it (a
+// *model.Date, a []string…), for the store.
+func (f Field) Value(obj any) any {
+	return fieldValue(reflect.ValueOf(obj), f.Name).Interface()
 }
 
-// fieldValue walks a dotted YAML path through structs.
+// fieldValue returns the field at a dotted path of the interchange format.
+// Every kind's fields are checked against the model by the tests, so a
+// missing field is a programming error.
 func fieldValue(v reflect.Value, path string) reflect.Value {
-	for v.Kind() == reflect.Pointer {
-		v = v.Elem()
+	f, ok := model.Field(v.Interface(), path)
+	if !ok {
+		panic(fmt.Sprintf("champ %s absent de %s", path, v.Type()))
 	}
-	name, rest, more := strings.Cut(path, ".")
-	t := v.Type()
-	for i := range t.NumField() {
-		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if tag == name {
-			if more {
-				return fieldValue(v.Field(i), rest)
-			}
-			return v.Field(i)
-		}
-	}
-	panic(fmt.Sprintf("champ %s absent de %s", path, t))
+	return f
 }
 
 func format(v reflect.Value) string {
@@ -238,17 +209,6 @@ func parseGroups(text string) ([]model.MemberGroup, error) {
 		out = append(out, g)
 	}
 	return out, nil
-}
-
-func jsonValue[T any](list []T) string {
-	if len(list) == 0 {
-		return "[]"
-	}
-	b, err := json.Marshal(list)
-	if err != nil {
-		panic(err) // plain data always marshals
-	}
-	return string(b)
 }
 
 // Targets are edited one per line: "2024 = 12" (a decimal comma is accepted).

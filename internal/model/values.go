@@ -74,3 +74,38 @@ func ParseBreakdown(s string) Breakdown {
 	}
 	return b
 }
+
+// AuditEntry is one line of the append-only history: who changed which
+// record, when, and its fields before and after, as form text.
+type AuditEntry struct {
+	ID          string            `json:"id"`
+	At          time.Time         `json:"at"`
+	Convention  string            `json:"convention"`
+	UserID      string            `json:"-"`
+	Actor       string            `json:"actor"`
+	Action      string            `json:"action"`
+	ObjectType  string            `json:"object_type"`
+	ObjectID    string            `json:"object_id"`
+	ObjectLabel string            `json:"object_label"`
+	Before      map[string]string `json:"before,omitempty"`
+	After       map[string]string `json:"after,omitempty"`
+}
+
+// ConventionSummary is a convention as listed, without its content.
+type ConventionSummary struct {
+	ID        string    `json:"id"`
+	Slug      string    `json:"slug"`
+	Title     string    `json:"title"`
+	Status    Status    `json:"status"`
+	Synthetic bool      `json:"synthetic,omitempty"`
+	Period    Period    `json:"period"`
+	EPCI      string    `json:"epci,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int       `json:"version"`
+}
+
+// WithChange returns the entry with the record's fields before and after.
+func (e AuditEntry) WithChange(before, after map[string]string) AuditEntry {
+	e.Before, e.After = before, after
+	return e
+}

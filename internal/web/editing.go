@@ -10,7 +10,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // formField is one field of an edit form as shown.
@@ -33,7 +32,7 @@ type editData struct {
 	Original map[string]string
 	Errors   []string
 	Conflict *conflictView
-	History  []store.AuditEntry
+	History  []model.AuditEntry
 	Back     string
 	Saved    bool
 	// ParentID is set when the form adds a record under that parent.
@@ -58,7 +57,7 @@ func (d *editData) placeErrors(ve *model.ValidationError) {
 // conflictView shows what changed since the form was opened.
 type conflictView struct {
 	Changes []fieldChange
-	Recent  []store.AuditEntry
+	Recent  []model.AuditEntry
 }
 
 type fieldChange struct {

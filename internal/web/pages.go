@@ -10,7 +10,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
-	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +173,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 type ficheData struct {
 	Fiche   *model.Fiche
 	Axis    *model.Axis
-	History []store.AuditEntry
+	History []model.AuditEntry
 	// Years and Indicators are the fiche's dashboard: validated values per year.
 	Years      []string
 	Indicators []indicatorRow

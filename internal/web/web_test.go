@@ -30,6 +30,7 @@ const slug = examples.ForcalquierSlug
 type testEnv struct {
 	srv      *httptest.Server
 	svc      *app.Service
+	st       store.Store
 	sessions map[string]session
 }
 
@@ -41,13 +42,12 @@ var roles = []string{"anonyme", "plateforme", "admin", "editeur", "contributeur"
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	svc := apptest.New(t)
-	st := svc.Store
+	svc, st := apptest.NewWithStore(t)
 	other := strings.Replace(string(examples.Forcalquier), "slug: ctg-forcalquier-2022", "slug: autre-ctg", 1)
 	if _, err := svc.Import(ctx, []byte(other), false); err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{svc: svc, sessions: map[string]session{}}
+	e := &testEnv{svc: svc, st: st, sessions: map[string]session{}}
 	grants := map[string]auth.Membership{
 		"admin":              {Convention: slug, Role: auth.RoleAdmin},
 		"editeur":            {Convention: slug, Role: auth.RoleEditor},
@@ -57,7 +57,7 @@ func newEnv(t *testing.T) *testEnv {
 		"autre-convention":   {Convention: "autre-ctg", Role: auth.RoleEditor},
 	}
 	for _, r := range roles[1:] {
-		u := &store.User{Email: r + "@exemple.fr", Name: r, PasswordHash: "x", PlatformAdmin: r == "plateforme"}
+		u := &auth.User{Email: r + "@exemple.fr", Name: r, PasswordHash: "x", PlatformAdmin: r == "plateforme"}
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
@@ -315,8 +315,8 @@ func TestForeignFormPostIsRefused(t *testing.T) {
 func TestAPIReadAndWriteWithToken(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	u, _ := e.svc.Store.UserByEmail(ctx, "editeur@exemple.fr")
-	a, _ := e.svc.Store.Actor(ctx, u)
+	u, _ := e.st.UserByEmail(ctx, "editeur@exemple.fr")
+	a, _ := e.st.Actor(ctx, u)
 	token, err := e.svc.CreateToken(ctx, a, "tableur")
 	if err != nil {
 		t.Fatal(err)
@@ -521,7 +521,7 @@ func TestIndicatorValueWorkflow(t *testing.T) {
 		t.Fatalf("saisie : %d", resp.StatusCode)
 	}
 	value := func() model.Value {
-		vs, err := e.svc.Store.Values(context.Background(), slug, "4.1-1")
+		vs, err := e.st.Values(context.Background(), slug, "4.1-1")
 		if err != nil || len(vs) == 0 {
 			t.Fatalf("valeurs : %v", err)
 		}
@@ -686,7 +686,7 @@ func TestBrowserCollectionForm(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "ligne 3 (Valeur)") || !strings.Contains(body, `value="120"`) {
 		t.Fatalf("ligne fautive : %d", resp.StatusCode)
 	}
-	if vs, _ := e.svc.Store.Values(context.Background(), slug, "2.2-1"); len(vs) != 2 {
+	if vs, _ := e.st.Values(context.Background(), slug, "2.2-1"); len(vs) != 2 {
 		t.Errorf("une valeur a été écrite malgré l'erreur : %d", len(vs))
 	}
 	resp, body = e.do(t, "editeur", "POST", c, lines("120", "12"))

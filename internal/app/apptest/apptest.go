@@ -15,6 +15,14 @@ import (
 // database is removed with the test's temporary directory.
 func New(t testing.TB) *app.Service {
 	t.Helper()
+	svc, _ := NewWithStore(t)
+	return svc
+}
+
+// NewWithStore is New, with the store under the service, for tests that
+// prepare or inspect the database directly.
+func NewWithStore(t testing.TB) (*app.Service, store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
 	if err != nil {
@@ -31,5 +39,5 @@ func New(t testing.TB) *app.Service {
 	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return svc
+	return svc, st
 }

@@ -1,27 +1,25 @@
 -- Indicator values, per period and breakdown, with their provenance and
 -- their state in the validation workflow. Values refer to the convention
 -- by slug and to the indicator by code, which survive a re-import.
--- Its twin in the other dialect's directory creates the same table; keep them in step.
-
 CREATE TABLE indicator_values (
     id TEXT PRIMARY KEY,
     convention_slug TEXT NOT NULL,
     indicator_code TEXT NOT NULL,
     period TEXT NOT NULL,
     breakdown TEXT NOT NULL DEFAULT '',
-    value DOUBLE PRECISION,
+    value {{real}},
     text_value TEXT NOT NULL DEFAULT '',
     organization_key TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL,
     return_reason TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
     comment TEXT NOT NULL DEFAULT '',
-    synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+    synthetic {{bool}} NOT NULL DEFAULT {{false}},
     entered_by TEXT NOT NULL DEFAULT '',
     validated_by TEXT NOT NULL DEFAULT '',
-    validated_at TIMESTAMPTZ,
-    created_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL,
+    validated_at {{timestamp}},
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_slug, indicator_code, period, breakdown)
 );

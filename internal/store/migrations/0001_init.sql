@@ -1,19 +1,17 @@
 -- Initial schema: a whole convention, every record with id, timestamps and version.
--- Its twin in the other dialect's directory creates the same tables; keep them in step.
-
 CREATE TABLE conventions (
     id TEXT PRIMARY KEY,
     slug TEXT NOT NULL UNIQUE,
     format TEXT NOT NULL,
     title TEXT NOT NULL,
     status TEXT NOT NULL,
-    synthetic INTEGER NOT NULL DEFAULT 0,
-    period_start TEXT NOT NULL,
-    period_end TEXT NOT NULL,
+    synthetic {{bool}} NOT NULL DEFAULT {{false}},
+    period_start {{date}} NOT NULL,
+    period_end {{date}} NOT NULL,
     renewal TEXT NOT NULL DEFAULT '',
     signature_place TEXT NOT NULL DEFAULT '',
     signature_place_as_written TEXT NOT NULL DEFAULT '',
-    signature_date TEXT,
+    signature_date {{date}},
     signature_copies TEXT NOT NULL DEFAULT '',
     territory_epci TEXT NOT NULL DEFAULT '',
     territory_communes TEXT NOT NULL DEFAULT '[]',
@@ -21,8 +19,8 @@ CREATE TABLE conventions (
     preamble_themes TEXT NOT NULL DEFAULT '[]',
     diagnostic_author TEXT NOT NULL DEFAULT '',
     diagnostic_summary TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -36,8 +34,8 @@ CREATE TABLE organizations (
     short_name TEXT NOT NULL DEFAULT '',
     siren TEXT NOT NULL DEFAULT '',
     insee TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, key)
 );
@@ -48,8 +46,8 @@ CREATE TABLE parties (
     position INTEGER NOT NULL,
     organization_key TEXT NOT NULL,
     designation TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, organization_key),
     FOREIGN KEY (convention_id, organization_key) REFERENCES organizations (convention_id, key)
@@ -64,8 +62,8 @@ CREATE TABLE representatives (
     title TEXT NOT NULL,
     signature_title TEXT NOT NULL DEFAULT '',
     signature_name TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -74,14 +72,14 @@ CREATE TABLE authorizations (
     party_id TEXT NOT NULL UNIQUE REFERENCES parties(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     body TEXT NOT NULL,
-    decided_on TEXT,
+    decided_on {{date}},
     date_as_written TEXT NOT NULL DEFAULT '',
     reference TEXT NOT NULL DEFAULT '',
     subject TEXT NOT NULL DEFAULT '',
     annex INTEGER NOT NULL DEFAULT 0,
     prefecture_acknowledgement TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -90,10 +88,10 @@ CREATE TABLE prefecture_acknowledgements (
     convention_id TEXT NOT NULL REFERENCES conventions(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     identifier TEXT NOT NULL,
-    received_on TEXT,
+    received_on {{date}},
     organization_key TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -103,8 +101,8 @@ CREATE TABLE legal_bases (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     party_key TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -116,8 +114,8 @@ CREATE TABLE articles (
     title TEXT NOT NULL,
     text TEXT NOT NULL,
     footnotes TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, number)
 );
@@ -130,8 +128,8 @@ CREATE TABLE annexes (
     title TEXT NOT NULL,
     text TEXT NOT NULL DEFAULT '',
     holds TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, number)
 );
@@ -144,8 +142,8 @@ CREATE TABLE findings (
     kind TEXT NOT NULL,
     text TEXT NOT NULL,
     fiches TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -155,10 +153,10 @@ CREATE TABLE axes (
     position INTEGER NOT NULL,
     number INTEGER NOT NULL,
     title TEXT NOT NULL,
-    fiches_due_by TEXT,
+    fiches_due_by {{date}},
     promise TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, number)
 );
@@ -179,8 +177,8 @@ CREATE TABLE fiches (
     pilots TEXT NOT NULL DEFAULT '[]',
     partners TEXT NOT NULL DEFAULT '[]',
     status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, code)
 );
@@ -193,12 +191,12 @@ CREATE TABLE steps (
     text TEXT NOT NULL,
     details TEXT NOT NULL DEFAULT '[]',
     schedule_as_written TEXT NOT NULL DEFAULT '',
-    schedule_start TEXT,
-    schedule_end TEXT,
+    schedule_start {{date}},
+    schedule_end {{date}},
     recurrence TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -208,8 +206,8 @@ CREATE TABLE indicators (
     step_id TEXT REFERENCES steps(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     label TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -226,8 +224,8 @@ CREATE TABLE equipments (
     postal_code TEXT NOT NULL DEFAULT '',
     city TEXT NOT NULL DEFAULT '',
     commune TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -243,8 +241,8 @@ CREATE TABLE committees (
     co_chairs TEXT NOT NULL DEFAULT '[]',
     secretariat_key TEXT NOT NULL DEFAULT '',
     notes TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (convention_id, key)
 );
@@ -258,8 +256,8 @@ CREATE TABLE contacts (
     phone TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
     purpose TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 

@@ -1,16 +1,14 @@
 -- Accounts, roles per convention, sessions, API tokens and the audit log.
--- Its twin in the other dialect's directory creates the same tables; keep them in step.
-
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     organization TEXT NOT NULL DEFAULT '',
     password_hash TEXT NOT NULL,
-    platform_admin BOOLEAN NOT NULL DEFAULT FALSE,
-    disabled BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL,
+    platform_admin {{bool}} NOT NULL DEFAULT {{false}},
+    disabled {{bool}} NOT NULL DEFAULT {{false}},
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -20,8 +18,8 @@ CREATE TABLE memberships (
     convention_slug TEXT NOT NULL,
     role TEXT NOT NULL,
     organization_key TEXT NOT NULL DEFAULT '',
-    created_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (user_id, convention_slug)
 );
@@ -30,8 +28,8 @@ CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     csrf_token TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    expires_at TIMESTAMPTZ NOT NULL
+    created_at {{timestamp}} NOT NULL,
+    expires_at {{timestamp}} NOT NULL
 );
 
 CREATE TABLE api_tokens (
@@ -39,13 +37,13 @@ CREATE TABLE api_tokens (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
-    created_at TIMESTAMPTZ NOT NULL,
-    last_used_at TIMESTAMPTZ
+    created_at {{timestamp}} NOT NULL,
+    last_used_at {{timestamp}}
 );
 
 CREATE TABLE audit_log (
     id TEXT PRIMARY KEY,
-    at TIMESTAMPTZ NOT NULL,
+    at {{timestamp}} NOT NULL,
     convention_slug TEXT NOT NULL DEFAULT '',
     user_id TEXT NOT NULL DEFAULT '',
     actor TEXT NOT NULL,
