@@ -37,7 +37,7 @@ type Option struct {
 type Field struct {
 	// Name is the field's path in the record, as in the interchange format
 	// ("schedule.start").
-	Name  string
+	Name   string
 	Label  string
 	Widget Widget
 	Help   string
