@@ -19,26 +19,6 @@ type textItem struct {
 	Text                  string
 }
 
-// kindOf names, for links, the editable kind of a model type.
-var kindOf = map[reflect.Type]string{
-	reflect.TypeOf(model.Convention{}):     "convention",
-	reflect.TypeOf(model.Organization{}):   "organization",
-	reflect.TypeOf(model.Party{}):          "party",
-	reflect.TypeOf(model.Representative{}): "representative",
-	reflect.TypeOf(model.Authorization{}):  "authorization",
-	reflect.TypeOf(model.LegalBasis{}):     "legal_basis",
-	reflect.TypeOf(model.Article{}):        "article",
-	reflect.TypeOf(model.Annex{}):          "annex",
-	reflect.TypeOf(model.Finding{}):        "finding",
-	reflect.TypeOf(model.Axis{}):           "axis",
-	reflect.TypeOf(model.Fiche{}):          "fiche",
-	reflect.TypeOf(model.Step{}):           "step",
-	reflect.TypeOf(model.Indicator{}):      "indicator",
-	reflect.TypeOf(model.Equipment{}):      "equipment",
-	reflect.TypeOf(model.Committee{}):      "committee",
-	reflect.TypeOf(model.Contact{}):        "contact",
-}
-
 // texts lists every string of the convention with its path, the part of
 // the text it belongs to and the record that holds it.
 func texts(c *model.Convention) []textItem {
@@ -59,8 +39,8 @@ func texts(c *model.Convention) []textItem {
 				walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i), where, kind, id)
 			}
 		case reflect.Struct:
-			if k, ok := kindOf[v.Type()]; ok {
-				kind, id = k, v.FieldByName("ID").String()
+			if k, idField := model.KindOf(v.Type()), v.FieldByName("ID"); k != "" && idField.IsValid() {
+				kind, id = k, idField.String()
 				where = whereOf(v, where)
 			}
 			t := v.Type()

@@ -25,7 +25,7 @@ type column struct {
 // recordKind is how one kind of record is stored.
 type recordKind struct {
 	name string
-	// typ is the record's type in the model.
+	// typ is the record's type in the model, set from the kind's name.
 	typ   reflect.Type
 	table string
 	// parent is the column that links a row to the record holding it;
@@ -56,44 +56,45 @@ var recordKinds = map[string]*recordKind{}
 func init() {
 	// Registering the kinds is a few map insertions, nothing expensive.
 	for _, k := range []*recordKind{
-		{name: "convention", typ: reflect.TypeFor[model.Convention](), table: "conventions", columns: cols("slug", "format", "title", "status", "synthetic",
+		{name: "convention", table: "conventions", columns: cols("slug", "format", "title", "status", "synthetic",
 			"period.start=period_start", "period.end=period_end", "period.renewal=renewal",
 			"signature.place=signature_place", "signature.place_as_written=signature_place_as_written",
 			"signature.date=signature_date", "signature.copies=signature_copies",
 			"territory.epci=territory_epci", "territory.communes=territory_communes",
 			"preamble.text=preamble_text", "preamble.themes=preamble_themes",
 			"diagnostic.author=diagnostic_author", "diagnostic.summary=diagnostic_summary")},
-		{name: "organization", typ: reflect.TypeFor[model.Organization](), table: "organizations", parent: "convention_id",
+		{name: "organization", table: "organizations", parent: "convention_id",
 			columns: cols("key", "kind", "name", "short_name", "siren", "insee")},
-		{name: "party", typ: reflect.TypeFor[model.Party](), table: "parties", parent: "convention_id", columns: cols("organization=organization_key", "designation")},
-		{name: "representative", typ: reflect.TypeFor[model.Representative](), table: "representatives", parent: "party_id",
+		{name: "party", table: "parties", parent: "convention_id", columns: cols("organization=organization_key", "designation")},
+		{name: "representative", table: "representatives", parent: "party_id",
 			columns: cols("civility", "name", "title", "signature_title", "signature_name")},
-		{name: "authorization", typ: reflect.TypeFor[model.Authorization](), table: "authorizations", parent: "party_id",
+		{name: "authorization", table: "authorizations", parent: "party_id",
 			columns: cols("kind", "body", "date=decided_on", "date_as_written", "reference", "subject", "annex", "prefecture_acknowledgement")},
-		{name: "prefecture_acknowledgement", typ: reflect.TypeFor[model.PrefectureAcknowledgement](), table: "prefecture_acknowledgements", parent: "convention_id",
+		{name: "prefecture_acknowledgement", table: "prefecture_acknowledgements", parent: "convention_id",
 			columns: cols("identifier", "received_on", "organization=organization_key")},
-		{name: "legal_basis", typ: reflect.TypeFor[model.LegalBasis](), table: "legal_bases", parent: "convention_id", columns: cols("text", "party=party_key")},
-		{name: "article", typ: reflect.TypeFor[model.Article](), table: "articles", parent: "convention_id", columns: cols("number", "title", "text", "footnotes")},
-		{name: "annex", typ: reflect.TypeFor[model.Annex](), table: "annexes", parent: "convention_id", columns: cols("number", "title", "text", "holds")},
-		{name: "finding", typ: reflect.TypeFor[model.Finding](), table: "findings", parent: "convention_id", columns: cols("theme", "kind", "text", "fiches")},
-		{name: "axis", typ: reflect.TypeFor[model.Axis](), table: "axes", parent: "convention_id", columns: cols("number", "title", "fiches_due_by", "promise")},
-		{name: "fiche", typ: reflect.TypeFor[model.Fiche](), table: "fiches", parent: "axis_id", viaTable: "axes",
+		{name: "legal_basis", table: "legal_bases", parent: "convention_id", columns: cols("text", "party=party_key")},
+		{name: "article", table: "articles", parent: "convention_id", columns: cols("number", "title", "text", "footnotes")},
+		{name: "annex", table: "annexes", parent: "convention_id", columns: cols("number", "title", "text", "holds")},
+		{name: "finding", table: "findings", parent: "convention_id", columns: cols("theme", "kind", "text", "fiches")},
+		{name: "axis", table: "axes", parent: "convention_id", columns: cols("number", "title", "fiches_due_by", "promise")},
+		{name: "fiche", table: "fiches", parent: "axis_id", viaTable: "axes",
 			columns: cols("code", "title", "listings", "context", "objectives", "description", "indicators_heading",
 				"target_public", "pilots", "partners", "status")},
-		{name: "step", typ: reflect.TypeFor[model.Step](), table: "steps", parent: "fiche_id",
+		{name: "step", table: "steps", parent: "fiche_id",
 			columns: cols("number", "text", "details", "schedule.as_written=schedule_as_written", "schedule.start=schedule_start",
 				"schedule.end=schedule_end", "schedule.recurrence=recurrence", "status")},
-		{name: "indicator", typ: reflect.TypeFor[model.Indicator](), table: "indicators", parent: "fiche_id", viaTable: "fiches",
+		{name: "indicator", table: "indicators", parent: "fiche_id", viaTable: "fiches",
 			columns: cols("code", "label", "unit", "periodicity", "combine", "numerator", "denominator", "dimensions",
 				"responsible=responsible_key", "targets", "tolerance")},
-		{name: "equipment", typ: reflect.TypeFor[model.Equipment](), table: "equipments", parent: "convention_id",
+		{name: "equipment", table: "equipments", parent: "convention_id",
 			columns: cols("operator_name", "operator=operator_key", "name", "activity_type", "activity_nature", "address",
 				"postal_code", "city", "commune")},
-		{name: "committee", typ: reflect.TypeFor[model.Committee](), table: "committees", parent: "convention_id",
+		{name: "committee", table: "committees", parent: "convention_id",
 			columns: cols("key", "kind", "name", "composition", "purposes", "co_chairs", "secretariat=secretariat_key", "notes")},
-		{name: "contact", typ: reflect.TypeFor[model.Contact](), table: "contacts", parent: "convention_id",
+		{name: "contact", table: "contacts", parent: "convention_id",
 			columns: cols("label", "organization=organization_key", "phone", "email", "purpose")},
 	} {
+		k.typ = model.RecordType(k.name)
 		recordKinds[k.name] = k
 	}
 }
