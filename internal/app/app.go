@@ -13,6 +13,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/store"
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
@@ -21,6 +22,10 @@ import (
 type Service struct {
 	Store     store.Store
 	Territory *territory.Data
+
+	// Secrecy protects small counts in every figure asked for as
+	// diffusable; the zero value masks them (secrecy.Default).
+	Secrecy secrecy.Rule
 }
 
 // New returns a Service over st with the embedded reference data.

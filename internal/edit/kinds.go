@@ -204,12 +204,9 @@ var Kinds = []*Kind{
 	}},
 	{Name: "indicator", Label: "indicateur", Table: "indicators", find: findIndicator, Fields: []Field{
 		{Name: "label", Label: "Libellé", Column: "label", Widget: TextArea},
-		{Name: "unit", Label: "Unité", Column: "unit", Widget: Select, Options: fixedOptions("", "non précisée", "count", "nombre",
-			"euros", "euros", "hours", "heures", "places", "places", "percent", "pourcentage", "text", "texte (qualitatif)")},
-		{Name: "periodicity", Label: "Périodicité", Column: "periodicity", Widget: Select, Options: fixedOptions("", "non précisée",
-			"year", "annuelle", "quarter", "trimestrielle", "month", "mensuelle")},
-		{Name: "combine", Label: "Agrégation des valeurs", Column: "combine", Widget: Select, Options: fixedOptions("", "non précisée",
-			"sum", "somme", "mean", "moyenne", "latest", "dernière valeur", "ratio", "rapport de deux indicateurs")},
+		{Name: "unit", Label: "Unité", Column: "unit", Widget: Select, Options: vocabularyOptions(model.IndicatorUnits)},
+		{Name: "periodicity", Label: "Périodicité", Column: "periodicity", Widget: Select, Options: vocabularyOptions(model.Periodicities)},
+		{Name: "combine", Label: "Agrégation des valeurs", Column: "combine", Widget: Select, Options: vocabularyOptions(model.Combinations)},
 		{Name: "numerator", Label: "Numérateur (code d'indicateur, pour un rapport)", Column: "numerator", Widget: Text},
 		{Name: "denominator", Label: "Dénominateur (code d'indicateur, pour un rapport)", Column: "denominator", Widget: Text},
 		{Name: "dimensions", Label: "Ventilations", Column: "dimensions", Widget: OrgList, Options: fixedOptions(
