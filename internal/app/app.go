@@ -14,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/store"
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
@@ -24,6 +25,9 @@ type Service struct {
 	Territory *territory.Data
 	// now is the clock of the use cases, replaced in tests.
 	now func() time.Time
+	// Secrecy protects small counts in every figure asked for as
+	// diffusable; the zero value masks them (secrecy.Default).
+	Secrecy secrecy.Rule
 }
 
 // New returns a Service over st with the embedded reference data.

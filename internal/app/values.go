@@ -166,7 +166,7 @@ func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) er
 	}
 	v.Breakdown = b.String()
 	v.Text, v.Number = "", nil
-	if ind.Unit == "text" {
+	if ind.Unit.Qualitative() {
 		v.Text = strings.TrimSpace(in.Text)
 		if v.Text == "" {
 			ve.Add("text", "indicateur qualitatif : décrivez le résultat")
@@ -289,17 +289,6 @@ type Progress struct {
 	Indicators, Expected, Entered, Submitted, Validated, Returned int
 }
 
-// expectedPeriods is how many values a year needs at a periodicity.
-func expectedPeriods(periodicity string) int {
-	switch periodicity {
-	case "quarter":
-		return 4
-	case "month":
-		return 12
-	}
-	return 1
-}
-
 // CollectionProgress counts, for a year, the values expected from each
 // responsible organization of c and where they stand.
 func CollectionProgress(c *model.Convention, values []model.Value, year int) []Progress {
@@ -314,7 +303,7 @@ func CollectionProgress(c *model.Convention, values []model.Value, year int) []P
 			order = append(order, e.Responsible)
 		}
 		p.Indicators++
-		p.Expected += expectedPeriods(e.Periodicity)
+		p.Expected += len(e.Periodicity.Periods(year))
 		codes[e.Code] = e.Responsible
 	}
 	periods := map[string]bool{}
@@ -344,15 +333,20 @@ func CollectionProgress(c *model.Convention, values []model.Value, year int) []P
 }
 
 // Report computes the annual bilan of a year, or the final one of the
-// whole period, from the validated values, as of now.
-func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year int, final bool) (*report.Report, error) {
+// whole period, from the validated values, as of now. A diffusable bilan
+// has its small counts under statistical secrecy.
+func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year int, final, diffusable bool) (*report.Report, error) {
 	c, values, err := s.Values(ctx, a, slug)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	findings := lint.Run(c, s.Territory, model.DateOf(now))
-	return report.Build(c, values, findings, year, final, now)
+	r, err := report.Build(c, values, findings, year, final, now)
+	if err == nil && diffusable {
+		r.MakePublic(s.Secrecy)
+	}
+	return r, err
 }
 
 // inTerritory reports whether an INSEE code is a commune of the territory.

@@ -33,16 +33,12 @@ func reportCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	r, err := svc.Report(ctx, auth.System, *slug, *year, *final)
+	if svc.Secrecy, err = secrecy.ParseRule(cfg.Secrecy); err != nil {
+		return fmt.Errorf("--secrecy : %w", err)
+	}
+	r, err := svc.Report(ctx, auth.System, *slug, *year, *final, *public)
 	if err != nil {
 		return err
-	}
-	if *public {
-		rule, err := secrecy.ParseRule(cfg.Secrecy)
-		if err != nil {
-			return fmt.Errorf("--secrecy : %w", err)
-		}
-		r.MakePublic(rule)
 	}
 	pdf, err := r.PDF()
 	if err != nil {

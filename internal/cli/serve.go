@@ -36,6 +36,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	svc.Secrecy = rule
 	if !cfg.NoExample {
 		loaded, err := svc.LoadExampleIfEmpty(ctx)
 		if err != nil {
@@ -57,7 +58,6 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	handler.Secrecy = rule
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr : écoute sur %s impossible : %w", cfg.Addr, err)

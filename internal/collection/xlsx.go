@@ -30,23 +30,6 @@ type Form struct {
 	Values  []model.Value
 }
 
-// Periods lists the periods of a year at a periodicity.
-func Periods(year int, periodicity string) []string {
-	switch periodicity {
-	case "quarter":
-		return []string{fmt.Sprintf("%d-T1", year), fmt.Sprintf("%d-T2", year), fmt.Sprintf("%d-T3", year), fmt.Sprintf("%d-T4", year)}
-	case "month":
-		out := make([]string, 12)
-		for m := range out {
-			out[m] = fmt.Sprintf("%d-%02d", year, m+1)
-		}
-		return out
-	}
-	return []string{fmt.Sprint(year)}
-}
-
-var unitLabels = map[string]string{"count": "nombre", "euros": "euros", "hours": "heures", "places": "places", "percent": "%", "text": "texte"}
-
 // XLSX writes the form: one line per indicator and period, the structure
 // locked (sheet protection without password: it guards against slips, not
 // against intent), the value cells checked as the unit requires.
@@ -87,8 +70,8 @@ func (f Form) XLSX() ([]byte, error) {
 	}
 	row := 3
 	for _, e := range f.Entries {
-		for _, p := range Periods(f.Year, e.Periodicity) {
-			line := []any{e.Code, e.Label, unitLabels[e.Unit], p, "", "", "", "", ""}
+		for _, p := range e.Periodicity.Periods(f.Year) {
+			line := []any{e.Code, e.Label, e.Unit.Label(), p, "", "", "", "", ""}
 			if v, ok := existing[e.Code+"|"+p+"|"]; ok {
 				if v.Number != nil {
 					line[5] = *v.Number
@@ -159,19 +142,19 @@ func (f Form) XLSX() ([]byte, error) {
 }
 
 // validate adds the data validation of a value cell.
-func validate(x *excelize.File, row int, unit string) error {
+func validate(x *excelize.File, row int, unit model.Unit) error {
 	cell := fmt.Sprintf("F%d", row)
 	dv := excelize.NewDataValidation(true)
 	dv.SetSqref(cell)
 	dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un nombre positif.")
 	var err error
-	switch unit {
-	case "text":
+	switch {
+	case unit.Qualitative():
 		return nil
-	case "count", "places":
+	case unit.IsCount():
 		err = dv.SetRange(0, 1e9, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
 		dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un nombre entier positif.")
-	case "percent":
+	case unit == model.UnitPercent:
 		err = dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
 		dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un pourcentage entre 0 et 100.")
 	default:

@@ -25,9 +25,8 @@ var (
 	ficheCodePattern = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
 	postalPattern    = regexp.MustCompile(`^[0-9]{5}$`)
 	yearPattern      = regexp.MustCompile(`\b(19|20)[0-9]{2}\b`)
-	// Indicator codes and target periods: 2024, 2024-T2, 2024-03.
+	// Indicator codes.
 	indicatorCodePattern = regexp.MustCompile(`^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$`)
-	periodPattern        = regexp.MustCompile(`^(19|20)[0-9]{2}(-T[1-4]|-(0[1-9]|1[0-2]))?$`)
 	// Accusé de réception: department-SIREN-act date-act number-act nature.
 	ackPattern = regexp.MustCompile(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-(DE|AR|AI|CC|BF|AU)$`)
 )
@@ -275,14 +274,14 @@ func (v *validator) indicators(path string, list []model.Indicator) {
 		if ind.Code != "" && !indicatorCodePattern.MatchString(ind.Code) {
 			v.add(p+".code", "code d'indicateur « %s » invalide : lettres, chiffres, points et tirets", ind.Code)
 		}
-		if ind.Unit != "" {
-			v.oneOf(p+".unit", ind.Unit, model.IndicatorUnits)
+		if _, err := model.ParseUnit(string(ind.Unit)); err != nil {
+			v.add(p+".unit", "%s", err.Error())
 		}
-		if ind.Periodicity != "" {
-			v.oneOf(p+".periodicity", ind.Periodicity, model.Periodicities)
+		if _, err := model.ParsePeriodicity(string(ind.Periodicity)); err != nil {
+			v.add(p+".periodicity", "%s", err.Error())
 		}
-		if ind.Combine != "" {
-			v.oneOf(p+".combine", ind.Combine, model.Combinations)
+		if _, err := model.ParseCombine(string(ind.Combine)); err != nil {
+			v.add(p+".combine", "%s", err.Error())
 		}
 		for k, d := range ind.Dimensions {
 			v.oneOf(fmt.Sprintf("%s.dimensions[%d]", p, k), d, model.Dimensions)
@@ -295,8 +294,8 @@ func (v *validator) indicators(path string, list []model.Indicator) {
 		for k, t := range ind.Targets {
 			tp := fmt.Sprintf("%s.targets[%d].period", p, k)
 			switch {
-			case !periodPattern.MatchString(t.Period):
-				v.add(tp, "période « %s » invalide (2024, 2024-T2 ou 2024-03)", t.Period)
+			case !model.IsPeriod(t.Period):
+				v.add(tp, "période « %s » invalide (%s)", t.Period, model.Periodicity("").PeriodExample())
 			case periods[t.Period]:
 				v.add(tp, "la période %s a déjà une cible", t.Period)
 			}
@@ -320,7 +319,7 @@ func (v *validator) catalogue() {
 			visit := func(path string, list []model.Indicator) {
 				for k, ind := range list {
 					p := fmt.Sprintf("%s[%d]", path, k)
-					if ind.Combine == "ratio" {
+					if ind.Combine == model.CombineRatio {
 						ratios = append(ratios, struct {
 							path string
 							ind  model.Indicator

@@ -27,7 +27,7 @@ func Generate(c *model.Convention, seed uint64) []model.Value {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	var out []model.Value
 	for _, e := range indicators.Catalogue(c) {
-		if e.Unit == "text" || e.Combine == "ratio" {
+		if e.Unit.Qualitative() || e.Combine == model.CombineRatio {
 			continue
 		}
 		base := baseValue(e.Label, e.Unit, r)
@@ -61,10 +61,10 @@ var scales = []struct {
 
 // baseValue draws a first-year value of a plausible size for the label
 // and the unit.
-func baseValue(label, unit string, r *rand.Rand) float64 {
+func baseValue(label string, unit model.Unit, r *rand.Rand) float64 {
 	folded := textutil.Fold(label)
 	for _, s := range scales {
-		if strings.Contains(folded, s.word) && (unit == "count" || unit == "places") {
+		if strings.Contains(folded, s.word) && unit.IsCount() {
 			return s.min + (s.max-s.min)*r.Float64()
 		}
 	}
@@ -81,7 +81,7 @@ func baseValue(label, unit string, r *rand.Rand) float64 {
 	return 3 + 80*r.Float64()
 }
 
-func round(x float64, unit string) float64 {
+func round(x float64, unit model.Unit) float64 {
 	switch unit {
 	case "euros":
 		return math.Round(x*100) / 100

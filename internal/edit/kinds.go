@@ -203,12 +203,9 @@ var Kinds = []*Kind{
 	}},
 	{Name: "indicator", Label: "indicateur", find: findIndicator, Create: indicatorCreation, Fields: []Field{
 		{Name: "label", Label: "Libellé", Widget: TextArea},
-		{Name: "unit", Label: "Unité", Widget: Select, Options: fixedOptions("", "non précisée", "count", "nombre",
-			"euros", "euros", "hours", "heures", "places", "places", "percent", "pourcentage", "text", "texte (qualitatif)")},
-		{Name: "periodicity", Label: "Périodicité", Widget: Select, Options: fixedOptions("", "non précisée",
-			"year", "annuelle", "quarter", "trimestrielle", "month", "mensuelle")},
-		{Name: "combine", Label: "Agrégation des valeurs", Widget: Select, Options: fixedOptions("", "non précisée",
-			"sum", "somme", "mean", "moyenne", "latest", "dernière valeur", "ratio", "rapport de deux indicateurs")},
+		{Name: "unit", Label: "Unité", Widget: Select, Options: vocabularyOptions(model.IndicatorUnits)},
+		{Name: "periodicity", Label: "Périodicité", Widget: Select, Options: vocabularyOptions(model.Periodicities)},
+		{Name: "combine", Label: "Agrégation des valeurs", Widget: Select, Options: vocabularyOptions(model.Combinations)},
 		{Name: "numerator", Label: "Numérateur (code d'indicateur, pour un rapport)", Widget: Text},
 		{Name: "denominator", Label: "Dénominateur (code d'indicateur, pour un rapport)", Widget: Text},
 		{Name: "dimensions", Label: "Ventilations", Widget: OrgList, Options: fixedOptions(

@@ -6,65 +6,26 @@ package indicators
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-var (
-	yearRE    = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
-	quarterRE = regexp.MustCompile(`^(19|20)[0-9]{2}-T[1-4]$`)
-	monthRE   = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
-)
-
 // CheckPeriod reports, in French, a period that does not fit the
 // indicator's periodicity or lies outside the convention's period.
-func CheckPeriod(period, periodicity string, c *model.Convention) error {
-	var ok bool
-	switch periodicity {
-	case "year":
-		ok = yearRE.MatchString(period)
-	case "quarter":
-		ok = quarterRE.MatchString(period)
-	case "month":
-		ok = monthRE.MatchString(period)
-	default:
-		ok = yearRE.MatchString(period) || quarterRE.MatchString(period) || monthRE.MatchString(period)
-	}
-	if !ok {
-		return fmt.Errorf("période « %s » invalide pour un indicateur %s (attendu : %s)", period, periodicityLabel(periodicity), periodExample(periodicity))
+func CheckPeriod(period string, periodicity model.Periodicity, c *model.Convention) error {
+	if !periodicity.ValidPeriod(period) {
+		if periodicity == "" {
+			return fmt.Errorf("période « %s » invalide (attendu : %s)", period, periodicity.PeriodExample())
+		}
+		return fmt.Errorf("période « %s » invalide pour un indicateur à périodicité %s (attendu : %s)", period, periodicity.Label(), periodicity.PeriodExample())
 	}
 	y, _ := strconv.Atoi(period[:4])
 	if y < c.Period.Start.Year || y > c.Period.End.Year {
 		return fmt.Errorf("période %s hors de la convention (%d-%d)", period, c.Period.Start.Year, c.Period.End.Year)
 	}
 	return nil
-}
-
-func periodicityLabel(p string) string {
-	switch p {
-	case "year":
-		return "annuel"
-	case "quarter":
-		return "trimestriel"
-	case "month":
-		return "mensuel"
-	}
-	return "sans périodicité"
-}
-
-func periodExample(p string) string {
-	switch p {
-	case "year":
-		return "2024"
-	case "quarter":
-		return "2024-T2"
-	case "month":
-		return "2024-03"
-	}
-	return "2024, 2024-T2 ou 2024-03"
 }
 
 // Year returns the year a period belongs to.
@@ -86,17 +47,17 @@ func ParseNumber(s string) (float64, error) {
 }
 
 // CheckNumber reports a value that makes no sense for the unit.
-func CheckNumber(v float64, unit string) error {
-	switch unit {
-	case "count", "places":
+func CheckNumber(v float64, unit model.Unit) error {
+	switch {
+	case unit.IsCount():
 		if v < 0 || v != math.Trunc(v) {
 			return fmt.Errorf("%s : un nombre entier positif est attendu", FormatNumber(v))
 		}
-	case "percent":
+	case unit == model.UnitPercent:
 		if v < 0 || v > 100 {
 			return fmt.Errorf("%s : un pourcentage entre 0 et 100 est attendu", FormatNumber(v))
 		}
-	case "euros", "hours":
+	case unit == model.UnitEuros || unit == model.UnitHours:
 		if v < 0 {
 			return fmt.Errorf("%s : une valeur positive est attendue", FormatNumber(v))
 		}
@@ -129,18 +90,18 @@ func FormatNumber(v float64) string {
 }
 
 // combine reduces numbers the way the indicator says.
-func combine(how string, xs []float64) (float64, bool) {
+func combine(how model.Combine, xs []float64) (float64, bool) {
 	if len(xs) == 0 {
 		return 0, false
 	}
 	switch how {
-	case "mean":
+	case model.CombineMean:
 		sum := 0.0
 		for _, x := range xs {
 			sum += x
 		}
 		return sum / float64(len(xs)), true
-	case "latest":
+	case model.CombineLatest:
 		return xs[len(xs)-1], true
 	}
 	sum := 0.0
@@ -165,7 +126,7 @@ func (o Options) keep(v model.Value) bool {
 // way the indicator says; a ratio divides the totals of its numerator and
 // denominator. ok is false when there is no value.
 func Total(ind model.Indicator, byCode map[string]model.Indicator, values []model.Value, year string, o Options) (float64, bool) {
-	if ind.Combine == "ratio" {
+	if ind.Combine == model.CombineRatio {
 		num, ok1 := Total(byCode[ind.Numerator], byCode, values, year, o)
 		den, ok2 := Total(byCode[ind.Denominator], byCode, values, year, o)
 		if !ok1 || !ok2 || den == 0 {

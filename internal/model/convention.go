@@ -350,14 +350,14 @@ type Indicator struct {
 	Code  string `yaml:"code,omitempty" json:"code,omitempty"`
 	Label string `yaml:"label" json:"label"`
 	// Unit is what the values count: count, euros, hours, places, percent, text.
-	Unit string `yaml:"unit,omitempty" json:"unit,omitempty"`
+	Unit Unit `yaml:"unit,omitempty" json:"unit,omitempty"`
 	// Periodicity is how often a value is collected: year, quarter, month.
-	Periodicity string `yaml:"periodicity,omitempty" json:"periodicity,omitempty"`
+	Periodicity Periodicity `yaml:"periodicity,omitempty" json:"periodicity,omitempty"`
 	// Combine says how values add up over breakdowns and periods: sum,
 	// mean, latest, or ratio of two other indicators (Numerator / Denominator).
-	Combine     string `yaml:"combine,omitempty" json:"combine,omitempty"`
-	Numerator   string `yaml:"numerator,omitempty" json:"numerator,omitempty"`
-	Denominator string `yaml:"denominator,omitempty" json:"denominator,omitempty"`
+	Combine     Combine `yaml:"combine,omitempty" json:"combine,omitempty"`
+	Numerator   string  `yaml:"numerator,omitempty" json:"numerator,omitempty"`
+	Denominator string  `yaml:"denominator,omitempty" json:"denominator,omitempty"`
 	// Dimensions are the breakdowns values are collected by: commune,
 	// equipment_type, channel, partner.
 	Dimensions []string `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
@@ -375,15 +375,6 @@ type Target struct {
 	Period string  `yaml:"period" json:"period"`
 	Value  float64 `yaml:"value" json:"value"`
 }
-
-// IndicatorUnits lists the units an indicator may have.
-var IndicatorUnits = []string{"count", "euros", "hours", "places", "percent", "text"}
-
-// Periodicities lists how often an indicator may be collected.
-var Periodicities = []string{"year", "quarter", "month"}
-
-// Combinations lists how an indicator's values may add up.
-var Combinations = []string{"sum", "mean", "latest", "ratio"}
 
 // Dimensions lists the breakdowns an indicator's values may have.
 var Dimensions = []string{"commune", "equipment_type", "channel", "partner"}

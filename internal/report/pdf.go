@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
@@ -204,10 +205,10 @@ func (w *writer) summary(r *Report) {
 
 func (w *writer) plan(r *Report) {
 	w.heading(1, "2. Le plan d'actions")
-	if len(r.Deviations) > 0 {
+	if deviations := r.Deviations(); len(deviations) > 0 {
 		w.heading(2, "Écarts importants à présenter au comité de pilotage")
 		rows := [][]string{{"Indicateur", "Année", "Cible", "Réalisé", "Écart"}}
-		for _, d := range r.Deviations {
+		for _, d := range deviations {
 			rows = append(rows, []string{d.Code + " – " + d.Label, d.Year, Number(d.Target), Number(d.Actual), percent(d.Percent)})
 		}
 		w.table([]float64{92, 18, 24, 24, 22}, rows, []string{"L", "C", "R", "R", "R"})
@@ -233,13 +234,13 @@ func (w *writer) plan(r *Report) {
 			}
 			w.table([]float64{110, 45, 25}, rows, []string{"L", "L", "L"})
 		}
-		if len(f.Indicators) > 0 {
-			w.indicatorTable(r, f.Indicators)
+		if inds := r.Indicators(f); len(inds) > 0 {
+			w.indicatorTable(r, inds)
 		}
 	}
 }
 
-func (w *writer) indicatorTable(r *Report, inds []Indicator) {
+func (w *writer) indicatorTable(r *Report, inds []indicators.Row) {
 	widths := []float64{180 - 30*float64(len(r.Years))}
 	header := []string{"Indicateur (valeurs validées)"}
 	aligns := []string{"L"}
@@ -249,16 +250,16 @@ func (w *writer) indicatorTable(r *Report, inds []Indicator) {
 	rows := [][]string{header}
 	for _, ind := range inds {
 		row := []string{ind.Code + " – " + ind.Label}
-		for _, c := range ind.Cells {
+		for _, c := range ind.Figures {
 			row = append(row, cellText(c))
 		}
 		rows = append(rows, row)
 	}
 	w.table(widths, rows, aligns)
 	// Charts three to a row.
-	var drawable []Indicator
+	var drawable []indicators.Row
 	for _, ind := range inds {
-		if chartMax(ind) > 0 {
+		if ind.Scale() > 0 {
 			drawable = append(drawable, ind)
 		}
 	}
@@ -277,30 +278,14 @@ func (w *writer) indicatorTable(r *Report, inds []Indicator) {
 
 const chartH = 18.0
 
-func chartMax(ind Indicator) float64 {
-	maxV := 0.0
-	for _, c := range ind.Cells {
-		if c.Has && c.Text == "" {
-			maxV = math.Max(maxV, c.Value)
-		}
-		if c.Target != nil {
-			maxV = math.Max(maxV, *c.Target)
-		}
-	}
-	return maxV
-}
-
-func cellText(c Cell) string {
+func cellText(c indicators.Figure) string {
 	if !c.Has {
 		if c.Target != nil {
 			return "— (cible " + Number(*c.Target) + ")"
 		}
 		return "—"
 	}
-	s := c.Text
-	if s == "" {
-		s = Number(c.Value)
-	}
+	s := c.Shown()
 	if c.Synthetic {
 		s += " (fictive)"
 	}
@@ -323,17 +308,17 @@ func percent(p float64) string {
 
 // chart draws small bars of an indicator's yearly values, with the targets
 // as red lines, in a box whose top left corner is (left, top).
-func (w *writer) chart(ind Indicator, left, top float64) {
-	maxV := chartMax(ind)
-	barW := math.Min(12, (textW/3-12)/float64(len(ind.Cells))-3)
+func (w *writer) chart(ind indicators.Row, left, top float64) {
+	maxV := ind.Scale()
+	barW := math.Min(12, (textW/3-12)/float64(len(ind.Figures))-3)
 	w.p.SetFont(font, "B", 8)
 	w.p.SetXY(left, top)
 	w.p.CellFormat(textW/3, 4, ind.Code, "", 0, "L", false, 0, "")
 	w.p.SetFont(font, "", 7)
 	base := top + 9 + chartH
-	for i, c := range ind.Cells {
+	for i, c := range ind.Figures {
 		x := left + 4 + float64(i)*(barW+3)
-		if c.Has && c.Text == "" {
+		if c.Numeric() {
 			bh := c.Value / maxV * chartH
 			if c.Synthetic {
 				w.p.SetFillColor(107, 124, 147)

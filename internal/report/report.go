@@ -7,7 +7,6 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -24,12 +23,13 @@ type Report struct {
 	Year  int
 	Final bool
 	// Years are the columns of the indicator tables.
-	Years      []string
-	Generated  time.Time
-	Fiches     []Fiche
-	Promised   []model.Axis
-	Deviations []Deviation
-	Findings   []lint.Finding
+	Years     []string
+	Generated time.Time
+	Fiches    []Fiche
+	Promised  []model.Axis
+	// Figures are the indicators' yearly figures, the dashboard's own.
+	Figures  *indicators.Table
+	Findings []lint.Finding
 	// Synthetic is set when figures come from demonstration data.
 	Synthetic bool
 	// Public is set for a bilan meant to leave the authenticated scope,
@@ -37,36 +37,12 @@ type Report struct {
 	Public bool
 }
 
-// MakePublic applies statistical secrecy to the bilan's counts of people
-// (units count and places), so that it can leave the authenticated scope.
+// MakePublic applies statistical secrecy to the bilan's figures, so that
+// it can leave the authenticated scope. The application service calls it
+// for a bilan asked for as diffusable.
 func (r *Report) MakePublic(rule secrecy.Rule) {
 	r.Public = true
-	for i := range r.Fiches {
-		for j := range r.Fiches[i].Indicators {
-			ind := &r.Fiches[i].Indicators[j]
-			if ind.Unit != "count" && ind.Unit != "places" {
-				continue
-			}
-			for k := range ind.Cells {
-				c := &ind.Cells[k]
-				if !c.Has || c.Text != "" {
-					continue
-				}
-				if label, shown, ok := rule.Count(c.Value); !ok {
-					c.Text, c.Value, c.Deviation = label, 0, nil
-				} else {
-					c.Value = shown
-				}
-			}
-		}
-	}
-	var kept []Deviation
-	for _, d := range r.Deviations {
-		if _, _, ok := rule.Count(d.Actual); ok {
-			kept = append(kept, d)
-		}
-	}
-	r.Deviations = kept
+	r.Figures.Diffuse(rule)
 }
 
 // Fiche is a fiche of the plan as the bilan shows it.
@@ -74,32 +50,13 @@ type Fiche struct {
 	Code, Title, Axis string
 	Status            model.ActionStatus
 	Steps             []model.Step
-	Indicators        []Indicator
 }
 
-// Indicator is an indicator's line: its yearly validated values.
-type Indicator struct {
-	Code, Label, Unit string
-	Cells             []Cell
-}
+// Indicators returns the figures of a fiche's indicators.
+func (r *Report) Indicators(f Fiche) []indicators.Row { return r.Figures.Fiche(f.Code) }
 
-// Cell is an indicator's figure for a year.
-type Cell struct {
-	Year string
-	// Has is set when a validated value exists; Value is then the number.
-	Has       bool
-	Value     float64
-	Text      string
-	Target    *float64
-	Deviation *indicators.Deviation
-	Synthetic bool
-}
-
-// Deviation is an important deviation, for the steering committee.
-type Deviation struct {
-	Code, Label, Year string
-	indicators.Deviation
-}
+// Deviations lists the important deviations, for the steering committee.
+func (r *Report) Deviations() []indicators.ImportantDeviation { return r.Figures.Deviations() }
 
 // Title names the bilan.
 func (r *Report) Title() string {
@@ -125,56 +82,19 @@ func Build(c *model.Convention, values []model.Value, findings []lint.Finding, y
 		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "year",
 			Message: fmt.Sprintf("l'année %d est hors de la convention (%d-%d)", year, c.Period.Start.Year, c.Period.End.Year)}}}
 	}
-	r := &Report{Convention: c, Year: year, Final: final, Generated: generated}
 	last := year
 	if final {
 		last = c.Period.End.Year
 	}
-	for y := c.Period.Start.Year; y <= last; y++ {
-		r.Years = append(r.Years, strconv.Itoa(y))
-	}
-	cat := indicators.Catalogue(c)
-	byCode := indicators.ByCode(cat)
-	validated := indicators.Options{ValidatedOnly: true}
+	r := &Report{Convention: c, Year: year, Final: final, Generated: generated, Years: indicators.Years(c.Period.Start.Year, last)}
+	r.Figures = indicators.Yearly(c, values, r.Years)
+	r.Synthetic = r.Figures.Synthetic
 	for _, a := range c.Axes {
 		if len(a.Fiches) == 0 && a.FichesDueBy != nil {
 			r.Promised = append(r.Promised, a)
 		}
 		for _, f := range a.Fiches {
-			fr := Fiche{Code: f.Code, Title: f.Title, Axis: fmt.Sprintf("Axe %d – %s", a.Number, a.Title), Status: f.Status, Steps: f.Steps}
-			for _, e := range cat {
-				if e.Fiche != f.Code {
-					continue
-				}
-				ind := Indicator{Code: e.Code, Label: e.Label, Unit: e.Unit}
-				for _, y := range r.Years {
-					cell := Cell{Year: y}
-					cell.Value, cell.Has = indicators.Total(e.Indicator, byCode, values, y, validated)
-					for _, v := range values {
-						if v.Indicator == e.Code && indicators.Year(v.Period) == y && v.State == model.ValueValidated {
-							cell.Synthetic = cell.Synthetic || v.Synthetic
-							if v.Text != "" {
-								cell.Text, cell.Has = v.Text, true
-							}
-						}
-					}
-					r.Synthetic = r.Synthetic || cell.Synthetic
-					if t, ok := indicators.Target(e.Indicator, y); ok {
-						cell.Target = &t
-					}
-					if cell.Has && cell.Text == "" {
-						if d, ok := indicators.Deviate(e.Indicator, y, cell.Value); ok {
-							cell.Deviation = &d
-							if d.Important {
-								r.Deviations = append(r.Deviations, Deviation{e.Code, e.Label, y, d})
-							}
-						}
-					}
-					ind.Cells = append(ind.Cells, cell)
-				}
-				fr.Indicators = append(fr.Indicators, ind)
-			}
-			r.Fiches = append(r.Fiches, fr)
+			r.Fiches = append(r.Fiches, Fiche{Code: f.Code, Title: f.Title, Axis: fmt.Sprintf("Axe %d – %s", a.Number, a.Title), Status: f.Status, Steps: f.Steps})
 		}
 	}
 	for _, f := range findings {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -22,7 +24,7 @@ func number(x float64) *float64 { return &x }
 
 // bilan builds the 2023 bilan of the bundled convention with a target on
 // 2.2-1 and validated values, one of them synthetic.
-func bilan(t *testing.T, final bool) *Report {
+func bilan(t *testing.T, final bool, more ...model.Value) *Report {
 	t.Helper()
 	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
 	if err != nil {
@@ -37,6 +39,7 @@ func bilan(t *testing.T, final bool) *Report {
 		{Indicator: "2.2-2", Period: "2024", Number: number(99), State: model.ValueSubmitted},
 		{Indicator: "2.1-4", Period: "2023", Text: "Carte publiée", State: model.ValueValidated},
 	}
+	values = append(values, more...)
 	findings := lint.Run(c, territory.MustLoad(), model.MustDate("2026-11-27"))
 	r, err := Build(c, values, findings, 2023, final, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -50,8 +53,8 @@ func TestBuildComputesTheFigures(t *testing.T) {
 	if len(r.Years) != 2 || r.Years[1] != "2023" || !r.Synthetic || r.Title() != "Bilan annuel 2023" {
 		t.Errorf("années %v, fictif %v, titre %q", r.Years, r.Synthetic, r.Title())
 	}
-	if len(r.Deviations) != 1 || r.Deviations[0].Code != "2.2-1" || r.Deviations[0].Percent < 213 || r.Deviations[0].Percent > 214 {
-		t.Errorf("écarts : %+v", r.Deviations)
+	if d := r.Deviations(); len(d) != 1 || d[0].Code != "2.2-1" || d[0].Percent < 213 || d[0].Percent > 214 {
+		t.Errorf("écarts : %+v", d)
 	}
 	if len(r.Promised) != 2 || len(r.Findings) == 0 {
 		t.Errorf("axes promis %d, constats %d", len(r.Promised), len(r.Findings))
@@ -130,26 +133,93 @@ func TestXLSXHoldsTheFigures(t *testing.T) {
 	}
 }
 
+// figure returns the bilan's figure of an indicator for a year.
+func figure(t *testing.T, r *Report, code, year string) indicators.Figure {
+	t.Helper()
+	for _, row := range r.Figures.Rows {
+		for _, f := range row.Figures {
+			if row.Code == code && f.Year == year {
+				return f
+			}
+		}
+	}
+	t.Fatalf("%s %s absent du bilan", code, year)
+	return indicators.Figure{}
+}
+
 func TestPublicBilanMasksSmallCounts(t *testing.T) {
-	r := bilan(t, false)
-	r.Fiches[2].Indicators[0].Cells[1] = Cell{Year: "2023", Has: true, Value: 3}
+	r := bilan(t, false,
+		model.Value{Indicator: "2.2-2", Period: "2022", Number: number(3), State: model.ValueValidated},
+		model.Value{Indicator: "2.2-3", Period: "2022", Number: number(4), State: model.ValueValidated})
 	r.MakePublic(secrecy.Mask)
 	if !strings.HasSuffix(r.Title(), "(version diffusable)") {
 		t.Errorf("titre : %q", r.Title())
 	}
-	for _, f := range r.Fiches {
-		for _, ind := range f.Indicators {
-			for _, c := range ind.Cells {
-				if (ind.Unit == "count" || ind.Unit == "places") && c.Has && c.Text == "" && c.Value > 0 && c.Value < 5 {
-					t.Errorf("%s %s : %v non masqué", ind.Code, c.Year, c.Value)
-				}
+	for _, row := range r.Figures.Rows {
+		for _, f := range row.Figures {
+			if row.Unit.IsCount() && f.Numeric() && f.Value > 0 && f.Value < 5 {
+				t.Errorf("%s %s : %v non masqué", row.Code, f.Year, f.Value)
 			}
 		}
 	}
-	if r.Fiches[2].Indicators[0].Cells[1].Text != "< 5" {
-		t.Errorf("cellule : %+v", r.Fiches[2].Indicators[0].Cells[1])
+	if f := figure(t, r, "2.2-2", "2022"); f.Shown() != "< 5" {
+		t.Errorf("effectif de 3 : %+v", f)
+	}
+	if f := figure(t, r, "2.2-3", "2022"); f.Shown() != "4" {
+		t.Errorf("un montant en euros n'est pas un effectif : %+v", f)
 	}
 	if _, err := r.PDF(); err != nil {
 		t.Fatal(err)
+	}
+	data, err := r.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("Indicateurs")
+	for _, row := range rows {
+		if len(row) > 4 && row[1] == "2.2-2" && row[4] != "< 5" {
+			t.Errorf("classeur diffusable : %v", row)
+		}
+	}
+}
+
+// A rounded count must not be given away by its deviation from the target.
+func TestPublicBilanDeviationFollowsTheRoundedCount(t *testing.T) {
+	r := bilan(t, false)
+	r.MakePublic(secrecy.Round5)
+	f := figure(t, r, "2.2-1", "2023")
+	if f.Value != 1255 || f.Deviation == nil || math.Abs(f.Deviation.Percent-213.75) > 1e-9 {
+		t.Errorf("1 254 arrondi à 1 255, écart de +213,75 %% attendu : %+v %+v", f, f.Deviation)
+	}
+	if d := r.Deviations(); len(d) != 1 || d[0].Actual != 1255 {
+		t.Errorf("écarts importants : %+v", d)
+	}
+}
+
+func TestXLSXNamesUnitsInFrench(t *testing.T) {
+	data, err := bilan(t, false).XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("Indicateurs")
+	want := map[string]string{"2.2-1": "nombre", "2.2-3": "euros", "2.1-4": "qualitatif (texte)"}
+	for _, row := range rows {
+		if w, ok := want[row[1]]; ok {
+			if row[3] != w {
+				t.Errorf("%s : unité « %s », « %s » attendu", row[1], row[3], w)
+			}
+			delete(want, row[1])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("absents du classeur : %v", want)
 	}
 }

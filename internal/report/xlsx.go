@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
 )
 
@@ -31,10 +32,10 @@ func (r *Report) XLSX() ([]byte, error) {
 	header = append(header, "Données fictives")
 	rows := [][]any{header}
 	for _, fi := range r.Fiches {
-		for _, in := range fi.Indicators {
-			row := []any{fi.Code, in.Code, in.Label, in.Unit}
+		for _, in := range r.Indicators(fi) {
+			row := []any{fi.Code, in.Code, in.Label, in.Unit.Label()}
 			synthetic := "non"
-			for _, c := range in.Cells {
+			for _, c := range in.Figures {
 				row = append(row, cellValue(c), targetValue(c), deviationValue(c))
 				if c.Synthetic {
 					synthetic = "oui"
@@ -83,24 +84,22 @@ func (r *Report) XLSX() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func cellValue(c Cell) any {
-	switch {
-	case !c.Has:
-		return ""
-	case c.Text != "":
-		return c.Text
+// cellValue keeps a number a number, so that the figures can be reused.
+func cellValue(c indicators.Figure) any {
+	if c.Numeric() {
+		return c.Value
 	}
-	return c.Value
+	return c.Shown()
 }
 
-func targetValue(c Cell) any {
+func targetValue(c indicators.Figure) any {
 	if c.Target == nil {
 		return ""
 	}
 	return *c.Target
 }
 
-func deviationValue(c Cell) any {
+func deviationValue(c indicators.Figure) any {
 	if c.Deviation == nil {
 		return ""
 	}

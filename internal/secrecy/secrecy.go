@@ -1,11 +1,14 @@
-// Package secrecy applies the Caf's statistical secrecy to figures that
+// Package secrecy holds the Caf's statistical secrecy rule for figures that
 // leave the authenticated scope (public pages, open-data exports, reports
 // marked "diffusable"): counts of people under 5 are never shown as such.
+// The application service applies it to every such export.
 package secrecy
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // Rule is how small counts are protected.
@@ -44,4 +47,19 @@ func (r Rule) Count(v float64) (string, float64, bool) {
 		v = math.Round(v/5) * 5
 	}
 	return "", v, true
+}
+
+// Figure returns how a figure in a unit may be published: a count (see
+// model.Unit.IsCount) goes through Count, any other figure as it is.
+// masked is what to show instead of a count too small to be given
+// ("< 5"), "" when shown may be published.
+func (r Rule) Figure(unit model.Unit, v float64) (masked string, shown float64) {
+	if !unit.IsCount() {
+		return "", v
+	}
+	label, x, ok := r.Count(v)
+	if !ok {
+		return label, 0
+	}
+	return "", x
 }

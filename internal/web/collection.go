@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/app"
-	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -127,9 +126,10 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 // formLine is a line of the browser collection form.
 type formLine struct {
 	app.FormLine
-	Label, Unit string
-	Existing    bool
-	Error       string
+	Label    string
+	Unit     model.Unit
+	Existing bool
+	Error    string
 }
 
 type browserFormData struct {
@@ -164,7 +164,7 @@ func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, statu
 		}
 	}
 	for _, e := range form.Entries {
-		for _, p := range collection.Periods(year, e.Periodicity) {
+		for _, p := range e.Periodicity.Periods(year) {
 			l := formLine{FormLine: app.FormLine{Code: e.Code, Period: p}, Label: e.Label, Unit: e.Unit}
 			if x, ok := existing[e.Code+"|"+p]; ok {
 				l.Existing, l.Text, l.Source, l.Comment = true, x.Text, x.Source, x.Comment

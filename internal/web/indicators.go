@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -14,86 +13,23 @@ import (
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// yearCell is an indicator's validated total for a year.
-type yearCell struct {
-	Year      string
-	Has       bool
-	Value     float64
-	Text      string
-	Target    string
-	Deviation *indicators.Deviation
-	Synthetic bool
-}
-
-// indicatorRow is a line of the dashboard.
-type indicatorRow struct {
-	indicators.Entry
-	Cells   []yearCell
-	Pending int
-}
-
 type dashboardData struct {
 	// ImportErrors and Imported report the last values file sent.
 	ImportErrors []model.FieldError
 	Imported     string
 	Years        []string
 	Fiches       []ficheIndicators
-	Deviations   []deviationItem
+	Deviations   []indicators.ImportantDeviation
 	Synthetic    bool
 	Pending      int
 }
 
 type ficheIndicators struct {
 	Code, Title string
-	Rows        []indicatorRow
+	Rows        []indicators.Row
 }
 
-type deviationItem struct {
-	Entry     indicators.Entry
-	Year      string
-	Deviation indicators.Deviation
-}
-
-func years(c *model.Convention) []string {
-	var out []string
-	for y := c.Period.Start.Year; y <= c.Period.End.Year; y++ {
-		out = append(out, strconv.Itoa(y))
-	}
-	return out
-}
-
-// cells computes an indicator's validated totals per year.
-func cells(e indicators.Entry, byCode map[string]model.Indicator, values []model.Value, ys []string) ([]yearCell, int) {
-	var out []yearCell
-	pending := 0
-	for _, v := range values {
-		if v.Indicator == e.Code && v.State == model.ValueSubmitted {
-			pending++
-		}
-	}
-	for _, y := range ys {
-		cell := yearCell{Year: y}
-		cell.Value, cell.Has = indicators.Total(e.Indicator, byCode, values, y, indicators.Options{ValidatedOnly: true})
-		for _, v := range values {
-			if v.Indicator == e.Code && indicators.Year(v.Period) == y && v.State == model.ValueValidated {
-				cell.Synthetic = cell.Synthetic || v.Synthetic
-				if v.Text != "" {
-					cell.Text, cell.Has = v.Text, true
-				}
-			}
-		}
-		if t, ok := indicators.Target(e.Indicator, y); ok {
-			cell.Target = indicators.FormatNumber(t)
-		}
-		if cell.Has && cell.Text == "" {
-			if d, ok := indicators.Deviate(e.Indicator, y, cell.Value); ok {
-				cell.Deviation = &d
-			}
-		}
-		out = append(out, cell)
-	}
-	return out, pending
-}
+func years(c *model.Convention) []string { return app.ConventionYears(c) }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.renderDashboard(w, r, http.StatusOK, nil, "")
@@ -138,78 +74,74 @@ func (s *Server) valuesPage(w http.ResponseWriter, r *http.Request) (*convView, 
 	return newConvView(c, a), values
 }
 
+// figuresPage loads the convention of the URL and its indicators' yearly
+// figures for a signed-in reader; it answers the request itself and
+// returns nil on failure.
+func (s *Server) figuresPage(w http.ResponseWriter, r *http.Request) (*convView, *indicators.Table) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return nil, nil
+	}
+	c, t, err := s.app.Figures(r.Context(), a, r.PathValue("slug"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil, nil
+	}
+	return newConvView(c, a), t
+}
+
 func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, importErrors []model.FieldError, imported string) {
-	v, values := s.valuesPage(w, r)
+	v, t := s.figuresPage(w, r)
 	if v == nil {
 		return
 	}
-	cat := indicators.Catalogue(v.Convention)
-	byCode := indicators.ByCode(cat)
-	d := dashboardData{Years: years(v.Convention), ImportErrors: importErrors, Imported: imported}
-	for _, val := range values {
-		d.Synthetic = d.Synthetic || val.Synthetic
-	}
-	for _, e := range cat {
-		row := indicatorRow{Entry: e}
-		row.Cells, row.Pending = cells(e, byCode, values, d.Years)
+	d := dashboardData{Years: t.Years, ImportErrors: importErrors, Imported: imported, Synthetic: t.Synthetic, Deviations: t.Deviations()}
+	for _, row := range t.Rows {
 		d.Pending += row.Pending
-		if n := len(d.Fiches); n == 0 || d.Fiches[n-1].Code != e.Fiche {
-			d.Fiches = append(d.Fiches, ficheIndicators{Code: e.Fiche, Title: e.FicheTitle})
+		if n := len(d.Fiches); n == 0 || d.Fiches[n-1].Code != row.Fiche {
+			d.Fiches = append(d.Fiches, ficheIndicators{Code: row.Fiche, Title: row.FicheTitle})
 		}
 		f := &d.Fiches[len(d.Fiches)-1]
 		f.Rows = append(f.Rows, row)
-		for _, c := range row.Cells {
-			if c.Deviation != nil && c.Deviation.Important {
-				d.Deviations = append(d.Deviations, deviationItem{e, c.Year, *c.Deviation})
-			}
-		}
 	}
 	s.render(w, r, status, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
 }
 
 // valuesCSV exports every value for Excel in French: ";", BOM, decimal
 // comma. With ?diffusable=1 the file is meant to leave the authenticated
-// scope: validated values only, counts of people under statistical secrecy.
+// scope: the service keeps the validated values only, and puts counts of
+// people under statistical secrecy.
 func (s *Server) valuesCSV(w http.ResponseWriter, r *http.Request) {
-	v, values := s.valuesPage(w, r)
-	if v == nil {
+	a := s.signedIn(w, r)
+	if a == nil {
 		return
 	}
-	byCode := indicators.ByCode(indicators.Catalogue(v.Convention))
 	public := r.URL.Query().Get("diffusable") == "1"
+	c, values, err := s.app.ExportValues(r.Context(), a, r.PathValue("slug"), public)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	v := newConvView(c, a)
+	byCode := indicators.ByCode(indicators.Catalogue(c))
 	name := v.Slug + "-indicateurs.csv"
 	if public {
 		name = v.Slug + "-indicateurs-diffusable.csv"
 	}
 	var rows [][]string
 	for _, x := range values {
-		if public && x.State != model.ValueValidated {
-			continue
-		}
-		num := ""
+		num := x.Masked
 		if x.Number != nil {
-			n := *x.Number
-			num = strings.ReplaceAll(indicators.FormatNumber(n), "\u202f", "")
-			if unit := byCode[x.Indicator].Unit; public && (unit == "count" || unit == "places") {
-				if label, shown, ok := s.Secrecy.Count(n); !ok {
-					num = label
-				} else {
-					num = strings.ReplaceAll(indicators.FormatNumber(shown), "\u202f", "")
-				}
-			}
+			num = strings.ReplaceAll(indicators.FormatNumber(*x.Number), "\u202f", "")
 		}
 		synthetic := "non"
 		if x.Synthetic {
 			synthetic = "oui"
 		}
-		rows = append(rows, []string{x.Indicator, byCode[x.Indicator].Label, x.Period, x.Breakdown, num, x.Text, stateLabels[x.State],
+		rows = append(rows, []string{x.Indicator, byCode[x.Indicator].Label, x.Period, x.Breakdown, num, x.Text, x.State.Label(),
 			v.OrgName(x.Organization), x.Source, x.Comment, synthetic})
 	}
 	writeCSV(w, name, []string{"Code", "Indicateur", "Période", "Ventilation", "Valeur", "Texte", "État", "Organisation", "Source", "Commentaire", "Fictive"}, rows)
-}
-
-var stateLabels = map[model.ValueState]string{
-	model.ValueDraft: "brouillon", model.ValueSubmitted: "soumise", model.ValueValidated: "validée", model.ValueReturned: "renvoyée",
 }
 
 // breakdownTable is an indicator's validated values by one dimension, per year.
@@ -225,8 +157,8 @@ type breakdownTable struct {
 type indicatorPageData struct {
 	Breakdowns  []breakdownTable
 	View        *app.IndicatorView
-	Cells       []yearCell
-	Chart       template.HTML
+	Figures     indicators.Row
+	Chart       *barChart
 	CanEnter    bool
 	CanValidate bool
 	Form        app.ValueInput
@@ -263,8 +195,12 @@ func (s *Server) renderIndicator(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	v := newConvView(iv.Convention, a)
-	cs, _ := cells(iv.Entry, iv.Catalogue, iv.Values, years(iv.Convention))
-	d := indicatorPageData{View: iv, Cells: cs, Chart: barChart(iv.Entry, cs), CanEnter: app.CanEnter(a, slug, iv.Entry.Indicator),
+	row, err := s.app.IndicatorFigures(r.Context(), iv)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d := indicatorPageData{View: iv, Figures: row, Chart: newBarChart(row), CanEnter: app.CanEnter(a, slug, iv.Entry.Indicator),
 		CanValidate: app.CanValidate(a, slug), Form: form, Errors: errs, Message: msg, Saved: r.URL.Query().Get("enregistre") == "1"}
 	for _, x := range iv.Values {
 		d.Synthetic = d.Synthetic || x.Synthetic
@@ -333,51 +269,58 @@ func (s *Server) valueAction(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/c/"+slug+"/indicateurs/"+v.Indicator+"?enregistre=1", http.StatusSeeOther)
 }
 
-// barChart draws the yearly totals as an SVG bar chart with the targets;
-// the page shows the same figures in a table next to it.
-func barChart(e indicators.Entry, cs []yearCell) template.HTML {
+// barChart is the geometry of an indicator's yearly figures as bars, with
+// the targets as lines; the "bar-chart" template draws it, and the page
+// shows the same figures in a table next to it.
+type barChart struct {
+	Code string
+	// Width and Height are the view box; Base is the y of the axis, from
+	// Left to Right; BarWidth the width of a bar; the years are written
+	// at YearY.
+	Width, Height, Base, Left, Right, BarWidth, YearY int
+	Years                                             []chartYear
+}
+
+// chartYear is one year of a bar chart: a bar when there is a number, a
+// line when there is a target.
+type chartYear struct {
+	Year string
+	// X is the left of the bar, Center its middle.
+	X, Center float64
+	Bar       bool
+	Synthetic bool
+	// BarY and BarHeight place the bar; Value is written at ValueY.
+	BarY, BarHeight, ValueY float64
+	Value                   string
+	// A target is a line from TargetX1 to TargetX2 at TargetY.
+	HasTarget                   bool
+	TargetX1, TargetX2, TargetY float64
+	Target                      string
+}
+
+// newBarChart lays a row's figures out; nil when there is nothing to draw.
+func newBarChart(row indicators.Row) *barChart {
 	const w, h, pad, bar = 480, 200, 30, 60
-	maxV := 0.0
-	for _, c := range cs {
-		if c.Has && c.Text == "" && c.Value > maxV {
-			maxV = c.Value
-		}
-		if c.Deviation != nil && c.Deviation.Target > maxV {
-			maxV = c.Deviation.Target
-		}
-		if t, ok := indicators.Target(e.Indicator, c.Year); ok && t > maxV {
-			maxV = t
-		}
+	top := row.Scale()
+	if top == 0 {
+		return nil
 	}
-	if maxV == 0 {
-		return ""
-	}
-	var b strings.Builder
-	title := template.HTMLEscapeString(fmt.Sprintf("Indicateur %s par année", e.Code))
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, w, h+pad)
-	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">Valeurs validées par année, et cibles en trait pointillé ; les chiffres sont dans le tableau qui suit.</desc>`, title)
-	step := float64(w-2*pad) / float64(len(cs))
-	for i, c := range cs {
+	c := &barChart{Code: row.Code, Width: w, Height: h + pad, Base: h, Left: pad, Right: w - pad, BarWidth: bar, YearY: h + 18}
+	step := float64(w-2*pad) / float64(len(row.Figures))
+	for i, f := range row.Figures {
 		x := float64(pad) + float64(i)*step + (step-bar)/2
-		if c.Has && c.Text == "" {
-			bh := c.Value / maxV * float64(h-pad)
-			class := "bar"
-			if c.Synthetic {
-				class = "bar synthetic"
-			}
-			fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%d" height="%.1f"><title>%s : %s</title></rect>`,
-				class, x, float64(h)-bh, bar, bh, c.Year, template.HTMLEscapeString(indicators.FormatNumber(c.Value)))
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" class="value">%s</text>`, x+bar/2, float64(h)-bh-4, template.HTMLEscapeString(indicators.FormatNumber(c.Value)))
+		y := chartYear{Year: f.Year, X: x, Center: x + bar/2}
+		if f.Numeric() {
+			bh := f.Value / top * float64(h-pad)
+			y.Bar, y.Synthetic, y.BarY, y.BarHeight, y.ValueY, y.Value = true, f.Synthetic, float64(h)-bh, bh, float64(h)-bh-4, indicators.FormatNumber(f.Value)
 		}
-		if t, ok := indicators.Target(e.Indicator, c.Year); ok {
-			ty := float64(h) - t/maxV*float64(h-pad)
-			fmt.Fprintf(&b, `<line class="target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"><title>Cible %s : %s</title></line>`, x-6, x+bar+6, ty, ty, c.Year,
-				template.HTMLEscapeString(indicators.FormatNumber(t)))
+		if f.Target != nil {
+			y.HasTarget, y.TargetX1, y.TargetX2 = true, x-6, x+bar+6
+			y.TargetY, y.Target = float64(h)-*f.Target/top*float64(h-pad), indicators.FormatNumber(*f.Target)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+bar/2, h+18, c.Year)
+		c.Years = append(c.Years, y)
 	}
-	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/></svg>`, pad, w-pad, h, h)
-	return template.HTML(b.String())
+	return c
 }
 
 var dimensionLabels = map[string]string{"commune": "Par commune", "equipment_type": "Par type d'équipement", "channel": "Par canal", "partner": "Par partenaire"}

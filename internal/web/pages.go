@@ -176,11 +176,11 @@ type ficheData struct {
 	History []model.AuditEntry
 	// Years and Indicators are the fiche's dashboard: validated values per year.
 	Years      []string
-	Indicators []indicatorRow
+	Indicators []indicators.Row
 }
 
 func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
-	v, values := s.valuesPage(w, r)
+	v, figures := s.figuresPage(w, r)
 	if v == nil {
 		return
 	}
@@ -204,16 +204,7 @@ func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := ficheData{Fiche: f, Axis: a, History: hist, Years: years(v.Convention)}
-	cat := indicators.Catalogue(v.Convention)
-	byCode := indicators.ByCode(cat)
-	for _, e := range cat {
-		if e.Fiche == f.Code {
-			row := indicatorRow{Entry: e}
-			row.Cells, row.Pending = cells(e, byCode, values, d.Years)
-			d.Indicators = append(d.Indicators, row)
-		}
-	}
+	d := ficheData{Fiche: f, Axis: a, History: hist, Years: figures.Years, Indicators: figures.Fiche(f.Code)}
 	s.render(w, r, http.StatusOK, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 

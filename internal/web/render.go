@@ -114,22 +114,9 @@ var funcs = template.FuncMap{
 		}
 		return sign + indicators.FormatNumber(math.Abs(math.Round(p*10)/10)) + " %"
 	},
-	"valueState": func(s model.ValueState) string { return stateLabels[s] },
-	"unitLabel": func(u string) string {
-		return map[string]string{"count": "nombre", "euros": "euros", "hours": "heures", "places": "places", "percent": "pourcentage",
-			"text": "qualitatif (texte)", "": "non précisée"}[u]
-	},
-	"periodicityLabel": func(p string) string {
-		return map[string]string{"year": "annuelle", "quarter": "trimestrielle", "month": "mensuelle", "": "non précisée"}[p]
-	},
-	"combineLabel": func(c string) string {
-		return map[string]string{"sum": "somme", "mean": "moyenne", "latest": "dernière valeur", "ratio": "rapport"}[c]
-	},
-	"periodHint": func(p string) string {
-		return map[string]string{"year": "année : 2024", "quarter": "trimestre : 2024-T2", "month": "mois : 2024-03", "": "2024, 2024-T2 ou 2024-03"}[p]
-	},
-	"date":     frenchDate,
-	"datetime": frenchTime,
+	"valueState": func(s model.ValueState) string { return s.Label() },
+	"date":       frenchDate,
+	"datetime":   frenchTime,
 	"convStatus": func(s model.Status) string {
 		if l, ok := conventionStatusLabels[s]; ok {
 			return l

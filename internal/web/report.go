@@ -15,14 +15,11 @@ func (s *Server) bilan(format string) http.HandlerFunc {
 		slug := r.PathValue("slug")
 		year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
 		final := r.URL.Query().Get("final") == "1"
-		rep, err := s.app.Report(r.Context(), a, slug, year, final)
+		public := r.URL.Query().Get("diffusable") == "1"
+		rep, err := s.app.Report(r.Context(), a, slug, year, final, public)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
-		}
-		public := r.URL.Query().Get("diffusable") == "1"
-		if public {
-			rep.MakePublic(s.Secrecy)
 		}
 		var data []byte
 		contentType := "application/pdf"

@@ -16,10 +16,9 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
-	"github.com/ctg-territoires/ctg/internal/secrecy"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -35,9 +34,7 @@ type Server struct {
 	// limiter counts failed sign-ins per e-mail; ipLimiter per client address.
 	limiter   *limiter
 	ipLimiter *limiter
-	// Secrecy protects small counts in what leaves the authenticated scope.
-	Secrecy secrecy.Rule
-	now     func() time.Time
+	now       func() time.Time
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -47,14 +44,14 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now, Secrecy: secrecy.Default}
+		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now}
 	s.routes()
 	return s, nil
 }
 
-// parsePages parses every page with the shared layout.
+// parsePages parses every page with the shared layout and partials.
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Figures returns a convention the actor may read and the yearly figures
+// of its indicators over the whole period, from the validated values: the
+// table the dashboard and the fiche pages show, the bilan's own.
+func (s *Service) Figures(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, *indicators.Table, error) {
+	c, values, err := s.Values(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, indicators.Yearly(c, values, ConventionYears(c)), nil
+}
+
+// ConventionYears lists the years of a convention's period ("2024").
+func ConventionYears(c *model.Convention) []string {
+	return indicators.Years(c.Period.Start.Year, c.Period.End.Year)
+}
+
+// IndicatorFigures computes the yearly figures of the indicator of iv,
+// as the dashboard does: a ratio reads the values of its two terms.
+func (s *Service) IndicatorFigures(ctx context.Context, iv *IndicatorView) (indicators.Row, error) {
+	values := iv.Values
+	if ind := iv.Entry.Indicator; ind.Combine == model.CombineRatio {
+		for _, code := range []string{ind.Numerator, ind.Denominator} {
+			if code == "" || code == ind.Code {
+				continue
+			}
+			terms, err := s.store.Values(ctx, iv.Convention.Slug, code)
+			if err != nil {
+				return indicators.Row{}, err
+			}
+			values = append(values[:len(values):len(values)], terms...)
+		}
+	}
+	return indicators.YearlyRow(iv.Entry, iv.Catalogue, values, ConventionYears(iv.Convention)), nil
+}
+
+// ExportedValue is a value as an export gives it.
+type ExportedValue struct {
+	model.Value
+	// Masked is shown instead of the number of a count under statistical
+	// secrecy ("< 5"); Number is then nil.
+	Masked string
+}
+
+// ExportValues returns a convention the actor may read and its values for
+// an export. A diffusable export is meant to leave the authenticated
+// scope: validated values only, counts of people under statistical
+// secrecy.
+func (s *Service) ExportValues(ctx context.Context, a *auth.Actor, slug string, diffusable bool) (*model.Convention, []ExportedValue, error) {
+	c, values, err := s.Values(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	byCode := indicators.ByCode(indicators.Catalogue(c))
+	out := make([]ExportedValue, 0, len(values))
+	for _, v := range values {
+		x := ExportedValue{Value: v}
+		if diffusable {
+			if v.State != model.ValueValidated {
+				continue
+			}
+			if v.Number != nil {
+				// A value whose indicator left the catalogue has no unit
+				// to tell: it is protected as a count.
+				unit := model.UnitCount
+				if ind, ok := byCode[v.Indicator]; ok {
+					unit = ind.Unit
+				}
+				masked, shown := s.Secrecy.Figure(unit, *v.Number)
+				x.Masked, x.Number = masked, &shown
+				if masked != "" {
+					x.Number = nil
+				}
+			}
+		}
+		out = append(out, x)
+	}
+	return c, out, nil
+}
