@@ -63,7 +63,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("--addr : écoute sur %s impossible : %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	log.Info("ctg à l'écoute", "adresse", "http://"+displayAddr(ln.Addr()), "base", svc.Database(), "version", version())
+	log.Info("ctg à l'écoute", "address", "http://"+displayAddr(ln.Addr()), "database", svc.Database(), "version", version())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

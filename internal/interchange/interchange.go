@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -34,6 +35,12 @@ func Decode(data []byte, ref *territory.Data) (*model.Convention, error) {
 	if len(data) > MaxSize {
 		return nil, single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), MaxSize))
 	}
+	// Text that is not UTF-8 would be stored as sent on SQLite and refused
+	// by PostgreSQL: say so in French, with the line, before the YAML parser
+	// says it in English.
+	if line, ok := invalidTextLine(data); ok {
+		return nil, single("", line, invalidTextMessage)
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, syntaxError(err)
@@ -42,6 +49,10 @@ func Decode(data []byte, ref *territory.Data) (*model.Convention, error) {
 		return nil, single("", 1, "le fichier doit décrire une convention (un dictionnaire YAML à la racine)")
 	}
 	idx := newIndex(root.Content[0])
+	// An escape in a quoted string ("\0") can still produce a NUL.
+	if n := invalidScalar(&root); n != nil {
+		return nil, single(idx.pathAt(n.Line), n.Line, invalidTextMessage)
+	}
 
 	var c model.Convention
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -76,6 +87,42 @@ func Encode(c *model.Convention) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+const invalidTextMessage = "caractères invalides : le fichier doit être enregistré en UTF-8, sans caractère NUL"
+
+// invalidTextLine returns the line of the first byte of data that is not
+// valid UTF-8 or is a NUL character.
+func invalidTextLine(data []byte) (int, bool) {
+	if utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 {
+		return 0, false
+	}
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == 0 || (r == utf8.RuneError && size == 1) {
+			return line, true
+		}
+		if r == '\n' {
+			line++
+		}
+		data = data[size:]
+	}
+	return line, true
+}
+
+// invalidScalar returns the first scalar under n whose value is not
+// valid UTF-8 or holds a NUL character.
+func invalidScalar(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.ScalarNode && (!utf8.ValidString(n.Value) || strings.ContainsRune(n.Value, 0)) {
+		return n
+	}
+	for _, c := range n.Content {
+		if bad := invalidScalar(c); bad != nil {
+			return bad
+		}
+	}
+	return nil
 }
 
 func single(path string, line int, msg string) error {

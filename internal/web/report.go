@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
+
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // bilan sends the annual (?annee=) or final (?final=1) bilan as PDF or XLSX.
@@ -13,10 +16,21 @@ func (s *Server) bilan(format string) http.HandlerFunc {
 			return
 		}
 		slug := r.PathValue("slug")
-		year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
 		final := r.URL.Query().Get("final") == "1"
+		year, err := strconv.Atoi(r.URL.Query().Get("annee"))
+		if err != nil && !final {
+			s.errorPage(w, r, http.StatusBadRequest, "Bilan : année à préciser",
+				"Précisez l'année du bilan annuel (?annee=2024, par exemple), ou demandez le bilan final (?final=1).")
+			return
+		}
 		public := r.URL.Query().Get("diffusable") == "1"
 		rep, err := s.app.Report(r.Context(), a, slug, year, final, public)
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			// The only thing a reader can get wrong here is the year.
+			s.errorPage(w, r, http.StatusBadRequest, "Bilan : année hors de la convention", upperFirst(ve.Errors[0].Message)+".")
+			return
+		}
 		if err != nil {
 			s.pageError(w, r, err)
 			return

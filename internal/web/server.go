@@ -5,17 +5,24 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 //go:embed templates/*.html templates/partials/*.html
@@ -35,6 +42,9 @@ type Server struct {
 	limiter   *limiter
 	ipLimiter *limiter
 	now       func() time.Time
+	// sameSite refuses state-changing requests that a browser says come
+	// from another site, then serves the others.
+	sameSite http.Handler
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -46,6 +56,9 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
 		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now}
 	s.routes()
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossSite))
+	s.sameSite = cop.Handler(http.HandlerFunc(s.serveChecked))
 	return s, nil
 }
 
@@ -153,6 +166,7 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	csrfKey
+	tokenKey
 )
 
 // actorOf returns who made the request, or nil for an anonymous visitor.
@@ -167,7 +181,7 @@ func csrfOf(r *http.Request) string {
 }
 
 // ServeHTTP identifies the caller, applies the common headers, refuses
-// cross-site form posts and logs the request.
+// cross-site requests and unreadable text, and logs the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
@@ -181,27 +195,139 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = s.identify(r)
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
-		http.Error(rec, "Requête refusée : elle ne vient pas de ce site.", http.StatusForbidden)
+	if viaToken(r) {
+		// A browser cannot attach a bearer token to a forged request:
+		// clients holding one may call from anywhere.
+		s.serveChecked(rec, r)
 	} else {
-		s.mux.ServeHTTP(rec, r)
+		s.sameSite.ServeHTTP(rec, r)
 	}
 	user := ""
 	if a := actorOf(r); a != nil {
 		user = a.UserID
 	}
-	s.log.Info("requête", "méthode", r.Method, "chemin", r.URL.Path, "statut", rec.status, "utilisateur", user,
-		"durée_ms", time.Since(start).Milliseconds())
+	s.log.Info("requête", "method", r.Method, "path", r.URL.Path, "status", rec.status, "user", user,
+		"duration_ms", time.Since(start).Milliseconds())
 }
 
-// identify attaches the actor of the session cookie or bearer token.
+// serveChecked routes a request that passed the origin check, once its
+// CSRF token and the text it carries are checked.
+func (s *Server) serveChecked(w http.ResponseWriter, r *http.Request) {
+	if safeMethod(r.Method) {
+		s.route(w, r)
+		return
+	}
+	// A browser session changes data through the API only with its CSRF
+	// token, as the HTML forms do (those check it themselves).
+	if isAPI(r) && actorOf(r) != nil && !viaToken(r) && !validCSRFHeader(r) {
+		writeJSON(w, http.StatusForbidden, apiError{Error: "jeton CSRF absent ou invalide (en-tête X-CSRF-Token)"})
+		return
+	}
+	// The server removes the temporary files of the request it was given,
+	// not of this copy, whose form is parsed here or by the handler.
+	defer func() {
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+		}
+	}()
+	if field, bad := s.invalidFormText(w, r); bad {
+		s.invalidText(w, r, field)
+		return
+	}
+	s.route(w, r)
+}
+
+// route hands the request to its handler; a path or a method that no
+// route serves is answered in French, as a page or as JSON under /api/.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	// Handler only finds the route; ServeHTTP also sets the path values.
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	s.unrouted(s.mux).ServeHTTP(w, r)
+}
+
+// unrouted replaces the plain English answers of h (404, 405) by ours;
+// other answers (redirects to the canonical path) go through.
+func (s *Server) unrouted(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		iw := &interceptor{ResponseWriter: w, intercept: []int{http.StatusNotFound, http.StatusMethodNotAllowed}}
+		h.ServeHTTP(iw, r)
+		switch iw.caught {
+		case http.StatusNotFound:
+			if isAPI(r) {
+				writeJSON(w, http.StatusNotFound, apiError{Error: "route inconnue : consultez /api/openapi.json"})
+				return
+			}
+			s.notFound(w, r)
+		case http.StatusMethodNotAllowed:
+			if isAPI(r) {
+				writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "méthode non prise en charge par cette route (voir l'en-tête Allow)"})
+				return
+			}
+			s.errorPage(w, r, http.StatusMethodNotAllowed, "Méthode non prise en charge", "Cette adresse ne prend pas en charge cette requête.")
+		}
+	})
+}
+
+// interceptor holds back an answer whose status is in intercept, so that
+// the caller may write its own instead.
+type interceptor struct {
+	http.ResponseWriter
+	intercept []int
+	caught    int
+}
+
+func (w *interceptor) WriteHeader(code int) {
+	if slices.Contains(w.intercept, code) {
+		w.caught = code
+		for _, k := range []string{"Content-Type", "Content-Length", "Cache-Control"} {
+			w.Header().Del(k)
+		}
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *interceptor) Write(b []byte) (int, error) {
+	if w.caught != 0 {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// crossSite answers a request the origin check refused.
+func (s *Server) crossSite(w http.ResponseWriter, r *http.Request) {
+	const msg = "Requête refusée : elle ne vient pas de ce site."
+	if isAPI(r) {
+		writeJSON(w, http.StatusForbidden, apiError{Error: msg})
+		return
+	}
+	s.errorPage(w, r, http.StatusForbidden, "Requête refusée", msg)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// identify attaches the actor of a valid bearer token, or else of the
+// session cookie. An Authorization header holding anything but a valid
+// bearer token authenticates nobody, and leaves every check of a
+// session in force.
 func (s *Server) identify(r *http.Request) *http.Request {
 	ctx := r.Context()
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		if a, err := s.app.ActorForToken(ctx, strings.TrimPrefix(h, "Bearer ")); err == nil {
-			return r.WithContext(context.WithValue(ctx, actorKey, a))
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		a, err := s.app.ActorForToken(ctx, token)
+		if err != nil {
+			// A client sending a bad token is told so (401), rather than
+			// served as the session a cookie may also carry.
+			return r
 		}
-		return r
+		ctx = context.WithValue(ctx, actorKey, a)
+		return r.WithContext(context.WithValue(ctx, tokenKey, true))
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if a, csrf, err := s.app.ActorForSession(ctx, c.Value); err == nil {
@@ -212,22 +338,65 @@ func (s *Server) identify(r *http.Request) *http.Request {
 	return r
 }
 
-// sameOrigin accepts a state-changing request only when the browser says
-// it comes from this site (Origin or Referer), or says nothing at all.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		origin = r.Header.Get("Referer")
+// invalidFormText parses the form of a state-changing request and returns
+// the name of the first field, of the body or of the query string, whose
+// value is not valid UTF-8 or holds a NUL character. Such text would be
+// stored as sent on SQLite and refused by PostgreSQL. A multipart form is
+// parsed (within the upload limit) only for a signed-in caller; the
+// handler then reads the parsed form.
+func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var body url.Values
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		_ = r.ParseForm()
+		body = r.PostForm
+	case "multipart/form-data":
+		if actorOf(r) == nil {
+			break
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
+		if err := r.ParseMultipartForm(1 << 20); err == nil {
+			body = r.MultipartForm.Value
+		}
 	}
-	if origin == "" || origin == "null" {
-		return origin == ""
+	query, _ := url.ParseQuery(r.URL.RawQuery)
+	for _, values := range []url.Values{body, query} {
+		for _, name := range slices.Sorted(maps.Keys(values)) {
+			if !validText(name) || slices.ContainsFunc(values[name], func(v string) bool { return !validText(v) }) {
+				return name, true
+			}
+		}
 	}
-	rest, ok := strings.CutPrefix(origin, "http://")
-	if !ok {
-		rest, ok = strings.CutPrefix(origin, "https://")
+	return "", false
+}
+
+// validText reports whether s is valid UTF-8 without a NUL character.
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// invalidText refuses a request carrying unreadable text in a field.
+func (s *Server) invalidText(w http.ResponseWriter, r *http.Request, field string) {
+	field = strings.ToValidUTF8(strings.ReplaceAll(field, "\x00", ""), "?")
+	msg := fmt.Sprintf("le champ « %s » contient des caractères invalides (UTF-8 attendu)", field)
+	if isAPI(r) {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: msg, Details: []model.FieldError{{Path: field, Message: "caractères invalides (UTF-8 attendu, sans caractère NUL)"}}})
+		return
 	}
-	host, _, _ := strings.Cut(rest, "/")
-	return ok && host == r.Host
+	s.errorPage(w, r, http.StatusBadRequest, "Saisie refusée", "Rien n'a été enregistré : "+msg+".")
+}
+
+// validCSRFHeader checks the X-CSRF-Token header against the session's token.
+func validCSRFHeader(r *http.Request) bool {
+	want := csrfOf(r)
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(r.Header.Get("X-CSRF-Token"))) == 1
+}
+
+// viaToken reports whether the caller was identified by a bearer token.
+func viaToken(r *http.Request) bool {
+	v, _ := r.Context().Value(tokenKey).(bool)
+	return v
 }
 
 func secure(r *http.Request) bool {
@@ -246,5 +415,5 @@ func (r *statusRecorder) WriteHeader(code int) {
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	http.FileServerFS(staticFS).ServeHTTP(w, r)
+	s.unrouted(http.FileServerFS(staticFS)).ServeHTTP(w, r)
 }
