@@ -1,0 +1,71 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// A contributor may change its own equipment but not hand it over to
+// another organization: the owners are checked after the change too.
+func TestContributorCannotHandItsRecordToAnotherOrganization(t *testing.T) {
+	e := newEnv(t)
+	eq := e.record(t, "equipment", cordeliere)
+	path := fmt.Sprintf("/c/%s/modifier/equipment/%s", slug, eq.Target.Meta.ID)
+	form := url.Values{"version": {fmt.Sprint(eq.Version)}, "operator": {"limans"}}
+	if resp, _ := e.do(t, "contributeur", "POST", path, form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("équipement confié à Limans : %d, 403 attendu", resp.StatusCode)
+	}
+	if got := e.record(t, "equipment", cordeliere); got.Convention.Equipments[0].Operator != "cordeliere" || got.Version != eq.Version {
+		t.Errorf("équipement modifié : gestionnaire %q, version %d", got.Convention.Equipments[0].Operator, got.Version)
+	}
+	form = url.Values{"version": {fmt.Sprint(eq.Version)}, "name": {"Crèche de la Cordelière"}}
+	if resp, _ := e.do(t, "contributeur", "POST", path, form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("modification de son propre équipement : %d", resp.StatusCode)
+	}
+}
+
+// Concurrent creations of an indicator with the same code, in two fiches,
+// leave one indicator: the others are told the code is taken, none fails.
+func TestConcurrentIndicatorCreationsKeepCodesUnique(t *testing.T) {
+	e := newEnv(t)
+	c := e.record(t, "convention", func(c *model.Convention) string { return c.ID }).Convention
+	parents := []string{c.Axes[0].Fiches[0].ID, c.Axes[1].Fiches[0].ID}
+	var wg sync.WaitGroup
+	statuses := make(chan int, 6)
+	for i := range 6 {
+		wg.Go(func() {
+			form := url.Values{"parent": {parents[i%2]}, "code": {"9.9-1"}, "label": {"Nombre de familles reçues"}}
+			resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/ajouter/indicator", form)
+			statuses <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	created := 0
+	for s := range statuses {
+		switch s {
+		case http.StatusSeeOther:
+			created++
+		case http.StatusUnprocessableEntity:
+		default:
+			t.Errorf("statut %d", s)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d indicateurs créés avec le même code, 1 attendu", created)
+	}
+	export, err := e.svc.Export(t.Context(), auth.System, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(export), "code: 9.9-1") != 1 {
+		t.Errorf("code présent %d fois dans l'export", strings.Count(string(export), "code: 9.9-1"))
+	}
+}
