@@ -111,21 +111,18 @@ func backURL(r *http.Request, rec *app.Record) string {
 		return b
 	}
 	base := "/c/" + rec.Convention.Slug
-	switch {
-	case rec.Target.Fiche != "":
+	if rec.Target.Fiche != "" {
 		return base + "/fiches/" + rec.Target.Fiche
-	case rec.Kind.Name == "equipment":
-		return base + "/equipements"
-	case rec.Kind.Name == "finding":
-		return base + "/diagnostic"
-	case rec.Kind.Name == "committee" || rec.Kind.Name == "contact":
-		return base + "/gouvernance"
-	case rec.Kind.Name == "article" || rec.Kind.Name == "annex" || rec.Kind.Name == "legal_basis":
-		return base + "/texte"
-	case rec.Kind.Name == "axis":
-		return base + "/plan"
 	}
-	return base
+	return base + pageOfKind[rec.Kind.Name]
+}
+
+// pageOfKind is the page, under a convention's, that shows the records of
+// a kind; the convention's overview for the others. A test checks that
+// every name is an editable kind.
+var pageOfKind = map[string]string{
+	"equipment": "/equipements", "finding": "/diagnostic", "committee": "/gouvernance", "contact": "/gouvernance",
+	"article": "/texte", "annex": "/texte", "legal_basis": "/texte", "axis": "/plan",
 }
 
 func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {

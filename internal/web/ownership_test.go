@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -67,5 +68,13 @@ func TestConcurrentIndicatorCreationsKeepCodesUnique(t *testing.T) {
 	}
 	if strings.Count(string(export), "code: 9.9-1") != 1 {
 		t.Errorf("code présent %d fois dans l'export", strings.Count(string(export), "code: 9.9-1"))
+	}
+}
+
+func TestPagesOfKindsNameEditableKinds(t *testing.T) {
+	for name := range pageOfKind {
+		if _, ok := edit.Lookup(name); !ok {
+			t.Errorf("type d'élément inconnu : %s", name)
+		}
 	}
 }
