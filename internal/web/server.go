@@ -32,9 +32,6 @@ type Server struct {
 	pages   map[string]*template.Template
 	version string
 	mux     *http.ServeMux
-	// limiter counts failed sign-ins per e-mail; ipLimiter per client address.
-	limiter   *limiter
-	ipLimiter *limiter
 	// Secrecy protects small counts in what leaves the authenticated scope.
 	Secrecy secrecy.Rule
 	now     func() time.Time
@@ -47,7 +44,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now, Secrecy: secrecy.Default}
+		now: time.Now, Secrecy: secrecy.Default}
 	s.routes()
 	return s, nil
 }
@@ -94,6 +91,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/deconnexion", s.logout},
 		{"GET", "/compte", s.account},
 		{"POST", "/compte/jetons", s.createToken},
+		{"POST", "/compte/jetons/{id}/revoquer", s.revokeToken},
+		{"POST", "/compte/mot-de-passe", s.changePassword},
 		{"GET", "/conventions", s.conventionsPage},
 		{"GET", "/c/{slug}", s.overview},
 		{"GET", "/c/{slug}/diagnostic", s.diagnostic},
@@ -123,6 +122,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/controles.csv", s.checksCSV},
 		{"GET", "/c/{slug}/membres", s.members},
 		{"POST", "/c/{slug}/membres", s.grant},
+		{"POST", "/c/{slug}/membres/retirer", s.removeMember},
 		{"GET", "/c/{slug}/modifier/{kind}/{id}", s.editForm},
 		{"POST", "/c/{slug}/modifier/{kind}/{id}", s.editSubmit},
 		{"GET", "/c/{slug}/ajouter/{kind}", s.createForm},
