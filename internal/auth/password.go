@@ -22,19 +22,8 @@ const (
 	saltLen      = 16
 )
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 12
-
 // ErrBadPassword means a password did not match its hash.
 var ErrBadPassword = errors.New("mot de passe incorrect")
-
-// CheckPasswordStrength returns a French message when pw is too weak.
-func CheckPasswordStrength(pw string) error {
-	if len([]rune(pw)) < MinPasswordLength {
-		return fmt.Errorf("mot de passe trop court : %d caractères au moins", MinPasswordLength)
-	}
-	return nil
-}
 
 // HashPassword returns the PHC string of pw hashed with argon2id and a
 // random salt.

@@ -56,8 +56,11 @@ func (a *Actor) Label() string {
 	if a == nil {
 		return "système"
 	}
-	if a.Name != "" {
+	switch {
+	case a.Name != "" && a.Email != "":
 		return a.Name + " <" + a.Email + ">"
+	case a.Name != "":
+		return a.Name
 	}
 	return a.Email
 }
@@ -134,4 +137,13 @@ type Member struct {
 	Email, Name  string
 	Role         Role
 	Organization string
+}
+
+// APIToken describes a personal access token, never the token itself.
+type APIToken struct {
+	ID         string
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
 }

@@ -13,8 +13,13 @@ import (
 
 const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] [--admin] [--password-stdin]
        ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader [--organization CLÉ]
-       ctg user password --email ADRESSE   (nouveau mot de passe lu sur l'entrée standard)
-       ctg user token --email ADRESSE --name NOM_DU_JETON
+       ctg user revoke --email ADRESSE --convention SLUG   (retire l'accès à la convention)
+       ctg user password --email ADRESSE   (nouveau mot de passe lu sur l'entrée standard ; ferme les sessions)
+       ctg user disable --email ADRESSE   (désactive le compte : sessions fermées, jetons refusés)
+       ctg user enable --email ADRESSE
+       ctg user token --email ADRESSE --name NOM_DU_JETON   (valable un an)
+       ctg user token --email ADRESSE --revoke IDENTIFIANT
+       ctg user tokens --email ADRESSE   (liste les jetons et leurs identifiants)
        ctg user list
   (toutes acceptent --db DSN)`
 
@@ -32,6 +37,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	stdinPw := fs.Bool("password-stdin", false, "lire le mot de passe sur l'entrée standard (sinon il est généré et affiché)")
 	slug := fs.String("convention", "", "identifiant de la convention")
 	role := fs.String("role", "", "rôle dans la convention")
+	revoke := fs.String("revoke", "", "identifiant du jeton à révoquer (voir ctg user tokens)")
 	if rest, err := parse(fs, args[1:]); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -78,16 +84,57 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "mot de passe changé : %s\n", *email)
 		return nil
+	case "revoke":
+		if err := svc.RemoveMember(ctx, auth.System, *email, *slug); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s : accès à %s retiré\n", *email, *slug)
+		return nil
+	case "disable", "enable":
+		if err := svc.SetDisabled(ctx, auth.System, *email, args[0] == "disable"); err != nil {
+			return err
+		}
+		state := "réactivé"
+		if args[0] == "disable" {
+			state = "désactivé (sessions fermées, jetons refusés)"
+		}
+		fmt.Fprintf(env.Stdout, "compte %s : %s\n", *email, state)
+		return nil
 	case "token":
 		a, err := svc.ActorByEmail(ctx, *email)
 		if err != nil {
-			return fmt.Errorf("--email : aucun compte pour %s", *email)
+			return err
 		}
-		token, err := svc.CreateToken(ctx, a, *name)
+		if *revoke != "" {
+			if err := svc.RevokeToken(ctx, auth.System, a.UserID, *revoke); err != nil {
+				return fmt.Errorf("--revoke : %w", err)
+			}
+			fmt.Fprintf(env.Stdout, "jeton %s révoqué\n", *revoke)
+			return nil
+		}
+		token, expires, err := svc.CreateToken(ctx, a, *name)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, token)
+		fmt.Fprintf(env.Stderr, "jeton valable jusqu'au %s\n", expires.Format("2006-01-02 15:04 UTC"))
+		return nil
+	case "tokens":
+		a, err := svc.ActorByEmail(ctx, *email)
+		if err != nil {
+			return err
+		}
+		list, err := svc.Tokens(ctx, auth.System, a.UserID)
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			used := "jamais utilisé"
+			if t.LastUsedAt != nil {
+				used = "utilisé le " + t.LastUsedAt.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(env.Stdout, "%s\t%s\texpire le %s\t%s\n", t.ID, t.Name, t.ExpiresAt.Format("2006-01-02"), used)
+		}
 		return nil
 	case "list":
 		users, err := svc.Users(ctx)
@@ -98,6 +145,9 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 			admin := ""
 			if u.PlatformAdmin {
 				admin = " (administrateur·rice)"
+			}
+			if u.Disabled {
+				admin += " (désactivé)"
 			}
 			fmt.Fprintf(env.Stdout, "%s\t%s%s\n", u.Email, u.Name, admin)
 		}

@@ -248,10 +248,13 @@ func findConvention(c *model.Convention, id string) (Target, bool) {
 	return Target{Object: c, Meta: &c.Meta, Path: "", Label: "Convention"}, c.ID == id
 }
 
+// findOrganization gives an organization record no owner: its name and
+// SIREN are part of the signed text, so only editors and admins change them,
+// not the organization's own contributors.
 func findOrganization(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Organizations {
 		if o := &c.Organizations[i]; o.ID == id {
-			return Target{o, &o.Meta, fmt.Sprintf("organizations[%d]", i), []string{o.Key}, o.Name, "", nil}, true
+			return Target{o, &o.Meta, fmt.Sprintf("organizations[%d]", i), nil, o.Name, "", nil}, true
 		}
 	}
 	return Target{}, false

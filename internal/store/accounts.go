@@ -40,6 +40,21 @@ func (s *SQL) SetPassword(ctx context.Context, userID, hash string) error {
 	return mustAffect(res, err)
 }
 
+// SetDisabled deactivates or reactivates an account; deactivating also
+// ends its sessions, in the same transaction. Its API tokens stop working
+// at once too, since they are refused for a disabled account.
+func (s *SQL) SetDisabled(ctx context.Context, userID string, disabled bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE users SET disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+			disabled, s.d.timestamp(s.now()), userID)
+		if err := mustAffect(res, err); err != nil || !disabled {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE user_id = ?`), userID)
+		return err
+	})
+}
+
 func mustAffect(res sql.Result, err error) error {
 	if err != nil {
 		return err
@@ -93,6 +108,13 @@ func (s *SQL) SetMembership(ctx context.Context, userID string, m auth.Membershi
 			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`), s.newID(), userID, m.Convention, string(m.Role), m.Organization, now, now)
 		return err
 	})
+}
+
+// DeleteMembership removes a user's role in a convention; ErrNotFound if
+// they had none.
+func (s *SQL) DeleteMembership(ctx context.Context, userID, slug string) error {
+	res, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM memberships WHERE user_id = ? AND convention_slug = ?`), userID, slug)
+	return mustAffect(res, err)
 }
 
 // Actor loads a user with their memberships, as the subject of permission checks.
@@ -152,25 +174,72 @@ func (s *SQL) DeleteSession(ctx context.Context, token string) error {
 	return err
 }
 
-// CreateAPIToken creates a personal access token and returns it; only its
-// hash is stored.
-func (s *SQL) CreateAPIToken(ctx context.Context, userID, name string) (string, error) {
-	token := "ctg_" + auth.RandomToken(32)
-	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
-		s.newID(), userID, name, HashToken(token), s.d.timestamp(s.now()))
-	return token, err
+// DeleteSessions ends every session of a user but the one of the token
+// except (none when except is empty).
+func (s *SQL) DeleteSessions(ctx context.Context, userID, except string) error {
+	_, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE user_id = ? AND id <> ?`), userID, HashToken(except))
+	return err
 }
 
-// UserByAPIToken returns the owner of a personal access token.
+// CreateAPIToken creates a personal access token valid until expires and
+// returns its id and the token; only its hash is stored.
+func (s *SQL) CreateAPIToken(ctx context.Context, userID, name string, expires time.Time) (id, token string, err error) {
+	id, token = s.newID(), "ctg_"+auth.RandomToken(32)
+	_, err = s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`),
+		id, userID, name, HashToken(token), s.d.timestamp(s.now()), s.d.timestamp(expires))
+	return id, token, err
+}
+
+// APITokens lists a user's personal access tokens, newest first.
+func (s *SQL) APITokens(ctx context.Context, userID string) ([]auth.APIToken, error) {
+	var out []auth.APIToken
+	err := s.each(ctx, `SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id`,
+		[]any{userID}, func(scan func(...any) error) error {
+			var t auth.APIToken
+			var expires *time.Time
+			if err := scan(&t.ID, &t.Name, timeCol{&t.CreatedAt}, nullTime{&expires}, nullTime{&t.LastUsedAt}); err != nil {
+				return err
+			}
+			if expires != nil {
+				t.ExpiresAt = *expires
+			}
+			out = append(out, t)
+			return nil
+		})
+	return out, err
+}
+
+// DeleteAPIToken revokes one of a user's tokens; ErrNotFound if the user
+// has no token with that id.
+func (s *SQL) DeleteAPIToken(ctx context.Context, userID, id string) error {
+	res, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM api_tokens WHERE id = ? AND user_id = ?`), id, userID)
+	return mustAffect(res, err)
+}
+
+// tokenUseResolution is how precisely the last use of a token is kept: at
+// most one write per token and per minute, not one per request.
+const tokenUseResolution = time.Minute
+
+// UserByAPIToken returns the owner of a valid personal access token:
+// unexpired, and of an account that is not disabled.
 func (s *SQL) UserByAPIToken(ctx context.Context, token string) (*auth.User, error) {
-	u, err := s.oneUser(ctx, "JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?", HashToken(token))
-	if err == nil && u.Disabled {
+	u := &auth.User{}
+	var id string
+	var expires, used *time.Time
+	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+`, t.id, t.expires_at, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`),
+		HashToken(token)).Scan(append(userDest(u), &id, nullTime{&expires}, nullTime{&used})...)
+	now := s.now()
+	// A token without expiry (there is none since migration 0006) is refused.
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (u.Disabled || expires == nil || !now.Before(*expires))) {
 		return nil, model.ErrNotFound
 	}
-	if err == nil {
-		_, _ = s.write.ExecContext(ctx, s.d.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`), s.d.timestamp(s.now()), HashToken(token))
+	if err != nil {
+		return nil, err
 	}
-	return u, err
+	if used == nil || now.Sub(*used) >= tokenUseResolution {
+		_, _ = s.write.ExecContext(ctx, s.d.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), s.d.timestamp(now), id)
+	}
+	return u, nil
 }
 
 // CountUsers returns the number of accounts.

@@ -21,17 +21,19 @@ type dialect struct {
 	// lockMigrations serializes concurrent migrators, when the database
 	// can be shared by several ctg instances.
 	lockMigrations string
-	// types are the dialect's names for the column types that differ,
-	// substituted for {{name}} in the migrations.
+	// types are the dialect's names for the column types (and the one
+	// expression) that differ, substituted for {{name}} in the migrations.
 	types map[string]string
 }
 
 var (
 	sqliteDialect = dialect{name: "sqlite", types: map[string]string{
 		"bool": "INTEGER", "false": "0", "date": "TEXT", "timestamp": "TEXT", "real": "REAL",
+		"in_one_year": "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 year')",
 	}}
 	postgresDialect = dialect{name: "postgres", numbered: true, lockMigrations: "SELECT pg_advisory_xact_lock(7250417)", types: map[string]string{
 		"bool": "BOOLEAN", "false": "FALSE", "date": "DATE", "timestamp": "TIMESTAMPTZ", "real": "DOUBLE PRECISION",
+		"in_one_year": "now() + INTERVAL '1 year'",
 	}}
 )
 

@@ -84,8 +84,15 @@ type Accounts interface {
 	CreateSession(ctx context.Context, userID string, ttl time.Duration) (token, csrf string, err error)
 	Session(ctx context.Context, token string) (*auth.User, string, error)
 	DeleteSession(ctx context.Context, token string) error
-	CreateAPIToken(ctx context.Context, userID, name string) (string, error)
+	DeleteSessions(ctx context.Context, userID, except string) error
+	CreateAPIToken(ctx context.Context, userID, name string, expires time.Time) (id, token string, err error)
+	APITokens(ctx context.Context, userID string) ([]auth.APIToken, error)
+	DeleteAPIToken(ctx context.Context, userID, id string) error
 	UserByAPIToken(ctx context.Context, token string) (*auth.User, error)
+	SetDisabled(ctx context.Context, userID string, disabled bool) error
+	DeleteMembership(ctx context.Context, userID, slug string) error
+	BeginSignIn(ctx context.Context, email, client string, l SignInLimits) (id string, blockedUntil time.Time, err error)
+	ForgetSignInFailures(ctx context.Context, email, client string) error
 }
 
 // SQL is the one implementation of Store, over database/sql.

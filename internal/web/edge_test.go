@@ -32,7 +32,7 @@ func (e *testEnv) token(t *testing.T, role string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := e.svc.CreateToken(ctx, a, "client "+role)
+	token, _, err := e.svc.CreateToken(ctx, a, "client "+role)
 	if err != nil {
 		t.Fatal(err)
 	}

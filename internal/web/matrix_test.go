@@ -154,6 +154,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/compte", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
 		{method: "POST", path: "/compte/jetons", form: func(string) url.Values { return url.Values{"name": {"outil"}} },
 			expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "POST", path: "/compte/jetons/{id}/revoquer", dynamic: func(role string) string {
+			return "/compte/jetons/" + e.tokenOf(t, role) + "/revoquer"
+		}, form: func(string) url.Values { return url.Values{} },
+			expect: expect{"anonyme": 303, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 303, "lecteur": 303, "autre-convention": 303}},
+		{method: "POST", path: "/compte/mot-de-passe", form: func(string) url.Values {
+			return url.Values{"current_password": {"pas le bon"}, "new_password": {"une phrase assez longue"}, "confirm": {"une phrase assez longue"}}
+		}, expect: expect{"anonyme": 303, "plateforme": 422, "admin": 422, "editeur": 422, "contributeur": 422, "contributeur-autre": 422, "lecteur": 422, "autre-convention": 422}},
 		{method: "GET", path: "/conventions", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
 		{method: "GET", path: c, expect: readPage()},
 		{method: "GET", path: c + "/diagnostic", expect: readPage()},
@@ -170,6 +177,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/membres", expect: readPage()},
 		{method: "POST", path: c + "/membres", form: func(string) url.Values {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
+		}, expect: write(303, 303, "plateforme", "admin")},
+		{method: "POST", path: c + "/membres/retirer", form: func(role string) url.Values {
+			return url.Values{"email": {e.memberToRemove(t, role)}}
 		}, expect: write(303, 303, "plateforme", "admin")},
 		{method: "GET", path: c + "/modifier/fiche/" + fiche, expect: readPage()},
 		{method: "POST", path: c + "/modifier/fiche/" + fiche, form: editForm("fiche", "title", fiche22), expect: write(303, 303, "plateforme", "admin", "editeur")},
@@ -341,4 +351,42 @@ func TestOpenAPIDescribesTheRealRoutes(t *testing.T) {
 			t.Errorf("route documentée mais non servie : %s", k)
 		}
 	}
+}
+
+// tokenOf creates an API token for the role's account and returns its id
+// ("inconnu" for a visitor).
+func (e *testEnv) tokenOf(t *testing.T, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.st.UserByEmail(ctx, role+"@exemple.fr")
+	if err != nil {
+		return "inconnu"
+	}
+	a, err := e.st.Actor(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.CreateToken(ctx, a, "outil de "+role); err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.svc.Tokens(ctx, a, a.UserID)
+	if err != nil || len(list) == 0 {
+		t.Fatal(err)
+	}
+	return list[0].ID
+}
+
+// memberToRemove gives a new account reader access to the convention, for
+// the role to remove.
+func (e *testEnv) memberToRemove(t *testing.T, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	email := "a-retirer-par-" + role + "@exemple.fr"
+	if err := e.st.CreateUser(ctx, &auth.User{Email: email, Name: "À retirer", PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Grant(ctx, auth.System, email, auth.Membership{Convention: slug, Role: auth.RoleReader}); err != nil {
+		t.Fatal(err)
+	}
+	return email
 }

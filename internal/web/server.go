@@ -38,10 +38,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	version string
 	mux     *http.ServeMux
-	// limiter counts failed sign-ins per e-mail; ipLimiter per client address.
-	limiter   *limiter
-	ipLimiter *limiter
-	now       func() time.Time
+	now     func() time.Time
 	// sameSite refuses state-changing requests that a browser says come
 	// from another site, then serves the others.
 	sameSite http.Handler
@@ -54,7 +51,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		limiter: newLimiter(5, 15*time.Minute), ipLimiter: newLimiter(30, 15*time.Minute), now: time.Now}
+		now: time.Now}
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossSite))
@@ -104,6 +101,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/deconnexion", s.logout},
 		{"GET", "/compte", s.account},
 		{"POST", "/compte/jetons", s.createToken},
+		{"POST", "/compte/jetons/{id}/revoquer", s.revokeToken},
+		{"POST", "/compte/mot-de-passe", s.changePassword},
 		{"GET", "/conventions", s.conventionsPage},
 		{"GET", "/c/{slug}", s.overview},
 		{"GET", "/c/{slug}/diagnostic", s.diagnostic},
@@ -133,6 +132,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/controles.csv", s.checksCSV},
 		{"GET", "/c/{slug}/membres", s.members},
 		{"POST", "/c/{slug}/membres", s.grant},
+		{"POST", "/c/{slug}/membres/retirer", s.removeMember},
 		{"GET", "/c/{slug}/modifier/{kind}/{id}", s.editForm},
 		{"POST", "/c/{slug}/modifier/{kind}/{id}", s.editSubmit},
 		{"GET", "/c/{slug}/ajouter/{kind}", s.createForm},

@@ -4,12 +4,15 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -17,61 +20,47 @@ import (
 
 const sessionCookie = "ctg_session"
 
-// limiter counts failed sign-ins per key over a sliding window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-// blocked returns how long key must wait, or 0.
-func (l *limiter) blocked(key string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.fails[key][:0]
-	for _, t := range l.fails[key] {
-		if now.Sub(t) < l.window {
-			recent = append(recent, t)
-		}
-	}
-	l.fails[key] = recent
-	if len(recent) < l.max {
-		return 0
-	}
-	return l.window - now.Sub(recent[0])
-}
-
-func (l *limiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.fails[key], now)
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
-}
-
-func clientIP(r *http.Request) string {
+// clientAddress is the network address the sign-in limits count per: the
+// IPv4 address, or the /64 network of an IPv6 address (what one host
+// usually holds).
+func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
+		return host
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
-// safeNext keeps a post-sign-in destination only when it is a local path.
+// safeNext keeps a post-sign-in destination only when it is a path of this
+// site, rebuilt from its parsed path and query; anything else (another
+// origin, a scheme, a backslash, control characters or spaces that a
+// browser would drop or reinterpret) gives the conventions list.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	const home = "/conventions"
+	if hasControlOrSpace(next) || strings.Contains(next, "\\") {
+		return home
 	}
-	return "/conventions"
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.Contains(u.Path, "\\") || hasControlOrSpace(u.Path) {
+		return home
+	}
+	// The query cannot change the origin; it may hold encoded spaces (a
+	// search) but no control characters.
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || strings.IndexFunc(q, unicode.IsControl) >= 0 {
+		return home
+	}
+	return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
+}
+
+func hasControlOrSpace(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError }) >= 0
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -86,34 +75,32 @@ type loginData struct {
 	Email, Next, Error string
 }
 
+// tooManyAttempts sets Retry-After and returns the message telling how
+// long to wait before another attempt.
+func (s *Server) tooManyAttempts(w http.ResponseWriter, until time.Time) string {
+	wait := max(until.Sub(s.now()), time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return fmt.Sprintf("Trop de tentatives de connexion : réessayez dans %d minute(s).", int(math.Ceil(wait.Minutes())))
+}
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	data := loginData{Email: email, Next: safeNext(r.PostFormValue("suite"))}
-	// Failures count per address (5 tries) and per network address (30,
-	// since a whole office may sign in from one address).
-	keys := map[*limiter]string{s.limiter: strings.ToLower(email), s.ipLimiter: clientIP(r)}
-	now := s.now()
-	for l, k := range keys {
-		if wait := l.blocked(k, now); wait > 0 {
-			data.Error = fmt.Sprintf("Trop de tentatives de connexion : réessayez dans %d minute(s).", int(wait.Minutes())+1)
-			s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "Connexion", Data: data})
-			return
-		}
-	}
-	token, _, err := s.app.SignIn(r.Context(), email, r.PostFormValue("password"))
-	if errors.Is(err, app.ErrBadCredentials) {
-		for l, k := range keys {
-			l.fail(k, now)
-		}
+	token, _, err := s.app.SignIn(r.Context(), email, r.PostFormValue("password"), clientAddress(r))
+	var tooMany *app.TooManyAttempts
+	switch {
+	case errors.As(err, &tooMany):
+		data.Error = s.tooManyAttempts(w, tooMany.Until)
+		s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "Connexion", Data: data})
+		return
+	case errors.Is(err, app.ErrBadCredentials):
 		data.Error = "Adresse ou mot de passe incorrect."
 		s.render(w, r, http.StatusUnauthorized, "login.html", page{Title: "Connexion", Data: data})
 		return
-	}
-	if err != nil {
+	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}
-	s.limiter.reset(keys[s.limiter])
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionTTL.Seconds())})
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)

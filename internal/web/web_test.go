@@ -317,7 +317,7 @@ func TestAPIReadAndWriteWithToken(t *testing.T) {
 	ctx := context.Background()
 	u, _ := e.st.UserByEmail(ctx, "editeur@exemple.fr")
 	a, _ := e.st.Actor(ctx, u)
-	token, err := e.svc.CreateToken(ctx, a, "tableur")
+	token, _, err := e.svc.CreateToken(ctx, a, "tableur")
 	if err != nil {
 		t.Fatal(err)
 	}
