@@ -184,6 +184,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = s.identify(r)
+	// Handlers get this copy of the request: net/http removes the temporary
+	// files of the original's multipart form only, so remove this one's.
+	defer func() {
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+		}
+	}()
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
 		http.Error(rec, "Requête refusée : elle ne vient pas de ce site.", http.StatusForbidden)
 	} else {
