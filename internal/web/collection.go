@@ -108,6 +108,8 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			s.pageError(w, r, err)
 			return
+		case n == 0:
+			imported = "Aucune valeur nouvelle ou modifiée dans le formulaire : rien n'a été importé."
 		default:
 			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
 		}
@@ -218,6 +220,8 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 		s.renderBrowserForm(w, r, http.StatusUnprocessableEntity, lines, ve.Errors, "")
 	case err != nil:
 		s.pageError(w, r, err)
+	case n == 0:
+		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, "Aucune valeur nouvelle ou modifiée : rien n'a été enregistré.")
 	default:
 		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation depuis la page de chaque indicateur.", n))
 	}
