@@ -29,9 +29,32 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 	}
 	year, err := strconv.Atoi(r.URL.Query().Get("annee"))
 	if err != nil || year < v.Period.Start.Year || year > v.Period.End.Year {
-		year = min(max(s.today(r).Year-1, v.Period.Start.Year), v.Period.End.Year)
+		year = s.defaultYear(r, v.Convention)
 	}
 	return v, &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year)}
+}
+
+// defaultYear is the year a collection page shows when none is asked for:
+// last year, within the convention.
+func (s *Server) defaultYear(r *http.Request, c *model.Convention) int {
+	return min(max(s.today(r).Year-1, c.Period.Start.Year), c.Period.End.Year)
+}
+
+// formYear reads the year of a collection form (annee): when absent, the
+// year the collection page shows by default; a year that is not one of
+// the convention is answered 400 and reported as 0.
+func (s *Server) formYear(w http.ResponseWriter, r *http.Request, c *model.Convention) int {
+	text := strings.TrimSpace(r.FormValue("annee"))
+	if text == "" {
+		return s.defaultYear(r, c)
+	}
+	year, err := strconv.Atoi(text)
+	if err != nil || year < c.Period.Start.Year || year > c.Period.End.Year {
+		s.render(w, r, http.StatusBadRequest, "error.html", page{Title: "Année invalide",
+			Data: fmt.Sprintf("Année de collecte invalide (paramètre annee) : choisissez une année de la convention, de %d à %d.", c.Period.Start.Year, c.Period.End.Year)})
+		return 0
+	}
+	return year
 }
 
 // collection shows which organizations have answered the collection of a year.
@@ -66,7 +89,10 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := v.Slug
-	year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
+	year := s.formYear(w, r, v.Convention)
+	if year == 0 {
+		return
+	}
 	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.URL.Query().Get("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -152,7 +178,10 @@ func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, statu
 	if v == nil {
 		return
 	}
-	year, _ := strconv.Atoi(r.FormValue("annee"))
+	year := s.formYear(w, r, v.Convention)
+	if year == 0 {
+		return
+	}
 	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.FormValue("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -200,6 +229,16 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if !a.CanEditSomething(r.PathValue("slug")) {
 		s.forbidden(w, r)
+		return
+	}
+	// The year only chooses the form shown back, but a wrong one is
+	// refused before anything is saved.
+	c, err := s.app.Convention(r.Context(), a, r.PathValue("slug"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if s.formYear(w, r, c) == 0 {
 		return
 	}
 	var lines []app.FormLine

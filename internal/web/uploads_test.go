@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -170,5 +172,32 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 	cw.Flush()
 	if n, err := e.svc.ImportValuesCSV(ctx, auth.System, slug, &real); err != nil || n != 0 {
 		t.Errorf("indicateurs.csv réimporté tel quel : %d valeur(s) écrite(s), %v", n, err)
+	}
+}
+
+// The collection form and its browser version answer a missing year with
+// the year the collection page shows, and a wrong one with 400 and a
+// French message, before anything is saved.
+func TestCollectionFormYear(t *testing.T) {
+	e := newEnv(t)
+	c := "/c/" + slug + "/collecte"
+	for _, path := range []string{c + "/formulaire.xlsx", c + "/saisie"} {
+		for _, query := range []string{"?annee=abc", "?annee=1999", "?annee=2022%22%3B"} {
+			resp, body := e.do(t, "editeur", "GET", path+query, nil)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Année de collecte invalide") {
+				t.Errorf("%s%s : %d", path, query, resp.StatusCode)
+			}
+		}
+		if resp, _ := e.do(t, "editeur", "GET", path, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s sans année : %d", path, resp.StatusCode)
+		}
+	}
+	before, _ := e.svc.Store.Count(context.Background())
+	form := url.Values{"code": {"2.2-1"}, "period": {"2022"}, "value": {"12"}}
+	if resp, _ := e.do(t, "editeur", "POST", c+"/saisie?annee=abc", form); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("saisie envoyée avec une année invalide : %d", resp.StatusCode)
+	}
+	if after, _ := e.svc.Store.Count(context.Background()); !maps.Equal(before, after) {
+		t.Errorf("une saisie à l'année invalide a écrit : %v → %v", before, after)
 	}
 }
