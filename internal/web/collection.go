@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/collection"
@@ -55,6 +57,20 @@ func (s *Server) formYear(w http.ResponseWriter, r *http.Request, c *model.Conve
 		return 0
 	}
 	return year
+}
+
+// attachment is the Content-Disposition of a download named name. The
+// name may carry what a user typed (an organization key): characters other
+// than letters, digits, "-", "_" and "." are replaced, and mime quotes the
+// name, or encodes it as filename* when it is not ASCII.
+func attachment(name string) string {
+	safe := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.", r) {
+			return r
+		}
+		return '-'
+	}, name)
+	return mime.FormatMediaType("attachment", map[string]string{"filename": safe})
 }
 
 // collection shows which organizations have answered the collection of a year.
@@ -108,7 +124,7 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 		name += "-" + form.Organization
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	w.Header().Set("Content-Disposition", attachment(name+".xlsx"))
 	_, _ = w.Write(data)
 }
 

@@ -191,6 +191,6 @@ var funcs = template.FuncMap{
 // a spreadsheet would read as formulas are neutralised (textutil.WriteCSV).
 func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	w.Header().Set("Content-Disposition", attachment(filename))
 	_ = textutil.WriteCSV(w, header, rows)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"maps"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -199,5 +200,28 @@ func TestCollectionFormYear(t *testing.T) {
 	}
 	if after, _ := e.svc.Store.Count(context.Background()); !maps.Equal(before, after) {
 		t.Errorf("une saisie à l'année invalide a écrit : %v → %v", before, after)
+	}
+}
+
+// The organization asked for in the form's address cannot add parameters
+// to the download's Content-Disposition; a name that is not ASCII is
+// encoded, not mangled.
+func TestFormDownloadName(t *testing.T) {
+	e := newEnv(t)
+	for org, want := range map[string]string{
+		`x"; filename="piege.exe`: slug + "-collecte-2022-x---filename--piege.exe.xlsx",
+		"x\r\nSet-Cookie: a=b":    slug + "-collecte-2022-x--Set-Cookie--a-b.xlsx",
+		"cordelière":              slug + "-collecte-2022-cordelière.xlsx",
+		"cordeliere":              slug + "-collecte-2022-cordeliere.xlsx",
+	} {
+		resp, _ := e.do(t, "editeur", "GET", "/c/"+slug+"/collecte/formulaire.xlsx?annee=2022&organisation="+url.QueryEscape(org), nil)
+		header := resp.Header.Get("Content-Disposition")
+		kind, params, err := mime.ParseMediaType(header)
+		if resp.StatusCode != http.StatusOK || err != nil || kind != "attachment" || len(params) != 1 || params["filename"] != want {
+			t.Errorf("organisation %q : %d, Content-Disposition %q (%v) ; %q attendu", org, resp.StatusCode, header, err, want)
+		}
+		if resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("organisation %q : en-tête ajouté", org)
+		}
 	}
 }
