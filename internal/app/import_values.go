@@ -32,12 +32,15 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 	if err != nil {
 		return 0, err
 	}
-	return s.importRows(ctx, a, slug, rows, func(line int, col string) string { return fmt.Sprintf("ligne %d, colonne %s", line, col) })
+	return s.importRows(ctx, a, slug, rows, "import CSV", func(line int, col string) string { return fmt.Sprintf("ligne %d, colonne %s", line, col) })
 }
 
 // importRows checks every row of a values file and stores them all, or
-// none; where names a cell of the file in error messages.
-func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, rows []collection.Row, where func(line int, col string) string) (int, error) {
+// none; where names a cell of the file in error messages, source the file
+// in the audit log. A row that says what its stored value already says is
+// skipped: re-sending a form changes only what was changed in it. It
+// returns how many values were written.
+func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, rows []collection.Row, source string, where func(line int, col string) string) (int, error) {
 	c, err := s.Convention(ctx, a, slug)
 	if err != nil {
 		return 0, err
@@ -75,6 +78,9 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		}
 		seen[key] = row.Line
 		if old, ok := byKey[key]; ok {
+			if s.sameValue(iv, &old, in) {
+				continue
+			}
 			in.ID, in.Version = old.ID, old.Version
 		}
 		v, entry, err := s.prepareValue(ctx, a, iv, in)
@@ -89,15 +95,18 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		case err != nil:
 			return 0, err
 		default:
-			entry.ObjectLabel += " (import CSV)"
+			entry.ObjectLabel += " (" + source + ")"
 			values, entries = append(values, v), append(entries, entry)
 		}
 	}
 	if len(ve.Errors) > 0 {
 		return 0, ve
 	}
-	if len(values) == 0 {
+	if len(rows) == 0 {
 		return 0, single("fichier", "aucune ligne de valeur dans le fichier")
+	}
+	if len(values) == 0 {
+		return 0, nil
 	}
 	return len(values), s.store.SaveValues(ctx, values, entries)
 }
@@ -125,7 +134,7 @@ func (s *Service) ImportValuesXLSX(ctx context.Context, a *auth.Actor, slug stri
 	if err != nil {
 		return 0, err
 	}
-	return s.importRows(ctx, a, slug, rows, collection.CellOf)
+	return s.importRows(ctx, a, slug, rows, "formulaire XLSX", collection.CellOf)
 }
 
 // CollectionForm prepares the collection form of an organization for a
@@ -182,5 +191,5 @@ func (s *Service) SaveFormLines(ctx context.Context, a *auth.Actor, slug string,
 	if len(rows) == 0 {
 		return 0, single("formulaire", "aucune valeur saisie")
 	}
-	return s.importRows(ctx, a, slug, rows, func(line int, col string) string { return fmt.Sprintf("ligne %d (%s)", line, col) })
+	return s.importRows(ctx, a, slug, rows, "formulaire en ligne", func(line int, col string) string { return fmt.Sprintf("ligne %d (%s)", line, col) })
 }

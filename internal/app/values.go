@@ -187,6 +187,22 @@ func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) er
 	return ve.OrNil()
 }
 
+// sameValue reports whether an input says what a stored real value
+// already says (number, text, source and comment), so that writing it
+// would only send the value back to draft. A synthetic value is never the
+// same: a real one must replace it.
+func (s *Service) sameValue(iv *IndicatorView, old *model.Value, in ValueInput) bool {
+	if old.Synthetic {
+		return false
+	}
+	v := &model.Value{}
+	if s.fillValue(iv, v, in) != nil {
+		return false
+	}
+	sameNumber := (v.Number == nil) == (old.Number == nil) && (v.Number == nil || *v.Number == *old.Number)
+	return sameNumber && v.Period == old.Period && v.Breakdown == old.Breakdown && v.Text == old.Text && v.Source == old.Source && v.Comment == old.Comment
+}
+
 func (s *Service) valueConflict(ctx context.Context, v *model.Value) error {
 	recent, err := s.store.History(ctx, v.Convention, []string{v.ID}, 5)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
@@ -229,13 +230,24 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
+// readInput reads a convention file, or the standard input for "-", up to
+// interchange.MaxSize: a larger input is refused without being read whole.
 func readInput(env Env, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(env.Stdin)
+	in, label := env.Stdin, "l'entrée standard"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("lecture de %s : %w", name, err)
+		}
+		defer f.Close()
+		in, label = f, name
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(io.LimitReader(in, interchange.MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("lecture de %s : %w", name, err)
+		return nil, fmt.Errorf("lecture de %s : %w", label, err)
+	}
+	if len(data) > interchange.MaxSize {
+		return nil, fmt.Errorf("lecture de %s : fichier trop volumineux (%d Mo au plus)", label, interchange.MaxSize>>20)
 	}
 	return data, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // Columns are the columns a values file must have, as ctg exports them;
@@ -31,7 +32,8 @@ type Row struct {
 func (r Row) Get(col string) string { return strings.TrimSpace(r.Fields[col]) }
 
 // ReadCSV reads a values file in Excel-French conventions (";" or ",",
-// UTF-8 with or without BOM): its header and its non-empty rows.
+// UTF-8 with or without BOM): its header and its non-empty rows. The
+// quote ctg puts before a text that looks like a formula is removed.
 func ReadCSV(data []byte) ([]Row, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
@@ -71,7 +73,7 @@ func ReadCSV(data []byte) ([]Row, error) {
 		empty := true
 		for col, i := range index {
 			if i < len(rec) {
-				row.Fields[col] = rec[i]
+				row.Fields[col] = textutil.FromCSVCell(rec[i])
 				empty = empty && strings.TrimSpace(rec[i]) == ""
 			}
 		}

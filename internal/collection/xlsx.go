@@ -1,9 +1,13 @@
 package collection
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -166,33 +170,130 @@ func validate(x *excelize.File, row int, unit model.Unit) error {
 	return x.AddDataValidation(Sheet, dv)
 }
 
+// Bounds of a collection form read back. A form of a few thousand lines
+// weighs well under 1 Mo once unzipped; the bounds refuse a zip bomb (a
+// small file that unzips to gigabytes) before excelize loads it.
+const (
+	// MaxUnzippedSize bounds the total size of a form's zip entries, as
+	// declared and as actually read.
+	MaxUnzippedSize = 16 << 20
+	// MaxFormRows bounds the lines of the form's sheet.
+	MaxFormRows   = 20000
+	maxZipEntries = 1000
+	maxFormCells  = 500000
+	// maxCellLength is Excel's own limit on a cell's text.
+	maxCellLength = 32767
+)
+
+func unreadable() error {
+	return single("fichier", "ce fichier n'est pas un classeur XLSX lisible")
+}
+
+func tooBig() error {
+	return single("fichier", fmt.Sprintf("classeur trop volumineux une fois décompressé (%d Mo au plus) : déposez le formulaire de collecte téléchargé depuis ctg, sans feuille ni image ajoutée", MaxUnzippedSize>>20))
+}
+
+// checkZip refuses a workbook whose entries would unzip past
+// MaxUnzippedSize. Declared sizes are checked first, then every entry is
+// inflated to nowhere, within the same bound, since a zip can declare
+// sizes smaller than its content.
+func checkZip(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return unreadable()
+	}
+	if len(zr.File) > maxZipEntries {
+		return tooBig()
+	}
+	var declared uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > MaxUnzippedSize-declared {
+			return tooBig()
+		}
+		declared += f.UncompressedSize64
+	}
+	remaining := int64(MaxUnzippedSize)
+	for _, f := range zr.File {
+		raw, err := f.OpenRaw()
+		if err != nil {
+			return unreadable()
+		}
+		var content io.ReadCloser
+		switch f.Method {
+		case zip.Store:
+			content = io.NopCloser(raw)
+		case zip.Deflate:
+			content = flate.NewReader(raw)
+		default:
+			return unreadable()
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(content, remaining+1))
+		content.Close()
+		if remaining -= n; remaining < 0 {
+			return tooBig()
+		}
+		if err != nil {
+			return unreadable()
+		}
+	}
+	return nil
+}
+
 // ReadXLSX reads the value lines of a filled collection form. Each row's
 // Line is its row number in the sheet, for messages that name the cell.
+// The workbook's unzipped size, its lines and its cells are bounded.
 func ReadXLSX(data []byte) ([]Row, error) {
-	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err := checkZip(data); err != nil {
+		return nil, err
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedSize, UnzipXMLSizeLimit: MaxUnzippedSize})
 	if err != nil {
-		return nil, single("fichier", "ce fichier n'est pas un classeur XLSX lisible")
+		return nil, unreadable()
 	}
 	defer x.Close()
-	rows, err := x.GetRows(Sheet, excelize.Options{RawCellValue: true})
+	rows, err := x.Rows(Sheet)
 	if err != nil {
 		return nil, single("fichier", fmt.Sprintf("feuille « %s » absente : déposez le formulaire de collecte téléchargé depuis ctg", Sheet))
 	}
-	if len(rows) < 2 {
-		return nil, single("fichier", "formulaire vide")
-	}
+	defer rows.Close()
 	index := map[string]int{}
-	for i, h := range rows[1] {
-		index[strings.TrimSpace(h)] = i
-	}
-	for _, col := range Columns {
-		if _, ok := index[col]; !ok {
-			return nil, single("fichier", fmt.Sprintf("colonne « %s » absente de la ligne 2 de la feuille « %s »", col, Sheet))
-		}
-	}
 	var out []Row
-	for n, rec := range rows[2:] {
-		r := Row{Line: n + 3, Fields: map[string]string{}}
+	line, cells := 0, 0
+	for rows.Next() {
+		// Next walks every row number, blank rows included: line is the
+		// row number of the sheet.
+		line++
+		if line > MaxFormRows {
+			return nil, single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s lignes", Sheet, indicators.FormatNumber(MaxFormRows)))
+		}
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, unreadable()
+		}
+		if cells += len(rec); cells > maxFormCells {
+			return nil, single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s cellules", Sheet, indicators.FormatNumber(maxFormCells)))
+		}
+		for i, cell := range rec {
+			if len(cell) > 4*maxCellLength || utf8.RuneCountInString(cell) > maxCellLength {
+				name, _ := excelize.CoordinatesToCellName(i+1, line)
+				return nil, single("fichier", fmt.Sprintf("cellule %s : texte trop long (%s caractères au plus)", name, indicators.FormatNumber(maxCellLength)))
+			}
+		}
+		switch {
+		case line == 1:
+			continue
+		case line == 2:
+			for i, h := range rec {
+				index[strings.TrimSpace(h)] = i
+			}
+			for _, col := range Columns {
+				if _, ok := index[col]; !ok {
+					return nil, single("fichier", fmt.Sprintf("colonne « %s » absente de la ligne 2 de la feuille « %s »", col, Sheet))
+				}
+			}
+			continue
+		}
+		r := Row{Line: line, Fields: map[string]string{}}
 		for col, i := range index {
 			if i < len(rec) {
 				r.Fields[col] = rec[i]
@@ -203,6 +304,12 @@ func ReadXLSX(data []byte) ([]Row, error) {
 			continue
 		}
 		out = append(out, r)
+	}
+	if rows.Error() != nil {
+		return nil, unreadable()
+	}
+	if line < 2 {
+		return nil, single("fichier", "formulaire vide")
 	}
 	return out, nil
 }

@@ -1,6 +1,9 @@
 package textutil
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFold(t *testing.T) {
 	if Fold("  L’Équipement –  Petite   Enfance ") != "l'equipement - petite enfance" {
@@ -15,5 +18,42 @@ func TestExcerpt(t *testing.T) {
 	}
 	if got := Excerpt("court", "court", 10); got != "court" {
 		t.Errorf("Excerpt = %q", got)
+	}
+}
+
+func TestCSVCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\";\"y\")": "'=HYPERLINK(\"http://x\";\"y\")",
+		"@SUM(A1)":                       "'@SUM(A1)",
+		"+33 4 92":                       "'+33 4 92",
+		"-2+3":                           "'-2+3",
+		"  =1+1":                         "'  =1+1",
+		"\t=1":                           "'\t=1",
+		"\r=1":                           "'\r=1",
+		"＝1+1":                           "'＝1+1",
+		"-3":                             "-3",
+		"-3,5":                           "-3,5",
+		"312.50":                         "312.50",
+		"1254":                           "1254",
+		"Accueil Ados - La Cordelière":   "Accueil Ados - La Cordelière",
+		"< 5":                            "< 5",
+		"":                               "",
+	} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, attendu %q", in, got, want)
+		}
+		if back := FromCSVCell(CSVCell(in)); back != in {
+			t.Errorf("FromCSVCell(CSVCell(%q)) = %q", in, back)
+		}
+	}
+	if got := FromCSVCell("'rien à retirer"); got != "'rien à retirer" {
+		t.Errorf("FromCSVCell a retiré une apostrophe d'un texte : %q", got)
+	}
+	var b strings.Builder
+	if err := WriteCSV(&b, []string{"Nom", "Valeur"}, [][]string{{"=1+1", "-3,5"}}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "\uFEFFNom;Valeur\r\n'=1+1;-3,5\r\n" {
+		t.Errorf("WriteCSV = %q", b.String())
 	}
 }

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -28,9 +30,46 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 	}
 	year, err := strconv.Atoi(r.URL.Query().Get("annee"))
 	if err != nil || year < v.Period.Start.Year || year > v.Period.End.Year {
-		year = min(max(s.today(r).Year-1, v.Period.Start.Year), v.Period.End.Year)
+		year = s.defaultYear(r, v.Convention)
 	}
 	return v, &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year)}
+}
+
+// defaultYear is the year a collection page shows when none is asked for:
+// last year, within the convention.
+func (s *Server) defaultYear(r *http.Request, c *model.Convention) int {
+	return min(max(s.today(r).Year-1, c.Period.Start.Year), c.Period.End.Year)
+}
+
+// formYear reads the year of a collection form (annee): when absent, the
+// year the collection page shows by default; a year that is not one of
+// the convention is answered 400 and reported as 0.
+func (s *Server) formYear(w http.ResponseWriter, r *http.Request, c *model.Convention) int {
+	text := strings.TrimSpace(r.FormValue("annee"))
+	if text == "" {
+		return s.defaultYear(r, c)
+	}
+	year, err := strconv.Atoi(text)
+	if err != nil || year < c.Period.Start.Year || year > c.Period.End.Year {
+		s.render(w, r, http.StatusBadRequest, "error.html", page{Title: "Année invalide",
+			Data: fmt.Sprintf("Année de collecte invalide (paramètre annee) : choisissez une année de la convention, de %d à %d.", c.Period.Start.Year, c.Period.End.Year)})
+		return 0
+	}
+	return year
+}
+
+// attachment is the Content-Disposition of a download named name. The
+// name may carry what a user typed (an organization key): characters other
+// than letters, digits, "-", "_" and "." are replaced, and mime quotes the
+// name, or encodes it as filename* when it is not ASCII.
+func attachment(name string) string {
+	safe := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.", r) {
+			return r
+		}
+		return '-'
+	}, name)
+	return mime.FormatMediaType("attachment", map[string]string{"filename": safe})
 }
 
 // collection shows which organizations have answered the collection of a year.
@@ -65,7 +104,10 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := v.Slug
-	year, _ := strconv.Atoi(r.URL.Query().Get("annee"))
+	year := s.formYear(w, r, v.Convention)
+	if year == 0 {
+		return
+	}
 	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.URL.Query().Get("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -81,7 +123,7 @@ func (s *Server) collectionForm(w http.ResponseWriter, r *http.Request) {
 		name += "-" + form.Organization
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	w.Header().Set("Content-Disposition", attachment(name+".xlsx"))
 	_, _ = w.Write(data)
 }
 
@@ -107,6 +149,8 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			s.pageError(w, r, err)
 			return
+		case n == 0:
+			imported = "Aucune valeur nouvelle ou modifiée dans le formulaire : rien n'a été importé."
 		default:
 			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
 		}
@@ -150,7 +194,10 @@ func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, statu
 	if v == nil {
 		return
 	}
-	year, _ := strconv.Atoi(r.FormValue("annee"))
+	year := s.formYear(w, r, v.Convention)
+	if year == 0 {
+		return
+	}
 	form, err := app.CollectionForm(actorOf(r), v.Convention, values, r.FormValue("organisation"), year)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -200,6 +247,16 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
+	// The year only chooses the form shown back, but a wrong one is
+	// refused before anything is saved.
+	c, err := s.app.Convention(r.Context(), a, r.PathValue("slug"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if s.formYear(w, r, c) == 0 {
+		return
+	}
 	var lines []app.FormLine
 	codes := r.PostForm["code"]
 	for i := range codes {
@@ -218,6 +275,8 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 		s.renderBrowserForm(w, r, http.StatusUnprocessableEntity, lines, ve.Errors, "")
 	case err != nil:
 		s.pageError(w, r, err)
+	case n == 0:
+		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, "Aucune valeur nouvelle ou modifiée : rien n'a été enregistré.")
 	default:
 		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation depuis la page de chaque indicateur.", n))
 	}

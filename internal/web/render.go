@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -259,14 +258,10 @@ var funcs = template.FuncMap{
 	"fields": func(m map[string]string) []string { return sortedKeys(m) },
 }
 
-// writeCSV sends a table for Excel in French: ";" separators, CRLF line
-// ends and a UTF-8 byte order mark, as an attachment.
+// writeCSV sends a table for Excel in French, as an attachment; cells that
+// a spreadsheet would read as formulas are neutralised (textutil.WriteCSV).
 func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	_, _ = w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
-	_ = cw.Write(header)
-	_ = cw.WriteAll(rows)
+	w.Header().Set("Content-Disposition", attachment(filename))
+	_ = textutil.WriteCSV(w, header, rows)
 }

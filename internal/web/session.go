@@ -162,8 +162,21 @@ func (s *Server) uploader(w http.ResponseWriter, r *http.Request) *auth.Actor {
 		s.notFound(w, r)
 		return nil
 	}
+	// The body is bounded before it is parsed; parts over 1 Mio go to
+	// temporary files, removed here on refusal and by ServeHTTP otherwise.
 	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil || !s.validCSRF(r) || !a.CanEditSomething(slug) {
+	err := r.ParseMultipartForm(1 << 20)
+	if err != nil || !s.validCSRF(r) || !a.CanEditSomething(slug) {
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+			r.MultipartForm = nil
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.render(w, r, http.StatusRequestEntityTooLarge, "error.html", page{Title: "Fichier trop volumineux",
+				Data: fmt.Sprintf("Le fichier envoyé est trop volumineux : %d Mo au plus.", app.MaxImportSize>>20)})
+			return nil
+		}
 		s.forbidden(w, r)
 		return nil
 	}
