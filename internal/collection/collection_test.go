@@ -103,3 +103,15 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestCSVWithInvalidTextIsRefused(t *testing.T) {
+	for name, data := range map[string]string{
+		"Latin-1": "Code;Période;Valeur\n2.2-1;2024;\xe9t\xe9\n",
+		"NUL":     "Code;Période;Valeur\n2.2-1;2024;1\x00\n",
+	} {
+		_, err := ReadCSV([]byte(data))
+		if err == nil || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("%s : %v", name, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
@@ -36,6 +37,9 @@ func (r Row) Get(col string) string { return strings.TrimSpace(r.Fields[col]) }
 // quote ctg puts before a text that looks like a formula is removed.
 func ReadCSV(data []byte) ([]Row, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, single("fichier", "caractères invalides : enregistrez le fichier au format « CSV UTF-8 » depuis votre tableur")
+	}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = ';'
