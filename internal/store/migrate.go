@@ -26,7 +26,9 @@ type Migration struct {
 // Each change is written once, in migrations/NNNN_name.sql; the few type
 // names that differ between SQLite and PostgreSQL are written {{bool}},
 // {{false}}, {{date}}, {{timestamp}} and {{real}}, and each dialect
-// supplies its own (see dialect.go).
+// supplies its own (see dialect.go). Only a change whose statements
+// themselves differ (triggers) is written twice, as NNNN_name.sqlite.sql
+// and NNNN_name.postgres.sql.
 func Migrations(d dialect) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrations, "migrations")
 	if err != nil {
@@ -35,7 +37,14 @@ func Migrations(d dialect) ([]Migration, error) {
 	var out []Migration
 	for _, e := range entries {
 		name := e.Name()
-		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		base := strings.TrimSuffix(name, ".sql")
+		if only := path.Ext(base); only != "" {
+			if only != "."+d.name {
+				continue
+			}
+			base = strings.TrimSuffix(base, only)
+		}
+		num, rest, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("migration mal nommée : %s (attendu : 0001_nom.sql)", name)

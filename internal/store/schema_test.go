@@ -177,3 +177,39 @@ func TestUpdateRefusesUnknownKindsAndFields(t *testing.T) {
 		t.Error("valeur du mauvais type acceptée")
 	}
 }
+
+func TestMigrationVersionsMatchAcrossDialects(t *testing.T) {
+	versions := func(d dialect) (out []string) {
+		list, err := Migrations(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range list {
+			out = append(out, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+		}
+		return out
+	}
+	if l, p := versions(sqliteDialect), versions(postgresDialect); !slices.Equal(l, p) {
+		t.Errorf("migrations : sqlite %v, postgres %v", l, p)
+	}
+}
+
+// Nobody, not even a direct SQL statement of ours, changes or removes an
+// entry of the history.
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		if err := s.AppendAudit(ctx, model.AuditEntry{Actor: "test", Action: "import", ObjectType: "convention", ObjectID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.write.ExecContext(ctx, `UPDATE audit_log SET actor = 'faussaire'`); err == nil {
+			t.Error("entrée de l'historique modifiée")
+		}
+		if _, err := s.write.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+			t.Error("entrée de l'historique supprimée")
+		}
+		if n, _ := s.Count(ctx); n["audit_log"] != 1 {
+			t.Errorf("%d entrées", n["audit_log"])
+		}
+	})
+}
