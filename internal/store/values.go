@@ -3,7 +3,6 @@ package store
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -37,17 +36,6 @@ func dateArg(d *model.Date) any {
 	return d.String()
 }
 
-// jsonArg writes a list or structure as JSON text; nil lists become [].
-func jsonArg[T any](v []T) string {
-	if v == nil {
-		return "[]"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only plain data types are stored as JSON
-	}
-	return string(b)
-}
 
 // timeCol reads a timestamp written by either dialect.
 type timeCol struct{ t *time.Time }
@@ -114,30 +102,6 @@ func (c requiredDateCol) Scan(src any) error {
 	return nil
 }
 
-// jsonCol reads JSON text into v; "[]" leaves a nil slice so that reading
-// back gives exactly what was written.
-type jsonCol[T any] struct{ v *[]T }
-
-func (c jsonCol[T]) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("JSON illisible : %T", src)
-	}
-	var out []T
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
-	}
-	if len(out) == 0 {
-		out = nil
-	}
-	*c.v = out
-	return nil
-}
 
 // metaCols are the bookkeeping columns every table ends with.
 const metaCols = "id, created_at, updated_at, version"
