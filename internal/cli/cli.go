@@ -133,6 +133,13 @@ func flags(name string, env Env) *flag.FlagSet {
 	return fs
 }
 
+// dbFlag declares the --db flag every command shares on fs. Its default is
+// cfg.DB as config.Defaults set it (CTG_DB, else the SQLite file of the
+// data directory); the flag's value replaces it.
+func dbFlag(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+}
+
 // parse parses flags placed before or after the positional arguments
 // ("ctg import FILE --db x" as well as "ctg import --db x FILE").
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -179,7 +186,7 @@ func newLogger(w io.Writer) *slog.Logger {
 func migrate(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("migrate", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -203,7 +210,7 @@ func migrate(ctx context.Context, env Env, args []string) error {
 func importCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("import", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	replace := fs.Bool("replace", false, "remplacer la convention de même identifiant si elle existe")
 	rest, err := parse(fs, args)
 	if err != nil || len(rest) != 1 {
@@ -243,7 +250,7 @@ func readInput(env Env, name string) ([]byte, error) {
 func exportCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("export", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	out := fs.String("o", "", "fichier de sortie (sortie standard par défaut)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
