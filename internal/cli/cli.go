@@ -61,6 +61,10 @@ func commands() []command {
 		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",
 			"écrit le bilan annuel ou final en PDF, et ses chiffres en XLSX à côté", reportCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
+		{"backup", "ctg backup [--db DSN] -o FICHIER",
+			"sauvegarde la base SQLite entière, même pendant que ctg serve tourne (PostgreSQL : pg_dump)", backupCmd},
+		{"restore", "ctg restore [--db DSN] [--force] FICHIER",
+			"remplace la base SQLite par une sauvegarde, ctg serve arrêté (--force si elle contient des données)", restoreCmd},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
 			_, err := fmt.Fprintln(env.Stdout, "ctg", version())
@@ -90,7 +94,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 		switch {
 		case err == nil:
 			return 0
-		case errors.Is(err, errFindings):
+		case errors.Is(err, errFindings), errors.Is(err, errPostgresBackup):
 			return 1
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(env.Stderr, "usage : %s\n", c.usage)
