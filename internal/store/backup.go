@@ -51,6 +51,9 @@ func (s *SQL) Backup(ctx context.Context, path string) error {
 	if sameFile(abs, live) {
 		return fmt.Errorf("-o : %s est la base elle-même ; choisissez un autre fichier", path)
 	}
+	if info, err := os.Stat(abs); err == nil && info.IsDir() {
+		return fmt.Errorf("-o : %s est un répertoire ; indiquez le fichier de sauvegarde à écrire", path)
+	}
 	// VACUUM INTO writes into an empty existing file: creating it first
 	// gives it mode 0600 from the start.
 	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".*.tmp")

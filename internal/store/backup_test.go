@@ -180,6 +180,9 @@ func TestRestoreRefusals(t *testing.T) {
 	if err := s.Backup(ctx, src); err == nil || !strings.Contains(err.Error(), "la base elle-même") {
 		t.Errorf("sauvegarde sur la base elle-même : %v", err)
 	}
+	if err := s.Backup(ctx, dir); err == nil || !strings.Contains(err.Error(), "répertoire") {
+		t.Errorf("sauvegarde dans un répertoire : %v", err)
+	}
 	if n, err := countRows(t, src, "conventions"); err != nil || n != 1 {
 		t.Fatalf("base source abîmée : %d %v", n, err)
 	}
