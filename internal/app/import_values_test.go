@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -17,6 +19,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 const header = "\uFEFFCode;Indicateur;Période;Ventilation;Valeur;Texte;État;Organisation;Source;Commentaire;Fictive\r\n"
@@ -85,14 +88,56 @@ func FuzzImportValuesCSV(f *testing.F) {
 	f.Add([]byte(header + "2.2-1;;2023;;12;;;;;;\r\n"))
 	f.Add([]byte("Code,Période,Ventilation,Valeur,Texte,Source,Commentaire\n\"2.2-1\",2023,,\"1,5\",,,\n"))
 	f.Add([]byte("\"unterminated"))
-	svc := apptest.New(f)
+	// With -fuzz, every worker is a process of its own that runs this
+	// function: each opens its own database, once, at its first input, so
+	// workers do not contend for one file and the coordinating process
+	// (which runs no input) pays no set-up. No input runs under a deadline.
+	dir := f.TempDir()
+	var (
+		once    sync.Once
+		st      *store.SQL
+		svc     *app.Service
+		openErr error
+	)
+	f.Cleanup(func() {
+		if st != nil {
+			st.Close()
+		}
+	})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		once.Do(func() { st, svc, openErr = openFuzzService(filepath.Join(dir, "ctg.db")) })
+		if openErr != nil {
+			t.Fatal(openErr)
+		}
 		_, err := svc.ImportValuesCSV(context.Background(), auth.System, examples.ForcalquierSlug, strings.NewReader(string(data)))
 		var ve *model.ValidationError
 		if err != nil && !errors.As(err, &ve) && !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("erreur non structurée : %v", err)
 		}
 	})
+}
+
+// openFuzzService is apptest.New without a testing.TB, for a store that
+// outlives the input that opened it.
+func openFuzzService(path string) (*store.SQL, *app.Service, error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var svc *app.Service
+	_, err = st.Migrate(ctx)
+	if err == nil {
+		svc, err = app.New(st)
+	}
+	if err == nil {
+		_, err = svc.LoadExampleIfEmpty(ctx)
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, svc, nil
 }
 
 func TestCollectionFormRoundTrip(t *testing.T) {

@@ -62,6 +62,10 @@ func commands() []command {
 		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",
 			"écrit le bilan annuel ou final en PDF, et ses chiffres en XLSX à côté", reportCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
+		{"backup", "ctg backup [--db DSN] -o FICHIER",
+			"sauvegarde la base SQLite entière, même pendant que ctg serve tourne (PostgreSQL : pg_dump)", backupCmd},
+		{"restore", "ctg restore [--db DSN] [--force] FICHIER",
+			"remplace la base SQLite par une sauvegarde, ctg serve arrêté (--force si elle contient des données)", restoreCmd},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
 			_, err := fmt.Fprintln(env.Stdout, "ctg", version())
@@ -91,7 +95,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 		switch {
 		case err == nil:
 			return 0
-		case errors.Is(err, errFindings):
+		case errors.Is(err, errFindings), errors.Is(err, errPostgresBackup):
 			return 1
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(env.Stderr, "usage : %s\n", c.usage)
@@ -132,6 +136,13 @@ func flags(name string, env Env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	return fs
+}
+
+// dbFlag declares the --db flag every command shares on fs. Its default is
+// cfg.DB as config.Defaults set it (CTG_DB, else the SQLite file of the
+// data directory); the flag's value replaces it.
+func dbFlag(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
 }
 
 // parse parses flags placed before or after the positional arguments
@@ -180,7 +191,7 @@ func newLogger(w io.Writer) *slog.Logger {
 func migrate(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("migrate", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -204,7 +215,7 @@ func migrate(ctx context.Context, env Env, args []string) error {
 func importCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("import", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	replace := fs.Bool("replace", false, "remplacer la convention de même identifiant si elle existe")
 	rest, err := parse(fs, args)
 	if err != nil || len(rest) != 1 {
@@ -255,7 +266,7 @@ func readInput(env Env, name string) ([]byte, error) {
 func exportCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("export", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	out := fs.String("o", "", "fichier de sortie (sortie standard par défaut)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {

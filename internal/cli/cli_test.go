@@ -313,3 +313,23 @@ func TestReportWritesPDFAndXLSX(t *testing.T) {
 		t.Errorf("extension : %d %q", code, errs)
 	}
 }
+
+// TestDBDefaultsToCTGDB checks the one --db flag every command shares:
+// CTG_DB is the default, --db overrides it.
+func TestDBDefaultsToCTGDB(t *testing.T) {
+	fromEnv := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("CTG_DB", fromEnv)
+	if code, _, errs := run(t, "", "import", exampleFile(t)); code != 0 {
+		t.Fatalf("import sans --db : %s", errs)
+	}
+	if c := counts(t, fromEnv); c["conventions"] != 1 {
+		t.Fatalf("CTG_DB ignoré : %d convention(s) dans %s", c["conventions"], fromEnv)
+	}
+	other := filepath.Join(t.TempDir(), "flag.db")
+	if code, _, errs := run(t, "", "migrate", "--db", other); code != 0 {
+		t.Fatalf("migrate --db : %s", errs)
+	}
+	if code, _, errs := run(t, "", "export", "--db", other); code != 1 || !strings.Contains(errs, "aucune convention") {
+		t.Errorf("--db ne remplace pas CTG_DB : code %d, %q", code, errs)
+	}
+}

@@ -11,7 +11,7 @@ import (
 func demoCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("demo", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	seed := fs.Uint64("seed", app.DemoSeed, "graine du générateur : la même graine donne les mêmes valeurs")
 	remove := fs.Bool("remove", false, "supprimer les valeurs fictives au lieu d'en créer")

@@ -24,7 +24,7 @@ var errFindings = errors.New("le contrôle a trouvé des erreurs")
 func lintCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("lint", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant d'une convention enregistrée")
 	atText := fs.String("at", "", "date du contrôle, AAAA-MM-JJ (aujourd'hui par défaut)")
 	format := fs.String("format", "text", "text ou json")

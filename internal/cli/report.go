@@ -14,7 +14,7 @@ import (
 func reportCmd(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("report", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	year := fs.Int("year", time.Now().Year()-1, "année du bilan annuel")
 	final := fs.Bool("final", false, "bilan final de toute la période, pour la décision de renouvellement")

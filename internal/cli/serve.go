@@ -19,7 +19,7 @@ const firstAdminEmail = "admin@ctg.localhost"
 func serve(ctx context.Context, env Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags("serve", env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "adresse d'écoute HTTP")
 	fs.BoolVar(&cfg.NoExample, "no-example", false, "ne pas charger la convention d'exemple dans une base vide")
 	fs.StringVar(&cfg.Secrecy, "secrecy", cfg.Secrecy, "secret statistique des exports diffusables : mask (< 5) ou round5 (arrondi à 5)")

@@ -29,7 +29,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	}
 	cfg := config.Defaults()
 	fs := flags("user "+args[0], env)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "base de données (chemin SQLite ou postgres://…)")
+	dbFlag(fs, &cfg)
 	email := fs.String("email", "", "adresse électronique du compte")
 	name := fs.String("name", "", "nom de la personne, ou du jeton")
 	org := fs.String("organization", "", "organisation (add : nom libre ; grant : clé d'organisation de la convention)")

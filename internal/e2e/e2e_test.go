@@ -64,15 +64,22 @@ func (p *platform) convention(t *testing.T) *model.Convention {
 	return c
 }
 
+// missing skips the test for lack of a tool, or fails it when
+// CTG_REQUIRE_BROWSER=1 says the browser tests must run.
+func missing(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CTG_REQUIRE_BROWSER") == "1" {
+		t.Fatal(what)
+	}
+	t.Skip(what + " : tests dans le navigateur ignorés")
+}
+
 // browser starts headless Chromium and returns a context for its first tab.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
-		if os.Getenv("CTG_REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium introuvable (apt-get install chromium)")
-		}
-		t.Skip("chromium absent : tests dans le navigateur ignorés")
+		missing(t, "chromium introuvable (apt-get install chromium)")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -218,12 +225,12 @@ type axeViolation struct {
 }
 
 func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
-	p := startPlatform(t)
-	ctx := browser(t)
 	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
 	if err != nil {
-		t.Fatalf("axe-core absent (cd tools/e2e && npm ci) : %v", err)
+		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
 	}
+	p := startPlatform(t)
+	ctx := browser(t)
 	c := p.convention(t)
 	base := p.url + "/c/" + slug
 	pages := []string{

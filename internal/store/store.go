@@ -157,7 +157,11 @@ func (s *SQL) openSQLite(path string) error {
 	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
 		f.Close()
 	}
-	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
+	// busy_timeout comes first so that journal_mode(WAL), which needs a
+	// lock, waits on a database another process holds instead of failing
+	// with SQLITE_BUSY. (modernc.org/sqlite v1.62 also moves it first; the
+	// order here does not rely on that.)
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return err

@@ -7,15 +7,13 @@ import (
 	"flag"
 	"log"
 	"os"
-
-	"github.com/ctg-territoires/ctg/internal/interchange"
 )
 
 func main() {
 	modelDir := flag.String("model", "internal/model", "source directory of the model package")
 	out := flag.String("o", "docs/convention.schema.json", "output file")
 	flag.Parse()
-	data, err := interchange.GenerateSchema(*modelDir)
+	data, err := generateSchema(*modelDir)
 	if err != nil {
 		log.Fatal(err)
 	}
