@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
@@ -33,7 +34,7 @@ func TestBackupAndRestoreKeepEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer server.Close()
-	if err := server.AppendAudit(ctx, store.AuditEntry{Convention: examples.ForcalquierSlug, Actor: "serveur", Action: "update"}); err != nil {
+	if err := server.AppendAudit(ctx, model.AuditEntry{Convention: examples.ForcalquierSlug, Actor: "serveur", Action: "update"}); err != nil {
 		t.Fatal(err)
 	}
 	want := counts(t, db)

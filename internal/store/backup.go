@@ -298,7 +298,7 @@ func checkBackup(ctx context.Context, tmp, backup string) error {
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil {
 		return fmt.Errorf("%s : table schema_migrations illisible (%v) : rien n'a été remplacé", backup, err)
 	}
-	known, err := Migrations(sqliteDialect.name)
+	known, err := Migrations(sqliteDialect)
 	if err != nil {
 		return err
 	}

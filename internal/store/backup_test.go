@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -20,7 +21,7 @@ import (
 func fillForBackup(t *testing.T, s *SQL) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := s.CreateConvention(ctx, forcalquier(t))
+	c, err := s.CreateConvention(ctx, forcalquier(t), model.AuditEntry{Action: "import"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,13 +30,13 @@ func fillForBackup(t *testing.T, s *SQL) {
 		{Convention: c.Slug, Indicator: "2.2-1", Period: "2024", Number: &n, State: model.ValueValidated, Source: "fichier Caf"},
 		{Convention: c.Slug, Indicator: "2.1-4", Period: "2024", Text: "Carte publiée", State: model.ValueDraft},
 	}
-	if _, err := s.InsertValues(ctx, values, AuditEntry{Convention: c.Slug, Actor: "test", Action: "import", ObjectType: "value"}); err != nil {
+	if _, err := s.InsertValues(ctx, values, model.AuditEntry{Convention: c.Slug, Actor: "test", Action: "import", ObjectType: "value"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &User{Email: "coord@exemple.fr", Name: "Coordinatrice", PasswordHash: "x"}); err != nil {
+	if err := s.CreateUser(ctx, &auth.User{Email: "coord@exemple.fr", Name: "Coordinatrice", PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AppendAudit(ctx, AuditEntry{Convention: c.Slug, Actor: "test", Action: "update", ObjectType: "fiche", ObjectID: c.Axes[0].Fiches[0].ID}); err != nil {
+	if err := s.AppendAudit(ctx, model.AuditEntry{Convention: c.Slug, Actor: "test", Action: "update", ObjectType: "fiche", ObjectID: c.Axes[0].Fiches[0].ID}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -108,7 +109,7 @@ func TestBackupOfABaseInUseRestoresEverything(t *testing.T) {
 				return
 			default:
 			}
-			if err := server.AppendAudit(ctx, AuditEntry{Convention: "ctg-forcalquier-2022", Actor: "serveur", Action: fmt.Sprintf("écriture %d", i)}); err != nil {
+			if err := server.AppendAudit(ctx, model.AuditEntry{Convention: "ctg-forcalquier-2022", Actor: "serveur", Action: fmt.Sprintf("écriture %d", i)}); err != nil {
 				t.Error(err)
 				return
 			}
@@ -190,7 +191,7 @@ func TestRestoreRefusals(t *testing.T) {
 	// A database that holds data is replaced only with force.
 	target := filepath.Join(dir, "cible.db")
 	other := openTest(t, target)
-	if err := other.CreateUser(ctx, &User{Email: "autre@exemple.fr", Name: "Autre", PasswordHash: "x"}); err != nil {
+	if err := other.CreateUser(ctx, &auth.User{Email: "autre@exemple.fr", Name: "Autre", PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	// ... and never while another process has it open.

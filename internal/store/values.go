@@ -36,7 +36,6 @@ func dateArg(d *model.Date) any {
 	return d.String()
 }
 
-
 // timeCol reads a timestamp written by either dialect.
 type timeCol struct{ t *time.Time }
 
@@ -101,7 +100,6 @@ func (c requiredDateCol) Scan(src any) error {
 	*c.d = *p
 	return nil
 }
-
 
 // metaCols are the bookkeeping columns every table ends with.
 const metaCols = "id, created_at, updated_at, version"
