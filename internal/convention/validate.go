@@ -412,6 +412,9 @@ func (v *validator) equipments() {
 		case !ok:
 			v.add(p+".commune", "code commune INSEE « %s » inconnu", e.Commune)
 		}
+		if e.Places < 0 {
+			v.add(p+".places", "nombre de places négatif (%d)", e.Places)
+		}
 	}
 }
 

@@ -225,6 +225,7 @@ var Kinds = []*Kind{
 		{Name: "postal_code", Label: "Code postal", Widget: Text},
 		{Name: "city", Label: "Ville (telle qu'écrite)", Widget: Text},
 		{Name: "commune", Label: "Code commune INSEE", Widget: Text},
+		{Name: "places", Label: "Nombre de places (agrément)", Widget: Number, Help: "laisser vide si inconnu"},
 	}},
 	{Name: "committee", Label: "comité", find: findCommittee, Fields: []Field{
 		{Name: "name", Label: "Nom", Widget: Text},

@@ -395,6 +395,9 @@ type Equipment struct {
 	City string `yaml:"city,omitempty" json:"city,omitempty"`
 	// Commune is the INSEE code of the commune where the equipment is.
 	Commune string `yaml:"commune" json:"commune"`
+	// Places is the number of places the equipment is approved for (its
+	// agrément: children for a crèche, a leisure centre), when known.
+	Places int `yaml:"places,omitempty" json:"places,omitempty"`
 }
 
 // CommitteeKind classifies a governance body.

@@ -88,7 +88,7 @@ func init() {
 				"responsible=responsible_key", "targets", "tolerance")},
 		{name: "equipment", table: "equipments", parent: "convention_id",
 			columns: cols("operator_name", "operator=operator_key", "name", "activity_type", "activity_nature", "address",
-				"postal_code", "city", "commune")},
+				"postal_code", "city", "commune", "places")},
 		{name: "committee", table: "committees", parent: "convention_id",
 			columns: cols("key", "kind", "name", "composition", "purposes", "co_chairs", "secretariat=secretariat_key", "notes")},
 		{name: "contact", table: "contacts", parent: "convention_id",

@@ -78,3 +78,28 @@ func TestPagesOfKindsNameEditableKinds(t *testing.T) {
 		}
 	}
 }
+
+// The number of places of an equipment is entered in its form, shown in
+// the register and exported; a negative number is refused by name.
+func TestEquipmentPlacesAreEditedShownAndExported(t *testing.T) {
+	e := newEnv(t)
+	eq := e.record(t, "equipment", cordeliere)
+	path := fmt.Sprintf("/c/%s/modifier/equipment/%s", slug, eq.Target.Meta.ID)
+	resp, body := e.do(t, "contributeur", "POST", path, url.Values{"version": {fmt.Sprint(eq.Version)}, "places": {"-4"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nombre de places négatif") {
+		t.Fatalf("places négatives : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "contributeur", "POST", path, url.Values{"version": {fmt.Sprint(eq.Version)}, "places": {"24"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("places : %d", resp.StatusCode)
+	}
+	if _, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/equipements", nil); !strings.Contains(body, "<td>24</td>") {
+		t.Error("places absentes du registre")
+	}
+	if _, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/equipements.csv", nil); !strings.Contains(body, ";Places\r\n") || !strings.Contains(body, ";24\r\n") {
+		t.Error("places absentes de l'export")
+	}
+	export, err := e.svc.Export(t.Context(), auth.System, slug)
+	if err != nil || !strings.Contains(string(export), "places: 24") {
+		t.Errorf("places absentes du format d'échange : %v", err)
+	}
+}

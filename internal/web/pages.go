@@ -252,12 +252,20 @@ func (s *Server) equipmentsCSV(w http.ResponseWriter, r *http.Request) {
 	d := s.equipmentRows(v, r)
 	var rows [][]string
 	for _, e := range d.Rows {
-		rows = append(rows, []string{e.OperatorName, e.Name, e.ActivityType, e.ActivityNature, strings.Join(e.Address, ", "), e.PostalCode, e.City, e.Commune, v.CommuneName(e.Commune)})
+		rows = append(rows, []string{e.OperatorName, e.Name, e.ActivityType, e.ActivityNature, strings.Join(e.Address, ", "), e.PostalCode, e.City, e.Commune, v.CommuneName(e.Commune), placesText(e.Places)})
 	}
-	writeCSV(w, v.Slug+"-equipements.csv", []string{"Gestionnaire", "Équipement", "Type d'activité", "Nature d'activité", "Adresse", "Code postal", "Ville", "Code commune INSEE", "Commune"}, rows)
+	writeCSV(w, v.Slug+"-equipements.csv", []string{"Gestionnaire", "Équipement", "Type d'activité", "Nature d'activité", "Adresse", "Code postal", "Ville", "Code commune INSEE", "Commune", "Places"}, rows)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// placesText writes a number of places, or nothing when unknown.
+func placesText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 	v := s.conventionPage(w, r)
