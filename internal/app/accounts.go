@@ -7,6 +7,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/store"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -306,7 +307,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (t
 	if errors.Is(err, model.ErrNotFound) {
 		// Spend the same time as a real check, so that timing does not
 		// reveal which addresses have an account.
-		_ = auth.VerifyPassword(dummyHash, password)
+		_ = auth.VerifyPassword(dummyHash(), password)
 		return "", "", s.signInFailed(ctx, nil, client)
 	}
 	if err != nil {
@@ -342,7 +343,13 @@ func (s *Service) signInFailed(ctx context.Context, u *auth.User, client string)
 	return ErrBadCredentials
 }
 
-var dummyHash, _ = auth.HashPassword("mot de passe factice pour le temps constant")
+// dummyHash is computed on the first sign-in with an unknown address, not
+// at start: hashing costs a fifth of a second and tens of megabytes, which
+// every ctg process (ctg version included) would pay otherwise.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("mot de passe factice pour le temps constant")
+	return h
+})
 
 // ActorForSession returns who holds a session token, and its CSRF token.
 func (s *Service) ActorForSession(ctx context.Context, token string) (*auth.Actor, string, error) {
