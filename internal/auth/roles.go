@@ -130,6 +130,11 @@ type User struct {
 	PlatformAdmin bool
 	Disabled      bool
 	CreatedAt     time.Time
+	// InvitationPending marks an account created by invitation whose
+	// person has not chosen a password yet (it is disabled until then).
+	InvitationPending bool
+	// LastSignInAt is the account's last sign-in, when known.
+	LastSignInAt *time.Time
 }
 
 // Member is an account as listed among a convention's members.
@@ -137,6 +142,8 @@ type Member struct {
 	Email, Name  string
 	Role         Role
 	Organization string
+	// InvitationPending: the person has not activated their account yet.
+	InvitationPending bool
 }
 
 // APIToken describes a personal access token, never the token itself.

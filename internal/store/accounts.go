@@ -24,8 +24,8 @@ func HashToken(token string) string {
 func (s *SQL) CreateUser(ctx context.Context, u *auth.User) error {
 	now := s.now()
 	u.ID, u.CreatedAt = s.newID(), now
-	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO users (id, email, name, organization, password_hash, platform_admin, disabled, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`), u.ID, u.Email, u.Name, u.Organization, u.PasswordHash, u.PlatformAdmin, u.Disabled,
+	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO users (id, email, name, organization, password_hash, platform_admin, disabled, invitation_pending, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`), u.ID, u.Email, u.Name, u.Organization, u.PasswordHash, u.PlatformAdmin, u.Disabled, u.InvitationPending,
 		s.d.timestamp(now), s.d.timestamp(now))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("un compte existe déjà pour %s : %w", u.Email, model.ErrConflict)
@@ -41,13 +41,18 @@ func (s *SQL) SetPassword(ctx context.Context, userID, hash string) error {
 }
 
 // SetDisabled deactivates or reactivates an account; deactivating also
-// ends its sessions, in the same transaction. Its API tokens stop working
-// at once too, since they are refused for a disabled account.
+// ends its sessions and cancels its unused invitation and reset links, in
+// the same transaction. Its API tokens stop working at once too, since
+// they are refused for a disabled account. Either way the account no
+// longer waits for an invitation to be accepted.
 func (s *SQL) SetDisabled(ctx context.Context, userID string, disabled bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE users SET disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
-			disabled, s.d.timestamp(s.now()), userID)
+		res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE users SET disabled = ?, invitation_pending = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+			disabled, false, s.d.timestamp(s.now()), userID)
 		if err := mustAffect(res, err); err != nil || !disabled {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM account_links WHERE user_id = ? AND used_at IS NULL`), userID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE user_id = ?`), userID)
@@ -65,10 +70,11 @@ func mustAffect(res sql.Result, err error) error {
 	return nil
 }
 
-const userCols = "u.id, u.email, u.name, u.organization, u.password_hash, u.platform_admin, u.disabled, u.created_at"
+const userCols = "u.id, u.email, u.name, u.organization, u.password_hash, u.platform_admin, u.disabled, u.created_at, u.invitation_pending, u.last_sign_in_at"
 
 func userDest(u *auth.User) []any {
-	return []any{&u.ID, &u.Email, &u.Name, &u.Organization, &u.PasswordHash, &u.PlatformAdmin, &u.Disabled, timeCol{&u.CreatedAt}}
+	return []any{&u.ID, &u.Email, &u.Name, &u.Organization, &u.PasswordHash, &u.PlatformAdmin, &u.Disabled, timeCol{&u.CreatedAt},
+		&u.InvitationPending, nullTime{&u.LastSignInAt}}
 }
 
 func (s *SQL) oneUser(ctx context.Context, where string, arg any) (*auth.User, error) {
@@ -135,10 +141,10 @@ func (s *SQL) Actor(ctx context.Context, u *auth.User) (*auth.Actor, error) {
 // Members lists the accounts with a role in a convention.
 func (s *SQL) Members(ctx context.Context, slug string) ([]auth.Member, error) {
 	var out []auth.Member
-	err := s.each(ctx, `SELECT u.email, u.name, m.role, m.organization_key FROM memberships m JOIN users u ON u.id = m.user_id
+	err := s.each(ctx, `SELECT u.email, u.name, m.role, m.organization_key, u.invitation_pending FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.convention_slug = ? ORDER BY u.email`, []any{slug}, func(scan func(...any) error) error {
 		var m auth.Member
-		err := scan(&m.Email, &m.Name, &m.Role, &m.Organization)
+		err := scan(&m.Email, &m.Name, &m.Role, &m.Organization, &m.InvitationPending)
 		out = append(out, m)
 		return err
 	})
@@ -146,12 +152,18 @@ func (s *SQL) Members(ctx context.Context, slug string) ([]auth.Member, error) {
 }
 
 // CreateSession stores a session for a user and returns its token (to put
-// in the cookie) and its CSRF token.
+// in the cookie) and its CSRF token; the account's last sign-in is now.
 func (s *SQL) CreateSession(ctx context.Context, userID string, ttl time.Duration) (token, csrf string, err error) {
 	token, csrf = auth.RandomToken(32), auth.RandomToken(32)
 	now := s.now()
-	_, err = s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
-		HashToken(token), userID, csrf, s.d.timestamp(now), s.d.timestamp(now.Add(ttl)))
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+			HashToken(token), userID, csrf, s.d.timestamp(now), s.d.timestamp(now.Add(ttl))); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE users SET last_sign_in_at = ? WHERE id = ?`), s.d.timestamp(now), userID)
+		return err
+	})
 	return token, csrf, err
 }
 
