@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/ctg-territoires/ctg/internal/store"
-	"net/mail"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +26,7 @@ type NewUser struct {
 func (s *Service) AddUser(ctx context.Context, in NewUser) (*auth.User, error) {
 	ve := &model.ValidationError{}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if !validEmail(email) {
 		ve.Add("email", "adresse électronique « %s » invalide", in.Email)
 	}
 	if strings.TrimSpace(in.Name) == "" {
@@ -81,15 +80,7 @@ func (s *Service) Grant(ctx context.Context, a *auth.Actor, email string, m auth
 		return err
 	}
 	ve := &model.ValidationError{}
-	if !m.Role.Valid() {
-		ve.Add("role", "rôle « %s » inconnu (admin, editor, contributor, reader)", m.Role)
-	}
-	if m.Organization != "" && !hasOrganization(c, m.Organization) {
-		ve.Add("organization", "la convention ne compte pas d'organisation « %s »", m.Organization)
-	}
-	if m.Role == auth.RoleContributor && m.Organization == "" {
-		ve.Add("organization", "un·e contributeur·rice agit pour une organisation de la convention")
-	}
+	checkMembership(c, m, ve)
 	if err := ve.OrNil(); err != nil {
 		return err
 	}
@@ -97,7 +88,7 @@ func (s *Service) Grant(ctx context.Context, a *auth.Actor, email string, m auth
 		return err
 	}
 	return s.store.AppendAudit(ctx, audited(a, m.Convention, "grant", "membership", u.ID, "Accès de "+u.Email).
-		WithChange(nil, map[string]string{"role": string(m.Role), "organization": m.Organization}))
+		WithChange(nil, membershipChange(c, m)))
 }
 
 // RemoveMember takes away the role of the account with that e-mail in a
@@ -242,6 +233,9 @@ func (s *Service) SetDisabled(ctx context.Context, a *auth.Actor, email string, 
 	}
 	if err != nil {
 		return err
+	}
+	if disabled && u.ID == a.UserID {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: "vous ne pouvez pas désactiver votre propre compte"}}}
 	}
 	if err := s.store.SetDisabled(ctx, u.ID, disabled); err != nil {
 		return err
