@@ -20,6 +20,8 @@ type accountData struct {
 	PasswordErrors map[string]string
 	PasswordError  string
 	PasswordSaved  bool
+	// Access lists the account's roles, conventions and organizations by name.
+	Access []app.Access
 }
 
 // renderAccount shows the account page with the actor's tokens.
@@ -30,6 +32,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	d.Tokens = tokens
+	if d.Access, err = s.app.MyAccess(r.Context(), a); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "account.html", page{Title: "Mon compte", Data: d})
 }
@@ -109,8 +115,13 @@ type membersData struct {
 	Errors  map[string]string
 	Saved   bool
 	Removed bool
-	// RemoveError says why an access could not be removed.
+	// RemoveError says why an access could not be removed, or a link
+	// not created.
 	RemoveError string
+	// Invited tells what the invitation just sent did; Link is the
+	// invitation or reset link just created, to pass on.
+	Invited *app.InviteResult
+	Link    *shownLink
 }
 
 func (s *Server) members(w http.ResponseWriter, r *http.Request) {
@@ -143,13 +154,10 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 	}
 	m := auth.Membership{Convention: v.Slug, Role: auth.Role(r.PostFormValue("role")), Organization: r.PostFormValue("organization")}
 	email := r.PostFormValue("email")
-	err := s.app.Grant(r.Context(), actorOf(r), email, m)
+	res, err := s.app.Invite(r.Context(), actorOf(r), email, m)
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
-		d := membersData{Form: m, Email: email, Errors: map[string]string{}}
-		for _, fe := range ve.Errors {
-			d.Errors[fe.Path] = fe.Message
-		}
+		d := membersData{Form: m, Email: email, Errors: fieldErrors(ve)}
 		s.renderMembers(w, r, v, http.StatusUnprocessableEntity, d)
 		return
 	}
@@ -157,7 +165,11 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/c/"+v.Slug+"/membres?enregistre=1", http.StatusSeeOther)
+	if res.Link == nil && !res.AwaitingOther {
+		http.Redirect(w, r, "/c/"+v.Slug+"/membres?enregistre=1", http.StatusSeeOther)
+		return
+	}
+	s.renderMembers(w, r, v, http.StatusOK, membersData{Invited: res, Link: showLink(r, res.Link)})
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {

@@ -34,13 +34,7 @@ func readAPI() expect {
 	return e
 }
 
-func public() expect {
-	e := expect{}
-	for _, r := range roles {
-		e[r] = 200
-	}
-	return e
-}
+func public() expect { return everyone(200) }
 
 // write: the allowed roles succeed with ok, members without the right get
 // 403, non-members 404, visitors anon.
@@ -52,6 +46,25 @@ func write(ok, anon int, allowed ...string) expect {
 			e[r] = ok
 		}
 	}
+	return e
+}
+
+func everyone(status int) expect {
+	e := expect{}
+	for _, r := range roles {
+		e[r] = status
+	}
+	return e
+}
+
+// platformOnly: platform administrators succeed with ok, every other
+// account gets 403, visitors are sent to the sign-in page.
+func platformOnly(ok int) expect {
+	e := expect{"anonyme": 303}
+	for _, r := range roles[1:] {
+		e[r] = 403
+	}
+	e["plateforme"] = ok
 	return e
 }
 
@@ -161,6 +174,30 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: "/compte/mot-de-passe", form: func(string) url.Values {
 			return url.Values{"current_password": {"pas le bon"}, "new_password": {"une phrase assez longue"}, "confirm": {"une phrase assez longue"}}
 		}, expect: expect{"anonyme": 303, "plateforme": 422, "admin": 422, "editeur": 422, "contributeur": 422, "contributeur-autre": 422, "lecteur": 422, "autre-convention": 422}},
+		{method: "GET", path: "/invitation", dynamic: func(role string) string {
+			return "/invitation?jeton=" + e.linkFor(t, auth.LinkInvitation, "ouvre-"+role)
+		},
+			expect: public()},
+		{method: "POST", path: "/invitation", form: func(role string) url.Values {
+			return url.Values{"jeton": {e.linkFor(t, auth.LinkInvitation, "active-"+role)}, "name": {"Invité·e"}, "password": {strongPassword}, "confirm": {strongPassword}}
+		}, expect: everyone(303)},
+		{method: "GET", path: "/reinitialisation", dynamic: func(role string) string {
+			return "/reinitialisation?jeton=" + e.linkFor(t, auth.LinkReset, "oublie-"+role)
+		}, expect: public()},
+		{method: "POST", path: "/reinitialisation", form: func(role string) url.Values {
+			return url.Values{"jeton": {e.linkFor(t, auth.LinkReset, "change-"+role)}, "password": {strongPassword}, "confirm": {strongPassword}}
+		}, expect: everyone(303)},
+		{method: "GET", path: "/admin/comptes", expect: platformOnly(200)},
+		{method: "POST", path: "/admin/comptes", form: func(role string) url.Values {
+			return url.Values{"email": {"cree-par-" + role + "@exemple.fr"}, "organization": {"Mairie"}}
+		}, expect: platformOnly(200)},
+		{method: "POST", path: "/admin/comptes/etat", form: func(role string) url.Values {
+			return url.Values{"email": {e.account(t, "a-desactiver-par-"+role)}, "etat": {"desactiver"}}
+		}, expect: platformOnly(303)},
+		{method: "POST", path: "/admin/comptes/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
+			expect: platformOnly(200)},
+		{method: "POST", path: c + "/membres/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
+			expect: write(200, 303, "plateforme", "admin")},
 		{method: "GET", path: "/conventions", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
 		{method: "GET", path: c, expect: readPage()},
 		{method: "GET", path: c + "/diagnostic", expect: readPage()},
@@ -389,4 +426,36 @@ func (e *testEnv) memberToRemove(t *testing.T, role string) string {
 		t.Fatal(err)
 	}
 	return email
+}
+
+const strongPassword = "une phrase de passe assez longue"
+
+// account creates an active account named after prefix and returns its
+// e-mail address.
+func (e *testEnv) account(t *testing.T, prefix string) string {
+	t.Helper()
+	email := prefix + "@exemple.fr"
+	if err := e.st.CreateUser(context.Background(), &auth.User{Email: email, Name: prefix, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	return email
+}
+
+// linkFor returns the token of a new link of a purpose: an invitation to
+// read the convention, or the reset link of a new active account.
+func (e *testEnv) linkFor(t *testing.T, purpose auth.LinkPurpose, prefix string) string {
+	t.Helper()
+	ctx := context.Background()
+	if purpose == auth.LinkInvitation {
+		res, err := e.svc.Invite(ctx, auth.System, prefix+"@exemple.fr", auth.Membership{Convention: slug, Role: auth.RoleReader})
+		if err != nil || res.Link == nil {
+			t.Fatalf("invitation : %+v %v", res, err)
+		}
+		return res.Link.Token
+	}
+	l, err := e.svc.NewLink(ctx, auth.System, e.account(t, prefix), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Token
 }
