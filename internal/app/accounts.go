@@ -79,6 +79,7 @@ func (s *Service) Grant(ctx context.Context, a *auth.Actor, email string, m auth
 	if err != nil {
 		return err
 	}
+	resolveOrganization(c, &m)
 	ve := &model.ValidationError{}
 	checkMembership(c, m, ve)
 	if err := ve.OrNil(); err != nil {

@@ -52,6 +52,23 @@ func noAccount(email string) error {
 	return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("aucun compte pour %s", email)}}}
 }
 
+// resolveOrganization lets a role name its organization by name or short
+// name, as people know it, as well as by key.
+func resolveOrganization(c *model.Convention, m *auth.Membership) {
+	org := strings.TrimSpace(m.Organization)
+	for _, o := range c.Organizations {
+		if o.Key == org {
+			return
+		}
+	}
+	for _, o := range c.Organizations {
+		if org != "" && (strings.EqualFold(o.Name, org) || strings.EqualFold(o.ShortName, org)) {
+			m.Organization = o.Key
+			return
+		}
+	}
+}
+
 // checkMembership adds to ve what is wrong with a role given in c.
 func checkMembership(c *model.Convention, m auth.Membership, ve *model.ValidationError) {
 	if !m.Role.Valid() {
@@ -115,6 +132,7 @@ func (s *Service) Invite(ctx context.Context, a *auth.Actor, email string, m aut
 	if err != nil {
 		return nil, err
 	}
+	resolveOrganization(c, &m)
 	ve := &model.ValidationError{}
 	normalized := normalizeEmail(email)
 	if normalized == "" {

@@ -43,6 +43,9 @@ func version() string {
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// helped is set by Run, and set to true once a command has printed
+	// its help (-h, --help): the command line was then right.
+	helped *bool
 }
 
 type command struct {
@@ -52,7 +55,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example]", "lance le serveur web et l'API", serve},
+		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example] [--secrecy mask|round5]", "lance le serveur web et l'API", serve},
 		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
 		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
 		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
@@ -91,9 +94,11 @@ func Run(ctx context.Context, env Env, args []string) int {
 		if c.name != args[0] {
 			continue
 		}
+		helped := false
+		env.helped = &helped
 		err := c.run(ctx, env, args[1:])
 		switch {
-		case err == nil:
+		case err == nil, helped:
 			return 0
 		case errors.Is(err, errFindings), errors.Is(err, errPostgresBackup):
 			return 1
@@ -131,11 +136,77 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "erreur : %v\n", err)
 }
 
-// flags creates a flag set whose errors are reported by Run.
+// flags creates a flag set whose errors are reported by Run. Asked for
+// (-h, --help), it prints the command's usage and its own flags on the
+// standard output, and Run exits with status 0.
 func flags(name string, env Env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	// The flag package writes an error message before calling Usage, and
+	// nothing before a help request.
+	failed := false
+	fs.SetOutput(writerFunc(func(p []byte) (int, error) {
+		failed = true
+		return env.Stderr.Write(p)
+	}))
+	fs.Usage = func() {
+		if failed {
+			return // Run prints the usage line
+		}
+		printHelp(env.Stdout, name, fs)
+		if env.helped != nil {
+			*env.helped = true
+		}
+	}
 	return fs
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// usageLines returns the usage of a command ("serve", "user add") and its
+// summary.
+func usageLines(name string) (usage, summary string) {
+	cmd, sub, _ := strings.Cut(name, " ")
+	for _, c := range commands() {
+		if c.name != cmd {
+			continue
+		}
+		if sub == "" {
+			return c.usage, c.summary
+		}
+		var lines []string
+		for _, l := range strings.Split(c.usage, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "ctg "+name+" ") || l == "ctg "+name {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n       "), c.summary
+	}
+	return "ctg " + name, ""
+}
+
+// printHelp prints a command's usage and the flags of its flag set, in
+// French.
+func printHelp(w io.Writer, name string, fs *flag.FlagSet) {
+	usage, summary := usageLines(name)
+	fmt.Fprintf(w, "usage : %s\n", usage)
+	if summary != "" {
+		fmt.Fprintf(w, "\n%s\n", summary)
+	}
+	fmt.Fprintln(w, "\noptions :")
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if arg != "" {
+			line += " VALEUR"
+		}
+		fmt.Fprintf(w, "%s\n      %s", line, text)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (par défaut : %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // dbFlag declares the --db flag every command shares on fs. Its default is

@@ -12,7 +12,7 @@ import (
 )
 
 const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] [--admin] [--password-stdin]
-       ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader [--organization CLÉ]
+       ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader [--organization ORGANISATION]
        ctg user revoke --email ADRESSE --convention SLUG   (retire l'accès à la convention)
        ctg user password --email ADRESSE   (nouveau mot de passe lu sur l'entrée standard ; ferme les sessions)
        ctg user disable --email ADRESSE   (désactive le compte : sessions fermées, jetons refusés)
@@ -23,21 +23,69 @@ const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] 
        ctg user list
   (toutes acceptent --db DSN)`
 
+// userFlags lists the flags of each user sub-command, besides --db.
+var userFlags = map[string][]string{
+	"add":      {"email", "name", "organization", "admin", "password-stdin"},
+	"grant":    {"email", "convention", "role", "organization"},
+	"revoke":   {"email", "convention"},
+	"password": {"email"},
+	"disable":  {"email"},
+	"enable":   {"email"},
+	"token":    {"email", "name", "revoke"},
+	"tokens":   {"email"},
+	"list":     nil,
+}
+
 func userCmd(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(env.Stdout, "usage : %s\n\nAide d'une sous-commande : ctg user add --help\n", userUsage)
+		if env.helped != nil {
+			*env.helped = true
+		}
+		return nil
+	}
+	own, ok := userFlags[args[0]]
+	if !ok {
 		return errUsage
 	}
 	cfg := config.Defaults()
 	fs := flags("user "+args[0], env)
 	dbFlag(fs, &cfg)
-	email := fs.String("email", "", "adresse électronique du compte")
-	name := fs.String("name", "", "nom de la personne, ou du jeton")
-	org := fs.String("organization", "", "organisation (add : nom libre ; grant : clé d'organisation de la convention)")
-	admin := fs.Bool("admin", false, "administrateur·rice de la plateforme (voit et modifie toutes les conventions)")
-	stdinPw := fs.Bool("password-stdin", false, "lire le mot de passe sur l'entrée standard (sinon il est généré et affiché)")
-	slug := fs.String("convention", "", "identifiant de la convention")
-	role := fs.String("role", "", "rôle dans la convention")
-	revoke := fs.String("revoke", "", "identifiant du jeton à révoquer (voir ctg user tokens)")
+	// Every flag has a variable; only the sub-command's own are declared.
+	var email, name, org, slug, role, revoke string
+	var admin, stdinPw bool
+	orgHelp := "organisation de la personne (nom libre)"
+	nameHelp := "nom de la personne"
+	if args[0] == "grant" {
+		orgHelp = "organisation de la convention pour laquelle la personne agit : son nom ou son sigle (obligatoire pour contributor)"
+	}
+	if args[0] == "token" {
+		nameHelp = "nom du jeton (l'outil qui l'utilisera)"
+	}
+	for _, f := range own {
+		switch f {
+		case "email":
+			fs.StringVar(&email, f, "", "adresse électronique du compte")
+		case "name":
+			fs.StringVar(&name, f, "", nameHelp)
+		case "organization":
+			fs.StringVar(&org, f, "", orgHelp)
+		case "admin":
+			fs.BoolVar(&admin, f, false, "administrateur·rice de la plateforme (voit et modifie toutes les conventions)")
+		case "password-stdin":
+			fs.BoolVar(&stdinPw, f, false, "lire le mot de passe sur l'entrée standard (sinon il est généré et affiché)")
+		case "convention":
+			fs.StringVar(&slug, f, "", "identifiant de la convention")
+		case "role":
+			fs.StringVar(&role, f, "", "rôle dans la convention : admin, editor, contributor ou reader")
+		case "revoke":
+			fs.StringVar(&revoke, f, "", "identifiant du jeton à révoquer (voir ctg user tokens)")
+		}
+	}
 	if rest, err := parse(fs, args[1:]); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -49,7 +97,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	switch args[0] {
 	case "add":
 		password, generated := "", false
-		if *stdinPw {
+		if stdinPw {
 			line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 			if err != nil && line == "" {
 				return fmt.Errorf("--password-stdin : aucun mot de passe lu")
@@ -58,7 +106,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		} else {
 			password, generated = auth.RandomToken(12), true
 		}
-		u, err := svc.AddUser(ctx, app.NewUser{Email: *email, Name: *name, Organization: *org, Password: password, PlatformAdmin: *admin})
+		u, err := svc.AddUser(ctx, app.NewUser{Email: email, Name: name, Organization: org, Password: password, PlatformAdmin: admin})
 		if err != nil {
 			return err
 		}
@@ -68,51 +116,51 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		}
 		return nil
 	case "grant":
-		err := svc.Grant(ctx, auth.System, *email, auth.Membership{Convention: *slug, Role: auth.Role(*role), Organization: *org})
+		err := svc.Grant(ctx, auth.System, email, auth.Membership{Convention: slug, Role: auth.Role(role), Organization: org})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s : %s de %s\n", *email, auth.RoleLabels[auth.Role(*role)], *slug)
+		fmt.Fprintf(env.Stdout, "%s : %s de %s\n", email, auth.RoleLabels[auth.Role(role)], slug)
 		return nil
 	case "password":
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 		if err != nil && line == "" {
 			return fmt.Errorf("aucun mot de passe lu sur l'entrée standard")
 		}
-		if err := svc.ChangePassword(ctx, *email, strings.TrimRight(line, "\r\n")); err != nil {
+		if err := svc.ChangePassword(ctx, email, strings.TrimRight(line, "\r\n")); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "mot de passe changé : %s\n", *email)
+		fmt.Fprintf(env.Stdout, "mot de passe changé : %s\n", email)
 		return nil
 	case "revoke":
-		if err := svc.RemoveMember(ctx, auth.System, *email, *slug); err != nil {
+		if err := svc.RemoveMember(ctx, auth.System, email, slug); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s : accès à %s retiré\n", *email, *slug)
+		fmt.Fprintf(env.Stdout, "%s : accès à %s retiré\n", email, slug)
 		return nil
 	case "disable", "enable":
-		if err := svc.SetDisabled(ctx, auth.System, *email, args[0] == "disable"); err != nil {
+		if err := svc.SetDisabled(ctx, auth.System, email, args[0] == "disable"); err != nil {
 			return err
 		}
 		state := "réactivé"
 		if args[0] == "disable" {
 			state = "désactivé (sessions fermées, jetons refusés)"
 		}
-		fmt.Fprintf(env.Stdout, "compte %s : %s\n", *email, state)
+		fmt.Fprintf(env.Stdout, "compte %s : %s\n", email, state)
 		return nil
 	case "token":
-		a, err := svc.ActorByEmail(ctx, *email)
+		a, err := svc.ActorByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
-		if *revoke != "" {
-			if err := svc.RevokeToken(ctx, auth.System, a.UserID, *revoke); err != nil {
+		if revoke != "" {
+			if err := svc.RevokeToken(ctx, auth.System, a.UserID, revoke); err != nil {
 				return fmt.Errorf("--revoke : %w", err)
 			}
-			fmt.Fprintf(env.Stdout, "jeton %s révoqué\n", *revoke)
+			fmt.Fprintf(env.Stdout, "jeton %s révoqué\n", revoke)
 			return nil
 		}
-		token, expires, err := svc.CreateToken(ctx, a, *name)
+		token, expires, err := svc.CreateToken(ctx, a, name)
 		if err != nil {
 			return err
 		}
@@ -120,7 +168,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "jeton valable jusqu'au %s\n", expires.Format("2006-01-02 15:04 UTC"))
 		return nil
 	case "tokens":
-		a, err := svc.ActorByEmail(ctx, *email)
+		a, err := svc.ActorByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
@@ -146,7 +194,9 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 			if u.PlatformAdmin {
 				admin = " (administrateur·rice)"
 			}
-			if u.Disabled {
+			if u.InvitationPending {
+				admin += " (invitation en attente)"
+			} else if u.Disabled {
 				admin += " (désactivé)"
 			}
 			fmt.Fprintf(env.Stdout, "%s\t%s%s\n", u.Email, u.Name, admin)

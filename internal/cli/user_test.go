@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -58,5 +59,60 @@ func TestUserAccessCanBeRevoked(t *testing.T) {
 	}
 	if code, out, _ := run(t, "", "user", "list", "--db", db); strings.Contains(out, "désactivé") {
 		t.Errorf("list après enable : %d %q", code, out)
+	}
+}
+
+func TestHelpExitsZeroWithTheCommandsOwnFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "aide.db")
+	cases := []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"serve", "--help"}, []string{"usage : ctg serve", "--addr", "--no-example", "--secrecy"}, []string{"--email", "--replace"}},
+		{[]string{"import", "-h"}, []string{"usage : ctg import", "--replace", "--db"}, []string{"--addr"}},
+		{[]string{"user", "--help"}, []string{"ctg user add", "ctg user grant", "ctg user tokens"}, nil},
+		{[]string{"user", "-h"}, []string{"ctg user revoke"}, nil},
+		{[]string{"user", "add", "--db", db, "--help"}, []string{"usage : ctg user add", "--email", "--name", "--password-stdin", "--admin", "--db"},
+			[]string{"--convention", "--role", "--revoke", "ctg user grant"}},
+		{[]string{"user", "grant", "-h"}, []string{"usage : ctg user grant", "--convention", "--role", "--organization"}, []string{"--admin", "--password-stdin", "--revoke", "--name"}},
+		{[]string{"user", "token", "-h"}, []string{"--revoke IDENTIFIANT", "--name NOM_DU_JETON", "--revoke"}, []string{"--role"}},
+	}
+	for _, c := range cases {
+		code, out, errs := run(t, "", c.args...)
+		if code != 0 || errs != "" {
+			t.Errorf("%v : code %d, erreurs %q", c.args, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v : %q absent de l'aide", c.args, w)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(out, n) {
+				t.Errorf("%v : l'aide cite %q, qui n'est pas une option de la commande", c.args, n)
+			}
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("l'aide a ouvert la base : %v", err)
+	}
+	for _, args := range [][]string{{"serve", "--inconnue"}, {"user", "inconnue"}, {"user", "add", "--convention", "x"}} {
+		if code, out, _ := run(t, "", args...); code != 2 || out != "" {
+			t.Errorf("%v : code %d (2 attendu), sortie %q", args, code, out)
+		}
+	}
+}
+
+func TestUserGrantTakesTheOrganizationName(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	if code, _, errs := run(t, "", "import", "--db", db, exampleFile(t)); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "une phrase de passe assez longue\n", "user", "add", "--db", db, "--email", "caf@exemple.fr", "--name", "Conseillère", "--password-stdin"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := run(t, "", "user", "grant", "--db", db, "--email", "caf@exemple.fr", "--convention", examples.ForcalquierSlug, "--role", "contributor", "--organization", "La Caf")
+	if code != 0 || !strings.Contains(out, "contributeur·rice") {
+		t.Errorf("grant par le sigle : %d %q %q", code, out, errs)
 	}
 }
