@@ -140,6 +140,10 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, v *convVi
 		return
 	}
 	d.Members, d.Roles = list, auth.Roles
+	if d.Form.Role == "" {
+		// The least powerful role unless chosen otherwise.
+		d.Form.Role = auth.RoleReader
+	}
 	s.render(w, r, status, "members.html", page{Title: "Membres", Conv: v, Nav: "members", Data: d})
 }
 
