@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,8 +33,6 @@ type checksData struct {
 	Acknowledged []checkRow
 	// CanAcknowledge shows the forms that acknowledge a finding or withdraw it.
 	CanAcknowledge bool
-	// Back is the address of the page, to come back to after a form.
-	Back string
 	// Form and Errors are a refused acknowledgement, shown again.
 	Form   url.Values
 	Errors []model.FieldError
@@ -58,8 +57,7 @@ func (s *Server) today(r *http.Request) model.Date {
 
 // checksView makes the page's data from the service's report.
 func checksView(v *convView, c *app.Checks) checksData {
-	d := checksData{At: c.At, Counts: map[string]int{}, CanAcknowledge: app.CanAcknowledge(v.actor, v.Slug),
-		Back: "/c/" + v.Slug + "/controles?au=" + c.At.String()}
+	d := checksData{At: c.At, Counts: map[string]int{}, CanAcknowledge: app.CanAcknowledge(v.actor, v.Slug)}
 	for sev, n := range c.Counts {
 		d.Counts[string(sev)] = n
 	}
@@ -174,6 +172,11 @@ func (s *Server) formDay(r *http.Request) model.Date {
 // checksFormError shows the checks page again with a refused reason, or
 // answers with the error page.
 func (s *Server) checksFormError(w http.ResponseWriter, r *http.Request, err error, at model.Date) {
+	if errors.Is(err, model.ErrNotFound) && actorOf(r).CanRead(r.PathValue("slug")) {
+		s.errorPage(w, r, http.StatusNotFound, "Constat introuvable", "Ce constat n'existe plus, ou sa prise en compte a déjà été annulée : "+
+			"la convention a changé depuis l'affichage de la page. Rechargez la page des contrôles et recommencez.")
+		return
+	}
 	f := s.classify(r, err)
 	if f.status != http.StatusUnprocessableEntity {
 		s.pageError(w, r, err)

@@ -209,3 +209,16 @@ func TestOverviewIsADashboard(t *testing.T) {
 		}
 	}
 }
+
+func TestAcknowledgingAFindingThatIsGoneSaysSo(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, "editeur", "POST", "/c/"+slug+"/controles/prendre-en-compte", url.Values{"key": {"disparu"}, "reason": {"une raison"}, "au": {checksDay}})
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "Ce constat n&#39;existe plus") {
+		t.Errorf("statut %d, message absent", resp.StatusCode)
+	}
+	// Outside the convention, nothing tells that it exists.
+	resp, body = e.do(t, "autre-convention", "POST", "/c/"+slug+"/controles/prendre-en-compte", url.Values{"key": {"disparu"}, "reason": {"une raison"}})
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "constat") {
+		t.Errorf("hors convention : statut %d", resp.StatusCode)
+	}
+}
