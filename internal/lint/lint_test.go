@@ -205,3 +205,37 @@ func TestBundledConvention(t *testing.T) {
 		t.Error("aucune erreur sur la convention livrée")
 	}
 }
+
+// TestQuotesAreCutBetweenWords checks that the excerpts a message quotes
+// begin and end on whole words: the annex reference of article 9 of the
+// bundled convention was quoted « … eurs d’évaluation … l’effi … ».
+func TestQuotesAreCutBetweenWords(t *testing.T) {
+	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg string
+	for _, f := range Run(c, territory.MustLoad(), model.MustDate("2026-11-27")) {
+		if f.Rule == "ANNEX-REFERENCE" {
+			msg = f.Message
+		}
+	}
+	quote, _, ok := strings.Cut(strings.TrimPrefix(msg, "« … "), " … »")
+	if !ok || !strings.HasPrefix(msg, "« … ") {
+		t.Fatalf("citation coupée sans « … » : %q", msg)
+	}
+	text := c.Articles[8].Text
+	i := strings.Index(text, quote)
+	if i < 0 {
+		t.Fatalf("citation %q absente de l'article", quote)
+	}
+	letter := func(s string) bool {
+		return s != "" && strings.ContainsAny(s[:1]+s[len(s)-1:], "abcdefghijklmnopqrstuvwxyz")
+	}
+	if letter(text[i-1:i]) && letter(quote[:1]) {
+		t.Errorf("citation commencée au milieu d'un mot : %q", quote)
+	}
+	if j := i + len(quote); j < len(text) && letter(text[j:j+1]) && letter(quote[len(quote)-1:]) {
+		t.Errorf("citation terminée au milieu d'un mot : %q", quote)
+	}
+}

@@ -52,6 +52,7 @@ type Store interface {
 	// History lists a convention's audit entries, newest first.
 	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error)
 	Accounts
+	Acknowledgements
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.

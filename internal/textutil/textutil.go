@@ -41,10 +41,13 @@ func Excerpt(text, match string, width int) string {
 }
 
 // ExcerptAt is Excerpt around the runes [start, start+length) of text.
+// It cuts between words, never inside one.
 func ExcerptAt(text string, start, length, width int) string {
 	runes := []rune(text)
 	start = min(max(start, 0), len(runes))
-	from, to := max(start-width, 0), min(start+length+width, len(runes))
+	end := min(start+max(length, 0), len(runes))
+	from, to := max(start-width, 0), min(end+width, len(runes))
+	from, to = wordStart(runes, from, start), wordEnd(runes, to, end)
 	out := strings.Join(strings.Fields(string(runes[from:to])), " ")
 	if from > 0 {
 		out = "… " + out
@@ -53,6 +56,48 @@ func ExcerptAt(text string, start, length, width int) string {
 		out += " …"
 	}
 	return out
+}
+
+// wordStart moves a cut at i, before the match at start, between two
+// words: forward past the word it falls in, or, when that word runs into
+// the match, back to its beginning.
+func wordStart(runes []rune, i, start int) int {
+	for j := i; j <= start; j++ {
+		if between(runes, j) {
+			return j
+		}
+	}
+	for !between(runes, i) {
+		i--
+	}
+	return i
+}
+
+// wordEnd moves a cut at i, after the match ending at end, between two
+// words: back before the word it falls in, or, when that word runs into
+// the match, forward to its end.
+func wordEnd(runes []rune, i, end int) int {
+	for j := i; j >= end; j-- {
+		if between(runes, j) {
+			return j
+		}
+	}
+	for !between(runes, i) {
+		i++
+	}
+	return i
+}
+
+// between reports whether the runes before and after i belong to two
+// different words (or i is an end of the text).
+func between(runes []rune, i int) bool {
+	return i <= 0 || i >= len(runes) || !inWord(runes[i-1]) || !inWord(runes[i])
+}
+
+// inWord reports whether r is part of a word: "l’annexe", "Saint-Etienne"
+// and "2022-2024" are each one word.
+func inWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || strings.ContainsRune("'’-‑", r)
 }
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}

@@ -57,3 +57,15 @@ func TestCSVCell(t *testing.T) {
 		t.Errorf("WriteCSV = %q", b.String())
 	}
 }
+
+func TestExcerptCutsBetweenWords(t *testing.T) {
+	text := "Les indicateurs d’évaluation sont déclinés dans le plan, constituant l’annexe 4 de la présente convention. Ils permettent de mesurer l’efficacité."
+	// 30 characters each side fall inside "déclinés" and "Ils": both are left out.
+	if got := Excerpt(text, "l’annexe 4", 30); got != "… dans le plan, constituant l’annexe 4 de la présente convention. …" {
+		t.Errorf("Excerpt = %q", got)
+	}
+	// A match inside a long word keeps the whole word.
+	if got := Excerpt("avant anticonstitutionnellement après", "constitution", 3); got != "… anticonstitutionnellement …" {
+		t.Errorf("Excerpt = %q", got)
+	}
+}

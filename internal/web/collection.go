@@ -38,7 +38,7 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 // defaultYear is the year a collection page shows when none is asked for:
 // last year, within the convention.
 func (s *Server) defaultYear(r *http.Request, c *model.Convention) int {
-	return min(max(s.today(r).Year-1, c.Period.Start.Year), c.Period.End.Year)
+	return app.CollectionYear(c, s.today(r))
 }
 
 // formYear reads the year of a collection form (annee): when absent, the

@@ -211,6 +211,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/historique", expect: readPage()},
 		{method: "GET", path: c + "/controles", expect: readPage()},
 		{method: "GET", path: c + "/controles.csv", expect: readPage()},
+		{method: "POST", path: c + "/controles/prendre-en-compte", form: func(role string) url.Values {
+			return url.Values{"key": {e.openKey(t)}, "reason": {"pris en compte par " + role}, "au": {checksDay}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/controles/annuler-prise-en-compte", form: func(string) url.Values {
+			return url.Values{"key": {e.acknowledgedKey(t)}, "au": {checksDay}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/checks/acknowledgements", json: func(role string) string {
+			return `{"key": "` + e.openKey(t) + `", "reason": "pris en compte par ` + role + `", "at": "` + checksDay + `"}`
+		}, expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/checks/acknowledgements/{key}", dynamic: func(string) string {
+			return "/api/v1/conventions/" + slug + "/checks/acknowledgements/" + e.acknowledgedKey(t)
+		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/membres", expect: readPage()},
 		{method: "POST", path: c + "/membres", form: func(string) url.Values {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
@@ -458,4 +470,27 @@ func (e *testEnv) linkFor(t *testing.T, purpose auth.LinkPurpose, prefix string)
 		t.Fatal(err)
 	}
 	return l.Token
+}
+
+// checksDay is the date of the checks the matrix acknowledges findings of.
+const checksDay = "2026-11-27"
+
+// openKey returns the key of a finding nobody acknowledged yet.
+func (e *testEnv) openKey(t *testing.T) string {
+	t.Helper()
+	_, checks, err := e.svc.Checks(context.Background(), auth.System, slug, model.MustDate(checksDay))
+	if err != nil || len(checks.Open) == 0 {
+		t.Fatalf("aucun constat ouvert : %v", err)
+	}
+	return checks.Open[0].Key
+}
+
+// acknowledgedKey acknowledges a finding and returns its key.
+func (e *testEnv) acknowledgedKey(t *testing.T) string {
+	t.Helper()
+	key := e.openKey(t)
+	if _, err := e.svc.Acknowledge(context.Background(), auth.System, slug, key, "à annuler", model.MustDate(checksDay)); err != nil {
+		t.Fatal(err)
+	}
+	return key
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
-	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -66,32 +66,32 @@ func (s *Server) conventionPage(w http.ResponseWriter, r *http.Request) *convVie
 	return newConvView(c, a)
 }
 
+// overview is the convention's dashboard: where the plan stands, the
+// year's collection, the next deadlines and the findings summarized, then
+// the parties, the organizations and the territory.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
-	if v == nil {
+	a := s.signedIn(w, r)
+	if a == nil {
 		return
 	}
-	checks, err := s.checksOf(r, v)
+	o, err := s.app.Overview(r.Context(), a, r.PathValue("slug"), s.today(r))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	// The panel shows what needs fixing; information stays on the checks page.
-	var serious []checkRow
-	for _, row := range checks.Rows {
-		if row.Severity != lint.Info {
-			serious = append(serious, row)
-		}
-	}
+	v := newConvView(o.Convention, a)
 	s.render(w, r, http.StatusOK, "overview.html", page{Title: v.Title, Conv: v, Nav: "overview",
-		Data: overviewData{Deadlines: app.Deadlines(v.Convention, checks.At), Checks: checks, Serious: serious}})
+		Data: overviewData{Overview: o, Findings: checksView(v, o.Checks)}})
 }
 
 type overviewData struct {
-	Deadlines []app.Deadline
-	Checks    checksData
-	Serious   []checkRow
+	*app.Overview
+	// Findings is the checks summarized for the page.
+	Findings checksData
 }
+
+// Brief shortens a step's text for the list of late steps, between words.
+func (overviewData) Brief(text string) string { return textutil.ExcerptAt(text, 0, 0, 90) }
 
 func (s *Server) diagnostic(w http.ResponseWriter, r *http.Request) {
 	if v := s.conventionPage(w, r); v != nil {

@@ -160,7 +160,7 @@ func TestPagesRender(t *testing.T) {
 		{"/c/" + slug + "/recherche?q=EQUIPEMENT", []string{"résultat(s)", "Équipement"}},
 		{"/c/" + slug + "/historique", []string{"import de la convention"}},
 		{"/c/" + slug + "/controles?au=2026-11-27", []string{"AUTH-DATE-MISSING", "FICHES-PROMISED-OVERDUE", "au 27 novembre 2026", "Corriger"}},
-		{"/c/" + slug + "?au=2026-11-27", []string{"Contrôles", "9 erreur(s)", "FICHE-TITLE-MISMATCH", "Voir tous les contrôles"}},
+		{"/c/" + slug + "?au=2026-11-27", []string{"Avancement du plan", "Collecte 2024", "Contrôles", "9 erreur(s)", "Voir tous les contrôles"}},
 		{"/c/" + slug + "/membres", []string{"editeur@exemple.fr", "contributeur·rice"}},
 		{"/c/" + slug + "/modifier/step/" + step.Target.Meta.ID, []string{"Fiche 2.2 – étape 1", "Calendrier tel qu&#39;écrit", "Historique de cet élément"}},
 		{"/compte", []string{"Jetons d'accès à l'API"}},

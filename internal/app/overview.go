@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// Overview is a convention's dashboard on a day: where the plan stands,
+// the year's collection, the next deadlines and the checker's findings.
+type Overview struct {
+	Convention *model.Convention
+	Plan       PlanProgress
+	// CollectionYear is the year being collected, and Collection where
+	// its values stand, all organizations together.
+	CollectionYear int
+	Collection     Progress
+	Deadlines      []Deadline
+	Checks         *Checks
+}
+
+// Overview computes the dashboard of a convention the actor may read, as
+// of the date at. Its cost does not grow with what it summarizes: one read
+// of the convention, one of its values, one of its acknowledgements.
+func (s *Service) Overview(ctx context.Context, a *auth.Actor, slug string, at model.Date) (*Overview, error) {
+	c, values, err := s.Values(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	checks, err := s.ChecksOf(ctx, c, at)
+	if err != nil {
+		return nil, err
+	}
+	year := CollectionYear(c, at)
+	return &Overview{Convention: c, Plan: PlanProgressOn(c, at), CollectionYear: year,
+		Collection: TotalProgress(CollectionProgress(c, values, year)), Deadlines: Deadlines(c, at), Checks: checks}, nil
+}
+
+// CollectionYear is the year whose values are collected on a day: the
+// year before, within the convention's period.
+func CollectionYear(c *model.Convention, today model.Date) int {
+	return min(max(today.Year-1, c.Period.Start.Year), c.Period.End.Year)
+}
+
+// TotalProgress adds up the progress of every organization.
+func TotalProgress(rows []Progress) Progress {
+	var t Progress
+	for _, p := range rows {
+		t.Indicators += p.Indicators
+		t.Expected += p.Expected
+		t.Entered += p.Entered
+		t.Submitted += p.Submitted
+		t.Validated += p.Validated
+		t.Returned += p.Returned
+	}
+	return t
+}
+
+// StatusCount is the number of steps in one state.
+type StatusCount struct {
+	Status model.ActionStatus
+	Count  int
+}
+
+// LateStep is a step late on a day, with its fiche and its number in it.
+type LateStep struct {
+	Fiche  *model.Fiche
+	Step   *model.Step
+	Number int
+}
+
+// PlanProgress is where the action plan stands on a day.
+type PlanProgress struct {
+	Steps int
+	// ByStatus counts the steps of each state, in the order of
+	// model.ActionStatuses; states without a step are left out.
+	ByStatus []StatusCount
+	// Late lists the late steps, the longest overdue first: those whose
+	// schedule ended (Step.LateOn) and those marked late.
+	Late []LateStep
+}
+
+// PlanProgressOn computes where the plan of c stands on day d.
+func PlanProgressOn(c *model.Convention, d model.Date) PlanProgress {
+	var p PlanProgress
+	counts := map[model.ActionStatus]int{}
+	for i := range c.Axes {
+		for j := range c.Axes[i].Fiches {
+			f := &c.Axes[i].Fiches[j]
+			for k := range f.Steps {
+				st := &f.Steps[k]
+				p.Steps++
+				counts[st.Status]++
+				if st.LateOn(d) || st.Status == model.ActionLate {
+					n := st.Number
+					if n == 0 {
+						n = k + 1
+					}
+					p.Late = append(p.Late, LateStep{Fiche: f, Step: st, Number: n})
+				}
+			}
+		}
+	}
+	for _, status := range model.ActionStatuses {
+		if n := counts[status]; n > 0 {
+			p.ByStatus = append(p.ByStatus, StatusCount{Status: status, Count: n})
+		}
+	}
+	// Undated steps marked late come after the dated ones.
+	slices.SortStableFunc(p.Late, func(a, b LateStep) int {
+		ea, eb := a.Step.Schedule.End, b.Step.Schedule.End
+		switch {
+		case ea == nil && eb == nil:
+			return 0
+		case ea == nil:
+			return 1
+		case eb == nil:
+			return -1
+		case ea.Before(*eb):
+			return -1
+		case eb.Before(*ea):
+			return 1
+		}
+		return 0
+	})
+	return p
+}
