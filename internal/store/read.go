@@ -203,7 +203,8 @@ func (r *reader) committees(c *model.Convention) {
 // tables lists every table of the schema, for Count.
 var tables = []string{"conventions", "organizations", "parties", "representatives", "authorizations", "prefecture_acknowledgements",
 	"legal_bases", "articles", "annexes", "findings", "axes", "fiches", "steps", "indicators", "equipments", "committees", "contacts",
-	"users", "memberships", "sessions", "api_tokens", "audit_log", "indicator_values", "sign_in_attempts"}
+	"users", "memberships", "sessions", "api_tokens", "audit_log", "indicator_values", "sign_in_attempts",
+	"assessments"}
 
 // Count returns the number of rows of every table.
 func (s *SQL) Count(ctx context.Context) (map[string]int, error) {
