@@ -664,9 +664,12 @@ func (w *writer) fiche(f Fiche) {
 
 func (w *writer) indicatorTable(inds []indicators.Row) {
 	r := w.r
-	yearW := 26.0
-	if len(r.Years) > 4 {
+	yearW := 28.0
+	switch {
+	case len(r.Years) > 4:
 		yearW = 20
+	case len(r.Years) > 3:
+		yearW = 24
 	}
 	widths := []float64{180 - 22 - yearW*float64(len(r.Years)), 22}
 	header := []string{"Indicateur (valeurs validées)", "Unité"}
@@ -678,7 +681,12 @@ func (w *writer) indicatorTable(inds []indicators.Row) {
 	for _, ind := range inds {
 		row := []string{ind.Code + " – " + ind.Label, ind.Unit.Label()}
 		for _, c := range ind.Figures {
-			row = append(row, cellText(c))
+			text := cellText(c)
+			if yearW < 28 {
+				// A narrow column: the deviation's figure on its own line.
+				text = strings.Replace(text, "écart ", "écart\n", 1)
+			}
+			row = append(row, text)
 		}
 		rows = append(rows, row)
 	}
