@@ -11,8 +11,9 @@ import (
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// MaxAssessmentLength bounds an assessment, which the bilan prints whole.
-const MaxAssessmentLength = 6000
+// MaxAssessmentLength bounds an assessment, which the bilan prints whole
+// on the fiche's page (about forty lines).
+const MaxAssessmentLength = 4000
 
 // CanAssess reports whether the actor may write a fiche's assessment:
 // editors and admins, and contributors of the organizations that pilot it.

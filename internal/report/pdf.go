@@ -992,11 +992,11 @@ func (w *writer) findings() {
 	} else {
 		w.note(fmt.Sprintf("Erreurs et avertissements du contrôle de la convention au %s sur lesquels le comité doit agir. Les coquilles et écarts de rédaction du texte signé sont en annexe.",
 			FrenchDate(model.DateOf(r.Generated.In(textutil.Paris)))))
-		rows := [][]string{{"Gravité", "Partie du texte", "Constat", "Que faire"}}
+		rows := [][]string{{"Gravité", "Où", "Constat", "Que faire"}}
 		for _, f := range r.Findings {
 			rows = append(rows, []string{lint.Labels[f.Severity], f.Where, f.Message, f.Fix})
 		}
-		w.table([]float64{26, 24, 75, 55}, rows, []string{"L", "L", "L", "L"})
+		w.tableSized([]float64{24, 24, 78, 54}, rows, []string{"L", "L", "L", "L"}, 8.5)
 	}
 }
 
@@ -1007,9 +1007,9 @@ func (w *writer) appendix() {
 	}
 	w.section("annexe")
 	w.note("Coquilles, blancs non remplis et titres ou renvois écrits différemment selon l'endroit du texte. Ils n'appellent pas de décision du comité : ils se corrigent au prochain avenant.")
-	rows := [][]string{{"Partie du texte", "Constat", "Correction"}}
+	rows := [][]string{{"Où", "Constat", "Correction"}}
 	for _, f := range r.TextFindings {
 		rows = append(rows, []string{f.Where, f.Message, f.Fix})
 	}
-	w.table([]float64{28, 92, 60}, rows, []string{"L", "L", "L"})
+	w.tableSized([]float64{24, 96, 60}, rows, []string{"L", "L", "L"}, 8.5)
 }
