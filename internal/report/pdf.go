@@ -414,12 +414,16 @@ func (w *writer) summary() {
 	keys, targeted := r.KeyIndicators()
 	w.heading(3, "Indicateurs clés")
 	with, synthetic, all := r.Collected()
-	collected := fmt.Sprintf("%d indicateurs sur %d ont une valeur validée pour %s", with, all, r.Years[r.YearIndex()])
+	year := r.Years[r.YearIndex()]
+	collected := fmt.Sprintf("%d indicateurs sur %d ont une valeur validée pour %s", with, all, year)
 	if synthetic > 0 {
-		collected += fmt.Sprintf(", dont %d fictives", synthetic)
+		collected += fmt.Sprintf(", dont %d %s", synthetic, plural(synthetic, "fictive", "fictives"))
 	}
-	if !targeted {
-		collected += ". Aucune cible n'est fixée pour cette année : le tableau montre, pour chaque fiche, le premier indicateur renseigné"
+	switch {
+	case with == 0:
+		collected = fmt.Sprintf("Aucun indicateur n'a de valeur validée pour %s", year)
+	case !targeted:
+		collected += fmt.Sprintf(". Aucune cible n'est fixée pour %s : le tableau montre, pour chaque fiche, son premier indicateur renseigné et son évolution sur un an", year)
 	}
 	w.note(collected + ".")
 	if len(keys) > 0 {

@@ -172,9 +172,22 @@ func (r *Report) StepCounts() (counts []StepCount, total int) {
 	return counts, total
 }
 
-// YearIndex is the column of the bilan's year in the figures (the last
-// year for a final bilan).
-func (r *Report) YearIndex() int { return len(r.Years) - 1 }
+// YearIndex is the column of the year the summary shows: the bilan's
+// year, or for a final bilan the last year with a validated figure.
+func (r *Report) YearIndex() int {
+	last := len(r.Years) - 1
+	if !r.Final {
+		return last
+	}
+	for y := last; y >= 0; y-- {
+		for _, row := range r.Figures.Rows {
+			if row.Figures[y].Has {
+				return y
+			}
+		}
+	}
+	return last
+}
 
 // KeyIndicators are the indicators the summary shows: those with a target
 // for the bilan's year; when none has one, the first indicator of each

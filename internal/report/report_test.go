@@ -400,3 +400,14 @@ func TestXLSXNamesUnitsInFrench(t *testing.T) {
 		t.Errorf("absents du classeur : %v", want)
 	}
 }
+
+// A final bilan's summary shows the last year that has figures, not an
+// empty last year.
+func TestFinalSummaryShowsTheLastYearWithFigures(t *testing.T) {
+	summary := part(pdfText(t, bilan(t, true)), "1. Synthèse pour le comité de pilotage", "2. La convention")
+	for _, want := range []string{"ont une valeur validée pour 2023", "Cible", "2.2-1 – Le nombre de personnes contactées", "1 254"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("%q absent de la synthèse du bilan final", want)
+		}
+	}
+}
