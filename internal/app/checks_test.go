@@ -17,11 +17,6 @@ import (
 
 var checkDay = model.MustDate("2026-11-27")
 
-func member(role auth.Role) *auth.Actor {
-	return &auth.Actor{UserID: "u-" + string(role), Email: string(role) + "@exemple.fr", Name: "Personne " + string(role),
-		Memberships: map[string]auth.Membership{examples.ForcalquierSlug: {Convention: examples.ForcalquierSlug, Role: role}}}
-}
-
 // lineOf returns the line of a rule whose message contains text.
 func lineOf(t *testing.T, lines []app.Check, rule, text string) app.Check {
 	t.Helper()
@@ -43,11 +38,11 @@ func TestAcknowledgedFindingFoldsAwayWithWhoAndWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := lineOf(t, before.Open, "PERIOD-BEFORE-SIGNATURE", "rétroactif")
-	editor := member(auth.RoleEditor)
+	editor := member("Personne", auth.RoleEditor, "")
 	if _, err := svc.Acknowledge(ctx, editor, slug, line.Key, "  L'effet rétroactif a été voulu par les signataires.  ", checkDay); err != nil {
 		t.Fatal(err)
 	}
-	_, after, err := svc.Checks(ctx, member(auth.RoleReader), slug, checkDay)
+	_, after, err := svc.Checks(ctx, member("Personne", auth.RoleReader, ""), slug, checkDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +50,7 @@ func TestAcknowledgedFindingFoldsAwayWithWhoAndWhy(t *testing.T) {
 		t.Error("le constat pris en compte reste parmi les constats ouverts")
 	}
 	acked := lineOf(t, after.Acknowledged, "PERIOD-BEFORE-SIGNATURE", "rétroactif")
-	if a := acked.Acknowledgement; a == nil || a.Reason != "L'effet rétroactif a été voulu par les signataires." || !strings.Contains(a.By, "editor@exemple.fr") || a.At.IsZero() {
+	if a := acked.Acknowledgement; a == nil || a.Reason != "L'effet rétroactif a été voulu par les signataires." || !strings.Contains(a.By, "personne@exemple.fr") || a.At.IsZero() {
 		t.Errorf("prise en compte : %+v", acked.Acknowledgement)
 	}
 	if got, want := after.Counts[lint.Warning], before.Counts[lint.Warning]-1; got != want {
@@ -66,17 +61,17 @@ func TestAcknowledgedFindingFoldsAwayWithWhoAndWhy(t *testing.T) {
 	}
 	hist, _ := svc.History(ctx, auth.System, slug, nil, 1)
 	if len(hist) != 1 || hist[0].ObjectType != "acknowledgement" || hist[0].After["reason"] != "L'effet rétroactif a été voulu par les signataires." ||
-		!strings.Contains(hist[0].Actor, "editor@exemple.fr") {
+		!strings.Contains(hist[0].Actor, "personne@exemple.fr") {
 		t.Errorf("historique : %+v", hist)
 	}
 
 	if _, err := svc.Acknowledge(ctx, editor, slug, line.Key, "encore", checkDay); !errors.Is(err, model.ErrConflict) {
 		t.Errorf("deuxième prise en compte : %v, conflit attendu", err)
 	}
-	if err := svc.Unacknowledge(ctx, member(auth.RoleReader), slug, line.Key); !errors.Is(err, model.ErrForbidden) {
+	if err := svc.Unacknowledge(ctx, member("Personne", auth.RoleReader, ""), slug, line.Key); !errors.Is(err, model.ErrForbidden) {
 		t.Errorf("annulation par un·e lecteur·rice : %v", err)
 	}
-	if err := svc.Unacknowledge(ctx, member(auth.RoleAdmin), slug, line.Key); err != nil {
+	if err := svc.Unacknowledge(ctx, member("Personne", auth.RoleAdmin, ""), slug, line.Key); err != nil {
 		t.Fatal(err)
 	}
 	_, again, _ := svc.Checks(ctx, auth.System, slug, checkDay)
@@ -101,15 +96,15 @@ func TestOnlyEditorsAcknowledgeWithAReason(t *testing.T) {
 	}
 	key := checks.Open[0].Key
 	for _, role := range []auth.Role{auth.RoleReader, auth.RoleContributor} {
-		if _, err := svc.Acknowledge(ctx, member(role), slug, key, "pas mon rôle", checkDay); !errors.Is(err, model.ErrForbidden) {
+		if _, err := svc.Acknowledge(ctx, member("Personne", role, ""), slug, key, "pas mon rôle", checkDay); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("%s : %v, refus attendu", role, err)
 		}
 	}
 	var ve *model.ValidationError
-	if _, err := svc.Acknowledge(ctx, member(auth.RoleEditor), slug, key, "   ", checkDay); !errors.As(err, &ve) || ve.Errors[0].Path != "reason" {
+	if _, err := svc.Acknowledge(ctx, member("Personne", auth.RoleEditor, ""), slug, key, "   ", checkDay); !errors.As(err, &ve) || ve.Errors[0].Path != "reason" {
 		t.Errorf("raison vide : %v", err)
 	}
-	if _, err := svc.Acknowledge(ctx, member(auth.RoleEditor), slug, "inconnu", "une raison", checkDay); !errors.Is(err, model.ErrNotFound) {
+	if _, err := svc.Acknowledge(ctx, member("Personne", auth.RoleEditor, ""), slug, "inconnu", "une raison", checkDay); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("constat inconnu : %v", err)
 	}
 	if _, checks, _ := svc.Checks(ctx, auth.System, slug, checkDay); len(checks.Acknowledged) != 0 {

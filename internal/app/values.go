@@ -359,10 +359,18 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year i
 	now := s.now()
 	findings := lint.Run(c, s.Territory, model.DateOf(now))
 	r, err := report.Build(c, values, findings, year, final, now)
-	if err == nil && diffusable {
+	if err != nil {
+		return nil, err
+	}
+	assessments, err := s.store.Assessments(ctx, slug, 0)
+	if err != nil {
+		return nil, err
+	}
+	r.SetAssessments(assessments)
+	if diffusable {
 		r.MakePublic(s.Secrecy)
 	}
-	return r, err
+	return r, nil
 }
 
 // inTerritory reports whether an INSEE code is a commune of the territory.

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -28,13 +29,54 @@ const (
 	margin  = 15.0
 	textW   = pageW - 2*margin
 	lineH   = 5.0
+	cellH   = 4.3
+	bottom  = 279.0 // the lowest y a line may end at, above the footer
 	font    = "dejavu"
 	accentR = 11
 	accentG = 79
 	accentB = 138
 )
 
-// PDF writes the bilan as an A4 PDF document.
+// rgb is a colour of the document.
+type rgb struct{ r, g, b int }
+
+var (
+	accent    = rgb{accentR, accentG, accentB}
+	fictive   = rgb{196, 201, 209}
+	fictiveLn = rgb{96, 106, 120}
+	targetRed = rgb{164, 22, 26}
+	// stateColours give each progress state a colour, for the plan's bar.
+	stateColours = map[model.ActionStatus]rgb{
+		model.ActionPlanned: {176, 190, 210}, model.ActionInProgress: {11, 79, 138}, model.ActionDone: {24, 128, 56},
+		model.ActionLate: {196, 40, 40}, model.ActionAbandoned: {110, 110, 110},
+	}
+)
+
+// sections are the parts of the bilan, in order, as the table of contents
+// lists them; key names the alias of their first page.
+var sections = []struct{ key, title string }{
+	{"synthese", "1. Synthèse pour le comité de pilotage"},
+	{"convention", "2. La convention"},
+	{"plan", "3. Le plan d'actions, fiche par fiche"},
+	{"equipements", "4. Les équipements et services (annexe 2)"},
+	{"gouvernance", "5. La gouvernance"},
+	{"points", "6. Points à régler"},
+	{"annexe", "Annexe – Coquilles et écarts de rédaction du texte signé"},
+}
+
+func sectionTitle(key string) string {
+	for _, s := range sections {
+		if s.key == key {
+			return s.title
+		}
+	}
+	return key
+}
+
+// PDF writes the bilan as an A4 PDF document: a cover, a one-page
+// summary for the steering committee, the convention, one page per fiche,
+// the equipments, the governance, the points to settle and, in an
+// appendix, the typos of the signed text.
 func (r *Report) PDF() ([]byte, error) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.AddUTF8FontFromBytes(font, "", fontRegular)
@@ -46,26 +88,32 @@ func (r *Report) PDF() ([]byte, error) {
 	p.SetCreationDate(r.Generated)
 	p.SetModificationDate(r.Generated)
 	p.SetMargins(margin, margin, margin)
-	p.SetAutoPageBreak(true, 18)
+	p.SetAutoPageBreak(true, 297-bottom)
 	p.AliasNbPages("{nb}")
 	p.SetFooterFunc(func() {
+		if p.PageNo() == 1 {
+			return
+		}
 		p.SetY(-12)
 		p.SetFont(font, "", 8)
 		p.SetTextColor(90, 90, 90)
-		footer := r.Title() + " — " + r.Convention.Slug
+		footer := r.Title() + " — " + r.Convention.Title
 		if r.Synthetic {
-			footer += " — contient des données fictives"
+			footer = r.Title() + " — contient des données fictives"
 		}
-		p.CellFormat(textW/2, 5, footer, "", 0, "L", false, 0, "")
-		p.CellFormat(textW/2, 5, fmt.Sprintf("page %d / {nb}", p.PageNo()), "", 0, "R", false, 0, "")
+		p.CellFormat(textW*0.8, 5, truncate(p, footer, textW*0.8-2), "", 0, "L", false, 0, "")
+		p.CellFormat(textW*0.2, 5, fmt.Sprintf("page %d / {nb}", p.PageNo()), "", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
-	w := &writer{p: p}
-	w.cover(r)
-	w.summary(r)
-	w.plan(r)
-	w.governance(r)
-	w.findings(r)
+	w := &writer{p: p, r: r}
+	w.cover()
+	w.summary()
+	w.convention()
+	w.plan()
+	w.equipments()
+	w.governance()
+	w.findings()
+	w.appendix()
 	if err := p.Error(); err != nil {
 		return nil, err
 	}
@@ -76,19 +124,43 @@ func (r *Report) PDF() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-type writer struct{ p *fpdf.Fpdf }
+type writer struct {
+	p *fpdf.Fpdf
+	r *Report
+}
+
+func (w *writer) colour(c rgb) { w.p.SetFillColor(c.r, c.g, c.b) }
+
+// need starts a new page unless h millimetres are left on this one, so
+// that a heading never ends a page and a chart is never cut.
+func (w *writer) need(h float64) {
+	if w.p.GetY()+h > bottom {
+		w.p.AddPage()
+	}
+}
+
+// section starts a part of the bilan on a new page, with its bookmark and
+// the page number the table of contents shows.
+func (w *writer) section(key string) {
+	w.p.AddPage()
+	w.p.RegisterAlias("{p:"+key+"}", strconv.Itoa(w.p.PageNo()))
+	title := sectionTitle(key)
+	w.p.Bookmark(title, 0, -1)
+	w.heading(1, title)
+}
 
 func (w *writer) heading(level int, text string) {
 	size := map[int]float64{1: 16, 2: 13, 3: 11}[level]
-	if w.p.GetY() > 250 {
-		w.p.AddPage()
+	// A heading keeps at least a few lines of what follows with it.
+	w.need(size*0.5*float64(len(w.p.SplitText(text, textW))) + 24)
+	if level > 1 {
+		w.p.Ln(2)
 	}
-	w.p.Ln(2)
 	w.p.SetFont(font, "B", size)
 	w.p.SetTextColor(accentR, accentG, accentB)
 	w.p.MultiCell(textW, size*0.5, text, "", "L", false)
 	w.p.SetTextColor(0, 0, 0)
-	w.p.Ln(1)
+	w.p.Ln(1.5)
 	w.p.SetFont(font, "", 10)
 }
 
@@ -98,66 +170,200 @@ func (w *writer) para(text string) {
 	w.p.Ln(1)
 }
 
-func (w *writer) warning(text string) {
-	w.p.SetFillColor(255, 243, 205)
-	w.p.SetFont(font, "B", 10)
-	w.p.MultiCell(textW, lineH+1, text, "1", "L", true)
+// note writes a smaller grey line, for what explains rather than informs.
+func (w *writer) note(text string) {
+	w.p.SetFont(font, "", 8.5)
+	w.p.SetTextColor(80, 80, 80)
+	w.p.MultiCell(textW, 4, text, "", "L", false)
+	w.p.SetTextColor(0, 0, 0)
 	w.p.SetFont(font, "", 10)
-	w.p.Ln(2)
+	w.p.Ln(1)
 }
 
-// table draws rows with the given column widths; the first row is the header.
-func (w *writer) table(widths []float64, rows [][]string, aligns []string) {
-	for i, row := range rows {
-		style := ""
-		if i == 0 {
-			style = "B"
-			w.p.SetFillColor(238, 238, 238)
+// box writes text in a framed, tinted block; title in bold on top.
+func (w *writer) box(title, text string, fill rgb) {
+	w.p.SetFont(font, "", 10)
+	lines := len(w.p.SplitText(text, textW-6))
+	if title != "" {
+		lines++
+	}
+	h := float64(lines)*lineH + 4
+	if h < bottom-margin-20 {
+		w.need(h)
+	} else {
+		w.need(40)
+	}
+	w.colour(fill)
+	w.p.SetDrawColor(fill.r*3/4, fill.g*3/4, fill.b*3/4)
+	x, y := w.p.GetX(), w.p.GetY()
+	if y+h <= bottom {
+		w.p.Rect(x, y, textW, h, "FD")
+	}
+	w.p.SetDrawColor(0, 0, 0)
+	w.p.SetXY(x+3, y+2)
+	if title != "" {
+		w.p.SetFont(font, "B", 10)
+		w.p.MultiCell(textW-6, lineH, title, "", "L", false)
+		w.p.SetX(x + 3)
+		w.p.SetFont(font, "", 10)
+	}
+	w.p.SetLeftMargin(margin + 3)
+	w.p.MultiCell(textW-6, lineH, text, "", "L", false)
+	w.p.SetLeftMargin(margin)
+	w.p.SetXY(margin, math.Max(w.p.GetY()+2, y+h)+2)
+}
+
+func (w *writer) warning(text string) { w.box("", text, rgb{255, 243, 205}) }
+
+// paragraphs splits a cell's text into its paragraphs; a paragraph that
+// starts with "– " is a sub-item, drawn with a hanging indent.
+func paragraphs(text string) []string { return strings.Split(text, "\n") }
+
+const indent = 4.0
+
+// cellLines counts the lines a cell's text takes in width w.
+func (w *writer) cellLines(text string, width float64) int {
+	n := 0
+	for _, par := range paragraphs(text) {
+		if rest, ok := strings.CutPrefix(par, "– "); ok {
+			n += max(1, len(w.p.SplitText(rest, width-indent)))
+		} else {
+			n += max(1, len(w.p.SplitText(par, width)))
 		}
-		w.p.SetFont(font, style, 9)
-		// Row height: the tallest wrapped cell.
+	}
+	return n
+}
+
+// drawCell writes a cell's text from (x, y), sub-items indented.
+func (w *writer) drawCell(x, y, width float64, text, align string) {
+	for _, par := range paragraphs(text) {
+		if rest, ok := strings.CutPrefix(par, "– "); ok {
+			w.p.SetXY(x, y)
+			w.p.CellFormat(indent, cellH, "–", "", 0, "C", false, 0, "")
+			w.p.SetXY(x+indent, y)
+			w.p.MultiCell(width-indent, cellH, rest, "", "L", false)
+		} else {
+			w.p.SetXY(x, y)
+			w.p.MultiCell(width, cellH, par, "", align, false)
+		}
+		y = w.p.GetY()
+	}
+}
+
+// table draws rows with the given column widths; the first row is the
+// header, repeated at the top of a new page when the table goes on.
+func (w *writer) table(widths []float64, rows [][]string, aligns []string) {
+	w.tableSized(widths, rows, aligns, 9)
+}
+
+func (w *writer) tableSized(widths []float64, rows [][]string, aligns []string, size float64) {
+	w.p.SetAutoPageBreak(false, 0)
+	defer w.p.SetAutoPageBreak(true, 297-bottom)
+	height := func(row []string, style string) float64 {
+		w.p.SetFont(font, style, size)
 		lines := 1
 		for j, cell := range row {
-			lines = max(lines, len(w.p.SplitText(cell, widths[j]-2)))
+			lines = max(lines, w.cellLines(cell, widths[j]-2))
 		}
-		h := float64(lines) * 4.5
-		if w.p.GetY()+h > 277 {
-			w.p.AddPage()
+		return float64(lines)*cellH + 1
+	}
+	draw := func(row []string, header bool) {
+		style := ""
+		if header {
+			style = "B"
+			w.p.SetFillColor(232, 236, 242)
 		}
-		x, y := w.p.GetX(), w.p.GetY()
+		h := height(row, style)
+		w.p.SetFont(font, style, size)
+		x, y := margin, w.p.GetY()
 		for j, cell := range row {
-			w.p.Rect(x, y, widths[j], h, map[bool]string{true: "FD", false: "D"}[i == 0])
-			w.p.SetXY(x+1, y+0.5)
-			w.p.MultiCell(widths[j]-2, 4.5, cell, "", aligns[j], false)
+			w.p.SetDrawColor(150, 150, 150)
+			w.p.Rect(x, y, widths[j], h, map[bool]string{true: "FD", false: "D"}[header])
+			w.p.SetDrawColor(0, 0, 0)
+			w.drawCell(x+1, y+0.5, widths[j]-2, cell, aligns[j])
 			x += widths[j]
 		}
 		w.p.SetXY(margin, y+h)
 	}
+	// The header stays with the first row.
+	if len(rows) > 1 && w.p.GetY()+height(rows[0], "B")+height(rows[1], "") > bottom {
+		w.p.AddPage()
+	}
+	draw(rows[0], true)
+	for _, row := range rows[1:] {
+		if w.p.GetY()+height(row, "") > bottom {
+			w.p.AddPage()
+			draw(rows[0], true)
+		}
+		draw(row, false)
+	}
 	w.p.Ln(2)
 	w.p.SetFont(font, "", 10)
 }
 
-func (w *writer) cover(r *Report) {
-	c := r.Convention
+// facts draws label: value lines, the label in bold in a left column.
+func (w *writer) facts(labelW float64, rows [][2]string) {
+	for _, row := range rows {
+		y := w.p.GetY()
+		w.p.SetFont(font, "B", 10.5)
+		w.p.SetXY(margin, y)
+		w.p.MultiCell(labelW, 5.5, row[0], "", "L", false)
+		w.p.SetFont(font, "", 10.5)
+		w.p.SetXY(margin+labelW, y)
+		w.p.MultiCell(textW-labelW, 5.5, row[1], "", "L", false)
+		w.p.Ln(1.5)
+	}
+}
+
+func (w *writer) cover() {
+	r, c := w.r, w.r.Convention
 	w.p.AddPage()
-	w.p.SetFont(font, "B", 22)
+	w.colour(accent)
+	w.p.Rect(0, 0, pageW, 14, "F")
+	w.p.SetXY(margin, 4)
+	w.p.SetFont(font, "B", 10)
+	w.p.SetTextColor(255, 255, 255)
+	w.p.CellFormat(textW, 6, "Convention territoriale globale — comité de pilotage", "", 0, "L", false, 0, "")
+	w.p.SetXY(margin, 30)
+	w.p.SetFont(font, "B", 26)
 	w.p.SetTextColor(accentR, accentG, accentB)
-	w.p.Ln(30)
-	w.p.MultiCell(textW, 10, r.Title(), "", "L", false)
+	w.p.MultiCell(textW, 12, r.Title(), "", "L", false)
 	w.p.SetTextColor(0, 0, 0)
 	w.p.SetFont(font, "B", 14)
-	w.p.Ln(4)
+	w.p.Ln(3)
 	w.p.MultiCell(textW, 7, c.Title, "", "L", false)
-	w.p.SetFont(font, "", 11)
-	w.p.Ln(4)
-	w.p.MultiCell(textW, 6, fmt.Sprintf("Convention territoriale globale du %s au %s.", FrenchDate(c.Period.Start), FrenchDate(c.Period.End)), "", "L", false)
+	w.p.Ln(8)
+
+	territory := "non renseigné"
 	if c.Territory.EPCIName != "" {
-		w.p.MultiCell(textW, 6, fmt.Sprintf("Territoire : %s (%d communes).", c.Territory.EPCIName, len(c.Territory.Resolved)), "", "L", false)
+		signed := 0
+		for _, tc := range c.Territory.Resolved {
+			if tc.Signatory {
+				signed++
+			}
+		}
+		n := len(c.Territory.Resolved)
+		territory = fmt.Sprintf("%s — %d %s, dont %d %s de la convention", c.Territory.EPCIName, n, plural(n, "commune", "communes"),
+			signed, plural(signed, "signataire", "signataires"))
 	}
-	w.p.MultiCell(textW, 6, "Document établi le "+FrenchDate(model.DateOf(r.Generated.In(textutil.Paris)))+" à partir des données validées dans ctg.", "", "L", false)
-	w.p.Ln(6)
+	year := fmt.Sprintf("%d (les tableaux montrent les années %s à %s)", r.Year, r.Years[0], r.Years[len(r.Years)-1])
+	if r.Final {
+		year = fmt.Sprintf("toute la période, %s à %s", r.Years[0], r.Years[len(r.Years)-1])
+	}
+	var parties []string
+	for _, p := range c.Parties {
+		parties = append(parties, OrgName(c, p.Organization))
+	}
+	w.facts(42, [][2]string{
+		{"Territoire", territory},
+		{"Période", fmt.Sprintf("du %s au %s", FrenchDate(c.Period.Start), FrenchDate(c.Period.End))},
+		{map[bool]string{true: "Bilan", false: "Année du bilan"}[r.Final], year},
+		{"Signataires", strings.Join(parties, "\n")},
+		{"Établi le", FrenchDate(model.DateOf(r.Generated.In(textutil.Paris))) + ", à partir des valeurs validées dans ctg"},
+	})
+	w.p.Ln(4)
 	if r.Synthetic {
-		w.warning("Données fictives : ce bilan contient des valeurs d'indicateurs de démonstration, générées par ctg, et non des chiffres réels. Elles sont signalées « (fictive) » dans les tableaux.")
+		w.warning("Données fictives : ce bilan contient des valeurs d'indicateurs de démonstration, générées par ctg, et non des chiffres réels. Elles sont signalées « (fictive) » dans les tableaux et hachurées en gris dans les graphiques.")
 	}
 	if r.Public {
 		w.para("Version diffusable : les effectifs de moins de 5 personnes sont masqués (« < 5 ») au titre du secret statistique.")
@@ -165,16 +371,194 @@ func (w *writer) cover(r *Report) {
 	if r.Final {
 		w.para("Ce bilan final couvre toute la période de la convention. L'évaluation est un préalable à tout renouvellement (annexe 5) : il doit éclairer la décision des conseils.")
 	}
+	w.p.Ln(2)
+	w.need(60)
+	w.p.SetFont(font, "B", 12)
+	w.p.SetTextColor(accentR, accentG, accentB)
+	w.p.CellFormat(textW, 7, "Sommaire", "", 1, "L", false, 0, "")
+	w.p.SetTextColor(0, 0, 0)
+	w.p.SetFont(font, "", 10.5)
+	for _, s := range sections {
+		if s.key == "annexe" && len(r.TextFindings) == 0 {
+			continue
+		}
+		// Page numbers are aliases replaced at the end: their width is not
+		// known yet, so they are left-aligned in their column.
+		w.p.CellFormat(textW-18, 6, s.title, "B", 0, "L", false, 0, "")
+		w.p.CellFormat(18, 6, "page {p:"+s.key+"}", "B", 1, "L", false, 0, "")
+	}
 }
 
-func (w *writer) summary(r *Report) {
-	c := r.Convention
-	w.p.AddPage()
-	w.heading(1, "1. La convention")
-	orgs := map[string]string{}
-	for _, o := range c.Organizations {
-		orgs[o.Key] = o.Name
+// summary is the page a mayor reads in two minutes: where the plan
+// stands, the key indicators, the important deviations and what the
+// committee must decide.
+func (w *writer) summary() {
+	r := w.r
+	w.section("synthese")
+	w.heading(3, "Avancement du plan")
+	counts, total := r.StepCounts()
+	axes := map[string]bool{}
+	for _, f := range r.Fiches {
+		axes[f.Axis] = true
 	}
+	w.para(fmt.Sprintf("%d fiches actions sur %d axes, %d étapes. État des étapes tel qu'il est enregistré :", len(r.Fiches), len(axes), total))
+	w.stateBar(counts, total)
+	if len(r.Promised) > 0 {
+		var names []string
+		for _, a := range r.Promised {
+			names = append(names, strconv.Itoa(a.Number))
+		}
+		w.note(fmt.Sprintf("%s %s : fiches promises par avenant, non enregistrées.", plural(len(names), "Axe", "Axes"), frenchList(names)))
+	}
+
+	keys, targeted := r.KeyIndicators()
+	w.heading(3, "Indicateurs clés")
+	with, synthetic, all := r.Collected()
+	year := r.Years[r.YearIndex()]
+	collected := fmt.Sprintf("%d indicateurs sur %d ont une valeur validée pour %s", with, all, year)
+	if synthetic > 0 {
+		collected += fmt.Sprintf(", dont %d %s", synthetic, plural(synthetic, "fictive", "fictives"))
+	}
+	switch {
+	case with == 0:
+		collected = fmt.Sprintf("Aucun indicateur n'a de valeur validée pour %s", year)
+	case !targeted:
+		collected += fmt.Sprintf(". Aucune cible n'est fixée pour %s : le tableau montre, pour chaque fiche, son premier indicateur renseigné et son évolution sur un an", year)
+	}
+	w.note(collected + ".")
+	if len(keys) > 0 {
+		y := r.YearIndex()
+		prev := ""
+		if y > 0 {
+			prev = r.Years[y-1]
+		}
+		header := []string{"Indicateur", "Unité", prev, r.Years[y], "Évolution"}
+		widths := []float64{98, 22, 20, 20, 20}
+		if targeted {
+			header = []string{"Indicateur", "Unité", prev, r.Years[y], "Cible", "Écart"}
+			widths = []float64{84, 22, 18, 18, 19, 19}
+		}
+		rows := [][]string{header}
+		for _, k := range keys {
+			before := ""
+			if y > 0 {
+				before = shortCell(k.Figures[y-1])
+			}
+			f := k.Figures[y]
+			row := []string{k.Code + " – " + k.Label, k.Unit.Label(), before, shortCell(f)}
+			if targeted {
+				target, dev := "—", "—"
+				if f.Target != nil {
+					target = Number(*f.Target)
+				}
+				if f.Deviation != nil {
+					dev = percent(f.Deviation.Percent)
+				}
+				row = append(row, target, dev)
+			} else {
+				row = append(row, evolution(k.Figures, y))
+			}
+			rows = append(rows, row)
+		}
+		w.tableSized(widths, rows, []string{"L", "L", "R", "R", "R", "R"}, 8.5)
+	}
+
+	w.heading(3, "Écarts importants")
+	switch devs := r.YearDeviations(); {
+	case len(devs) > 0:
+		for _, d := range devs {
+			w.para(fmt.Sprintf("• %s – %s (%s) : %s pour une cible de %s, soit %s.", d.Code, d.Label, d.Year, Number(d.Actual), Number(d.Target), percent(d.Percent)))
+		}
+	case !targeted:
+		w.para("Aucune cible n'étant fixée, aucun écart ne peut être mesuré : le comité peut fixer les cibles des indicateurs.")
+	default:
+		w.para("Aucun écart au-delà de la tolérance fixée pour chaque indicateur.")
+	}
+
+	w.heading(3, "Ce que le comité doit décider")
+	if len(r.Decisions) == 0 {
+		w.para("Le contrôle de la convention ne relève aucune erreur appelant une décision.")
+		return
+	}
+	for i, d := range r.Decisions {
+		w.need(16)
+		w.p.SetFont(font, "B", 10)
+		w.p.MultiCell(textW, lineH, fmt.Sprintf("%d. %s", i+1, d.Subject), "", "L", false)
+		w.p.SetFont(font, "", 9.5)
+		w.p.SetLeftMargin(margin + 5)
+		w.p.MultiCell(textW-5, 4.5, d.Detail, "", "L", false)
+		if d.Fix != "" {
+			w.p.SetTextColor(60, 60, 60)
+			w.p.MultiCell(textW-5, 4.5, "À faire : "+d.Fix, "", "L", false)
+			w.p.SetTextColor(0, 0, 0)
+		}
+		w.p.SetLeftMargin(margin)
+		w.p.Ln(1.5)
+	}
+	w.p.SetFont(font, "", 10)
+}
+
+// stateBar draws the steps by state as one bar of coloured segments, with
+// its legend (state and count) below.
+func (w *writer) stateBar(counts []StepCount, total int) {
+	if total == 0 {
+		return
+	}
+	w.need(18)
+	x, y := margin, w.p.GetY()+1
+	for _, c := range counts {
+		if c.Count == 0 {
+			continue
+		}
+		width := textW * float64(c.Count) / float64(total)
+		w.colour(stateColours[c.Status])
+		w.p.Rect(x, y, width, 6, "F")
+		x += width
+	}
+	w.p.SetXY(margin, y+8)
+	w.p.SetFont(font, "", 9)
+	for _, c := range counts {
+		w.colour(stateColours[c.Status])
+		lx := w.p.GetX()
+		w.p.Rect(lx, w.p.GetY()+1, 3, 3, "F")
+		w.p.SetX(lx + 4)
+		label := fmt.Sprintf("%s : %d", StatusLabels[c.Status], c.Count)
+		w.p.CellFormat(w.p.GetStringWidth(label)+6, 5, label, "", 0, "L", false, 0, "")
+	}
+	w.p.Ln(7)
+	w.p.SetFont(font, "", 10)
+}
+
+// evolution compares the figure of year y with the year before, in percent.
+func evolution(figures []indicators.Figure, y int) string {
+	if y == 0 || !figures[y].Numeric() || !figures[y-1].Numeric() || figures[y-1].Value == 0 {
+		return "—"
+	}
+	if figures[y].Value == figures[y-1].Value {
+		return "stable"
+	}
+	return percent((figures[y].Value - figures[y-1].Value) / figures[y-1].Value * 100)
+}
+
+// shortCell writes a figure in a summary cell: the number, "fictive"
+// marked by an asterisk-free word so that the cell stays narrow.
+func shortCell(f indicators.Figure) string {
+	if !f.Has {
+		return "—"
+	}
+	s := f.Shown()
+	if f.Text != "" {
+		s = "texte"
+	}
+	if f.Synthetic {
+		s += "\n(fictive)"
+	}
+	return s
+}
+
+func (w *writer) convention() {
+	c := w.r.Convention
+	w.section("convention")
 	rows := [][]string{{"Partie signataire", "Représentant·e(s)", "Délibération"}}
 	for _, p := range c.Parties {
 		var reps []string
@@ -190,7 +574,7 @@ func (w *writer) summary(r *Report) {
 				auth += " (« " + a.DateAsWritten + " »)"
 			}
 		}
-		rows = append(rows, []string{orgs[p.Organization], strings.Join(reps, " ; "), auth})
+		rows = append(rows, []string{OrgName(c, p.Organization), strings.Join(reps, "\n"), auth})
 	}
 	w.table([]float64{60, 60, 60}, rows, []string{"L", "L", "L"})
 	sig := "date de signature non renseignée"
@@ -203,80 +587,173 @@ func (w *writer) summary(r *Report) {
 	w.para(fmt.Sprintf("Période : du %s au %s ; %s. %s", FrenchDate(c.Period.Start), FrenchDate(c.Period.End), sig, c.Period.Renewal))
 }
 
-func (w *writer) plan(r *Report) {
-	w.heading(1, "2. Le plan d'actions")
-	if deviations := r.Deviations(); len(deviations) > 0 {
-		w.heading(2, "Écarts importants à présenter au comité de pilotage")
-		rows := [][]string{{"Indicateur", "Année", "Cible", "Réalisé", "Écart"}}
-		for _, d := range deviations {
-			rows = append(rows, []string{d.Code + " – " + d.Label, d.Year, Number(d.Target), Number(d.Actual), percent(d.Percent)})
-		}
-		w.table([]float64{92, 18, 24, 24, 22}, rows, []string{"L", "C", "R", "R", "R"})
-	}
-	for _, a := range r.Promised {
-		w.para(fmt.Sprintf("Axe %d – %s : %s (échéance : %s). Aucune fiche n'est enregistrée.", a.Number, a.Title, a.Promise, FrenchDate(*a.FichesDueBy)))
-	}
-	for _, f := range r.Fiches {
-		w.heading(2, fmt.Sprintf("Fiche %s – %s", f.Code, f.Title))
-		w.para(fmt.Sprintf("%s. Avancement : %s.", f.Axis, StatusLabels[f.Status]))
-		if len(f.Steps) > 0 {
-			rows := [][]string{{"Étape", "Calendrier", "Avancement"}}
-			for i, s := range f.Steps {
-				n := s.Number
-				if n == 0 {
-					n = i + 1
-				}
-				sched := s.Schedule.AsWritten
-				if sched == "" {
-					sched = "non daté"
-				}
-				rows = append(rows, []string{fmt.Sprintf("%d. %s", n, s.Text), sched, StatusLabels[s.Status]})
+func (w *writer) plan() {
+	r := w.r
+	for i, f := range r.Fiches {
+		if i == 0 {
+			w.section("plan")
+			for _, a := range r.Promised {
+				w.note(fmt.Sprintf("Axe %d – %s : %s (échéance : %s). Aucune fiche n'est enregistrée.", a.Number, a.Title, a.Promise, FrenchDate(*a.FichesDueBy)))
 			}
-			w.table([]float64{110, 45, 25}, rows, []string{"L", "L", "L"})
+		} else {
+			w.p.AddPage()
 		}
-		if inds := r.Indicators(f); len(inds) > 0 {
-			w.indicatorTable(r, inds)
-		}
+		w.fiche(f)
+	}
+	if len(r.Fiches) == 0 {
+		w.section("plan")
+		w.para("Aucune fiche action n'est enregistrée.")
 	}
 }
 
-func (w *writer) indicatorTable(r *Report, inds []indicators.Row) {
-	widths := []float64{180 - 30*float64(len(r.Years))}
-	header := []string{"Indicateur (valeurs validées)"}
-	aligns := []string{"L"}
+func (w *writer) fiche(f Fiche) {
+	r := w.r
+	title := fmt.Sprintf("Fiche %s – %s", f.Code, f.Title)
+	w.p.Bookmark(title, 1, -1)
+	w.heading(2, title)
+	pilots := "non désigné"
+	if len(f.Pilots) > 0 {
+		var names []string
+		for _, k := range f.Pilots {
+			names = append(names, OrgName(r.Convention, k))
+		}
+		pilots = strings.Join(names, ", ")
+	}
+	w.note(fmt.Sprintf("%s · avancement : %s · pilote : %s", f.Axis, StatusLabels[f.Status], pilots))
+
+	label := fmt.Sprintf("Appréciation %d de la coordination", r.Year)
+	if r.Final {
+		label = "Appréciations de la coordination"
+	}
+	if len(f.Assessments) == 0 {
+		what := fmt.Sprintf("Aucune appréciation n'est écrite pour %d : elle se saisit sur la page de la fiche dans ctg.", r.Year)
+		if r.Final {
+			what = "Aucune appréciation n'est écrite : elles se saisissent, année par année, sur la page de la fiche dans ctg."
+		}
+		w.box(label, what, rgb{242, 242, 242})
+	}
+	for _, x := range f.Assessments {
+		t := label
+		if r.Final {
+			t = fmt.Sprintf("Appréciation %d de la coordination", x.Year)
+		}
+		w.box(t, x.Text+"\n— "+x.Author+", le "+FrenchDate(model.DateOf(x.UpdatedAt.In(textutil.Paris))), rgb{232, 241, 250})
+	}
+
+	if len(f.Steps) > 0 {
+		w.heading(3, "Étapes")
+		rows := [][]string{{"Étape", "Calendrier", "Avancement"}}
+		for i, s := range f.Steps {
+			n := s.Number
+			if n == 0 {
+				n = i + 1
+			}
+			sched := s.Schedule.AsWritten
+			if sched == "" {
+				sched = "non daté"
+			}
+			text := fmt.Sprintf("%d. %s", n, s.Text)
+			for _, d := range s.Details {
+				text += "\n– " + d
+			}
+			rows = append(rows, []string{text, sched, StatusLabels[s.Status]})
+		}
+		w.table([]float64{116, 38, 26}, rows, []string{"L", "L", "L"})
+	}
+	if inds := r.Indicators(f); len(inds) > 0 {
+		w.heading(3, "Indicateurs")
+		w.indicatorTable(inds)
+	}
+}
+
+func (w *writer) indicatorTable(inds []indicators.Row) {
+	r := w.r
+	yearW := 28.0
+	switch {
+	case len(r.Years) > 4:
+		yearW = 20
+	case len(r.Years) > 3:
+		yearW = 24
+	}
+	widths := []float64{180 - 22 - yearW*float64(len(r.Years)), 22}
+	header := []string{"Indicateur (valeurs validées)", "Unité"}
+	aligns := []string{"L", "L"}
 	for _, y := range r.Years {
-		widths, header, aligns = append(widths, 30), append(header, y), append(aligns, "R")
+		widths, header, aligns = append(widths, yearW), append(header, y), append(aligns, "R")
 	}
 	rows := [][]string{header}
 	for _, ind := range inds {
-		row := []string{ind.Code + " – " + ind.Label}
+		row := []string{ind.Code + " – " + ind.Label, ind.Unit.Label()}
 		for _, c := range ind.Figures {
-			row = append(row, cellText(c))
+			text := cellText(c)
+			if yearW < 28 {
+				// A narrow column: the deviation's figure on its own line.
+				text = strings.Replace(text, "écart ", "écart\n", 1)
+			}
+			row = append(row, text)
 		}
 		rows = append(rows, row)
 	}
 	w.table(widths, rows, aligns)
-	// Charts three to a row.
+
+	// Charts four to a row, then one legend for them all.
 	var drawable []indicators.Row
+	hasFictive, hasReal, hasTarget := false, false, false
 	for _, ind := range inds {
 		if ind.Scale() > 0 {
 			drawable = append(drawable, ind)
+			for _, f := range ind.Figures {
+				hasFictive = hasFictive || (f.Numeric() && f.Synthetic)
+				hasReal = hasReal || (f.Numeric() && !f.Synthetic)
+				hasTarget = hasTarget || f.Target != nil
+			}
 		}
 	}
-	for i := 0; i < len(drawable); i += 3 {
-		if w.p.GetY()+chartH+16 > 277 {
-			w.p.AddPage()
+	if len(drawable) == 0 {
+		return
+	}
+	w.p.Ln(1)
+	for i := 0; i < len(drawable); i += chartsPerRow {
+		// The last row of charts keeps the legend with it.
+		extra := 0.0
+		if i+chartsPerRow >= len(drawable) {
+			extra = 8
 		}
+		w.need(chartBlock + extra)
 		top := w.p.GetY()
-		for j, ind := range drawable[i:min(i+3, len(drawable))] {
-			w.chart(ind, margin+float64(j)*textW/3, top)
+		for j, ind := range drawable[i:min(i+chartsPerRow, len(drawable))] {
+			w.chart(ind, margin+float64(j)*textW/chartsPerRow, top)
 		}
-		w.p.SetXY(margin, top+chartH+16)
+		w.p.SetXY(margin, top+chartBlock)
 	}
+	w.legend(hasReal, hasFictive, hasTarget)
 	w.p.SetFont(font, "", 10)
 }
 
-const chartH = 18.0
+// The parts of a chart, in millimetres: its title, the plot, the years.
+const (
+	chartTitleH  = 8.0
+	chartH       = 20.0
+	chartsPerRow = 4
+	chartBlock   = chartTitleH + chartH + 10
+)
+
+// unitCaption says in the title of a chart what its bars count.
+func unitCaption(u model.Unit) string {
+	switch u {
+	case model.UnitCount:
+		return "en nombre"
+	case model.UnitEuros:
+		return "en euros"
+	case model.UnitHours:
+		return "en heures"
+	case model.UnitPlaces:
+		return "en places"
+	case model.UnitPercent:
+		return "en %"
+	}
+	return "unité non précisée"
+}
 
 func cellText(c indicators.Figure) string {
 	if !c.Has {
@@ -306,63 +783,237 @@ func percent(p float64) string {
 	return sign + Number(math.Abs(math.Round(p*10)/10)) + " %"
 }
 
-// chart draws small bars of an indicator's yearly values, with the targets
-// as red lines, in a box whose top left corner is (left, top).
+// chart draws an indicator's yearly values as bars in a box whose top
+// left corner is (left, top): validated values in solid blue, fictive
+// ones hatched grey (another series, named by the legend), targets as red
+// lines; the unit is in the title and the scale on the left axis.
 func (w *writer) chart(ind indicators.Row, left, top float64) {
 	maxV := ind.Scale()
-	barW := math.Min(12, (textW/3-12)/float64(len(ind.Figures))-3)
-	w.p.SetFont(font, "B", 8)
+	boxW := textW/chartsPerRow - 4
 	w.p.SetXY(left, top)
-	w.p.CellFormat(textW/3, 4, ind.Code, "", 0, "L", false, 0, "")
-	w.p.SetFont(font, "", 7)
-	base := top + 9 + chartH
+	w.p.SetFont(font, "B", 8)
+	title := ind.Code + " – " + unitCaption(ind.Unit)
+	w.p.CellFormat(boxW, 3.5, title, "", 2, "L", false, 0, "")
+	w.p.SetFont(font, "", 6.5)
+	w.p.SetTextColor(70, 70, 70)
+	w.p.SetX(left)
+	w.p.CellFormat(boxW, 3.5, truncate(w.p, ind.Label, boxW), "", 0, "L", false, 0, "")
+	w.p.SetTextColor(0, 0, 0)
+
+	axisX := left + 10
+	base := top + chartTitleH + 4 + chartH
+	plotTop := base - chartH
+	// Left axis with its scale: 0 and the largest value.
+	w.p.SetDrawColor(120, 120, 120)
+	w.p.SetLineWidth(0.2)
+	w.p.Line(axisX, plotTop, axisX, base)
+	w.p.Line(axisX, base, left+boxW, base)
+	w.p.SetFont(font, "", 6)
+	w.p.SetXY(left, base-1.5)
+	w.p.CellFormat(9, 3, "0", "", 0, "R", false, 0, "")
+	w.p.SetXY(left, plotTop-1.5)
+	w.p.CellFormat(9, 3, Number(maxV), "", 0, "R", false, 0, "")
+	w.p.Line(axisX-1, plotTop, axisX, plotTop)
+
+	slot := (left + boxW - axisX) / float64(len(ind.Figures))
+	barW := math.Min(10, slot*0.6)
+	w.p.SetFont(font, "", 6.5)
 	for i, c := range ind.Figures {
-		x := left + 4 + float64(i)*(barW+3)
-		if c.Numeric() {
+		x := axisX + float64(i)*slot + (slot-barW)/2
+		if c.Numeric() && c.Value > 0 {
 			bh := c.Value / maxV * chartH
 			if c.Synthetic {
-				w.p.SetFillColor(107, 124, 147)
+				w.hatched(x, base-bh, barW, bh)
 			} else {
-				w.p.SetFillColor(accentR, accentG, accentB)
+				w.colour(accent)
+				w.p.Rect(x, base-bh, barW, bh, "F")
 			}
-			w.p.Rect(x, base-bh, barW, bh, "F")
-			w.p.SetXY(x-3, base-bh-3.5)
-			w.p.CellFormat(barW+6, 3, Number(c.Value), "", 0, "C", false, 0, "")
+		}
+		if c.Numeric() {
+			bh := c.Value / maxV * chartH
+			w.p.SetXY(x-4, base-bh-3.3)
+			w.p.CellFormat(barW+8, 3, Number(c.Value), "", 0, "C", false, 0, "")
 		}
 		if c.Target != nil {
 			ty := base - *c.Target/maxV*chartH
-			w.p.SetDrawColor(164, 22, 26)
+			w.p.SetDrawColor(targetRed.r, targetRed.g, targetRed.b)
 			w.p.SetLineWidth(0.6)
 			w.p.Line(x-1.5, ty, x+barW+1.5, ty)
 			w.p.SetLineWidth(0.2)
+		}
+		w.p.SetXY(x-4, base+0.8)
+		w.p.CellFormat(barW+8, 3, c.Year, "", 0, "C", false, 0, "")
+	}
+	w.p.SetDrawColor(0, 0, 0)
+}
+
+// hatched draws a bar of fictive values: light grey with diagonal lines.
+func (w *writer) hatched(x, y, width, h float64) {
+	w.colour(fictive)
+	w.p.Rect(x, y, width, h, "F")
+	w.p.ClipRect(x, y, width, h, false)
+	w.p.SetDrawColor(fictiveLn.r, fictiveLn.g, fictiveLn.b)
+	w.p.SetLineWidth(0.25)
+	for d := -width; d < h+width; d += 1.4 {
+		w.p.Line(x, y+d, x+width, y+d-width)
+	}
+	w.p.ClipEnd()
+	w.p.SetLineWidth(0.2)
+	w.p.SetDrawColor(0, 0, 0)
+}
+
+// legend names the series of the charts above it.
+func (w *writer) legend(real, fictiveShown, target bool) {
+	w.p.SetFont(font, "", 8)
+	y := w.p.GetY()
+	x := margin
+	item := func(label string, mark func(x, y float64)) {
+		mark(x, y+1)
+		w.p.SetXY(x+6, y)
+		w.p.CellFormat(w.p.GetStringWidth(label)+2, 5, label, "", 0, "L", false, 0, "")
+		x = w.p.GetX() + 5
+	}
+	w.p.SetXY(margin, y)
+	w.p.CellFormat(16, 5, "Légende :", "", 0, "L", false, 0, "")
+	x = w.p.GetX()
+	if real {
+		item("valeur validée", func(x, y float64) { w.colour(accent); w.p.Rect(x, y, 4, 3, "F") })
+	}
+	if fictiveShown {
+		item("valeur fictive (démonstration)", func(x, y float64) { w.hatched(x, y, 4, 3) })
+	}
+	if target {
+		item("cible", func(x, y float64) {
+			w.p.SetDrawColor(targetRed.r, targetRed.g, targetRed.b)
+			w.p.SetLineWidth(0.6)
+			w.p.Line(x, y+1.5, x+4, y+1.5)
+			w.p.SetLineWidth(0.2)
 			w.p.SetDrawColor(0, 0, 0)
-		}
-		w.p.SetXY(x-3, base+0.5)
-		w.p.CellFormat(barW+6, 3, c.Year, "", 0, "C", false, 0, "")
+		})
 	}
+	w.p.SetXY(margin, y+7)
 }
 
-func (w *writer) governance(r *Report) {
-	w.heading(1, "3. La gouvernance")
-	for _, k := range r.Convention.Committees {
-		var members []string
-		for _, g := range k.Composition {
-			members = append(members, g.Label)
-		}
-		w.para(fmt.Sprintf("%s : %s.", k.Name, strings.Join(members, " ; ")))
+// truncate shortens a text to fit a width, with an ellipsis.
+func truncate(p *fpdf.Fpdf, s string, width float64) string {
+	if p.GetStringWidth(s) <= width {
+		return s
 	}
-	w.para("Les réunions, présences et relevés de décisions des comités ne sont pas encore enregistrés dans ctg : ce bilan ne peut donc pas en rendre compte.")
+	runes := []rune(s)
+	for len(runes) > 0 && p.GetStringWidth(string(runes)+"…") > width {
+		runes = runes[:len(runes)-1]
+	}
+	return strings.TrimSpace(string(runes)) + "…"
 }
 
-func (w *writer) findings(r *Report) {
-	w.heading(1, "4. Points à régler")
-	if len(r.Findings) == 0 {
-		w.para("Le contrôle de la convention ne relève ni erreur ni avertissement.")
+func (w *writer) equipments() {
+	c := w.r.Convention
+	w.section("equipements")
+	if len(c.Equipments) == 0 {
+		w.para("L'annexe 2 ne liste aucun équipement.")
 		return
 	}
-	rows := [][]string{{"Gravité", "Constat", "Que faire"}}
-	for _, f := range r.Findings {
-		rows = append(rows, []string{lint.Labels[f.Severity], f.Message, f.Fix})
+	communes := map[string]string{}
+	for _, tc := range c.Territory.Resolved {
+		communes[tc.INSEE] = tc.Name
 	}
-	w.table([]float64{25, 95, 60}, rows, []string{"L", "L", "L"})
+	places := false
+	for _, e := range c.Equipments {
+		places = places || e.Places > 0
+	}
+	header := []string{"Équipement", "Gestionnaire", "Type", "Commune"}
+	widths := []float64{55, 50, 45, 30}
+	aligns := []string{"L", "L", "L", "L"}
+	if places {
+		header, widths, aligns = append(header, "Places"), []float64{50, 45, 42, 28, 15}, append(aligns, "R")
+	}
+	rows := [][]string{header}
+	for _, e := range c.Equipments {
+		operator := e.OperatorName
+		if e.Operator != "" {
+			operator = OrgName(c, e.Operator)
+		}
+		typ := e.ActivityType
+		if e.ActivityNature != "" && e.ActivityNature != e.ActivityType {
+			typ += "\n" + e.ActivityNature
+		}
+		commune := communes[e.Commune]
+		if commune == "" {
+			commune = e.City
+		}
+		row := []string{e.Name, operator, typ, commune}
+		if places {
+			n := ""
+			if e.Places > 0 {
+				n = strconv.Itoa(e.Places)
+			}
+			row = append(row, n)
+		}
+		rows = append(rows, row)
+	}
+	w.note(fmt.Sprintf("%d équipements et services soutenus au titre de la convention.", len(c.Equipments)))
+	w.table(widths, rows, aligns)
+}
+
+func (w *writer) governance() {
+	r := w.r
+	w.section("gouvernance")
+	for _, k := range r.Convention.Committees {
+		w.heading(3, k.Name)
+		rows := [][]string{{"Pour", "Membres"}}
+		for _, g := range k.Composition {
+			var names []string
+			for _, o := range g.Organizations {
+				names = append(names, OrgName(r.Convention, o))
+			}
+			who := g.Label
+			if len(names) > 0 {
+				who += "\n(" + strings.Join(names, ", ") + ")"
+			}
+			var members []string
+			for _, m := range g.Members {
+				members = append(members, "– "+m)
+			}
+			rows = append(rows, []string{who, strings.Join(members, "\n")})
+		}
+		if len(rows) > 1 {
+			w.table([]float64{70, 110}, rows, []string{"L", "L"})
+		}
+	}
+	w.heading(3, "Réunions")
+	when := fmt.Sprintf("en %d", r.Year)
+	if r.Final {
+		when = "sur la période"
+	}
+	w.para(fmt.Sprintf("Aucune réunion enregistrée %s : les réunions des comités, leurs présences et leurs relevés de décisions ne sont pas encore tenus dans ctg.", when))
+}
+
+func (w *writer) findings() {
+	r := w.r
+	w.section("points")
+	if len(r.Findings) == 0 {
+		w.para("Le contrôle de la convention ne relève ni erreur ni avertissement sur lesquels le comité doit agir.")
+	} else {
+		w.note(fmt.Sprintf("Erreurs et avertissements du contrôle de la convention au %s sur lesquels le comité doit agir. Les coquilles et écarts de rédaction du texte signé sont en annexe.",
+			FrenchDate(model.DateOf(r.Generated.In(textutil.Paris)))))
+		rows := [][]string{{"Gravité", "Où", "Constat", "Que faire"}}
+		for _, f := range r.Findings {
+			rows = append(rows, []string{lint.Labels[f.Severity], f.Where, f.Message, f.Fix})
+		}
+		w.tableSized([]float64{24, 24, 78, 54}, rows, []string{"L", "L", "L", "L"}, 8.5)
+	}
+}
+
+func (w *writer) appendix() {
+	r := w.r
+	if len(r.TextFindings) == 0 {
+		return
+	}
+	w.section("annexe")
+	w.note("Coquilles, blancs non remplis et titres ou renvois écrits différemment selon l'endroit du texte. Ils n'appellent pas de décision du comité : ils se corrigent au prochain avenant.")
+	rows := [][]string{{"Où", "Constat", "Correction"}}
+	for _, f := range r.TextFindings {
+		rows = append(rows, []string{f.Where, f.Message, f.Fix})
+	}
+	w.tableSized([]float64{24, 96, 60}, rows, []string{"L", "L", "L"}, 8.5)
 }

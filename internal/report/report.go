@@ -7,7 +7,13 @@ package report
 
 import (
 	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
@@ -28,8 +34,14 @@ type Report struct {
 	Fiches    []Fiche
 	Promised  []model.Axis
 	// Figures are the indicators' yearly figures, the dashboard's own.
-	Figures  *indicators.Table
-	Findings []lint.Finding
+	Figures *indicators.Table
+	// Findings are the checker's errors and warnings the committee must
+	// act on; TextFindings the typos and discrepancies of the signed text,
+	// of any severity, left to an appendix.
+	Findings     []lint.Finding
+	TextFindings []lint.Finding
+	// Decisions are what the committee must decide, from the checker's errors.
+	Decisions []Decision
 	// Synthetic is set when figures come from demonstration data.
 	Synthetic bool
 	// Public is set for a bilan meant to leave the authenticated scope,
@@ -50,6 +62,11 @@ type Fiche struct {
 	Code, Title, Axis string
 	Status            model.ActionStatus
 	Steps             []model.Step
+	// Pilots are the keys of the organizations that pilot the fiche.
+	Pilots []string
+	// Assessments are the coordinator's written assessments: the year's
+	// for an annual bilan, every year's for the final one.
+	Assessments []model.Assessment
 }
 
 // Indicators returns the figures of a fiche's indicators.
@@ -94,15 +111,256 @@ func Build(c *model.Convention, values []model.Value, findings []lint.Finding, y
 			r.Promised = append(r.Promised, a)
 		}
 		for _, f := range a.Fiches {
-			r.Fiches = append(r.Fiches, Fiche{Code: f.Code, Title: f.Title, Axis: fmt.Sprintf("Axe %d – %s", a.Number, a.Title), Status: f.Status, Steps: f.Steps})
+			r.Fiches = append(r.Fiches, Fiche{Code: f.Code, Title: f.Title, Axis: fmt.Sprintf("Axe %d – %s", a.Number, a.Title),
+				Status: f.Status, Steps: f.Steps, Pilots: f.Pilots})
 		}
 	}
 	for _, f := range findings {
-		if f.Severity != lint.Info {
+		switch {
+		case IsTextual(f.Rule):
+			r.TextFindings = append(r.TextFindings, f)
+		case f.Severity != lint.Info:
 			r.Findings = append(r.Findings, f)
 		}
 	}
+	r.Decisions = decisions(c, findings)
 	return r, nil
+}
+
+// SetAssessments gives each fiche its written assessments: those of the
+// bilan's year, or of every year for a final bilan.
+func (r *Report) SetAssessments(list []model.Assessment) {
+	for i := range r.Fiches {
+		f := &r.Fiches[i]
+		f.Assessments = nil
+		for _, x := range list {
+			if x.Fiche == f.Code && strings.TrimSpace(x.Text) != "" && (r.Final || x.Year == r.Year) {
+				f.Assessments = append(f.Assessments, x)
+			}
+		}
+		sort.SliceStable(f.Assessments, func(a, b int) bool { return f.Assessments[a].Year < f.Assessments[b].Year })
+	}
+}
+
+// textualRules are the rules about the wording of the signed text (typos,
+// titles or references written differently), beside the TEXT-* family:
+// they are corrected at the next amendment, and the bilan lists them in an
+// appendix rather than among the points the committee must act on.
+var textualRules = map[string]bool{"FICHE-TITLE-MISMATCH": true, "FICHE-CODE-WRITTEN-DIFFERENTLY": true, "ANNEX-REFERENCE": true}
+
+// IsTextual reports whether a checker's rule is about the wording of the text.
+func IsTextual(rule string) bool { return strings.HasPrefix(rule, "TEXT-") || textualRules[rule] }
+
+// StepCount is how many steps of the plan are in a state.
+type StepCount struct {
+	Status model.ActionStatus
+	Count  int
+}
+
+// StepCounts counts the plan's steps by state, in the order of the states.
+func (r *Report) StepCounts() (counts []StepCount, total int) {
+	by := map[model.ActionStatus]int{}
+	for _, f := range r.Fiches {
+		for _, s := range f.Steps {
+			by[s.Status]++
+			total++
+		}
+	}
+	for _, st := range model.ActionStatuses {
+		counts = append(counts, StepCount{Status: st, Count: by[st]})
+	}
+	return counts, total
+}
+
+// YearIndex is the column of the year the summary shows: the bilan's
+// year, or for a final bilan the last year with a validated figure.
+func (r *Report) YearIndex() int {
+	last := len(r.Years) - 1
+	if !r.Final {
+		return last
+	}
+	for y := last; y >= 0; y-- {
+		for _, row := range r.Figures.Rows {
+			if row.Figures[y].Has {
+				return y
+			}
+		}
+	}
+	return last
+}
+
+// KeyIndicators are the indicators the summary shows: those with a target
+// for the bilan's year; when none has one, the first indicator of each
+// fiche that has a number for the year.
+func (r *Report) KeyIndicators() (rows []indicators.Row, targeted bool) {
+	y := r.YearIndex()
+	for _, row := range r.Figures.Rows {
+		if row.Figures[y].Target != nil {
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) > 0 {
+		return rows, true
+	}
+	seen := map[string]bool{}
+	for _, row := range r.Figures.Rows {
+		if !seen[row.Fiche] && (row.Figures[y].Numeric() || row.Figures[y].Masked != "") {
+			seen[row.Fiche] = true
+			rows = append(rows, row)
+		}
+	}
+	return rows, false
+}
+
+// YearDeviations are the important deviations of the bilan's year, or of
+// the whole period for a final bilan.
+func (r *Report) YearDeviations() []indicators.ImportantDeviation {
+	var out []indicators.ImportantDeviation
+	for _, d := range r.Deviations() {
+		if r.Final || d.Year == strconv.Itoa(r.Year) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Collected counts the indicators that have a validated figure for the
+// bilan's year, and how many of those are fictive.
+func (r *Report) Collected() (with, synthetic, all int) {
+	y := r.YearIndex()
+	for _, row := range r.Figures.Rows {
+		all++
+		if f := row.Figures[y]; f.Has {
+			with++
+			if f.Synthetic {
+				synthetic++
+			}
+		}
+	}
+	return with, synthetic, all
+}
+
+// Decision is something the steering committee must decide.
+type Decision struct {
+	Subject, Detail, Fix string
+}
+
+// decisions gathers the checker's errors into what the committee must
+// decide: the renewal of an expired convention, the fiches promised by
+// amendment and overdue, the missing deliberations, then any other error.
+func decisions(c *model.Convention, findings []lint.Finding) []Decision {
+	byRule := map[string][]lint.Finding{}
+	var order []string
+	for _, f := range findings {
+		if f.Severity != lint.Error || IsTextual(f.Rule) {
+			continue
+		}
+		if _, ok := byRule[f.Rule]; !ok {
+			order = append(order, f.Rule)
+		}
+		byRule[f.Rule] = append(byRule[f.Rule], f)
+	}
+	var out []Decision
+	if fs := byRule["CONVENTION-EXPIRED"]; len(fs) > 0 {
+		out = append(out, Decision{Subject: "Renouvellement de la convention", Detail: fs[0].Message, Fix: fs[0].Fix})
+	}
+	if fs := byRule["FICHES-PROMISED-OVERDUE"]; len(fs) > 0 {
+		var axes []string
+		due := ""
+		for _, f := range fs {
+			axes = append(axes, strings.TrimPrefix(f.Where, "axe "))
+		}
+		for _, a := range c.Axes {
+			if len(a.Fiches) == 0 && a.FichesDueBy != nil {
+				due = FrenchDate(*a.FichesDueBy)
+			}
+		}
+		detail := fmt.Sprintf("Les fiches %s, promises par avenant, ne sont pas enregistrées", plural(len(axes), "de l'axe", "des axes")+" "+frenchList(axes))
+		if due != "" {
+			detail += " (échéance : " + due + ")"
+		}
+		out = append(out, Decision{Subject: "Fiches promises par avenant", Detail: detail + ".", Fix: fs[0].Fix})
+	}
+	auth := append(byRule["AUTH-MISSING"], byRule["AUTH-DATE-MISSING"]...)
+	if len(auth) > 0 {
+		var names []string
+		for _, f := range auth {
+			names = append(names, partyName(c, f.Path))
+		}
+		out = append(out, Decision{Subject: "Délibérations manquantes",
+			Detail: fmt.Sprintf("%d %s sans délibération datée : %s.", len(names), plural(len(names), "partie", "parties"), strings.Join(names, " ; ")),
+			Fix:    auth[0].Fix})
+	}
+	for _, rule := range order {
+		switch rule {
+		case "CONVENTION-EXPIRED", "FICHES-PROMISED-OVERDUE", "AUTH-MISSING", "AUTH-DATE-MISSING":
+			continue
+		}
+		fs := byRule[rule]
+		d := Decision{Subject: upperFirst(ruleTitle(rule)), Detail: fs[0].Message, Fix: fs[0].Fix}
+		if len(fs) > 1 {
+			d.Detail = fmt.Sprintf("%d cas, détaillés dans les points à régler. Par exemple : %s", len(fs), fs[0].Message)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+var partyIndex = regexp.MustCompile(`^parties\[(\d+)\]`)
+
+// partyName names the party a finding's path points at.
+func partyName(c *model.Convention, path string) string {
+	m := partyIndex.FindStringSubmatch(path)
+	if m == nil {
+		return path
+	}
+	i, _ := strconv.Atoi(m[1])
+	if i >= len(c.Parties) {
+		return path
+	}
+	return OrgName(c, c.Parties[i].Organization)
+}
+
+// OrgName names an organization of the convention by its key.
+func OrgName(c *model.Convention, key string) string {
+	for _, o := range c.Organizations {
+		if o.Key == key && o.Name != "" {
+			return o.Name
+		}
+	}
+	return key
+}
+
+func ruleTitle(id string) string {
+	for _, r := range lint.Rules {
+		if r.ID == id {
+			return r.Title
+		}
+	}
+	return id
+}
+
+func plural(n int, one, many string) string {
+	if n > 1 {
+		return many
+	}
+	return one
+}
+
+// frenchList writes "5 et 6", "1, 2 et 3".
+func frenchList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Number writes a figure of the bilan the French way.

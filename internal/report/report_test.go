@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
@@ -30,6 +31,7 @@ func bilan(t *testing.T, final bool, more ...model.Value) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	convention.ResolveTerritory(c, territory.MustLoad())
 	ind := &c.Axes[1].Fiches[1].Steps[0].Indicators[0] // 2.2-1, also listed under step 3
 	ind.Targets, ind.Tolerance = []model.Target{{Period: "2023", Value: 400}}, 10
 	c.Axes[1].Fiches[1].Steps[2].Indicators[0].Targets, c.Axes[1].Fiches[1].Steps[2].Indicators[0].Tolerance = ind.Targets, 10
@@ -68,13 +70,34 @@ func TestBuildComputesTheFigures(t *testing.T) {
 }
 
 func TestPDFReadsAsExpected(t *testing.T) {
+	text := pdfText(t, bilan(t, false))
+	for _, want := range []string{
+		"Bilan annuel 2023", "1. Synthèse pour le comité de pilotage", "2. La convention", "3. Le plan d'actions, fiche par fiche",
+		"4. Les équipements et services (annexe 2)", "5. La gouvernance", "6. Points à régler",
+		"Données fictives", "Fiche 2.2 – Mettre en œuvre une démarche proactive", "Écarts importants",
+		"1 254", "cible 400", "+213,5 %", "37 (fictive)", "Carte publiée", "Établi le", "27 novembre 2026",
+		"date non renseignée (« XXXX »)", "page 2 /",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q absent du PDF", want)
+		}
+	}
+	if strings.Contains(text, "99") && strings.Contains(text, "2.2-2 – Le nombre d’ouverture de nouveaux droits                 —                 37 (fictive)                99") {
+		t.Error("une valeur non validée figure dans le bilan")
+	}
+}
+
+// pdfText writes the bilan as PDF and reads it back as text, as a reader
+// of the document would.
+func pdfText(t *testing.T, r *Report) string {
+	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CTG_REQUIRE_PDFTOTEXT") == "1" {
 			t.Fatal("pdftotext introuvable (apt-get install poppler-utils)")
 		}
 		t.Skip("pdftotext absent")
 	}
-	pdf, err := bilan(t, false).PDF()
+	pdf, err := r.PDF()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,19 +107,129 @@ func TestPDFReadsAsExpected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(out)
+	return string(out)
+}
+
+// part returns the text of the bilan from the last occurrence of a section
+// title (the first ones are in the table of contents) to the next one.
+func part(text, title, next string) string {
+	i := strings.LastIndex(text, title)
+	if i < 0 {
+		return ""
+	}
+	rest := text[i:]
+	if j := strings.Index(rest, next); next != "" && j >= 0 {
+		return rest[:j]
+	}
+	return rest
+}
+
+// The summary tells the committee, on one page, where the plan stands
+// and what it must decide, from the checker's errors.
+func TestPDFOpensOnASummaryForTheCommittee(t *testing.T) {
+	text := pdfText(t, bilan(t, false))
+	summary := part(text, "1. Synthèse pour le comité de pilotage", "2. La convention")
 	for _, want := range []string{
-		"Bilan annuel 2023", "1. La convention", "2. Le plan d'actions", "3. La gouvernance", "4. Points à régler",
-		"Données fictives", "Fiche 2.2 – Mettre en œuvre une démarche proactive", "Écarts importants à présenter au comité de pilotage",
-		"1 254", "cible 400", "+213,5 %", "37 (fictive)", "Carte publiée", "Document établi le 27 novembre 2026",
-		"date non renseignée (« XXXX »)", "page 1 /",
+		"Avancement du plan", "7 fiches actions sur 5 axes, 16 étapes", "prévue : 15", "en cours : 1",
+		"Indicateurs clés", "2.2-1 – Le nombre de personnes contactées", "Écarts importants", "+213,5 %",
+		"Ce que le comité doit décider", "Renouvellement de la convention", "Fiches promises par avenant",
+		"Les fiches des axes 5 et 6", "Délibérations manquantes", "5 parties sans délibération datée", "Commune de Limans",
 	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("%q absent du PDF", want)
+		if !strings.Contains(summary, want) {
+			t.Errorf("%q absent de la synthèse", want)
 		}
 	}
-	if strings.Contains(text, "99") && strings.Contains(text, "2.2-2 – Le nombre d’ouverture de nouveaux droits                 —                 37 (fictive)                99") {
-		t.Error("une valeur non validée figure dans le bilan")
+	if pages := strings.Count(summary, "\f"); pages > 1 {
+		t.Errorf("la synthèse tient sur %d pages, une attendue", pages)
+	}
+	cover := text[:strings.Index(text, "\f")]
+	for _, want := range []string{"CC Pays Forcalquier et Montagne de Lure — 13 communes, dont 3", "signataires",
+		"du 1er janvier 2022 au 31 décembre 2024", "Année du bilan", "Mutualité Sociale Agricole Alpes Vaucluse", "Commune de Limans", "Sommaire"} {
+		if !strings.Contains(cover, want) {
+			t.Errorf("%q absent de la couverture", want)
+		}
+	}
+}
+
+func TestPDFPrintsEachFicheWithItsAssessmentStepsDetailsAndUnits(t *testing.T) {
+	r := bilan(t, false)
+	r.SetAssessments([]model.Assessment{
+		{Convention: r.Convention.Slug, Fiche: "2.2", Year: 2023, Text: "La démarche a touché 1 254 allocataires, bien au-delà de la cible.", Author: "Claire Martin"},
+		{Convention: r.Convention.Slug, Fiche: "2.2", Year: 2022, Text: "Texte de l'année précédente."},
+	})
+	text := pdfText(t, r)
+	fiche := part(text, "Fiche 2.2 – Mettre en œuvre", "Fiche 3.1")
+	for _, want := range []string{
+		"Appréciation 2023 de la coordination", "La démarche a touché 1 254 allocataires", "Claire Martin",
+		"3. Détecter les droits potentiels non sollicités", "Identifier l’ensemble des allocataires du territoire (requête)",
+		"Contacter ces allocataires afin d’étudier l’ensemble des droits",
+		"Unité", "nombre", "euros", "2.2-1 – en nombre", "valeur validée", "valeur fictive (démonstration)", "cible",
+	} {
+		if !strings.Contains(fiche, want) {
+			t.Errorf("%q absent de la fiche 2.2", want)
+		}
+	}
+	if strings.Contains(text, "Texte de l'année précédente") {
+		t.Error("l'appréciation de 2022 figure dans le bilan 2023")
+	}
+	if fiche71 := part(text, "Fiche 7.1 – ", "4. Les équipements"); !strings.Contains(fiche71, "Envoi d’un questionnaire de pré diagnostic") {
+		t.Error("les détails de l'étape 3 de la fiche 7.1 manquent")
+	}
+	if other := part(text, "Fiche 1.1 – ", "Fiche 2.1"); !strings.Contains(other, "Aucune appréciation n'est écrite pour 2023") {
+		t.Error("une fiche sans appréciation ne le dit pas")
+	}
+}
+
+func TestPDFListsEquipmentsAndGovernance(t *testing.T) {
+	text := pdfText(t, bilan(t, false))
+	eq := part(text, "4. Les équipements et services (annexe 2)", "5. La gouvernance")
+	for _, want := range []string{"Équipement", "Gestionnaire", "Type", "Commune", "RPE CC Pays de Forcalquier", "Relais Petite Enfance",
+		"Centre socioculturel La", "Sigonce", "15 équipements"} {
+		if !strings.Contains(eq, want) {
+			t.Errorf("%q absent des équipements", want)
+		}
+	}
+	if strings.Contains(eq, "Places") {
+		t.Error("colonne des places sans aucune place connue")
+	}
+	r := bilan(t, false)
+	r.Convention.Equipments[0].Places = 24
+	if eq := part(pdfText(t, r), "4. Les équipements et services (annexe 2)", "5. La gouvernance"); !strings.Contains(eq, "Places") || !strings.Contains(eq, "24") {
+		t.Error("places absentes")
+	}
+	gov := part(text, "5. La gouvernance", "6. Points à régler")
+	for _, want := range []string{"Comité de pilotage", "Pour la Caf", "le Directeur ou son représentant", "Aucune réunion enregistrée en 2023"} {
+		if !strings.Contains(gov, want) {
+			t.Errorf("%q absent de la gouvernance", want)
+		}
+	}
+}
+
+// Typos of the signed text are left to an appendix: the points to settle
+// are what the committee must act on.
+func TestTextTyposGoToTheAppendixOnly(t *testing.T) {
+	r := bilan(t, false)
+	if len(r.TextFindings) == 0 {
+		t.Fatal("aucune coquille relevée dans l'exemple")
+	}
+	text := pdfText(t, r)
+	points := part(text, "6. Points à régler", "Annexe – Coquilles")
+	appendix := part(text, "Annexe – Coquilles et écarts de rédaction du texte signé", "")
+	for _, typo := range []string{"s'intitule", "Mots répétés", "est numérotée"} {
+		if strings.Contains(points, typo) {
+			t.Errorf("coquille %q parmi les points à régler", typo)
+		}
+		if !strings.Contains(appendix, typo) {
+			t.Errorf("coquille %q absente de l'annexe", typo)
+		}
+	}
+	if !strings.Contains(points, "n'apparaît pas dans l'article 5") || !strings.Contains(points, "avertissement") {
+		t.Error("les avertissements à traiter manquent aux points à régler")
+	}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "TEXT-") || f.Rule == "FICHE-TITLE-MISMATCH" {
+			t.Errorf("%s parmi les points à régler", f.Rule)
+		}
 	}
 }
 
@@ -128,8 +261,52 @@ func TestXLSXHoldsTheFigures(t *testing.T) {
 	if !found {
 		t.Error("2.2-1 absent du classeur")
 	}
-	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Indicateurs,Étapes,Contrôles" {
+	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Indicateurs,Fiches,Étapes,Équipements,Contrôles,Coquilles du texte" {
 		t.Errorf("feuilles : %v", sheets)
+	}
+}
+
+func TestXLSXHoldsAssessmentsAndStepDetails(t *testing.T) {
+	r := bilan(t, false)
+	r.SetAssessments([]model.Assessment{{Fiche: "2.2", Year: 2023, Text: "Objectif dépassé.", Author: "Claire Martin"}})
+	data, err := r.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("Fiches")
+	if got := strings.Join(rows[0], "|"); got != "Fiche|Titre|Axe|Avancement|Pilotes|Appréciation 2023|Rédigée par" {
+		t.Errorf("en-tête des fiches : %s", got)
+	}
+	found := false
+	for _, row := range rows {
+		if row[0] == "2.2" {
+			found = len(row) > 6 && row[5] == "Objectif dépassé." && row[6] == "Claire Martin"
+		}
+	}
+	if !found {
+		t.Errorf("appréciation de la fiche 2.2 absente : %v", rows)
+	}
+	steps, _ := book.GetRows("Étapes")
+	details := false
+	for _, row := range steps {
+		details = details || (row[0] == "2.2" && len(row) > 2 && strings.Contains(row[2], "– Identifier l’ensemble des allocataires"))
+	}
+	if !details {
+		t.Error("détails des étapes absents du classeur")
+	}
+	typos, _ := book.GetRows("Coquilles du texte")
+	checks, _ := book.GetRows("Contrôles")
+	if len(typos) < 2 || len(checks) < 2 {
+		t.Errorf("coquilles %d, contrôles %d", len(typos), len(checks))
+	}
+	for _, row := range checks {
+		if row[1] == "FICHE-TITLE-MISMATCH" || strings.HasPrefix(row[1], "TEXT-") {
+			t.Errorf("coquille parmi les contrôles : %v", row)
+		}
 	}
 }
 
@@ -221,5 +398,16 @@ func TestXLSXNamesUnitsInFrench(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("absents du classeur : %v", want)
+	}
+}
+
+// A final bilan's summary shows the last year that has figures, not an
+// empty last year.
+func TestFinalSummaryShowsTheLastYearWithFigures(t *testing.T) {
+	summary := part(pdfText(t, bilan(t, true)), "1. Synthèse pour le comité de pilotage", "2. La convention")
+	for _, want := range []string{"ont une valeur validée pour 2023", "Cible", "2.2-1 – Le nombre de personnes contactées", "1 254"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("%q absent de la synthèse du bilan final", want)
+		}
 	}
 }

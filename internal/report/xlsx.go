@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -17,7 +18,7 @@ import (
 func (r *Report) XLSX() ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	const ind, steps, checks = "Indicateurs", "Étapes", "Contrôles"
+	const ind, fiches, steps, equipments, checks, typos = "Indicateurs", "Fiches", "Étapes", "Équipements", "Contrôles", "Coquilles du texte"
 	if err := f.SetSheetName("Sheet1", ind); err != nil {
 		return nil, err
 	}
@@ -47,7 +48,29 @@ func (r *Report) XLSX() ([]byte, error) {
 	if err := writeSheet(f, ind, rows, bold); err != nil {
 		return nil, err
 	}
-	rows = [][]any{{"Fiche", "Étape", "Calendrier", "Début", "Fin", "Avancement"}}
+	assessment := fmt.Sprintf("Appréciation %d", r.Year)
+	if r.Final {
+		assessment = "Appréciations"
+	}
+	sheets := map[string][][]any{}
+	rows = [][]any{{"Fiche", "Titre", "Axe", "Avancement", "Pilotes", assessment, "Rédigée par"}}
+	for _, fi := range r.Fiches {
+		var pilots, texts, authors []string
+		for _, k := range fi.Pilots {
+			pilots = append(pilots, OrgName(r.Convention, k))
+		}
+		for _, x := range fi.Assessments {
+			text := x.Text
+			if r.Final {
+				text = fmt.Sprintf("%d : %s", x.Year, x.Text)
+			}
+			texts, authors = append(texts, text), append(authors, x.Author)
+		}
+		rows = append(rows, []any{fi.Code, fi.Title, fi.Axis, StatusLabels[fi.Status], strings.Join(pilots, ", "),
+			strings.Join(texts, "\n\n"), strings.Join(authors, ", ")})
+	}
+	sheets[fiches] = rows
+	rows = [][]any{{"Fiche", "Étape", "Détails", "Calendrier", "Début", "Fin", "Avancement"}}
 	for _, fi := range r.Fiches {
 		for _, s := range fi.Steps {
 			start, end := "", ""
@@ -57,24 +80,52 @@ func (r *Report) XLSX() ([]byte, error) {
 			if s.Schedule.End != nil {
 				end = s.Schedule.End.String()
 			}
-			rows = append(rows, []any{fi.Code, s.Text, s.Schedule.AsWritten, start, end, StatusLabels[s.Status]})
+			var details []string
+			for _, d := range s.Details {
+				details = append(details, "– "+d)
+			}
+			rows = append(rows, []any{fi.Code, s.Text, strings.Join(details, "\n"), s.Schedule.AsWritten, start, end, StatusLabels[s.Status]})
 		}
 	}
-	if _, err := f.NewSheet(steps); err != nil {
-		return nil, err
+	sheets[steps] = rows
+	rows = [][]any{{"Équipement", "Gestionnaire", "Type", "Nature", "Commune (INSEE)", "Commune", "Places"}}
+	communes := map[string]string{}
+	for _, tc := range r.Convention.Territory.Resolved {
+		communes[tc.INSEE] = tc.Name
 	}
-	if err := writeSheet(f, steps, rows, bold); err != nil {
-		return nil, err
+	for _, e := range r.Convention.Equipments {
+		operator := e.OperatorName
+		if e.Operator != "" {
+			operator = OrgName(r.Convention, e.Operator)
+		}
+		var places any = ""
+		if e.Places > 0 {
+			places = e.Places
+		}
+		commune := communes[e.Commune]
+		if commune == "" {
+			commune = e.City
+		}
+		rows = append(rows, []any{e.Name, operator, e.ActivityType, e.ActivityNature, e.Commune, commune, places})
 	}
+	sheets[equipments] = rows
 	rows = [][]any{{"Gravité", "Règle", "Partie du texte", "Constat", "Que faire"}}
 	for _, x := range r.Findings {
 		rows = append(rows, []any{lint.Labels[x.Severity], x.Rule, x.Where, x.Message, x.Fix})
 	}
-	if _, err := f.NewSheet(checks); err != nil {
-		return nil, err
+	sheets[checks] = rows
+	rows = [][]any{{"Gravité", "Règle", "Partie du texte", "Constat", "Correction"}}
+	for _, x := range r.TextFindings {
+		rows = append(rows, []any{lint.Labels[x.Severity], x.Rule, x.Where, x.Message, x.Fix})
 	}
-	if err := writeSheet(f, checks, rows, bold); err != nil {
-		return nil, err
+	sheets[typos] = rows
+	for _, name := range []string{fiches, steps, equipments, checks, typos} {
+		if _, err := f.NewSheet(name); err != nil {
+			return nil, err
+		}
+		if err := writeSheet(f, name, sheets[name], bold); err != nil {
+			return nil, err
+		}
 	}
 	f.SetDocProps(&excelize.DocProperties{Title: r.Title() + " — " + r.Convention.Title, Creator: "ctg", Language: "fr-FR"})
 	var buf bytes.Buffer

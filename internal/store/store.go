@@ -65,6 +65,12 @@ type Store interface {
 	InsertValues(ctx context.Context, values []model.Value, entry model.AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.
 	DeleteSyntheticValues(ctx context.Context, convention string) (int, error)
+	// Assessments lists a convention's written assessments of its fiches (of one year when year is not 0).
+	Assessments(ctx context.Context, convention string, year int) ([]model.Assessment, error)
+	// Assessment returns the assessment of a fiche for a year, or ErrNotFound.
+	Assessment(ctx context.Context, convention, fiche string, year int) (*model.Assessment, error)
+	// SaveAssessment inserts or updates (at its version) an assessment with its audit entry.
+	SaveAssessment(ctx context.Context, x *model.Assessment, entry model.AuditEntry) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".

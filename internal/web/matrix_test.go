@@ -203,6 +203,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/diagnostic", expect: readPage()},
 		{method: "GET", path: c + "/plan", expect: readPage()},
 		{method: "GET", path: c + "/fiches/2.2", expect: readPage()},
+		{method: "POST", path: c + "/fiches/2.2/appreciation", form: func(role string) url.Values {
+			version := 0
+			list, err := e.svc.Assessments(context.Background(), auth.System, slug, "2.2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range list {
+				if x.Year == 2024 {
+					version = x.Version
+				}
+			}
+			return url.Values{"annee": {"2024"}, "version": {strconv.Itoa(version)}, "texte": {"appréciation de " + role}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/equipements", expect: readPage()},
 		{method: "GET", path: c + "/equipements.csv", expect: readPage()},
 		{method: "GET", path: c + "/gouvernance", expect: readPage()},

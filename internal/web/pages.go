@@ -177,9 +177,17 @@ type ficheData struct {
 	// Years and Indicators are the fiche's dashboard: validated values per year.
 	Years      []string
 	Indicators []indicators.Row
+	// Assessment is the coordinator's written assessment of a year.
+	Assessment *assessmentForm
 }
 
 func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
+	s.renderFiche(w, r, http.StatusOK, nil)
+}
+
+// renderFiche shows a fiche; in, when not nil, is an assessment the user
+// sent that was not saved, shown back with what to correct.
+func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int, in *assessmentInput) {
 	v, figures := s.figuresPage(w, r)
 	if v == nil {
 		return
@@ -187,6 +195,11 @@ func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
 	f, a := v.Fiche(r.PathValue("code"))
 	if f == nil {
 		s.notFound(w, r)
+		return
+	}
+	form, err := s.assessmentForm(r, v, f, in)
+	if err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	ids := []string{f.ID}
@@ -199,13 +212,14 @@ func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
 	for _, ind := range f.Indicators {
 		ids = append(ids, ind.ID)
 	}
+	ids = append(ids, form.ids...)
 	hist, err := s.app.History(r.Context(), actorOf(r), v.Slug, ids, 50)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := ficheData{Fiche: f, Axis: a, History: hist, Years: figures.Years, Indicators: figures.Fiche(f.Code)}
-	s.render(w, r, http.StatusOK, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
+	d := ficheData{Fiche: f, Axis: a, History: hist, Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
+	s.render(w, r, status, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 
 type equipmentData struct {

@@ -117,6 +117,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/diagnostic", s.diagnostic},
 		{"GET", "/c/{slug}/plan", s.plan},
 		{"GET", "/c/{slug}/fiches/{code}", s.fiche},
+		{"POST", "/c/{slug}/fiches/{code}/appreciation", s.saveAssessment},
 		{"GET", "/c/{slug}/equipements", s.equipments},
 		{"GET", "/c/{slug}/equipements.csv", s.equipmentsCSV},
 		{"GET", "/c/{slug}/gouvernance", s.governance},
