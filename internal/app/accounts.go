@@ -248,6 +248,9 @@ func (s *Service) SetDisabled(ctx context.Context, a *auth.Actor, email string, 
 	return s.auditAccount(ctx, a, u, action, nil)
 }
 
+// ErrBusy is returned when too many sign-ins are being checked at once.
+var ErrBusy = errors.New("le serveur vérifie déjà beaucoup de connexions : réessayez dans quelques secondes")
+
 // ErrBadCredentials is returned for a wrong e-mail or password, without
 // saying which.
 var ErrBadCredentials = errors.New("adresse ou mot de passe incorrect")
@@ -290,6 +293,14 @@ func normalizeEmail(email string) string {
 // guesses cannot exceed the limits; a success clears the failures of that
 // account from that address.
 func (s *Service) SignIn(ctx context.Context, email, password, client string) (token, csrf string, err error) {
+	// A burst of sign-ins beyond what the server checks at once is told to
+	// come back, rather than queued: each check is costly by design.
+	select {
+	case s.signingIn <- struct{}{}:
+		defer func() { <-s.signingIn }()
+	default:
+		return "", "", ErrBusy
+	}
 	email = normalizeEmail(email)
 	_, until, err := s.store.BeginSignIn(ctx, email, client, signInLimits)
 	if err != nil {

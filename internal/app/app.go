@@ -25,6 +25,8 @@ type Service struct {
 	Territory *territory.Data
 	// now is the clock of the use cases, replaced in tests.
 	now func() time.Time
+	// signingIn admits the sign-ins being checked at once.
+	signingIn chan struct{}
 	// Secrecy protects small counts in every figure asked for as
 	// diffusable; the zero value masks them (secrecy.Default).
 	Secrecy secrecy.Rule
@@ -36,8 +38,12 @@ func New(st store.Store) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, Territory: ref, now: time.Now}, nil
+	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns)}, nil
 }
+
+// maxSignIns is how many sign-ins are checked at once; the password checks
+// themselves run a few at a time (see package auth).
+const maxSignIns = 8
 
 // SetClock replaces the service's clock, for tests and reproducible runs.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -89,9 +90,11 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string
 	if verr != nil {
 		return nil, edit.Change{}, verr
 	}
-	// The record must still be the actor's after the change: a contributor
-	// may not hand its equipment or fiche over to another organization.
-	if after, ok := r.Kind.Find(r.Convention, id); !ok || !a.CanEdit(slug, after.Owners) {
+	// Who owns a record is not the contributor's to change: it may neither
+	// hand its equipment or fiche over to another organization nor share
+	// it with one (a fiche's pilots), which would give that one its rights.
+	after, ok := r.Kind.Find(r.Convention, id)
+	if !ok || !a.CanEdit(slug, after.Owners) || (!a.CanEdit(slug, nil) && !sameSet(r.Target.Owners, after.Owners)) {
 		return nil, edit.Change{}, fmt.Errorf("confier %s à une autre organisation : %w", r.Target.Label, model.ErrForbidden)
 	}
 	if ch.Empty() {
@@ -239,4 +242,12 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, slug, kind, id stri
 		return s.conflict(ctx, fresh)
 	}
 	return err
+}
+
+// sameSet reports whether two lists hold the same items, in any order.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }

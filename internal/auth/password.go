@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -22,6 +23,18 @@ const (
 	saltLen      = 16
 )
 
+// hashing bounds the argon2id computations running at once: each takes
+// 64 MiB and a core for a fifth of a second, and a burst of sign-ins must
+// not take the server's memory. Creating the channel costs nothing.
+var hashing = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// argonKey computes an argon2id key once a slot is free.
+func argonKey(pw, salt []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(pw, salt, t, m, p, keyLen)
+}
+
 // ErrBadPassword means a password did not match its hash.
 var ErrBadPassword = errors.New("mot de passe incorrect")
 
@@ -32,7 +45,7 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
@@ -60,7 +73,10 @@ func VerifyPassword(hash, pw string) error {
 	if err != nil {
 		return err
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	if m > 4*argonMemory || t > 10*argonTime || len(want) > 64 {
+		return errors.New("paramètres argon2id hors limites")
+	}
+	got := argonKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrBadPassword
 	}

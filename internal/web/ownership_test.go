@@ -103,3 +103,27 @@ func TestEquipmentPlacesAreEditedShownAndExported(t *testing.T) {
 		t.Errorf("places absentes du format d'échange : %v", err)
 	}
 }
+
+// Nor may it share a fiche it pilots with another organization, which
+// would give that one the fiche's rights.
+func TestContributorCannotShareItsFicheWithAnotherOrganization(t *testing.T) {
+	e := newEnv(t)
+	fiche := e.record(t, "fiche", fiche22)
+	id := fiche.Target.Meta.ID
+	if _, _, err := e.svc.Edit(t.Context(), auth.System, slug, "fiche", id, fiche.Version, map[string]string{"pilots": "cordeliere"}); err != nil {
+		t.Fatal(err)
+	}
+	fiche = e.record(t, "fiche", fiche22)
+	path := fmt.Sprintf("/c/%s/modifier/fiche/%s", slug, id)
+	form := url.Values{"version": {fmt.Sprint(fiche.Version)}, "pilots": {"cordeliere\nlimans"}}
+	if resp, _ := e.do(t, "contributeur", "POST", path, form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("fiche partagée avec Limans : %d, 403 attendu", resp.StatusCode)
+	}
+	if got := e.record(t, "fiche", fiche22); got.Version != fiche.Version {
+		t.Error("fiche modifiée")
+	}
+	form = url.Values{"version": {fmt.Sprint(fiche.Version)}, "context": {"Contexte précisé par le centre social."}}
+	if resp, _ := e.do(t, "contributeur", "POST", path, form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("modification de sa fiche : %d", resp.StatusCode)
+	}
+}

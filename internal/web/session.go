@@ -93,6 +93,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		data.Error = s.tooManyAttempts(w, tooMany.Until)
 		s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "Connexion", Data: data})
 		return
+	case errors.Is(err, app.ErrBusy):
+		w.Header().Set("Retry-After", "5")
+		data.Error = "Le serveur vérifie déjà beaucoup de connexions : réessayez dans quelques secondes."
+		s.render(w, r, http.StatusServiceUnavailable, "login.html", page{Title: "Connexion", Data: data})
+		return
 	case errors.Is(err, app.ErrBadCredentials):
 		data.Error = "Adresse ou mot de passe incorrect."
 		s.render(w, r, http.StatusUnauthorized, "login.html", page{Title: "Connexion", Data: data})
