@@ -86,7 +86,7 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 		}
 	}
 	for org, f := range d.Submits {
-		d.Submits[org] = draftsForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "collecte", Organization: org, OrganizationName: v.OrgName(org), Year: year, Count: f.Count}
+		d.Submits[org] = draftsForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "collecte", Organization: org, OrganizationName: v.OrgName(org), Year: year, Count: f.Count, Compact: true}
 	}
 	d.PendingForm = pendingForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "collecte", Year: year, Values: d.Pending}
 	if d.Organization != "" && d.Mine == 0 {

@@ -87,6 +87,8 @@ func (s *Server) taskCount(r *http.Request) int {
 type draftsForm struct {
 	Slug, CSRF, Return, Organization, OrganizationName string
 	Year, Count                                        int
+	// Compact shortens the button, in a table that names the organization.
+	Compact bool
 }
 
 // pendingForm is the "pending-values" form: submitted values to check,
