@@ -10,6 +10,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // MaxImportSize bounds the values files accepted.
@@ -59,8 +60,7 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		views[e.Code] = &IndicatorView{Convention: c, Entry: e, Catalogue: indicators.ByCode(cat)}
 	}
 	ve := &model.ValidationError{}
-	var values []*model.Value
-	var entries []model.AuditEntry
+	var writes []store.ValueWrite
 	seen := map[string]int{}
 	for _, row := range rows {
 		where := func(col string) string { return where(row.Line, col) }
@@ -83,20 +83,21 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 			}
 			in.ID, in.Version = old.ID, old.Version
 		}
-		v, entry, err := s.prepareValue(ctx, a, iv, in)
+		w, err := s.prepareValue(ctx, a, iv, in)
 		var fe *model.ValidationError
+		var refused *RefusedError
 		switch {
 		case errors.As(err, &fe):
 			for _, e := range fe.Errors {
 				ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where(columnOf(e.Path)), Message: e.Message})
 			}
-		case errors.Is(err, model.ErrForbidden):
-			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: "vous ne pouvez pas saisir cet indicateur, ou corriger cette valeur validée"})
+		case errors.As(err, &refused):
+			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: refused.Reason + " ; sinon, retirez cette ligne"})
 		case err != nil:
 			return 0, err
 		default:
-			entry.ObjectLabel += " (" + source + ")"
-			values, entries = append(values, v), append(entries, entry)
+			w.Entry.ObjectLabel += " (" + source + ")"
+			writes = append(writes, w)
 		}
 	}
 	if len(ve.Errors) > 0 {
@@ -105,10 +106,10 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	if len(rows) == 0 {
 		return 0, single("fichier", "aucune ligne de valeur dans le fichier")
 	}
-	if len(values) == 0 {
+	if len(writes) == 0 {
 		return 0, nil
 	}
-	return len(values), s.store.SaveValues(ctx, values, entries)
+	return len(writes), s.store.WriteValues(ctx, writes)
 }
 
 func single(path, msg string) error {

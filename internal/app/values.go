@@ -12,6 +12,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/report"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // IndicatorView is an indicator of the catalogue with its values.
@@ -93,56 +94,146 @@ func valueFields(v *model.Value) map[string]string {
 
 // SaveValue enters a new value of an indicator, or corrects one. A
 // correction goes back to draft: it must be submitted and validated again.
-// Errors name the field; nothing is written on error.
+// A real value takes the place of a synthetic one of the same period and
+// breakdown, which is deleted. Errors name the field; nothing is written
+// on error.
 func (s *Service) SaveValue(ctx context.Context, a *auth.Actor, slug, code string, in ValueInput) (*model.Value, error) {
 	iv, err := s.Indicator(ctx, a, slug, code)
 	if err != nil {
 		return nil, err
 	}
-	v, entry, err := s.prepareValue(ctx, a, iv, in)
+	w, err := s.prepareValue(ctx, a, iv, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SaveValue(ctx, v, entry); err != nil {
+	if err := s.store.WriteValues(ctx, []store.ValueWrite{w}); err != nil {
 		return nil, err
 	}
-	return v, nil
+	return w.Value, nil
 }
 
+// RefusedError refuses an action the actor may not do, saying in French
+// why and what to do instead.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return e.Reason }
+
+// Unwrap makes errors.Is(err, model.ErrForbidden) true.
+func (e *RefusedError) Unwrap() error { return model.ErrForbidden }
+
 // prepareValue checks an input against the indicator and the actor's
-// rights and returns the value to store with its audit entry.
-func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (*model.Value, model.AuditEntry, error) {
+// rights and returns the value to store with its audit entry, and the
+// synthetic value it replaces, if any.
+func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (store.ValueWrite, error) {
 	slug, code, ind := iv.Convention.Slug, iv.Entry.Code, iv.Entry.Indicator
 	if !CanEnter(a, slug, ind) {
-		return nil, model.AuditEntry{}, fmt.Errorf("saisir l'indicateur %s : %w", code, model.ErrForbidden)
+		return store.ValueWrite{}, s.cannotEnter(ctx, a, iv)
 	}
 	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.Label()}
 	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
 		v.Organization = m.Organization
 	}
 	var before map[string]string
+	var replaced *model.Value
 	if in.ID != "" {
 		old, err := s.store.Value(ctx, in.ID)
 		if err != nil || old.Convention != slug || old.Indicator != code {
-			return nil, model.AuditEntry{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
+			return store.ValueWrite{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
 		}
 		if old.Version != in.Version {
-			return nil, model.AuditEntry{}, s.valueConflict(ctx, old)
+			return store.ValueWrite{}, s.valueConflict(ctx, old)
 		}
-		if old.State == model.ValueValidated && !CanValidate(a, slug) {
-			return nil, model.AuditEntry{}, fmt.Errorf("corriger une valeur validée : %w", model.ErrForbidden)
+		switch {
+		case old.Synthetic:
+			// Demonstration data never blocks real data: the real value
+			// takes its place.
+			replaced = old
+		case old.State == model.ValueValidated && !CanValidate(a, slug):
+			return store.ValueWrite{}, &RefusedError{Reason: fmt.Sprintf("la valeur %s de l'indicateur %s est déjà validée : seuls les éditeurs et les administrateurs de la convention peuvent la corriger ; demandez à %s de la corriger ou de vous la renvoyer",
+				old.Period, code, s.whoManages(ctx, slug))}
+		default:
+			before = valueFields(old)
+			v.Meta, v.Organization = old.Meta, old.Organization
 		}
-		before = valueFields(old)
-		v.Meta, v.Organization = old.Meta, old.Organization
 	}
 	if err := s.fillValue(iv, v, in); err != nil {
-		return nil, model.AuditEntry{}, err
+		return store.ValueWrite{}, err
+	}
+	if in.ID == "" {
+		for _, x := range iv.Values {
+			if x.Period != v.Period || x.Breakdown != v.Breakdown {
+				continue
+			}
+			if !x.Synthetic {
+				return store.ValueWrite{}, fmt.Errorf("une valeur (%s) existe déjà pour l'indicateur %s, période %s : corrigez-la plutôt que d'en saisir une seconde : %w",
+					x.State.Label(), code, v.Period, model.ErrConflict)
+			}
+			replaced = &x
+		}
 	}
 	entry := audited(a, slug, "update", "value", "", valueLabel(v)).WithChange(before, valueFields(v))
-	if in.ID == "" {
+	if before == nil {
 		entry.Action, entry.Before = "create", nil
 	}
-	return v, entry, nil
+	w := store.ValueWrite{Value: v, Entry: entry}
+	if replaced != nil {
+		w.Replaces = replaced.ID
+		w.Removal = audited(a, slug, "delete", "value", replaced.ID, valueLabel(replaced)+" : valeur fictive remplacée par une valeur réelle").
+			WithChange(valueFields(replaced), nil)
+	}
+	return w, nil
+}
+
+// cannotEnter says why the actor may not enter values of an indicator,
+// and whom to ask.
+func (s *Service) cannotEnter(ctx context.Context, a *auth.Actor, iv *IndicatorView) error {
+	slug, e := iv.Convention.Slug, iv.Entry
+	who := s.whoManages(ctx, slug)
+	if m, ok := a.Memberships[slug]; ok && m.Role == auth.RoleReader {
+		return &RefusedError{Reason: fmt.Sprintf("votre accès à la convention est en lecture seule : pour saisir des valeurs, demandez un rôle de contributeur à %s", who)}
+	}
+	if e.Responsible == "" {
+		return &RefusedError{Reason: fmt.Sprintf("l'indicateur %s n'est confié à aucune organisation : seuls les éditeurs et les administrateurs de la convention peuvent le saisir ; s'il revient à votre organisation, demandez à %s de vous le confier", e.Code, who)}
+	}
+	return &RefusedError{Reason: fmt.Sprintf("l'indicateur %s est confié à %s : seuls ses contributeurs, les éditeurs et les administrateurs de la convention peuvent le saisir ; s'il revient à votre organisation, demandez à %s de vous le confier",
+		e.Code, orgName(iv.Convention, e.Responsible), who)}
+}
+
+// ConventionAdmins names the administrators of a convention the actor may
+// read (by name, never by address): the people to ask for a role or a
+// responsibility.
+func (s *Service) ConventionAdmins(ctx context.Context, a *auth.Actor, slug string) ([]string, error) {
+	members, err := s.Members(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range members {
+		if m.Role == auth.RoleAdmin && m.Name != "" {
+			out = append(out, m.Name)
+		}
+	}
+	return out, nil
+}
+
+// whoManages names who manages a convention, to complete a sentence: its
+// administrators by name, or else the platform's.
+func (s *Service) whoManages(ctx context.Context, slug string) string {
+	names, err := s.ConventionAdmins(ctx, auth.System, slug)
+	if err != nil || len(names) == 0 {
+		return "un administrateur de la plateforme"
+	}
+	return strings.Join(names, " ou ") + " (administration de la convention)"
+}
+
+// orgName returns the name of an organization of c, or its key.
+func orgName(c *model.Convention, key string) string {
+	for _, o := range c.Organizations {
+		if o.Key == key {
+			return o.Name
+		}
+	}
+	return key
 }
 
 // fillValue checks the input against the indicator and copies it into v.
@@ -236,26 +327,51 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 	if v.Version != version {
 		return nil, s.valueConflict(ctx, v)
 	}
-	before := valueFields(v)
-	switch {
-	case action == ActionSubmit && CanEnter(a, slug, iv.Entry.Indicator) && (v.State == model.ValueDraft || v.State == model.ValueReturned):
-		v.State = model.ValueSubmitted
-	case action == ActionValidate && CanValidate(a, slug) && (v.State == model.ValueDraft || v.State == model.ValueSubmitted):
-		now := s.now().UTC()
-		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.Label(), &now, ""
-	case action == ActionReturn && CanValidate(a, slug) && v.State == model.ValueSubmitted:
-		if strings.TrimSpace(reason) == "" {
-			return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "reason", Message: "indiquez pourquoi la valeur est renvoyée"}}}
-		}
-		v.State, v.ReturnReason = model.ValueReturned, strings.TrimSpace(reason)
-	default:
-		return nil, fmt.Errorf("%s une valeur %s : %w", action, v.State, model.ErrForbidden)
+	entry, err := s.moveValue(ctx, a, slug, iv.Entry.Indicator, v, action, reason)
+	if err != nil {
+		return nil, err
 	}
-	entry := audited(a, slug, "update", "value", "", valueLabel(v)).WithChange(before, valueFields(v))
 	if err := s.store.SaveValue(ctx, v, entry); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// moveValue applies a workflow action to v, in place, and returns its
+// history entry; or says why the actor may not, and what to do instead.
+func (s *Service) moveValue(ctx context.Context, a *auth.Actor, slug string, ind model.Indicator, v *model.Value, action, reason string) (model.AuditEntry, error) {
+	before := valueFields(v)
+	validator := CanValidate(a, slug)
+	switch {
+	case v.Synthetic:
+		return model.AuditEntry{}, &RefusedError{Reason: fmt.Sprintf("la valeur %s de l'indicateur %s est fictive (démonstration) : saisissez la valeur réelle, qui la remplacera", v.Period, v.Indicator)}
+	case action == ActionSubmit && !CanEnter(a, slug, ind):
+		return model.AuditEntry{}, &RefusedError{Reason: fmt.Sprintf("soumettre la valeur %s de l'indicateur %s revient à l'organisation qui en est responsable, ou aux éditeurs et administrateurs de la convention ; adressez-vous à %s", v.Period, v.Indicator, s.whoManages(ctx, slug))}
+	case action == ActionSubmit && (v.State == model.ValueDraft || v.State == model.ValueReturned):
+		v.State = model.ValueSubmitted
+	case (action == ActionValidate || action == ActionReturn) && !validator:
+		return model.AuditEntry{}, &RefusedError{Reason: fmt.Sprintf("seuls les éditeurs et les administrateurs de la convention valident ou renvoient les valeurs ; adressez-vous à %s", s.whoManages(ctx, slug))}
+	case action == ActionValidate && (v.State == model.ValueDraft || v.State == model.ValueSubmitted):
+		now := s.now().UTC()
+		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.Label(), &now, ""
+	case action == ActionReturn && v.State == model.ValueSubmitted:
+		if strings.TrimSpace(reason) == "" {
+			return model.AuditEntry{}, &model.ValidationError{Errors: []model.FieldError{{Path: "reason", Message: "indiquez pourquoi la valeur est renvoyée"}}}
+		}
+		v.State, v.ReturnReason = model.ValueReturned, strings.TrimSpace(reason)
+	case action != ActionSubmit && action != ActionValidate && action != ActionReturn:
+		return model.AuditEntry{}, fmt.Errorf("action « %s » : %w", action, model.ErrNotFound)
+	default:
+		return model.AuditEntry{}, &RefusedError{Reason: fmt.Sprintf("la valeur %s de l'indicateur %s est %s : %s", v.Period, v.Indicator, v.State.Label(), cannotMove[action])}
+	}
+	return audited(a, slug, "update", "value", "", valueLabel(v)).WithChange(before, valueFields(v)), nil
+}
+
+// cannotMove says what to do with a value in a state an action does not apply to.
+var cannotMove = map[string]string{
+	ActionSubmit:   "seul un brouillon ou une valeur renvoyée se soumet ; pour changer une valeur soumise ou validée, corrigez-la (elle revient en brouillon)",
+	ActionValidate: "seule une valeur en brouillon ou soumise se valide ; une valeur renvoyée doit être corrigée et soumise à nouveau",
+	ActionReturn:   "seule une valeur soumise se renvoie ; pour changer une valeur validée, corrigez-la",
 }
 
 // Values lists a convention's values the actor may read.

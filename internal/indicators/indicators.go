@@ -212,7 +212,9 @@ func Deviate(ind model.Indicator, period string, actual float64) (Deviation, boo
 }
 
 // Catalogue lists a convention's indicators once each (mentions sharing a
-// code count once), in the order of the text, with the fiche of each.
+// code count once), in the order of the text, with the fiche of each. An
+// indicator that names no responsible organization is the responsibility
+// of its fiche's pilot (the first one listed), if the fiche has one.
 func Catalogue(c *model.Convention) []Entry {
 	var out []Entry
 	seen := map[string]bool{}
@@ -224,7 +226,11 @@ func Catalogue(c *model.Convention) []Entry {
 						continue
 					}
 					seen[ind.Code] = true
-					out = append(out, Entry{Indicator: ind, Fiche: f.Code, FicheTitle: f.Title})
+					e := Entry{Indicator: ind, Fiche: f.Code, FicheTitle: f.Title}
+					if e.Responsible == "" && len(f.Pilots) > 0 {
+						e.Responsible, e.ResponsibleIsPilot = f.Pilots[0], true
+					}
+					out = append(out, e)
 				}
 			}
 			add(f.Indicators)
@@ -240,6 +246,9 @@ func Catalogue(c *model.Convention) []Entry {
 type Entry struct {
 	model.Indicator
 	Fiche, FicheTitle string
+	// ResponsibleIsPilot is set when Responsible is the fiche's pilot,
+	// the indicator naming no responsible organization of its own.
+	ResponsibleIsPilot bool
 }
 
 // ByCode indexes a catalogue by code.

@@ -105,3 +105,26 @@ func TestNumbers(t *testing.T) {
 		t.Error("contrôle des périodes")
 	}
 }
+
+// An indicator without a responsible organization of its own is its
+// fiche's pilot's; one that names another organization keeps it.
+func TestCatalogueResponsibleDefaultsToPilot(t *testing.T) {
+	c := &model.Convention{Axes: []model.Axis{{Fiches: []model.Fiche{
+		{Code: "1.1", Pilots: []string{"caf04", "cc-pflm"}, Indicators: []model.Indicator{{Code: "1.1-1"}, {Code: "1.1-2", Responsible: "limans"}},
+			Steps: []model.Step{{Indicators: []model.Indicator{{Code: "1.1-3"}}}}},
+		{Code: "2.1", Indicators: []model.Indicator{{Code: "2.1-1"}}},
+	}}}}
+	got := map[string]Entry{}
+	for _, e := range Catalogue(c) {
+		got[e.Code] = e
+	}
+	want := map[string]struct {
+		org   string
+		pilot bool
+	}{"1.1-1": {"caf04", true}, "1.1-2": {"limans", false}, "1.1-3": {"caf04", true}, "2.1-1": {"", false}}
+	for code, w := range want {
+		if e := got[code]; e.Responsible != w.org || e.ResponsibleIsPilot != w.pilot {
+			t.Errorf("%s : responsable %q (pilote : %v), %q (%v) attendu", code, e.Responsible, e.ResponsibleIsPilot, w.org, w.pilot)
+		}
+	}
+}

@@ -109,6 +109,43 @@ func (s *SQL) SaveValues(ctx context.Context, values []*model.Value, entries []m
 	})
 }
 
+// ValueWrite is a value to save with its history entry. Replaces, when
+// set, is the id of a synthetic value of the same period and breakdown
+// that the value replaces: it is deleted first, with the Removal entry.
+type ValueWrite struct {
+	Value    *model.Value
+	Entry    model.AuditEntry
+	Replaces string
+	Removal  model.AuditEntry
+}
+
+// WriteValues saves values, each with its history entry, deleting the
+// synthetic values they replace, all or none, in one transaction. A
+// replaced value already gone (demonstration data removed meanwhile)
+// leaves no removal entry.
+func (s *SQL) WriteValues(ctx context.Context, writes []ValueWrite) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, w := range writes {
+			if w.Replaces != "" {
+				res, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM indicator_values WHERE id = ? AND synthetic = ?`), w.Replaces, true)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n > 0 {
+					w.Removal.ObjectID, w.Removal.At = w.Replaces, s.now()
+					if err := s.appendAudit(ctx, tx, w.Removal); err != nil {
+						return err
+					}
+				}
+			}
+			if err := s.saveValue(ctx, tx, w.Value, w.Entry); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry model.AuditEntry) error {
 	now := s.now()
 	args := valueArgs(v, s.d)

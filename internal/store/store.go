@@ -61,6 +61,9 @@ type Store interface {
 	SaveValue(ctx context.Context, v *model.Value, entry model.AuditEntry) error
 	// SaveValues saves several values with their audit entries, all or none.
 	SaveValues(ctx context.Context, values []*model.Value, entries []model.AuditEntry) error
+	// WriteValues saves values with their audit entries, deleting the
+	// synthetic values they replace, all or none.
+	WriteValues(ctx context.Context, writes []ValueWrite) error
 	// InsertValues stores new values (skipping taken periods) with one audit entry.
 	InsertValues(ctx context.Context, values []model.Value, entry model.AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.

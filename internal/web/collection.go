@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -21,6 +22,26 @@ type collectionData struct {
 	// ImportErrors and Imported report the last form sent.
 	ImportErrors []model.FieldError
 	Imported     string
+	// Done says what the last bulk action did; ActionErrors why it did nothing.
+	Done         string
+	ActionErrors []model.FieldError
+	// Indicators is the catalogue, with who is responsible for each;
+	// Unassigned the indicators nobody is.
+	Indicators []indicators.Entry
+	Unassigned []indicators.Entry
+	// Pending are the values of the year waiting for validation.
+	Pending []app.TaskValue
+	// Organization is the viewer's organization (a contributor's), Mine
+	// the number of indicators it is responsible for, and Admins whom to
+	// ask when it is none.
+	Organization, OrganizationName string
+	Mine                           int
+	Admins                         []string
+	// Submits are the forms submitting each organization's drafts, by
+	// key, for the organizations the viewer may submit for; PendingForm
+	// the list of values to validate.
+	Submits     map[string]draftsForm
+	PendingForm pendingForm
 }
 
 func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convView, *collectionData) {
@@ -32,11 +53,53 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 	if err != nil || year < v.Period.Start.Year || year > v.Period.End.Year {
 		year = s.defaultYear(r, v.Convention)
 	}
-	return v, &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year)}
+	d := &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year),
+		Indicators: indicators.Catalogue(v.Convention), Done: doneMessage(r.URL.Query())}
+	a := actorOf(r)
+	if m, ok := a.Memberships[v.Slug]; ok && m.Role != auth.RoleReader {
+		d.Organization, d.OrganizationName = m.Organization, v.OrgName(m.Organization)
+	}
+	labels, responsible := map[string]string{}, map[string]string{}
+	for _, e := range d.Indicators {
+		responsible[e.Code] = e.Responsible
+		labels[e.Code] = e.Label
+		if e.Responsible == "" {
+			d.Unassigned = append(d.Unassigned, e)
+		}
+		if d.Organization != "" && e.Responsible == d.Organization {
+			d.Mine++
+		}
+	}
+	validator := app.CanValidate(a, v.Slug)
+	d.Submits = map[string]draftsForm{}
+	for _, x := range values {
+		if x.Synthetic || indicators.Year(x.Period) != strconv.Itoa(year) {
+			continue
+		}
+		if org := responsible[x.Indicator]; x.State == model.ValueDraft && org != "" && (validator || org == d.Organization) {
+			f := d.Submits[org]
+			f.Count++
+			d.Submits[org] = f
+		}
+		if validator && x.State == model.ValueSubmitted {
+			d.Pending = append(d.Pending, app.TaskValue{Value: x, Label: labels[x.Indicator], OrganizationName: v.OrgName(x.Organization)})
+		}
+	}
+	for org, f := range d.Submits {
+		d.Submits[org] = draftsForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "collecte", Organization: org, OrganizationName: v.OrgName(org), Year: year, Count: f.Count, Compact: true}
+	}
+	d.PendingForm = pendingForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "collecte", Year: year, Values: d.Pending}
+	if d.Organization != "" && d.Mine == 0 {
+		if d.Admins, err = s.app.ConventionAdmins(r.Context(), a, v.Slug); err != nil {
+			s.pageError(w, r, err)
+			return nil, nil
+		}
+	}
+	return v, d
 }
 
 // defaultYear is the year a collection page shows when none is asked for:
-// last year, within the convention.
+// the year being collected.
 func (s *Server) defaultYear(r *http.Request, c *model.Convention) int {
 	return app.CollectionYear(c, s.today(r))
 }
@@ -152,7 +215,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		case n == 0:
 			imported = "Aucune valeur nouvelle ou modifiée dans le formulaire : rien n'a été importé."
 		default:
-			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation.", n)
+			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation avec le bouton « Soumettre les brouillons » du tableau.", n)
 		}
 	}
 	v, d := s.collectionData(w, r)
@@ -182,6 +245,11 @@ type browserFormData struct {
 	Lines                          []formLine
 	Errors                         []model.FieldError
 	Saved                          string
+	// Drafts counts the form's values still in draft, to submit.
+	Drafts int
+	// Admins names whom to ask when the form has nothing to fill.
+	Admins []string
+	Submit draftsForm
 }
 
 // browserForm shows an organization's collection form in the browser.
@@ -203,11 +271,31 @@ func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, statu
 		s.pageError(w, r, err)
 		return
 	}
+	if saved == "" {
+		saved = doneMessage(r.URL.Query())
+	}
 	d := browserFormData{Year: year, Organization: form.Organization, OrganizationName: form.OrganizationName, Errors: errs, Saved: saved}
+	inForm := map[string]bool{}
+	for _, e := range form.Entries {
+		inForm[e.Code] = true
+	}
 	existing := map[string]model.Value{}
 	for _, x := range form.Values {
 		if x.Breakdown == "" {
 			existing[x.Indicator+"|"+x.Period] = x
+		}
+		if x.State == model.ValueDraft && inForm[x.Indicator] {
+			d.Drafts++
+		}
+	}
+	d.Submit = draftsForm{Slug: v.Slug, CSRF: csrfOf(r), Return: "saisie", Organization: form.Organization, Year: year, Count: d.Drafts}
+	if form.Organization != "" {
+		d.Submit.OrganizationName = form.OrganizationName
+	}
+	if len(form.Entries) == 0 {
+		if d.Admins, err = s.app.ConventionAdmins(r.Context(), actorOf(r), v.Slug); err != nil {
+			s.pageError(w, r, err)
+			return
 		}
 	}
 	for _, e := range form.Entries {
@@ -278,6 +366,6 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 	case n == 0:
 		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, "Aucune valeur nouvelle ou modifiée : rien n'a été enregistré.")
 	default:
-		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation depuis la page de chaque indicateur.", n))
+		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation avec le bouton « Soumettre les brouillons ».", n))
 	}
 }

@@ -230,7 +230,10 @@ func (s *Server) saveValue(w http.ResponseWriter, r *http.Request) {
 func (s *Server) valueFailure(w http.ResponseWriter, r *http.Request, in app.ValueInput, err error) {
 	var ve *model.ValidationError
 	var ce *app.ConflictError
+	var refused *app.RefusedError
 	switch {
+	case errors.As(err, &refused):
+		s.renderIndicator(w, r, http.StatusForbidden, in, nil, "La valeur n'a pas été enregistrée : "+refused.Reason+".")
 	case errors.As(err, &ve):
 		errs := map[string]string{}
 		for _, fe := range ve.Errors {
@@ -242,7 +245,7 @@ func (s *Server) valueFailure(w http.ResponseWriter, r *http.Request, in app.Val
 		s.renderIndicator(w, r, http.StatusConflict, in, nil,
 			fmt.Sprintf("Cette valeur a été modifiée entre-temps par %s (%s) : vérifiez-la, votre saisie est conservée.", lastActor(ce), ce.Current["value"]))
 	case errors.Is(err, model.ErrConflict):
-		s.renderIndicator(w, r, http.StatusConflict, in, map[string]string{"period": "une valeur existe déjà pour cette période et cette ventilation : corrigez-la depuis le tableau"}, "")
+		s.renderIndicator(w, r, http.StatusConflict, in, map[string]string{"period": "une valeur existe déjà pour cette période et cette ventilation : corrigez-la avec le lien « Corriger » de sa ligne dans le tableau des valeurs saisies"}, "")
 	default:
 		s.pageError(w, r, err)
 	}
@@ -258,9 +261,15 @@ func (s *Server) valueAction(w http.ResponseWriter, r *http.Request) {
 	v, err := s.app.ValueAction(r.Context(), a, slug, r.PathValue("id"), version, r.PathValue("action"), r.PostFormValue("reason"))
 	if err != nil {
 		var ve *model.ValidationError
-		if errors.As(err, &ve) {
+		var refused *app.RefusedError
+		switch {
+		case errors.As(err, &ve):
 			r.SetPathValue("code", r.PostFormValue("code"))
 			s.renderIndicator(w, r, http.StatusUnprocessableEntity, app.ValueInput{}, nil, "Pour renvoyer une valeur, indiquez pourquoi.")
+			return
+		case errors.As(err, &refused) && r.PostFormValue("code") != "":
+			r.SetPathValue("code", r.PostFormValue("code"))
+			s.renderIndicator(w, r, http.StatusForbidden, app.ValueInput{}, nil, upperFirst(refused.Reason)+".")
 			return
 		}
 		s.pageError(w, r, err)

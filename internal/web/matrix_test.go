@@ -127,6 +127,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		return v.ID
 	}
+	// The bulk actions work on drafts of other indicators, one per role.
+	extra := map[string]string{}
+	for i, code := range []string{"2.2-3", "2.2-4", "3.1-7", "4.1-2", "4.2-3", "4.2-4", "7.1-1", "7.1-2"} {
+		extra[roles[i]] = code
+	}
+	bulkDraft := func(role, period string) string {
+		v, err := e.svc.SaveValue(context.Background(), auth.System, slug, extra[role], app.ValueInput{Period: period, Number: "4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.ID + ":" + strconv.Itoa(v.Version)
+	}
 	cases := []matrixCase{
 		{method: "GET", path: c + "/indicateurs", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
@@ -153,6 +165,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			form: func(string) url.Values { return url.Values{"period": {"2022"}, "value": {"3"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "POST", path: c + "/valeurs/{id}/valider", dynamic: func(role string) string { return c + "/valeurs/" + draftFor(role, "2022") + "/valider" },
 			form: func(string) url.Values { return url.Values{"version": {"1"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/taches", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
+		{method: "POST", path: c + "/collecte/soumettre", form: func(string) url.Values { return url.Values{"annee": {"2024"}, "organisation": {""}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur", "contributeur-autre")},
+		{method: "POST", path: c + "/collecte/responsables", form: func(string) url.Values { return url.Values{"organisation": {"dsden"}, "indicateur": {"7.1-3"}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/valeurs/lot", form: func(role string) url.Values {
+			return url.Values{"action": {"valider"}, "valeur": {bulkDraft(role, "2022")}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/values/bulk", json: func(role string) string {
+			id, version, _ := strings.Cut(bulkDraft(role, "2023"), ":")
+			return `{"action": "valider", "values": [{"id": "` + id + `", "version": ` + version + `}]}`
+		}, expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/values", expect: readAPI()},
 		{method: "POST", path: "/api/v1/conventions/" + slug + "/indicators/{code}/values", dynamic: func(role string) string {
 			return "/api/v1/conventions/" + slug + "/indicators/" + codes[role][0] + "/values"

@@ -31,10 +31,13 @@ type page struct {
 	// Nav names the active navigation entry.
 	Nav  string
 	Data any
+	// Tasks counts what the signed-in person has to do ("Mes tâches").
+	Tasks int
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Actor, p.CSRF, p.Version = actorOf(r), csrfOf(r), s.version
+	p.Tasks = s.taskCount(r)
 	t, ok := s.pages[name]
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("gabarit %s absent", name))
@@ -97,9 +100,12 @@ const staleMessage = "modifié entre-temps : relisez la version courante avant d
 func (s *Server) classify(r *http.Request, err error) failure {
 	var ve *model.ValidationError
 	var ce *app.ConflictError
+	var refused *app.RefusedError
 	switch {
 	case errors.As(err, &ve):
 		return failure{status: http.StatusUnprocessableEntity, title: "Données invalides", message: "données invalides", details: ve.Errors}
+	case errors.As(err, &refused):
+		return failure{status: http.StatusForbidden, title: "Action non autorisée", message: refused.Reason}
 	case errors.As(err, &ce):
 		return failure{status: http.StatusConflict, title: "Modification refusée", message: staleMessage, conflict: ce}
 	case errors.Is(err, model.ErrStale):
@@ -126,10 +132,13 @@ func (s *Server) classify(r *http.Request, err error) failure {
 // pageError answers a page request that failed.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	f := s.classify(r, err)
-	switch f.status {
-	case http.StatusNotFound:
+	var refused *app.RefusedError
+	switch {
+	case f.status == http.StatusNotFound:
 		s.notFound(w, r)
-	case http.StatusForbidden:
+	case errors.As(err, &refused):
+		s.errorPage(w, r, f.status, f.title, upperFirst(f.message)+".")
+	case f.status == http.StatusForbidden:
 		s.forbidden(w, r)
 	default:
 		msg := f.message

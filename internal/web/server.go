@@ -42,6 +42,8 @@ type Server struct {
 	// sameSite refuses state-changing requests that a browser says come
 	// from another site, then serves the others.
 	sameSite http.Handler
+	// taskCounts keeps the header's "Mes tâches" counts for a moment.
+	taskCounts taskCounts
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -138,6 +140,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/indicateurs/{code}", s.indicatorPage},
 		{"POST", "/c/{slug}/indicateurs/{code}", s.saveValue},
 		{"POST", "/c/{slug}/valeurs/{id}/{action}", s.valueAction},
+		{"GET", "/taches", s.tasks},
+		{"POST", "/c/{slug}/collecte/soumettre", s.submitDrafts},
+		{"POST", "/c/{slug}/collecte/responsables", s.assignResponsible},
+		{"POST", "/c/{slug}/valeurs/lot", s.bulkValues},
+		{"POST", "/api/v1/conventions/{slug}/values/bulk", s.apiBulkValues},
 		{"GET", "/c/{slug}/controles", s.checks},
 		{"GET", "/c/{slug}/controles.csv", s.checksCSV},
 		{"POST", "/c/{slug}/controles/prendre-en-compte", s.acknowledge},
@@ -209,6 +216,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = s.identify(r)
+	if a := actorOf(r); a != nil && !safeMethod(r.Method) {
+		// What the person just did may change what they have to do.
+		s.taskCounts.forget(a.UserID)
+	}
 	if viaToken(r) {
 		// A browser cannot attach a bearer token to a forged request:
 		// clients holding one may call from anywhere.

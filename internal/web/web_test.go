@@ -697,7 +697,7 @@ func TestBrowserCollectionForm(t *testing.T) {
 		t.Errorf("lecteur : %d", resp.StatusCode)
 	}
 	// A contributor without responsibility for these indicators is told so, line by line.
-	if resp, body := e.do(t, "contributeur", "POST", c, lines("1", "1")); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "vous ne pouvez pas saisir") {
+	if resp, body := e.do(t, "contributeur", "POST", c, lines("1", "1")); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "confié à aucune organisation") || !strings.Contains(body, "retirez cette ligne") {
 		t.Errorf("contributeur : %d", resp.StatusCode)
 	}
 }

@@ -1,0 +1,192 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// ConventionTasks is what a person has to do in one convention.
+type ConventionTasks struct {
+	Slug, Title string
+	// Organization is the key of the person's organization in the
+	// convention, "" when they act for none; OrganizationName its name.
+	Organization, OrganizationName string
+	// Year is the year being collected.
+	Year int
+	// ToEnter lists the indicators of the organization with periods of
+	// Year still without a real value.
+	ToEnter []IndicatorToEnter
+	// NoIndicators is set when the organization is responsible for no
+	// indicator at all; Admins then names whom to ask.
+	NoIndicators bool
+	Admins       []string
+	// Drafts are the organization's drafts, to submit; DraftYears their
+	// years, in order.
+	Drafts     []TaskValue
+	DraftYears []int
+	// Returned are the organization's values returned with a reason.
+	Returned []TaskValue
+	// ToValidate are the submitted values, for an editor or admin.
+	ToValidate  []TaskValue
+	CanValidate bool
+	// LateSteps are the late steps of the fiches the organization pilots.
+	LateSteps []LateStep
+}
+
+// IndicatorToEnter is an indicator with the periods still to fill.
+type IndicatorToEnter struct {
+	indicators.Entry
+	Periods []string
+}
+
+// TaskValue is a value with the words a task list shows.
+type TaskValue struct {
+	model.Value
+	Label, OrganizationName string
+}
+
+// Count is the number of things to do in the convention.
+func (t *ConventionTasks) Count() int {
+	n := len(t.Drafts) + len(t.Returned) + len(t.ToValidate) + len(t.LateSteps)
+	for _, e := range t.ToEnter {
+		n += len(e.Periods)
+	}
+	return n
+}
+
+// Empty reports whether there is nothing to do nor to explain.
+func (t *ConventionTasks) Empty() bool { return t.Count() == 0 && !t.NoIndicators }
+
+// Tasks is what a person has to do, convention by convention.
+type Tasks struct {
+	Conventions []ConventionTasks
+}
+
+// Count is the number of things to do in every convention.
+func (t *Tasks) Count() int {
+	n := 0
+	for i := range t.Conventions {
+		n += t.Conventions[i].Count()
+	}
+	return n
+}
+
+// Tasks lists, for a person, on a day, across the conventions they may
+// read: the values their organization must enter for the year being
+// collected, its drafts to submit, its values returned with the reason,
+// the values waiting for their validation (editors and admins) and the
+// late steps of the fiches their organization pilots.
+func (s *Service) Tasks(ctx context.Context, a *auth.Actor, today model.Date) (*Tasks, error) {
+	list, err := s.Conventions(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := &Tasks{}
+	for _, sum := range list {
+		c, values, err := s.Values(ctx, a, sum.Slug)
+		if err != nil {
+			return nil, err
+		}
+		t, err := s.conventionTasks(ctx, a, c, values, today)
+		if err != nil {
+			return nil, err
+		}
+		out.Conventions = append(out.Conventions, t)
+	}
+	return out, nil
+}
+
+func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.Convention, values []model.Value, today model.Date) (ConventionTasks, error) {
+	slug := c.Slug
+	t := ConventionTasks{Slug: slug, Title: c.Title, Year: CollectionYear(c, today), CanValidate: CanValidate(a, slug)}
+	if m, ok := a.Memberships[slug]; ok && m.Role != auth.RoleReader {
+		t.Organization = m.Organization
+	}
+	t.OrganizationName = orgName(c, t.Organization)
+	cat := indicators.Catalogue(c)
+	responsible := map[string]string{}
+	for _, e := range cat {
+		responsible[e.Code] = e.Responsible
+	}
+	labels := indicators.ByCode(cat)
+	task := func(v model.Value) TaskValue {
+		return TaskValue{Value: v, Label: labels[v.Indicator].Label, OrganizationName: orgName(c, v.Organization)}
+	}
+	entered := map[string]bool{}
+	for _, v := range values {
+		if v.Synthetic {
+			continue
+		}
+		entered[v.Indicator+"|"+v.Period] = true
+		own := t.Organization != "" && responsible[v.Indicator] == t.Organization
+		switch {
+		case own && v.State == model.ValueDraft:
+			t.Drafts = append(t.Drafts, task(v))
+			if y := yearOf(v.Period); !slices.Contains(t.DraftYears, y) {
+				t.DraftYears = append(t.DraftYears, y)
+			}
+		case own && v.State == model.ValueReturned:
+			t.Returned = append(t.Returned, task(v))
+		case t.CanValidate && v.State == model.ValueSubmitted:
+			t.ToValidate = append(t.ToValidate, task(v))
+		}
+	}
+	slices.Sort(t.DraftYears)
+	if t.Organization == "" {
+		return t, nil
+	}
+	mine := 0
+	for _, e := range cat {
+		if e.Responsible != t.Organization {
+			continue
+		}
+		mine++
+		var missing []string
+		for _, p := range e.Periodicity.Periods(t.Year) {
+			if !entered[e.Code+"|"+p] {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) > 0 {
+			t.ToEnter = append(t.ToEnter, IndicatorToEnter{Entry: e, Periods: missing})
+		}
+	}
+	if mine == 0 {
+		t.NoIndicators = true
+		admins, err := s.ConventionAdmins(ctx, auth.System, slug)
+		if err != nil {
+			return t, err
+		}
+		t.Admins = admins
+	}
+	for i := range c.Axes {
+		for j := range c.Axes[i].Fiches {
+			f := &c.Axes[i].Fiches[j]
+			if !slices.Contains(f.Pilots, t.Organization) {
+				continue
+			}
+			for k := range f.Steps {
+				if f.Steps[k].LateOn(today) {
+					n := f.Steps[k].Number
+					if n == 0 {
+						n = k + 1
+					}
+					t.LateSteps = append(t.LateSteps, LateStep{Fiche: f, Step: &f.Steps[k], Number: n})
+				}
+			}
+		}
+	}
+	return t, nil
+}
+
+// yearOf returns the year of a period ("2024-T2" → 2024).
+func yearOf(period string) int {
+	var y int
+	_, _ = fmt.Sscanf(indicators.Year(period), "%d", &y)
+	return y
+}
