@@ -172,7 +172,7 @@ func TestConcurrentEditShowsTheConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved := text(t, second, "[role=status]"); !strings.Contains(saved, "enregistrées") {
+	if saved := text(t, second, "[role=status]"); !strings.Contains(saved, "Enregistré") {
 		t.Fatalf("second navigateur : %q", saved)
 	}
 	err = chromedp.Do(first,
