@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -20,6 +22,14 @@ type accountData struct {
 	PasswordErrors map[string]string
 	PasswordError  string
 	PasswordSaved  bool
+	// Accesses are the actor's conventions, named, with their organization's name.
+	Accesses []accessRow
+}
+
+// accessRow is one access of the account page, in words.
+type accessRow struct {
+	Slug, Title, Organization string
+	Role                      auth.Role
 }
 
 // renderAccount shows the account page with the actor's tokens.
@@ -30,6 +40,14 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	d.Tokens = tokens
+	for _, m := range a.Memberships {
+		row := accessRow{Slug: m.Convention, Title: m.Convention, Organization: m.Organization, Role: m.Role}
+		if c, err := s.app.Convention(r.Context(), a, m.Convention); err == nil {
+			row.Title, row.Organization = c.Title, orgName(c, m.Organization)
+		}
+		d.Accesses = append(d.Accesses, row)
+	}
+	slices.SortFunc(d.Accesses, func(x, y accessRow) int { return strings.Compare(x.Title, y.Title) })
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "account.html", page{Title: "Mon compte", Data: d})
 }

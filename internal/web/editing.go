@@ -19,6 +19,8 @@ type formField struct {
 	Value   string
 	Options []edit.Option
 	Error   string
+	// Shown is the value in words, for a reader who may not change it.
+	Shown string
 }
 
 // Checked reports whether a list field holds the value (for checkboxes).
@@ -83,7 +85,10 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map[string]string) *editData {
 	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec)}
 	for _, f := range rec.Fields() {
-		ff := formField{Field: f, Value: values[f.Name]}
+		ff := formField{Field: f, Value: values[f.Name], Shown: "—"}
+		if ff.Value != "" {
+			ff.Shown = fieldText(rec.Convention, f, ff.Value)
+		}
 		if f.Options != nil {
 			ff.Options = f.Options(rec.Convention)
 		}

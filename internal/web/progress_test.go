@@ -242,3 +242,30 @@ func TestEditFormsHighlightTheirSection(t *testing.T) {
 		}
 	}
 }
+
+func TestReadOnlyViewsNameOrganizations(t *testing.T) {
+	e := newEnv(t)
+	eq := e.record(t, "equipment", cordeliere)
+	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/modifier/equipment/"+eq.Target.Meta.ID, nil)
+	if !strings.Contains(body, "<dt>Organisation gestionnaire</dt><dd>Centre socioculturel La Cordelière</dd>") {
+		t.Error("l'organisation gestionnaire n'est pas nommée dans la vue en lecture")
+	}
+	_, body = e.do(t, "contributeur", "GET", "/compte", nil)
+	if !strings.Contains(body, "contributeur·rice pour Centre socioculturel La Cordelière") || strings.Contains(body, "pour cordeliere") {
+		t.Error("la page du compte ne nomme pas l'organisation")
+	}
+}
+
+func TestUnknownPathsAnswerInFrenchInTheLayout(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/nulle-part", "/static/", "/static/absent.css", "/c/" + slug + "/fiches/9.9", "/c/" + slug + "/modifier/inconnu/x"} {
+		resp, body := e.do(t, "lecteur", "GET", path, nil)
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "<h1>Page introuvable</h1>") || !strings.Contains(body, `<header class="site">`) {
+			t.Errorf("%s : %d, page d'erreur en français attendue", path, resp.StatusCode)
+		}
+	}
+	resp, body := e.do(t, "lecteur", "DELETE", "/c/"+slug+"/plan", nil)
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(body, "Méthode non prise en charge") || !strings.Contains(body, `<header class="site">`) {
+		t.Errorf("méthode refusée : %d", resp.StatusCode)
+	}
+}
