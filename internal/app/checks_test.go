@@ -167,12 +167,17 @@ func TestPlanProgressCountsStepsAndFindsLateOnes(t *testing.T) {
 	if total != o.Plan.Steps || o.Plan.Steps == 0 {
 		t.Errorf("%d étapes comptées par état sur %d", total, o.Plan.Steps)
 	}
-	// The step "En 2024" of the bundled plan, still planned, is late in 2025.
-	if len(o.Plan.Late) != 1 || o.Plan.Late[0].Step.Schedule.AsWritten != "En 2024" {
-		t.Errorf("étapes en retard : %+v", o.Plan.Late)
+	// In June 2025 the step "En 2024" of fiche 3.1, still planned, is late,
+	// and so is its yearly step, not started a year after its start.
+	var late []string
+	for _, l := range o.Plan.Late {
+		late = append(late, l.Step.Schedule.AsWritten)
+	}
+	if len(late) != 2 || !slices.Contains(late, "En 2024") {
+		t.Errorf("étapes en retard : %q", late)
 	}
 	early, _ := svc.Overview(ctx, auth.System, examples.ForcalquierSlug, model.MustDate("2024-06-01"))
-	if len(early.Plan.Late) != 0 {
+	if len(early.Plan.Late) != 1 || early.Plan.Late[0].Step.Schedule.AsWritten == "En 2024" {
 		t.Errorf("étapes en retard en juin 2024 : %d", len(early.Plan.Late))
 	}
 	if o.CollectionYear != 2024 || o.Collection.Expected == 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/convention"
@@ -73,6 +74,21 @@ func (e *ConflictError) Unwrap() error { return model.ErrStale }
 // when the values are wrong, and with model.ErrForbidden when the actor may
 // not change the record. Nothing is written in any of these cases.
 func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string, version int, values map[string]string) (*Record, edit.Change, error) {
+	return s.EditWithComment(ctx, a, slug, kind, id, version, values, "")
+}
+
+// MaxCommentLength bounds the comment given with a change, in characters.
+const MaxCommentLength = 500
+
+// EditWithComment is Edit with the comment its author gives with the change
+// (why a step's progress changed), kept in the history entry. A comment
+// with no change is recorded alone, as a note (action "comment").
+func (s *Service) EditWithComment(ctx context.Context, a *auth.Actor, slug, kind, id string, version int, values map[string]string, comment string) (*Record, edit.Change, error) {
+	comment = strings.TrimSpace(comment)
+	if n := utf8.RuneCountInString(comment); n > MaxCommentLength {
+		return nil, edit.Change{}, &model.ValidationError{Errors: []model.FieldError{{Path: "comment",
+			Message: fmt.Sprintf("commentaire trop long : %d caractères, %d au plus", n, MaxCommentLength)}}}
+	}
 	r, err := s.Record(ctx, a, slug, kind, id)
 	if err != nil {
 		return nil, edit.Change{}, err
@@ -98,9 +114,16 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, slug, kind, id string
 		return nil, edit.Change{}, fmt.Errorf("confier %s à une autre organisation : %w", r.Target.Label, model.ErrForbidden)
 	}
 	if ch.Empty() {
+		// A comment alone is a note on the record's progress: it is kept.
+		if comment != "" {
+			entry := audited(a, slug, "comment", kind, id, r.Target.Label)
+			entry.Comment = comment
+			return r, ch, s.store.AppendAudit(ctx, entry)
+		}
 		return r, ch, nil
 	}
 	entry := audited(a, slug, "update", kind, id, r.Target.Label).WithChange(ch.Before, ch.After)
+	entry.Comment = comment
 	r.Version, err = s.store.UpdateRecord(ctx, kind, id, version, ch.Fields, entry, ch.CopyIDs...)
 	if errors.Is(err, model.ErrStale) {
 		fresh, ferr := s.Record(ctx, a, slug, kind, id)

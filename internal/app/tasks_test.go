@@ -242,7 +242,8 @@ func TestTasks(t *testing.T) {
 	if ct.Year != 2024 || len(ct.ToEnter) != 11 || ct.NoIndicators {
 		t.Errorf("à saisir en %d : %d indicateur(s), 11 attendus", ct.Year, len(ct.ToEnter))
 	}
-	if len(ct.LateSteps) != 1 || ct.LateSteps[0].Fiche.Code != "3.1" || ct.LateSteps[0].Step.Number != 2 {
+	// Fiche 3.1: its yearly step not started a year on, and "En 2024".
+	if len(ct.LateSteps) != 2 || ct.LateSteps[0].Fiche.Code != "3.1" || ct.LateSteps[1].Step.Number != 2 {
 		t.Errorf("étapes en retard : %+v", ct.LateSteps)
 	}
 	// The leisure centre has nothing to fill, and is told whom to ask.

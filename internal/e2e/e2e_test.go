@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -131,6 +132,7 @@ func TestCoordinatorUpdatesAStepAndSeesItInHistory(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//a[contains(., "Fiche 2.2")]`)),
 		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Fiche action 2.2")]`)),
 		chromedp.SetValue(chromedp.ID("statut-"+step.ID), "done"),
+		chromedp.SendKeys(chromedp.ID("commentaire-"+step.ID), "Bilan présenté au COPIL"),
 		chromedp.Click(chromedp.CSS("#etape-"+step.ID+" button[type=submit]")),
 		chromedp.WaitVisible(chromedp.Search(`//table//td[contains(., "Fiche 2.2 – étape 1")]`)),
 	)
@@ -145,7 +147,10 @@ func TestCoordinatorUpdatesAStepAndSeesItInHistory(t *testing.T) {
 	if strings.TrimSpace(badge) != "réalisée" {
 		t.Errorf("avancement affiché : %q", badge)
 	}
-	for _, want := range []string{"coordinatrice", "Fiche 2.2 – étape 1", "en cours", "réalisée"} {
+	if saved := text(t, ctx, "[role=status]"); !strings.Contains(saved, "Enregistré : modification de « Fiche 2.2 – étape 1 » — Avancement : en cours → réalisée") {
+		t.Errorf("confirmation : %q", saved)
+	}
+	for _, want := range []string{"coordinatrice", "Fiche 2.2 – étape 1", "Avancement", "en cours", "réalisée", "Bilan présenté au COPIL"} {
 		if !strings.Contains(history, want) {
 			t.Errorf("%q absent de l'historique : %q", want, history)
 		}
@@ -172,7 +177,7 @@ func TestConcurrentEditShowsTheConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved := text(t, second, "[role=status]"); !strings.Contains(saved, "enregistrées") {
+	if saved := text(t, second, "[role=status]"); !strings.Contains(saved, "Enregistré") {
 		t.Fatalf("second navigateur : %q", saved)
 	}
 	err = chromedp.Do(first,
@@ -318,5 +323,69 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(dir, strings.Trim(name, "_")+".png"), png, 0o644)
+	}
+}
+
+// pageWidths measures the page and the window, and names the first
+// elements that stick out of the window, to tell what to fix.
+const pageWidths = `(() => {
+	const win = document.documentElement.clientWidth, wide = [];
+	for (const el of document.body.querySelectorAll("*")) {
+		if (wide.length >= 5) break;
+		const r = el.getBoundingClientRect();
+		let boxed = false;
+		for (let p = el.parentElement; p && !boxed; p = p.parentElement) boxed = getComputedStyle(p).overflowX !== "visible";
+		if (r.right > win + 1 && !boxed) wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).split(" ").join(".") : "") + " (" + Math.round(r.right) + " px)");
+	}
+	return JSON.stringify({Page: document.documentElement.scrollWidth, Window: win, Wide: wide});
+})()`
+
+// TestPagesFitTheWindow measures, in the browser, that no page scrolls
+// sideways in a 1,280 px window, nor the pages read on a phone in a 390 px
+// one: wide tables scroll inside their own box.
+func TestPagesFitTheWindow(t *testing.T) {
+	p := startPlatform(t)
+	ctx := browser(t)
+	c := p.convention(t)
+	base := p.url + "/c/" + slug
+	desktop := []string{
+		p.url + "/conventions", p.url + "/compte", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
+		base + "/equipements", base + "/gouvernance", base + "/texte", base + "/recherche?q=logement", base + "/historique",
+		base + "/membres", base + "/controles", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
+		base + "/collecte/saisie?annee=2024", base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID,
+		base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID, base + "/modifier/equipment/" + c.Equipments[0].ID,
+		base + "/modifier/committee/" + c.Committees[0].ID, base + "/modifier/convention/" + c.ID, p.url + "/nulle-part",
+	}
+	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements"}
+	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
+		t.Fatal(err)
+	}
+	measure := func(width int64, url string) {
+		var widths struct {
+			Page, Window int
+			Wide         []string
+		}
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
+		if err == nil {
+			var raw string
+			raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](pageWidths))
+			if err == nil {
+				err = json.Unmarshal([]byte(raw), &widths)
+			}
+		}
+		if err != nil {
+			t.Errorf("%s : %v", url, err)
+			return
+		}
+		if widths.Page > widths.Window {
+			t.Errorf("%s à %d px : la page fait %d px de large pour %d px de fenêtre ; dépassent : %s", strings.TrimPrefix(url, p.url), width, widths.Page, widths.Window, strings.Join(widths.Wide, ", "))
+			saveScreenshot(t, ctx, fmt.Sprintf("largeur-%d%s", width, strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(strings.TrimPrefix(url, p.url))))
+		}
+	}
+	for _, u := range desktop {
+		measure(1280, u)
+	}
+	for _, u := range phone {
+		measure(390, u)
 	}
 }

@@ -94,6 +94,9 @@ var triggers = map[string]func(c *model.Convention){
 		step(c).Schedule = model.Schedule{AsWritten: "En 2027", Start: date("2027-01-01")}
 	},
 	"STEP-UNDATED": func(c *model.Convention) { step(c).Schedule = model.Schedule{} },
+	"STEP-LATE": func(c *model.Convention) {
+		step(c).Schedule = model.Schedule{AsWritten: "En 2023", Start: date("2023-01-01"), End: date("2023-12-31")}
+	},
 	"FICHES-PROMISED-OVERDUE": func(c *model.Convention) {
 		c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité", FichesDueBy: date("2024-03-31")})
 	},
@@ -160,6 +163,17 @@ func TestTimeDependentRulesUseTheDate(t *testing.T) {
 	if !slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2027-01-15"))), "CONVENTION-EXPIRED") {
 		t.Error("fin de convention non signalée")
 	}
+	step(c).Schedule.End = date("2024-12-31")
+	if slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2024-12-31"))), "STEP-LATE") {
+		t.Error("étape signalée en retard le dernier jour de son calendrier")
+	}
+	if !slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2025-01-01"))), "STEP-LATE") {
+		t.Error("étape non signalée en retard après son calendrier")
+	}
+	step(c).Status = model.ActionDone
+	if slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2025-01-01"))), "STEP-LATE") {
+		t.Error("étape réalisée signalée en retard")
+	}
 }
 
 // TestBundledConvention checks what the issue demands on the real
@@ -196,6 +210,7 @@ func TestBundledConvention(t *testing.T) {
 		{"EQUIPMENT-OUTSIDE-SIGNATORIES", "Sigonce", 1},
 		{"CONVENTION-EXPIRED", "31 décembre 2024", 1},
 		{"AUTH-ANNEX-EMPTY", "L'annexe 6", 1},
+		{"STEP-LATE", "fiche 3.1 (« En 2024 »)", 1},
 	} {
 		if got := count(want.rule, want.contains); got != want.n {
 			t.Errorf("%s « %s » : %d constat(s), %d attendu(s)", want.rule, want.contains, got, want.n)

@@ -36,6 +36,7 @@ var Rules = []Rule{
 	{"EQUIPMENT-OUTSIDE-TERRITORY", Error, "équipement situé hors du territoire", checkEquipmentTerritory},
 	{"STEP-OUTSIDE-PERIOD", Warning, "étape datée hors de la période de la convention", checkStepPeriod},
 	{"STEP-UNDATED", Info, "étape sans calendrier", checkStepUndated},
+	{"STEP-LATE", Warning, "étape en retard sur son calendrier", checkStepLate},
 	{"FICHES-PROMISED-OVERDUE", Error, "fiches promises par avenant et non enregistrées à l'échéance", checkPromisedFiches},
 	{"AXIS-EMPTY", Warning, "axe sans fiche ni engagement", checkEmptyAxes},
 	{"EVALUATION-NOT-RECORDED", Warning, "évaluation due et non enregistrée", checkEvaluation},
@@ -563,6 +564,46 @@ func checkStepUndated(x *checker) {
 			}
 		}
 	})
+}
+
+// checkStepLate reports the steps late on the date of the check, by the
+// rule of model.Step.LateOn.
+func checkStepLate(x *checker) {
+	x.eachFiche(func(f *model.Fiche, path string) {
+		for k, s := range f.Steps {
+			if !s.LateOn(x.at) {
+				continue
+			}
+			fix := "Mettez à jour son avancement, ou redatez-la en comité de pilotage."
+			p := fmt.Sprintf("%s.steps[%d]", path, k)
+			due, missed := s.MissedDeadline(x.at)
+			switch {
+			case missed && s.Schedule.End != nil && due == *s.Schedule.End:
+				x.reportf(p, "fiche "+f.Code, "step", s.ID, fix,
+					"L'étape %d de la fiche %s%s devait être réalisée au plus tard le %s ; elle est encore « %s ».",
+					stepNumber(s, k), f.Code, writtenAs(s.Schedule.AsWritten), frenchDate(due), statusLabel(s.Status))
+				continue
+			case missed:
+				x.reportf(p, "fiche "+f.Code, "step", s.ID, fix,
+					"L'étape %d de la fiche %s%s, qui revient chaque année, devait commencer au plus tard le %s ; elle est encore « %s ».",
+					stepNumber(s, k), f.Code, writtenAs(s.Schedule.AsWritten), frenchDate(due), statusLabel(s.Status))
+				continue
+			}
+			x.reportf(p, "fiche "+f.Code, "step", s.ID, fix,
+				"L'étape %d de la fiche %s%s est notée en retard.", stepNumber(s, k), f.Code, writtenAs(s.Schedule.AsWritten))
+		}
+	})
+}
+
+// statusLabel names a step's status in the words of the pages.
+func statusLabel(s model.ActionStatus) string {
+	switch s {
+	case model.ActionInProgress:
+		return "en cours"
+	case model.ActionLate:
+		return "en retard"
+	}
+	return "prévue"
 }
 
 func stepNumber(s model.Step, k int) int {

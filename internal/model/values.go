@@ -89,6 +89,8 @@ type AuditEntry struct {
 	ObjectLabel string            `json:"object_label"`
 	Before      map[string]string `json:"before,omitempty"`
 	After       map[string]string `json:"after,omitempty"`
+	// Comment is what the author said of the change, when they said it.
+	Comment string `json:"comment,omitempty"`
 }
 
 // ConventionSummary is a convention as listed, without its content.

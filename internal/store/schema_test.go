@@ -213,3 +213,23 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// The comment given with a change is kept in its history entry.
+func TestAuditCommentIsKept(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		e := model.AuditEntry{Convention: "ctg", Actor: "test", Action: "update", ObjectType: "step", ObjectID: "x",
+			Before: map[string]string{"status": "planned"}, After: map[string]string{"status": "in_progress"},
+			Comment: "Première réunion tenue le 3 mars."}
+		if err := s.AppendAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		hist, err := s.History(ctx, "ctg", []string{"x"}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 1 || hist[0].Comment != e.Comment {
+			t.Fatalf("historique relu : %+v", hist)
+		}
+	})
+}

@@ -80,9 +80,9 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 		b, _ := json.Marshal(e.After)
 		after = string(b)
 	}
-	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action,
-		e.ObjectType, e.ObjectID, e.ObjectLabel, before, after)
+	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action,
+		e.ObjectType, e.ObjectID, e.ObjectLabel, before, after, e.Comment)
 	return err
 }
 
@@ -95,7 +95,7 @@ func (s *SQL) AppendAudit(ctx context.Context, e model.AuditEntry) error {
 // History returns the audit entries of a convention, newest first; with
 // objectIDs, only those about these records.
 func (s *SQL) History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error) {
-	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json
+	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment
 		FROM audit_log WHERE convention_slug = ?`
 	args := []any{convention}
 	if len(objectIDs) > 0 {
@@ -109,7 +109,7 @@ func (s *SQL) History(ctx context.Context, convention string, objectIDs []string
 	err := s.each(ctx, q, args, func(scan func(...any) error) error {
 		var e model.AuditEntry
 		var before, after string
-		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after); err != nil {
+		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after, &e.Comment); err != nil {
 			return err
 		}
 		if before != "" {

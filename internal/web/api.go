@@ -187,6 +187,8 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 type editRequest struct {
 	Version int               `json:"version"`
 	Fields  map[string]string `json:"fields"`
+	// Comment is kept in the history entry of the change.
+	Comment string `json:"comment"`
 }
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
@@ -202,7 +204,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		badBody(w, `{"version": n, "fields": {"champ": "valeur"}}`, "version", "version de l'élément lu, obligatoire")
 		return
 	}
-	rec, _, err := s.app.Edit(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"), req.Version, req.Fields)
+	rec, _, err := s.app.EditWithComment(r.Context(), a, r.PathValue("slug"), r.PathValue("kind"), r.PathValue("id"), req.Version, req.Fields, req.Comment)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

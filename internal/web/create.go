@@ -56,6 +56,7 @@ func (s *Server) createSubmit(w http.ResponseWriter, r *http.Request) {
 	values := formValues(r, k.CreateFields(), "")
 	rec, err := s.app.Create(r.Context(), a, slug, kind, parent, values)
 	if err == nil {
+		setFlash(w, r, "Enregistré : ajout de « "+rec.Target.Label+" ».")
 		http.Redirect(w, r, backURL(r, rec), http.StatusSeeOther)
 		return
 	}
@@ -106,6 +107,7 @@ func (s *Server) deleteSubmit(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	setFlash(w, r, "Enregistré : suppression de « "+rec.Target.Label+" » (elle reste visible dans l'historique).")
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 

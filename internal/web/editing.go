@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ type formField struct {
 	Value   string
 	Options []edit.Option
 	Error   string
+	// Shown is the value in words, for a reader who may not change it.
+	Shown string
 }
 
 // Checked reports whether a list field holds the value (for checkboxes).
@@ -32,9 +35,8 @@ type editData struct {
 	Original map[string]string
 	Errors   []string
 	Conflict *conflictView
-	History  []model.AuditEntry
+	History  []historyRow
 	Back     string
-	Saved    bool
 	// ParentID is set when the form adds a record under that parent.
 	ParentID string
 }
@@ -75,7 +77,6 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.editPage(r, rec, rec.Values, rec.Values)
-	d.Saved = r.URL.Query().Get("enregistre") == "1"
 	s.renderEdit(w, r, http.StatusOK, rec, d)
 }
 
@@ -84,7 +85,10 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map[string]string) *editData {
 	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec)}
 	for _, f := range rec.Fields() {
-		ff := formField{Field: f, Value: values[f.Name]}
+		ff := formField{Field: f, Value: values[f.Name], Shown: "—"}
+		if ff.Value != "" {
+			ff.Shown = fieldText(rec.Convention, f, ff.Value)
+		}
 		if f.Options != nil {
 			ff.Options = f.Options(rec.Convention)
 		}
@@ -93,7 +97,7 @@ func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map
 	if rec.ParentID == "" {
 		hist, err := s.app.History(r.Context(), actorOf(r), rec.Convention.Slug, []string{rec.Target.Meta.ID}, 50)
 		if err == nil {
-			d.History = hist
+			d.History = historyRows(rec.Convention, hist)
 		}
 	}
 	return d
@@ -101,7 +105,50 @@ func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map
 
 func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, rec *app.Record, d *editData) {
 	v := newConvView(rec.Convention, actorOf(r))
-	s.render(w, r, status, "edit.html", page{Title: "Modifier : " + rec.Target.Label, Conv: v, Nav: "plan", Data: d})
+	s.render(w, r, status, "edit.html", page{Title: "Modifier : " + rec.Target.Label, Conv: v, Nav: navOfKind(rec.Kind.Name), Data: d})
+}
+
+// navOfKind is the section of the convention's navigation that a kind of
+// record belongs to, for the current tab of its forms.
+func navOfKind(kind string) string {
+	switch kind {
+	case "equipment":
+		return "equipments"
+	case "finding":
+		return "diagnostic"
+	case "committee", "contact":
+		return "governance"
+	case "article", "annex", "legal_basis":
+		return "text"
+	case "axis", "fiche", "step", "indicator":
+		return "plan"
+	}
+	return "overview"
+}
+
+// flashCookie carries the confirmation of a save to the page the browser
+// is sent to next; the page shows it once.
+const flashCookie = "ctg_flash"
+
+// setFlash asks the next page to confirm what was saved.
+func setFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 120,
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// takeFlash returns the confirmation set by the previous request, and
+// removes it so that it is shown once.
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	msg, err := url.QueryUnescape(c.Value)
+	if err != nil || !validText(msg) || len(msg) > 1000 {
+		return ""
+	}
+	return msg
 }
 
 // backURL is where to return after saving: the page the user came from
@@ -152,12 +199,22 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	rec, _, err := s.app.Edit(r.Context(), a, slug, kind, id, version, values)
+	comment := strings.NewReplacer("\r\n", " ", "\n", " ").Replace(r.PostFormValue("commentaire"))
+	rec, ch, err := s.app.EditWithComment(r.Context(), a, slug, kind, id, version, values, comment)
 	if err == nil {
 		back := backURL(r, rec)
 		if r.PostFormValue("retour") == "" {
-			back = r.URL.Path + "?enregistre=1"
+			back = r.URL.Path
 		}
+		msg := savedMessage(rec.Convention, kind, rec.Target.Label, ch.Before, ch.After)
+		if strings.TrimSpace(comment) != "" {
+			if ch.Empty() {
+				msg = "Enregistré : commentaire sur « " + rec.Target.Label + " »."
+			} else {
+				msg = strings.TrimSuffix(msg, ".") + ", avec votre commentaire."
+			}
+		}
+		setFlash(w, r, msg)
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}

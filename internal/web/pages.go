@@ -127,20 +127,24 @@ type planData struct {
 	Axes     []planAxis
 	Shown    int
 	Statuses []model.ActionStatus
+	// Today is the date the states of fiches and steps are shown as of.
+	Today model.Date
 }
 
-func (f planFilter) keeps(a *model.Axis, fi *model.Fiche) bool {
+// keeps reports whether the filter keeps a fiche: its state, or one of
+// its steps' states, on day d is the one asked for.
+func (f planFilter) keeps(a *model.Axis, fi *model.Fiche, d model.Date) bool {
 	if f.Axis != "" && f.Axis != itoa(a.Number) {
 		return false
 	}
 	if f.Partner != "" && !slices.Contains(fi.Pilots, f.Partner) && !slices.Contains(fi.Partners, f.Partner) {
 		return false
 	}
-	if f.Status == "" || string(fi.Status) == f.Status {
+	if f.Status == "" || string(fi.StateOn(d)) == f.Status {
 		return true
 	}
 	for _, st := range fi.Steps {
-		if string(st.Status) == f.Status {
+		if string(st.StateOn(d)) == f.Status {
 			return true
 		}
 	}
@@ -153,12 +157,13 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := planData{Filter: planFilter{Status: q.Get("statut"), Axis: q.Get("axe"), Partner: q.Get("partenaire")}, Statuses: model.ActionStatuses}
+	d := planData{Filter: planFilter{Status: q.Get("statut"), Axis: q.Get("axe"), Partner: q.Get("partenaire")}, Statuses: model.ActionStatuses,
+		Today: s.today(r)}
 	for i := range v.Axes {
 		a := &v.Axes[i]
 		pa := planAxis{Axis: a}
 		for j := range a.Fiches {
-			if d.Filter.keeps(a, &a.Fiches[j]) {
+			if d.Filter.keeps(a, &a.Fiches[j], d.Today) {
 				pa.Fiches = append(pa.Fiches, &a.Fiches[j])
 			}
 		}
@@ -171,9 +176,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 }
 
 type ficheData struct {
-	Fiche   *model.Fiche
-	Axis    *model.Axis
-	History []model.AuditEntry
+	Fiche *model.Fiche
+	Axis  *model.Axis
+	// Today is the date the states of the fiche and its steps are shown as of.
+	Today   model.Date
+	History []historyRow
 	// Years and Indicators are the fiche's dashboard: validated values per year.
 	Years      []string
 	Indicators []indicators.Row
@@ -218,7 +225,7 @@ func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
-	d := ficheData{Fiche: f, Axis: a, History: hist, Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
+	d := ficheData{Fiche: f, Axis: a, Today: s.today(r), History: historyRows(v.Convention, hist), Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
 	s.render(w, r, status, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 
@@ -291,5 +298,5 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "history.html", page{Title: "Historique des modifications", Conv: v, Nav: "history", Data: hist})
+	s.render(w, r, http.StatusOK, "history.html", page{Title: "Historique des modifications", Conv: v, Nav: "history", Data: historyRows(v.Convention, hist)})
 }

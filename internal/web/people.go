@@ -291,5 +291,3 @@ func accessChange(e model.AuditEntry) string {
 	}
 	return ""
 }
-
-func init() { funcs["accessChange"] = accessChange }

@@ -33,11 +33,14 @@ type page struct {
 	Data any
 	// Tasks counts what the signed-in person has to do ("Mes tâches").
 	Tasks int
+	// Flash confirms what the previous request saved (setFlash).
+	Flash string
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Actor, p.CSRF, p.Version = actorOf(r), csrfOf(r), s.version
 	p.Tasks = s.taskCount(r)
+	p.Flash = takeFlash(w, r)
 	t, ok := s.pages[name]
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("gabarit %s absent", name))
@@ -244,27 +247,14 @@ var funcs = template.FuncMap{
 	// sameText compares two titles as a reader would: case aside.
 	"sameText": strings.EqualFold,
 	"statuses": func() []model.ActionStatus { return model.ActionStatuses },
-	"fieldLabel": func(kind, name string) string {
-		if k, ok := edit.Lookup(kind); ok {
-			if f, ok := k.Field(name); ok {
-				return f.Label
-			}
+	// missedDeadline writes the deadline a step has missed on a day, or nothing.
+	"missedDeadline": func(s model.Step, d model.Date) string {
+		if due, missed := s.MissedDeadline(d); missed {
+			return frenchDate(due)
 		}
-		return name
+		return ""
 	},
-	"fieldValue": func(kind, name, value string) string {
-		if name == "status" && kind != "convention" {
-			if l, ok := edit.StatusLabels[model.ActionStatus(value)]; ok {
-				return l
-			}
-		}
-		if value == "" {
-			return "(vide)"
-		}
-		return value
-	},
-	"add":    func(a, b int) int { return a + b },
-	"fields": func(m map[string]string) []string { return sortedKeys(m) },
+	"add": func(a, b int) int { return a + b },
 }
 
 // writeCSV sends a table for Excel in French, as an attachment; cells that

@@ -439,6 +439,11 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	// A folder is not a page: no listing of the files.
+	if strings.HasSuffix(r.URL.Path, "/") {
+		s.notFound(w, r)
+		return
+	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	s.unrouted(http.FileServerFS(staticFS)).ServeHTTP(w, r)
 }

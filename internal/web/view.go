@@ -1,8 +1,6 @@
 package web
 
 import (
-	"sort"
-
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -108,13 +106,4 @@ func (v *convView) FicheCount() int {
 		n += len(a.Fiches)
 	}
 	return n
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
