@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -404,7 +405,10 @@ func (s *Service) CreateToken(ctx context.Context, a *auth.Actor, name string) (
 	if name == "" {
 		return "", time.Time{}, &model.ValidationError{Errors: []model.FieldError{{Path: "name", Message: "donnez un nom au jeton (l'outil qui l'utilisera)"}}}
 	}
-	expires := time.Now().UTC().Add(TokenTTL).Truncate(time.Second)
+	if utf8.RuneCountInString(name) > 100 {
+		return "", time.Time{}, &model.ValidationError{Errors: []model.FieldError{{Path: "name", Message: "nom du jeton trop long : 100 caractères au plus"}}}
+	}
+	expires := s.now().UTC().Add(TokenTTL).Truncate(time.Second)
 	id, token, err := s.store.CreateAPIToken(ctx, a.UserID, name, expires)
 	if err != nil {
 		return "", time.Time{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -175,7 +176,47 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, slug string, ids [
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	return s.store.History(ctx, slug, ids, limit)
+	entries, err := s.store.History(ctx, slug, ids, limit)
+	if err != nil || a.CanAdmin(slug) {
+		return entries, err
+	}
+	// Only those who manage the convention see its members' e-mail
+	// addresses, here as on the members' page.
+	for i := range entries {
+		entries[i] = withoutEmails(entries[i])
+	}
+	return entries, nil
+}
+
+// emailPattern finds e-mail addresses, with the brackets around them.
+var emailPattern = regexp.MustCompile(`\s*<?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?`)
+
+// withoutEmails removes the e-mail addresses an entry names: the actor
+// keeps their name, a record label its other words.
+func withoutEmails(e model.AuditEntry) model.AuditEntry {
+	mask := func(s string) string {
+		if !strings.Contains(s, "@") {
+			return s
+		}
+		out := strings.TrimSpace(emailPattern.ReplaceAllString(s, ""))
+		if out == "" || strings.HasSuffix(out, " de") {
+			out = strings.TrimSpace(out + " (adresse masquée)")
+		}
+		return out
+	}
+	e.Actor, e.ObjectLabel = mask(e.Actor), mask(e.ObjectLabel)
+	maskAll := func(m map[string]string) map[string]string {
+		if m == nil {
+			return nil
+		}
+		out := make(map[string]string, len(m))
+		for k, v := range m {
+			out[k] = mask(v)
+		}
+		return out
+	}
+	e.Before, e.After = maskAll(e.Before), maskAll(e.After)
+	return e
 }
 
 // NewRecord prepares the form of a record to add under a parent: the

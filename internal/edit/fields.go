@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -53,8 +54,31 @@ func (f Field) Get(obj any) string {
 
 // Set parses text and stores it in obj's field. The error is in French.
 func (f Field) Set(obj any, text string) error {
+	if limit := f.MaxLength(); utf8.RuneCountInString(text) > limit {
+		return fmt.Errorf("texte trop long : %s caractères au plus", groupThousands(limit))
+	}
 	v := fieldValue(reflect.ValueOf(obj), f.Name)
 	return parse(v, text)
+}
+
+// MaxLength is the longest text the field takes: a line, or a whole
+// article for the multi-line fields. Without a bound, one form could fill
+// every page that shows the record, and the history that keeps it.
+func (f Field) MaxLength() int {
+	switch f.Widget {
+	case TextArea, Lines:
+		return 50000
+	}
+	return 1000
+}
+
+// groupThousands writes n with a space between thousands, the French way.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "\u202f" + s[i:]
+	}
+	return s
 }
 
 // Value returns the field's value in obj, as the model types it (a

@@ -55,6 +55,11 @@ func (s *SQL) SetDisabled(ctx context.Context, userID string, disabled bool) err
 		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM account_links WHERE user_id = ? AND used_at IS NULL`), userID); err != nil {
 			return err
 		}
+		// Its tokens are revoked, not suspended: reactivating the account
+		// does not bring back a token that may have leaked meanwhile.
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM api_tokens WHERE user_id = ?`), userID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE user_id = ?`), userID)
 		return err
 	})

@@ -308,6 +308,18 @@ func TestDisabledAccountLosesAccessAtOnce(t *testing.T) {
 	if !slices.ContainsFunc(platformAudit(t, e), func(a model.AuditEntry) bool { return a.Action == "disable" }) {
 		t.Error("désactivation absente du journal")
 	}
+	// Reactivated, the account does not get its old tokens back.
+	if err := e.svc.SetDisabled(context.Background(), auth.System, "editeur@exemple.fr", false); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("ancien jeton d'un compte réactivé : statut %d", resp.StatusCode)
+	}
 }
 
 func TestAdminRemovesAMembersAccess(t *testing.T) {

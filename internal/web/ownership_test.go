@@ -127,3 +127,45 @@ func TestContributorCannotShareItsFicheWithAnotherOrganization(t *testing.T) {
 		t.Errorf("modification de sa fiche : %d", resp.StatusCode)
 	}
 }
+
+// A reader sees who changed what, by name, never the members' e-mail
+// addresses: neither in the history page nor in the API.
+func TestReaderSeesNoEmailAddressInTheHistory(t *testing.T) {
+	e := newEnv(t)
+	if err := e.svc.Grant(t.Context(), auth.System, "contributeur-autre@exemple.fr", auth.Membership{Convention: slug, Role: auth.RoleReader}); err != nil {
+		t.Fatal(err)
+	}
+	eq := e.record(t, "equipment", cordeliere)
+	path := fmt.Sprintf("/c/%s/modifier/equipment/%s", slug, eq.Target.Meta.ID)
+	if resp, _ := e.do(t, "editeur", "POST", path, url.Values{"version": {fmt.Sprint(eq.Version)}, "city": {"Forcalquier"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("modification : %d", resp.StatusCode)
+	}
+	for _, p := range []string{"/c/" + slug + "/historique", "/api/v1/conventions/" + slug + "/history"} {
+		_, body := e.do(t, "lecteur", "GET", p, nil)
+		if strings.Contains(body, "@exemple.fr") || !strings.Contains(body, "editeur") {
+			t.Errorf("%s : adresses visibles par un·e lecteur·rice, ou auteur absent", p)
+		}
+		if _, body := e.do(t, "admin", "GET", p, nil); !strings.Contains(body, "editeur@exemple.fr") {
+			t.Errorf("%s : l'administrateur·rice ne voit plus les adresses", p)
+		}
+	}
+}
+
+// A form cannot store a text of megabytes: the field says how long it may
+// be, and a body over the bound is refused before it is read whole.
+func TestLongTextsAreRefusedByField(t *testing.T) {
+	e := newEnv(t)
+	eq := e.record(t, "equipment", cordeliere)
+	path := fmt.Sprintf("/c/%s/modifier/equipment/%s", slug, eq.Target.Meta.ID)
+	resp, body := e.do(t, "contributeur", "POST", path, url.Values{"version": {fmt.Sprint(eq.Version)}, "city": {strings.Repeat("x", 5000)}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "texte trop long") {
+		t.Errorf("ville de 5 000 caractères : %d", resp.StatusCode)
+	}
+	resp, _ = e.do(t, "contributeur", "POST", path, url.Values{"version": {fmt.Sprint(eq.Version)}, "city": {strings.Repeat("x", 2<<20)}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("formulaire de 2 Mo : %d", resp.StatusCode)
+	}
+	if got := e.record(t, "equipment", cordeliere); got.Version != eq.Version {
+		t.Error("équipement modifié")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -255,6 +256,11 @@ func (s *Server) serveChecked(w http.ResponseWriter, r *http.Request) {
 			_ = r.MultipartForm.RemoveAll()
 		}
 	}()
+	if tooLarge(w, r) {
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Formulaire trop volumineux",
+			"Rien n'a été enregistré : un formulaire envoie 1 Mo au plus.")
+		return
+	}
 	if field, bad := s.invalidFormText(w, r); bad {
 		s.invalidText(w, r, field)
 		return
@@ -394,6 +400,21 @@ func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string
 		}
 	}
 	return "", false
+}
+
+// maxFormBody bounds a form that is not a file upload: the longest record
+// form, the browser entry form of a whole year, stay far below.
+const maxFormBody = 1 << 20
+
+// tooLarge reads a form that is not a file upload within maxFormBody and
+// reports whether it was larger.
+func tooLarge(w http.ResponseWriter, r *http.Request) bool {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	var mbe *http.MaxBytesError
+	return errors.As(r.ParseForm(), &mbe)
 }
 
 // validText reports whether s is valid UTF-8 without a NUL character.
