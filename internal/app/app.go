@@ -25,8 +25,9 @@ type Service struct {
 	Territory *territory.Data
 	// now is the clock of the use cases, replaced in tests.
 	now func() time.Time
-	// signingIn admits the sign-ins being checked at once.
-	signingIn chan struct{}
+	// signingIn admits the sign-ins being checked at once; importing the
+	// values files read at once.
+	signingIn, importing chan struct{}
 	// Secrecy protects small counts in every figure asked for as
 	// diffusable; the zero value masks them (secrecy.Default).
 	Secrecy secrecy.Rule
@@ -38,7 +39,8 @@ func New(st store.Store) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns)}, nil
+	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns),
+		importing: make(chan struct{}, 2)}, nil
 }
 
 // maxSignIns is how many sign-ins are checked at once; the password checks

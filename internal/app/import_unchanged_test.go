@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -120,5 +121,17 @@ func TestReimportedFormChangesOnlyWhatChanged(t *testing.T) {
 	}
 	if v := value("2.2-1"); v.State != model.ValueValidated {
 		t.Errorf("valeur validée après un formulaire modifié ailleurs : %s", v.State)
+	}
+}
+
+// A file wrong on every line is told so in a hundred errors and a count of
+// the others, not in a page listing every line.
+func TestImportListsAHundredErrorsAndCountsTheRest(t *testing.T) {
+	svc := apptest.New(t)
+	data := "Code;Période;Ventilation;Valeur;Texte;Source;Commentaire\n" + strings.Repeat("9.9-9;2024;;1;;;\n", 300)
+	_, err := svc.ImportValuesCSV(context.Background(), auth.System, examples.ForcalquierSlug, strings.NewReader(data))
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors) != 101 || !strings.Contains(ve.Errors[100].Message, "et 200 autres erreurs") {
+		t.Fatalf("erreurs : %v", err)
 	}
 }

@@ -29,6 +29,11 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 	if len(data) > MaxImportSize {
 		return 0, single("fichier", fmt.Sprintf("fichier trop volumineux (%d Mo au plus)", MaxImportSize>>20))
 	}
+	release, err := s.admitImport(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
 	rows, err := collection.ReadCSV(data)
 	if err != nil {
 		return 0, err
@@ -100,6 +105,11 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 			writes = append(writes, w)
 		}
 	}
+	if len(ve.Errors) > maxReportedErrors {
+		rest := len(ve.Errors) - maxReportedErrors
+		ve.Errors = append(ve.Errors[:maxReportedErrors:maxReportedErrors], model.FieldError{Path: "fichier",
+			Message: fmt.Sprintf("et %d autres erreurs, non détaillées : corrigez celles-ci, puis renvoyez le fichier", rest)})
+	}
 	if len(ve.Errors) > 0 {
 		return 0, ve
 	}
@@ -110,6 +120,21 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		return 0, nil
 	}
 	return len(writes), s.store.WriteValues(ctx, writes)
+}
+
+// maxReportedErrors bounds the errors listed for one file: a file wrong on
+// every line is told so without a page of megabytes.
+const maxReportedErrors = 100
+
+// admitImport waits for one of the few imports read at once: reading a
+// spreadsheet takes many times its size in memory.
+func (s *Service) admitImport(ctx context.Context) (release func(), err error) {
+	select {
+	case s.importing <- struct{}{}:
+		return func() { <-s.importing }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func single(path, msg string) error {
@@ -131,6 +156,11 @@ func (s *Service) ImportValuesXLSX(ctx context.Context, a *auth.Actor, slug stri
 	if len(data) > MaxImportSize {
 		return 0, single("fichier", fmt.Sprintf("fichier trop volumineux (%d Mo au plus)", MaxImportSize>>20))
 	}
+	release, err := s.admitImport(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
 	rows, err := collection.ReadXLSX(data)
 	if err != nil {
 		return 0, err

@@ -115,3 +115,14 @@ func TestCSVWithInvalidTextIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestCSVProblemsAreSaidInFrench(t *testing.T) {
+	_, err := ReadCSV([]byte("Code;Période;Valeur\n2.2-1;2024;1\"2\n"))
+	if err == nil || !strings.Contains(err.Error(), "guillemet") || strings.Contains(err.Error(), "bare") {
+		t.Errorf("guillemet isolé : %v", err)
+	}
+	long := "Code;Période;Valeur\n" + strings.Repeat("2.2-1;2024;1\n", MaxFormRows+1)
+	if _, err := ReadCSV([]byte(long)); err == nil || !strings.Contains(err.Error(), "trop long") {
+		t.Errorf("fichier de %d lignes : %v", MaxFormRows+1, err)
+	}
+}

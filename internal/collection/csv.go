@@ -51,12 +51,15 @@ func ReadCSV(data []byte) ([]Row, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + pe.Err.Error()}}}
+			return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + csvProblem(pe.Err)}}}
 		}
 		return nil, err
 	}
 	if len(records) == 0 {
 		return nil, single("fichier", "fichier vide")
+	}
+	if len(records) > MaxFormRows {
+		return nil, single("fichier", fmt.Sprintf("fichier trop long : %d lignes au plus", MaxFormRows))
 	}
 	index := map[string]int{}
 	for i, h := range records[0] {
@@ -86,4 +89,17 @@ func ReadCSV(data []byte) ([]Row, error) {
 		}
 	}
 	return rows, nil
+}
+
+// csvProblem says in French what is wrong with a line of CSV.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return "guillemet « \" » au milieu d'une cellule sans guillemets (doublez-le, ou entourez la cellule de guillemets)"
+	case errors.Is(err, csv.ErrQuote):
+		return "guillemet « \" » mal placé ou non refermé dans une cellule"
+	case errors.Is(err, csv.ErrFieldCount):
+		return "nombre de colonnes différent de l'en-tête"
+	}
+	return "ligne illisible"
 }

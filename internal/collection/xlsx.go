@@ -176,7 +176,7 @@ func validate(x *excelize.File, row int, unit model.Unit) error {
 const (
 	// MaxUnzippedSize bounds the total size of a form's zip entries, as
 	// declared and as actually read.
-	MaxUnzippedSize = 16 << 20
+	MaxUnzippedSize = 4 << 20
 	// MaxFormRows bounds the lines of the form's sheet.
 	MaxFormRows   = 20000
 	maxZipEntries = 1000
