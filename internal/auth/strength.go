@@ -68,6 +68,20 @@ func walks(s []rune) bool {
 	return breaks <= 2
 }
 
+// interleaved reports whether s is two walks woven together, one character
+// of each in turn: "1q2w3e4r5t6y", "a1b2c3d4e5f6".
+func interleaved(s []rune) bool {
+	var even, odd []rune
+	for i, r := range s {
+		if i%2 == 0 {
+			even = append(even, r)
+		} else {
+			odd = append(odd, r)
+		}
+	}
+	return walks(even) && walks(odd)
+}
+
 // repeats reports whether s is one shorter piece written several times:
 // "bonjourbonjour", "abcabcabcabc".
 func repeats(s []rune) bool {
@@ -99,7 +113,7 @@ func trivial(s string) string {
 	switch {
 	case len(r) == 0:
 		return "fait uniquement d'espaces"
-	case walks(r):
+	case walks(r) || interleaved(r):
 		return "une suite de caractères voisins ou répétés (123456…, abcdef…, azerty…, aaaa…) se devine aussitôt"
 	case repeats(r):
 		return "un même motif répété se devine aussitôt"
@@ -144,6 +158,8 @@ func personalParts(personal []string) []string {
 	for _, p := range personal {
 		p = strings.ToLower(strings.TrimSpace(p))
 		if local, domain, ok := strings.Cut(p, "@"); ok {
+			add(p)
+			add(domain)
 			add(local)
 			p = local + " " + strings.Split(domain, ".")[0]
 		} else {

@@ -53,3 +53,19 @@ func TestRandomPasswordsPass(t *testing.T) {
 		}
 	}
 }
+
+func TestPasswordsBuiltOnTheAddressOrWovenSequencesAreRefused(t *testing.T) {
+	for pw, personal := range map[string]string{
+		"jean@ville.forcalquier.fr": "jean@ville.forcalquier.fr",
+		"editor@x.test1":            "editor@x.test",
+		"1q2w3e4r5t6y":              "",
+		"a1b2c3d4e5f6":              "",
+	} {
+		if err := CheckPasswordStrength(pw, personal); err == nil {
+			t.Errorf("%q accepté", pw)
+		}
+	}
+	if err := CheckPasswordStrength("le chat dort sur le toit", "jean@ville.forcalquier.fr"); err != nil {
+		t.Errorf("phrase de passe refusée : %v", err)
+	}
+}

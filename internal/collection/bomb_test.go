@@ -183,3 +183,20 @@ func TestOverlongCellRefused(t *testing.T) {
 		t.Fatalf("ligne de %d caractères : %v", maxCellLength, err)
 	}
 }
+
+// A NUL or an escape hidden in a cell (written _x0000_ in the file) is
+// refused: no typed text holds one.
+func TestControlCharactersRefused(t *testing.T) {
+	book, err := form().XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hidden := range []string{"x_x0000_y", "x_x001B_y"} {
+		data := rezip(t, book, sheetPath, func(w io.Writer) {
+			sheet(w, func(w io.Writer) {
+				io.WriteString(w, `<row r="3"><c r="A3" t="inlineStr"><is><t>2.1-4</t></is></c><c r="G3" t="inlineStr"><is><t>`+hidden+`</t></is></c></row>`)
+			})
+		})
+		refusal(t, data, "cellule G3 : caractère de contrôle")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -278,6 +279,10 @@ func ReadXLSX(data []byte) ([]Row, error) {
 				name, _ := excelize.CoordinatesToCellName(i+1, line)
 				return nil, single("fichier", fmt.Sprintf("cellule %s : texte trop long (%s caractères au plus)", name, indicators.FormatNumber(maxCellLength)))
 			}
+			if strings.ContainsFunc(cell, isControl) {
+				name, _ := excelize.CoordinatesToCellName(i+1, line)
+				return nil, single("fichier", fmt.Sprintf("cellule %s : caractère de contrôle (invisible) dans le texte ; retapez la cellule", name))
+			}
 		}
 		switch {
 		case line == 1:
@@ -323,4 +328,10 @@ func CellOf(line int, column string) string {
 		}
 	}
 	return fmt.Sprintf("ligne %d (%s)", line, column)
+}
+
+// isControl reports a control character other than a tab or a line break,
+// which a typed cell never holds (XLSX writes them as _x0000_ escapes).
+func isControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }

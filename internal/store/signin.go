@@ -46,6 +46,14 @@ func (s *SQL) BeginSignIn(ctx context.Context, email, client string, l SignInLim
 			{"email = ?", []any{email}, l.PerAccount},
 			{"client = ?", []any{client}, l.PerClient},
 		}
+		var known int
+		if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM known_sign_in_addresses WHERE email = ? AND client = ? AND last_at >= ?`),
+			email, client, s.d.timestamp(now.Add(-KnownAddressFor))).Scan(&known); err != nil {
+			return err
+		}
+		if known > 0 {
+			checks = append(checks[:1], checks[2:]...) // no per-account limit from a known address
+		}
 		for _, c := range checks {
 			// The limit-th most recent attempt: while it is in the window,
 			// the limit is reached; it leaves the window at at+Window.
@@ -77,9 +85,28 @@ func (s *SQL) BeginSignIn(ctx context.Context, email, client string, l SignInLim
 }
 
 // ForgetSignInFailures clears the attempts of a pair of account e-mail and
-// client address, after a successful sign-in from that address. Failures
-// from other addresses still count.
+// client address, after a successful sign-in from that address, and keeps
+// the address as known to the account. Failures from other addresses
+// still count.
 func (s *SQL) ForgetSignInFailures(ctx context.Context, email, client string) error {
-	_, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM sign_in_attempts WHERE email = ? AND client = ?`), email, client)
-	return err
+	now := s.now().Truncate(time.Second)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`DELETE FROM sign_in_attempts WHERE email = ? AND client = ?`, []any{email, client}},
+			{`DELETE FROM known_sign_in_addresses WHERE (email = ? AND client = ?) OR last_at < ?`, []any{email, client, s.d.timestamp(now.Add(-KnownAddressFor))}},
+			{`INSERT INTO known_sign_in_addresses (email, client, last_at) VALUES (?, ?, ?)`, []any{email, client, s.d.timestamp(now)}},
+		} {
+			if _, err := tx.ExecContext(ctx, s.d.rebind(q.sql), q.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
+
+// KnownAddressFor is how long an address an account signed in from stays
+// known: the limit per account does not apply there.
+const KnownAddressFor = 30 * 24 * time.Hour

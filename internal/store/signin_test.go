@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"sync"
 	"testing"
@@ -190,6 +191,31 @@ func TestRevokedAccessStopsAtOnce(t *testing.T) {
 		}
 		if list, _ := s.APITokens(ctx, u.ID); len(list) != 0 {
 			t.Errorf("jeton révoqué encore listé : %v", list)
+		}
+	})
+}
+
+// Guesses spread over many addresses lock an account out of new addresses,
+// not out of the one its person recently signed in from.
+func TestKnownAddressEscapesTheLimitPerAccount(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		if _, _, err := s.BeginSignIn(ctx, "coord@exemple.fr", "10.0.0.1", testLimits); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ForgetSignInFailures(ctx, "coord@exemple.fr", "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range testLimits.PerAccount {
+			if _, until, err := s.BeginSignIn(ctx, "coord@exemple.fr", fmt.Sprintf("192.0.2.%d", i), testLimits); err != nil || !until.IsZero() {
+				t.Fatalf("essai %d : %v %v", i, until, err)
+			}
+		}
+		if _, until, _ := s.BeginSignIn(ctx, "coord@exemple.fr", "192.0.2.200", testLimits); until.IsZero() {
+			t.Error("une nouvelle adresse n'est pas bloquée au-delà de la limite par compte")
+		}
+		if _, until, err := s.BeginSignIn(ctx, "coord@exemple.fr", "10.0.0.1", testLimits); err != nil || !until.IsZero() {
+			t.Errorf("l'adresse habituelle est bloquée : %v %v", until, err)
 		}
 	})
 }
