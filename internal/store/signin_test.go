@@ -175,8 +175,13 @@ func TestRevokedAccessStopsAtOnce(t *testing.T) {
 		if err := s.SetDisabled(ctx, u.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UserByAPIToken(ctx, token); err != nil {
-			t.Errorf("jeton après réactivation : %v", err)
+		// Disabling revoked the tokens: reactivation does not bring them back.
+		if _, err := s.UserByAPIToken(ctx, token); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("ancien jeton après réactivation : %v", err)
+		}
+		_, token, err = s.CreateAPIToken(ctx, u.ID, "tableur", now.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
 		}
 		now = now.Add(24 * time.Hour)
 		if _, err := s.UserByAPIToken(ctx, token); !errors.Is(err, model.ErrNotFound) {

@@ -208,10 +208,13 @@ func TestStepStatusChangeIsRecordedInHistory(t *testing.T) {
 		t.Fatalf("statut %d vers %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/fiches/2.2", nil)
-	for _, want := range []string{"editeur &lt;editeur@exemple.fr&gt;", "Fiche 2.2 – étape 1", "<del>en cours</del> → <ins>réalisée</ins>"} {
+	for _, want := range []string{"<td>editeur</td>", "Fiche 2.2 – étape 1", "<del>en cours</del> → <ins>réalisée</ins>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("%q absent de l'historique de la fiche", want)
 		}
+	}
+	if strings.Contains(body, "editeur@exemple.fr") {
+		t.Error("l'adresse de l'auteur est montrée à un·e lecteur·rice")
 	}
 	if after := e.record(t, "step", step22); after.Version != step.Version+1 || after.Values["status"] != "done" {
 		t.Errorf("version %d, statut %s", after.Version, after.Values["status"])
