@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -110,9 +111,16 @@ func Build(c *model.Convention, values []model.Value, findings []lint.Finding, y
 		if len(a.Fiches) == 0 && a.FichesDueBy != nil {
 			r.Promised = append(r.Promised, a)
 		}
+		// Progress as the plan page shows it on the day the bilan is made:
+		// late steps counted as late, a fiche's state from its steps.
+		on := model.DateOf(generated)
 		for _, f := range a.Fiches {
+			steps := slices.Clone(f.Steps)
+			for i := range steps {
+				steps[i].Status = steps[i].StateOn(on)
+			}
 			r.Fiches = append(r.Fiches, Fiche{Code: f.Code, Title: f.Title, Axis: fmt.Sprintf("Axe %d – %s", a.Number, a.Title),
-				Status: f.Status, Steps: f.Steps, Pilots: f.Pilots})
+				Status: f.StateOn(on), Steps: steps, Pilots: f.Pilots})
 		}
 	}
 	for _, f := range findings {

@@ -130,7 +130,7 @@ func TestPDFOpensOnASummaryForTheCommittee(t *testing.T) {
 	text := pdfText(t, bilan(t, false))
 	summary := part(text, "1. Synthèse pour le comité de pilotage", "2. La convention")
 	for _, want := range []string{
-		"Avancement du plan", "7 fiches actions sur 5 axes, 16 étapes", "prévue : 15", "en cours : 1",
+		"Avancement du plan", "7 fiches actions sur 5 axes, 16 étapes", "prévue : 13", "en cours : 1", "en retard : 2",
 		"Indicateurs clés", "2.2-1 – Le nombre de personnes contactées", "Écarts importants", "+213,5 %",
 		"Ce que le comité doit décider", "Renouvellement de la convention", "Fiches promises par avenant",
 		"Les fiches des axes 5 et 6", "Délibérations manquantes", "5 parties sans délibération datée", "Commune de Limans",

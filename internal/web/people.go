@@ -245,7 +245,8 @@ func (s *Server) useLink(purpose auth.LinkPurpose) http.HandlerFunc {
 		default:
 			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure(r),
 				SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionTTL.Seconds())})
-			next := "/conventions"
+			// A newcomer lands on what they have to do.
+			next := "/taches"
 			if purpose == auth.LinkReset {
 				next = "/compte?mot-de-passe=1"
 			}
