@@ -148,12 +148,8 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, v *convVi
 }
 
 func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v := s.membersPost(w, r)
 	if v == nil {
-		return
-	}
-	if !s.validCSRF(r) || !v.CanAdmin() {
-		s.forbidden(w, r)
 		return
 	}
 	m := auth.Membership{Convention: v.Slug, Role: auth.Role(r.PostFormValue("role")), Organization: r.PostFormValue("organization")}
@@ -177,12 +173,8 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v := s.membersPost(w, r)
 	if v == nil {
-		return
-	}
-	if !s.validCSRF(r) || !v.CanAdmin() {
-		s.forbidden(w, r)
 		return
 	}
 	err := s.app.RemoveMember(r.Context(), actorOf(r), r.PostFormValue("email"), v.Slug)
@@ -196,4 +188,16 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/c/"+v.Slug+"/membres?retire=1", http.StatusSeeOther)
+}
+
+// membersPost returns the convention of a form posted to manage its
+// members, with a valid CSRF token, by one of its administrators;
+// otherwise it answers and returns nil.
+func (s *Server) membersPost(w http.ResponseWriter, r *http.Request) *convView {
+	v := s.conventionPage(w, r)
+	if v != nil && (!s.validCSRF(r) || !v.CanAdmin()) {
+		s.forbidden(w, r)
+		return nil
+	}
+	return v
 }

@@ -153,12 +153,8 @@ func (s *Server) adminAccountLink(w http.ResponseWriter, r *http.Request) {
 // memberLink creates, for a convention's administrator, the reset link
 // of a member (or a new invitation link for one who has not accepted yet).
 func (s *Server) memberLink(w http.ResponseWriter, r *http.Request) {
-	v := s.conventionPage(w, r)
+	v := s.membersPost(w, r)
 	if v == nil {
-		return
-	}
-	if !s.validCSRF(r) || !v.CanAdmin() {
-		s.forbidden(w, r)
 		return
 	}
 	l, err := s.app.NewLink(r.Context(), actorOf(r), r.PostFormValue("email"), v.Slug)
