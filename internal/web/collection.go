@@ -237,6 +237,35 @@ type formLine struct {
 	Unit     model.Unit
 	Existing bool
 	Error    string
+	// Target and Previous help the person entering the value: the
+	// period's target and the value of the same period a year before, as
+	// text ("" when none).
+	Target, Previous, PreviousPeriod string
+}
+
+// previousPeriod is the same period a year before: "2024" → "2023",
+// "2024-T2" → "2023-T2".
+func previousPeriod(p string) string {
+	if len(p) < 4 {
+		return ""
+	}
+	y, err := strconv.Atoi(p[:4])
+	if err != nil {
+		return ""
+	}
+	return strconv.Itoa(y-1) + p[4:]
+}
+
+// valueText writes a stored value for reading, marked when fictive.
+func valueText(v model.Value) string {
+	out := v.Text
+	if v.Number != nil {
+		out = indicators.FormatNumber(*v.Number)
+	}
+	if v.Synthetic {
+		out += " (fictive)"
+	}
+	return out
 }
 
 type browserFormData struct {
@@ -298,9 +327,25 @@ func (s *Server) renderBrowserForm(w http.ResponseWriter, r *http.Request, statu
 			return
 		}
 	}
+	// The values of the year before, real ones first, beside each field.
+	before := map[string]model.Value{}
+	for _, x := range values {
+		k := x.Indicator + "|" + x.Period
+		if old, ok := before[k]; x.Breakdown == "" && (!ok || old.Synthetic) {
+			before[k] = x
+		}
+	}
 	for _, e := range form.Entries {
 		for _, p := range e.Periodicity.Periods(year) {
-			l := formLine{FormLine: app.FormLine{Code: e.Code, Period: p}, Label: e.Label, Unit: e.Unit}
+			l := formLine{FormLine: app.FormLine{Code: e.Code, Period: p}, Label: e.Label, Unit: e.Unit, PreviousPeriod: previousPeriod(p)}
+			for _, t := range e.Targets {
+				if t.Period == p {
+					l.Target = indicators.FormatNumber(t.Value)
+				}
+			}
+			if x, ok := before[e.Code+"|"+l.PreviousPeriod]; ok {
+				l.Previous = valueText(x)
+			}
 			if x, ok := existing[e.Code+"|"+p]; ok {
 				l.Existing, l.Text, l.Source, l.Comment = true, x.Text, x.Source, x.Comment
 				if x.Number != nil {

@@ -169,3 +169,19 @@ func TestLongTextsAreRefusedByField(t *testing.T) {
 		t.Error("équipement modifié")
 	}
 }
+
+// Beside each field of the entry form stand the unit, the target and the
+// value of the same period a year before.
+func TestEntryFormShowsUnitTargetAndLastYear(t *testing.T) {
+	e := newEnv(t)
+	ind := e.record(t, "indicator", func(c *model.Convention) string { return c.Axes[1].Fiches[1].Steps[0].Indicators[0].ID })
+	if _, _, err := e.svc.Edit(t.Context(), auth.System, slug, "indicator", ind.Target.Meta.ID, ind.Version, map[string]string{"targets": "2024 = 300"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.do(t, "editeur", "GET", "/c/"+slug+"/collecte/saisie?annee=2024", nil)
+	for _, want := range []string{"Unité : nombre · cible : 300 · 2023 : ", " (fictive)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent du formulaire de saisie", want)
+		}
+	}
+}
