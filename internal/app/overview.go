@@ -64,11 +64,27 @@ type StatusCount struct {
 	Count  int
 }
 
-// LateStep is a step late on a day, with its fiche and its number in it.
+// LateStep is a step late on a day, with its fiche, its number in it and
+// the deadline it missed (nil for a step recorded as late without one).
 type LateStep struct {
 	Fiche  *model.Fiche
 	Step   *model.Step
 	Number int
+	Due    *model.Date
+}
+
+// lateStep describes a late step of a fiche as of day d.
+func lateStep(f *model.Fiche, k int, d model.Date) LateStep {
+	st := &f.Steps[k]
+	n := st.Number
+	if n == 0 {
+		n = k + 1
+	}
+	l := LateStep{Fiche: f, Step: st, Number: n}
+	if due, ok := st.MissedDeadline(d); ok {
+		l.Due = &due
+	}
+	return l
 }
 
 // PlanProgress is where the action plan stands on a day.
@@ -94,11 +110,7 @@ func PlanProgressOn(c *model.Convention, d model.Date) PlanProgress {
 				p.Steps++
 				counts[st.Status]++
 				if st.LateOn(d) || st.Status == model.ActionLate {
-					n := st.Number
-					if n == 0 {
-						n = k + 1
-					}
-					p.Late = append(p.Late, LateStep{Fiche: f, Step: st, Number: n})
+					p.Late = append(p.Late, lateStep(f, k, d))
 				}
 			}
 		}

@@ -172,11 +172,7 @@ func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.C
 			}
 			for k := range f.Steps {
 				if f.Steps[k].LateOn(today) {
-					n := f.Steps[k].Number
-					if n == 0 {
-						n = k + 1
-					}
-					t.LateSteps = append(t.LateSteps, LateStep{Fiche: f, Step: &f.Steps[k], Number: n})
+					t.LateSteps = append(t.LateSteps, lateStep(f, k, today))
 				}
 			}
 		}

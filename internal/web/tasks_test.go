@@ -286,10 +286,19 @@ func TestTasksListLateSteps(t *testing.T) {
 		t.Fatalf("pilote : %d", resp.StatusCode)
 	}
 	_, body := e.do(t, "contributeur", "GET", "/taches?au=2025-06-01", nil)
-	if !strings.Contains(body, "Étapes en retard (2)") || !strings.Contains(body, "Fiche 3.1, étape 2") || !strings.Contains(body, "En 2024, échéance 31 décembre 2024") {
+	if !strings.Contains(body, "Étapes en retard (2)") || !strings.Contains(body, "Fiche 3.1, étape 2") || !strings.Contains(body, "En 2024, échéance du 31 décembre 2024") {
 		t.Error("l'étape « En 2024 » de la fiche 3.1 n'est pas en retard au 1er juin 2025")
 	}
 	if _, body := e.do(t, "contributeur", "GET", "/taches?au=2023-06-01", nil); strings.Contains(body, "Étapes en retard") {
 		t.Error("étape en retard avant son échéance")
+	}
+}
+
+// A yearly step late because it never started shows the deadline it missed.
+func TestLateYearlyStepShowsItsMissedDeadline(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.do(t, "editeur", "GET", "/c/"+slug+"?au=2025-06-01", nil)
+	if !strings.Contains(body, "« Dès 2023 et chaque année » · échéance du 31 décembre 2023") {
+		t.Error("échéance manquée de l'étape annuelle absente de la vue d'ensemble")
 	}
 }
