@@ -198,6 +198,20 @@ var conventionStatusLabels = map[model.Status]string{
 // frenchNumber groups thousands with a narrow no-break space: 10 194.
 func frenchNumber(n int) string { return indicators.FormatNumber(float64(n)) }
 
+// pathLabels name in French the fields the service's errors designate by
+// their API name.
+var pathLabels = map[string]string{"reason": "motif", "ids": "sélection", "year": "année", "annee": "année",
+	"organization": "organisation", "email": "adresse électronique", "role": "rôle", "name": "nom", "password": "mot de passe",
+	"code": "code", "period": "période", "value": "valeur", "text": "texte", "comment": "commentaire", "source": "source"}
+
+// pathLabel names a field of an error message in French.
+func pathLabel(path string) string {
+	if l, ok := pathLabels[path]; ok {
+		return l
+	}
+	return path
+}
+
 var funcs = template.FuncMap{
 	"number": frenchNumber,
 	"num":    indicators.FormatNumber,
@@ -211,6 +225,7 @@ var funcs = template.FuncMap{
 	},
 	"valueState": func(s model.ValueState) string { return s.Label() },
 	"date":       frenchDate,
+	"pathLabel":  pathLabel,
 	"datetime":   frenchTime,
 	"convStatus": func(s model.Status) string {
 		if l, ok := conventionStatusLabels[s]; ok {

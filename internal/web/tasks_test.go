@@ -252,7 +252,7 @@ func TestTasksAndBulkActions(t *testing.T) {
 	}
 	// Returning needs a reason, and nothing changes without one.
 	resp, body = e.do(t, "admin", "POST", c+"/valeurs/lot", url.Values{"action": {"renvoyer"}, "valeur": {refs[0][1]}, "retour": {"taches"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "indiquez pourquoi les valeurs sont renvoyées") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "motif : indiquez pourquoi les valeurs sont renvoyées") {
 		t.Errorf("renvoi sans motif : %d", resp.StatusCode)
 	}
 	resp, _ = e.do(t, "admin", "POST", c+"/valeurs/lot", url.Values{"action": {"renvoyer"}, "valeur": {refs[0][1]}, "reason": {"chiffre de 2023 ?"}, "retour": {"collecte"}, "annee": {"2024"}})
