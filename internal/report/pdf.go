@@ -415,9 +415,9 @@ func (w *writer) summary() {
 	w.heading(3, "Indicateurs clés")
 	with, synthetic, all := r.Collected()
 	year := r.Years[r.YearIndex()]
-	collected := fmt.Sprintf("%d indicateurs sur %d ont une valeur validée pour %s", with, all, year)
+	collected := fmt.Sprintf("%d indicateurs sur %d ont une valeur validée pour %s", with-synthetic, all, year)
 	if synthetic > 0 {
-		collected += fmt.Sprintf(", dont %d %s", synthetic, plural(synthetic, "fictive", "fictives"))
+		collected += fmt.Sprintf(" ; %d autres n'ont qu'une valeur fictive de démonstration, qui n'en tient pas lieu", synthetic)
 	}
 	switch {
 	case with == 0:
