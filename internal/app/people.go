@@ -75,7 +75,11 @@ func checkMembership(c *model.Convention, m auth.Membership, ve *model.Validatio
 		ve.Add("role", "rôle « %s » inconnu (admin, editor, contributor, reader)", m.Role)
 	}
 	if m.Organization != "" && !hasOrganization(c, m.Organization) {
-		ve.Add("organization", "la convention ne compte pas d'organisation « %s »", m.Organization)
+		var names []string
+		for _, o := range c.Organizations {
+			names = append(names, "« "+o.Name+" »")
+		}
+		ve.Add("organization", "la convention ne compte pas d'organisation « %s » ; ses organisations : %s", m.Organization, strings.Join(names, ", "))
 	}
 	if m.Role == auth.RoleContributor && m.Organization == "" {
 		ve.Add("organization", "un·e contributeur·rice agit pour une organisation de la convention")
