@@ -245,7 +245,8 @@ func (s *Server) useLink(purpose auth.LinkPurpose) http.HandlerFunc {
 		default:
 			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure(r),
 				SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionTTL.Seconds())})
-			next := "/conventions"
+			// A new member starts with what awaits her: "Mes tâches".
+			next := "/taches"
 			if purpose == auth.LinkReset {
 				next = "/compte?mot-de-passe=1"
 			}
