@@ -61,6 +61,9 @@ func TestInvitationFromTheMembersPage(t *testing.T) {
 	if status != http.StatusSeeOther || h.Get("Location") != "/taches" {
 		t.Fatalf("activation : statut %d vers %q", status, h.Get("Location"))
 	}
+	if status, body, _ := b.send("GET", "/taches", nil); status != 200 || !strings.Contains(body, "Pour Centre socioculturel La Cordelière") {
+		t.Errorf("après l'activation, ses tâches : statut %d", status)
+	}
 	if status, body, _ := b.send("GET", "/conventions", nil); status != 200 || !strings.Contains(body, "CC Pays Forcalquier") {
 		t.Errorf("après l'activation, ses conventions : statut %d", status)
 	}

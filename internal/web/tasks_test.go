@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -116,6 +117,26 @@ func TestResponsibilitiesOnTheCollectionPage(t *testing.T) {
 	resp, body := e.do(t, "admin", "POST", c+"/collecte/responsables", url.Values{"indicateur": {"3.1-1"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "choisissez l&#39;organisation") {
 		t.Errorf("attribution sans organisation : %d", resp.StatusCode)
+	}
+}
+
+// A coordinator who manages the convention and whose organization
+// provides no indicator is not told to ask the administration (herself):
+// she is sent to the responsibilities, which she may change.
+func TestEmptyOrganizationOfACoordinatorLinksToResponsibilities(t *testing.T) {
+	e := newEnv(t)
+	if err := e.svc.Grant(context.Background(), auth.System, "admin@exemple.fr", auth.Membership{Convention: slug, Role: auth.RoleAdmin, Organization: "cc-pflm"}); err != nil {
+		t.Fatal(err)
+	}
+	c := "/c/" + slug
+	for path, link := range map[string]string{"/taches": `href="` + c + `/collecte#responsabilites"`, c + "/collecte?annee=2024": `href="#responsabilites"`} {
+		_, body := e.do(t, "admin", "GET", path, nil)
+		if !strings.Contains(body, "Rien à saisir pour Communauté de Communes Pays de Forcalquier Montagne de Lure") {
+			t.Errorf("%s : l'organisation sans indicateur n'est pas signalée", path)
+		}
+		if strings.Contains(body, "demandez à") || !strings.Contains(body, "confiez-lui les indicateurs concernés dans les <a "+link+">responsabilités des indicateurs</a>") {
+			t.Errorf("%s : la coordinatrice est renvoyée à elle-même plutôt qu'aux responsabilités des indicateurs", path)
+		}
 	}
 }
 
