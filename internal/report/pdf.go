@@ -445,7 +445,7 @@ func (w *writer) summary() {
 				before = shortCell(k.Figures[y-1])
 			}
 			f := k.Figures[y]
-			row := []string{k.Code + " – " + k.Label, k.Unit.Label(), before, shortCell(f)}
+			row := []string{k.Code + " – " + k.Label, unitCell(k.Unit), before, shortCell(f)}
 			if targeted {
 				target, dev := "—", "—"
 				if f.Target != nil {
@@ -534,10 +534,22 @@ func evolution(figures []indicators.Figure, y int) string {
 	if y == 0 || !figures[y].Numeric() || !figures[y-1].Numeric() || figures[y-1].Value == 0 {
 		return "—"
 	}
+	// A change between a real and a fictive figure would measure nothing.
+	if figures[y].Synthetic != figures[y-1].Synthetic {
+		return "—"
+	}
 	if figures[y].Value == figures[y-1].Value {
 		return "stable"
 	}
 	return percent((figures[y].Value - figures[y-1].Value) / figures[y-1].Value * 100)
+}
+
+// unitCell writes a unit in a narrow column: a dash when it is not given.
+func unitCell(u model.Unit) string {
+	if u == "" {
+		return "—"
+	}
+	return u.Label()
 }
 
 // shortCell writes a figure in a summary cell: the number, "fictive"
@@ -683,7 +695,7 @@ func (w *writer) indicatorTable(inds []indicators.Row) {
 	}
 	rows := [][]string{header}
 	for _, ind := range inds {
-		row := []string{ind.Code + " – " + ind.Label, ind.Unit.Label()}
+		row := []string{ind.Code + " – " + ind.Label, unitCell(ind.Unit)}
 		for _, c := range ind.Figures {
 			text := cellText(c)
 			if yearW < 28 {

@@ -411,3 +411,18 @@ func TestFinalSummaryShowsTheLastYearWithFigures(t *testing.T) {
 		}
 	}
 }
+
+// A change is never measured between a real and a fictive figure.
+func TestNoEvolutionBetweenRealAndFictive(t *testing.T) {
+	real := indicators.Figure{Has: true, Value: 318}
+	fictive := indicators.Figure{Has: true, Value: 254, Synthetic: true}
+	if got := evolution([]indicators.Figure{fictive, real}, 1); got != "—" {
+		t.Errorf("évolution fictive → réelle : %s", got)
+	}
+	if got := evolution([]indicators.Figure{{Has: true, Value: 200}, real}, 1); got == "—" {
+		t.Error("évolution entre deux valeurs réelles absente")
+	}
+	if unitCell("") != "—" {
+		t.Error("unité vide")
+	}
+}
