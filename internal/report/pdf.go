@@ -401,7 +401,7 @@ func (w *writer) summary() {
 	for _, f := range r.Fiches {
 		axes[f.Axis] = true
 	}
-	w.para(fmt.Sprintf("%d fiches actions sur %d axes, %d étapes. État des étapes tel qu'il est enregistré :", len(r.Fiches), len(axes), total))
+	w.para(fmt.Sprintf("%d fiches actions sur %d axes, %d étapes. État des étapes au %s (une étape dont l'échéance est passée compte en retard) :", len(r.Fiches), len(axes), total, FrenchDate(model.DateOf(r.Generated))))
 	w.stateBar(counts, total)
 	if len(r.Promised) > 0 {
 		var names []string
