@@ -465,3 +465,24 @@ func (s *Service) EnsureFirstAdmin(ctx context.Context, email string) (string, e
 func (s *Service) Users(ctx context.Context) ([]auth.User, error) {
 	return s.store.Users(ctx)
 }
+
+// Rename changes the name the actor's account is shown and signs with (in
+// the history, on assessments). The name is required, 100 characters at
+// most.
+func (s *Service) Rename(ctx context.Context, a *auth.Actor, name string) error {
+	name = strings.Join(strings.Fields(name), " ")
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		return single("name", "nom obligatoire")
+	case n > 100:
+		return single("name", "nom trop long : 100 caractères au plus")
+	}
+	if a == nil || a.UserID == "" {
+		return fmt.Errorf("changer de nom : %w", model.ErrForbidden)
+	}
+	if err := s.store.SetName(ctx, a.UserID, name); err != nil {
+		return err
+	}
+	u := &auth.User{ID: a.UserID, Email: a.Email}
+	return s.auditAccount(ctx, a, u, "rename", map[string]string{"name": name})
+}

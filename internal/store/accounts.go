@@ -265,3 +265,10 @@ func (s *SQL) CountUsers(ctx context.Context) (int, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
+
+// SetName replaces the name an account is shown and signs with.
+func (s *SQL) SetName(ctx context.Context, userID, name string) error {
+	res, err := s.write.ExecContext(ctx, s.d.rebind(`UPDATE users SET name = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+		name, s.d.timestamp(s.now()), userID)
+	return mustAffect(res, err)
+}

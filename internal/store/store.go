@@ -85,6 +85,7 @@ type Store interface {
 type Accounts interface {
 	CreateUser(ctx context.Context, u *auth.User) error
 	SetPassword(ctx context.Context, userID, hash string) error
+	SetName(ctx context.Context, userID, name string) error
 	UserByEmail(ctx context.Context, email string) (*auth.User, error)
 	Users(ctx context.Context) ([]auth.User, error)
 	CountUsers(ctx context.Context) (int, error)

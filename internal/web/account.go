@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -20,6 +21,8 @@ type accountData struct {
 	PasswordErrors map[string]string
 	PasswordError  string
 	PasswordSaved  bool
+	// Name and NameError are the name typed and what is wrong with it.
+	Name, NameError string
 	// Access lists the account's roles, conventions and organizations by name.
 	Access []app.Access
 }
@@ -104,6 +107,25 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 	default:
 		http.Redirect(w, r, "/compte?mot-de-passe=1", http.StatusSeeOther)
+	}
+}
+
+// rename changes the signed-in person's name.
+func (s *Server) rename(w http.ResponseWriter, r *http.Request) {
+	a := s.signedPost(w, r)
+	if a == nil {
+		return
+	}
+	err := s.app.Rename(r.Context(), a, r.PostFormValue("name"))
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		s.renderAccount(w, r, a, http.StatusUnprocessableEntity, accountData{NameError: ve.Errors[0].Message, Name: r.PostFormValue("name")})
+	case err != nil:
+		s.pageError(w, r, err)
+	default:
+		setFlash(w, r, "Enregistré : votre nom est désormais « "+strings.Join(strings.Fields(r.PostFormValue("name")), " ")+" ».")
+		http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	}
 }
 

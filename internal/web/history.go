@@ -42,6 +42,8 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "suppression"
 		case "comment":
 			row.What = "commentaire"
+		case "rename":
+			row.What = "nom changé : " + e.After["name"]
 		case "import":
 			row.What = "import de la convention"
 		case "grant":

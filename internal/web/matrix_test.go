@@ -198,6 +198,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: "/compte/mot-de-passe", form: func(string) url.Values {
 			return url.Values{"current_password": {"pas le bon"}, "new_password": {"une phrase assez longue"}, "confirm": {"une phrase assez longue"}}
 		}, expect: expect{"anonyme": 303, "plateforme": 422, "admin": 422, "editeur": 422, "contributeur": 422, "contributeur-autre": 422, "lecteur": 422, "autre-convention": 422}},
+		{method: "POST", path: "/compte/nom", form: func(string) url.Values { return url.Values{"name": {"  "}} },
+			expect: expect{"anonyme": 303, "plateforme": 422, "admin": 422, "editeur": 422, "contributeur": 422, "contributeur-autre": 422, "lecteur": 422, "autre-convention": 422}},
 		{method: "GET", path: "/invitation", dynamic: func(role string) string {
 			return "/invitation?jeton=" + e.linkFor(t, auth.LinkInvitation, "ouvre-"+role)
 		},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -183,5 +184,24 @@ func TestEntryFormShowsUnitTargetAndLastYear(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("%q absent du formulaire de saisie", want)
 		}
+	}
+}
+
+// Everyone changes the name they are shown and sign with, on their account
+// page; the history keeps the change.
+func TestPersonRenamesHerself(t *testing.T) {
+	e := newEnv(t)
+	if resp, body := e.do(t, "editeur", "POST", "/compte/nom", url.Values{"name": {"   "}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "nom obligatoire") {
+		t.Errorf("nom vide : %d", resp.StatusCode)
+	}
+	resp, _ := e.do(t, "editeur", "POST", "/compte/nom", url.Values{"name": {"Claire  Coordinatrice"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Set-Cookie"), "ctg_flash") {
+		t.Fatalf("changement de nom : %d, confirmation %q", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	}
+	if _, body := e.do(t, "editeur", "GET", "/compte", nil); !strings.Contains(body, "<dd>Claire Coordinatrice</dd>") {
+		t.Error("nouveau nom absent du compte")
+	}
+	if !slices.ContainsFunc(platformAudit(t, e), func(a model.AuditEntry) bool { return a.Action == "rename" }) {
+		t.Error("changement de nom absent de l'historique")
 	}
 }

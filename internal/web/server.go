@@ -106,6 +106,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/compte/jetons", s.createToken},
 		{"POST", "/compte/jetons/{id}/revoquer", s.revokeToken},
 		{"POST", "/compte/mot-de-passe", s.changePassword},
+		{"POST", "/compte/nom", s.rename},
 		{"GET", "/invitation", s.linkPage(auth.LinkInvitation)},
 		{"POST", "/invitation", s.useLink(auth.LinkInvitation)},
 		{"GET", "/reinitialisation", s.linkPage(auth.LinkReset)},
