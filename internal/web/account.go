@@ -140,6 +140,8 @@ type membersData struct {
 	// RemoveError says why an access could not be removed, or a link
 	// not created.
 	RemoveError string
+	// ConfirmRemove is the address whose access removal awaits confirmation.
+	ConfirmRemove string
 	// Invited tells what the invitation just sent did; Link is the
 	// invitation or reset link just created, to pass on.
 	Invited *app.InviteResult
@@ -197,6 +199,11 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
 	v := s.membersPost(w, r)
 	if v == nil {
+		return
+	}
+	// Removing an access is asked twice, as removing a record is.
+	if r.PostFormValue("confirm") != "oui" {
+		s.renderMembers(w, r, v, http.StatusOK, membersData{ConfirmRemove: r.PostFormValue("email")})
 		return
 	}
 	err := s.app.RemoveMember(r.Context(), actorOf(r), r.PostFormValue("email"), v.Slug)

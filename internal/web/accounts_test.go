@@ -335,7 +335,15 @@ func TestAdminRemovesAMembersAccess(t *testing.T) {
 	if resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/membres/retirer", url.Values{"email": {"lecteur@exemple.fr"}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("retrait par un·e éditeur·rice : statut %d", resp.StatusCode)
 	}
-	if resp, _ := e.do(t, "admin", "POST", "/c/"+slug+"/membres/retirer", url.Values{"email": {"lecteur@exemple.fr"}}); resp.StatusCode != http.StatusSeeOther {
+	// Asked first, then done.
+	resp, body = e.do(t, "admin", "POST", "/c/"+slug+"/membres/retirer", url.Values{"email": {"lecteur@exemple.fr"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Confirmer le retrait") {
+		t.Errorf("retrait sans confirmation : statut %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "lecteur", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("accès retiré sans confirmation : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "admin", "POST", "/c/"+slug+"/membres/retirer", url.Values{"email": {"lecteur@exemple.fr"}, "confirm": {"oui"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("retrait : statut %d", resp.StatusCode)
 	}
 	if resp, _ := e.do(t, "lecteur", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusNotFound {

@@ -267,7 +267,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
 		}, expect: write(303, 303, "plateforme", "admin")},
 		{method: "POST", path: c + "/membres/retirer", form: func(role string) url.Values {
-			return url.Values{"email": {e.memberToRemove(t, role)}}
+			return url.Values{"email": {e.memberToRemove(t, role)}, "confirm": {"oui"}}
 		}, expect: write(303, 303, "plateforme", "admin")},
 		{method: "GET", path: c + "/modifier/fiche/" + fiche, expect: readPage()},
 		{method: "POST", path: c + "/modifier/fiche/" + fiche, form: editForm("fiche", "title", fiche22), expect: write(303, 303, "plateforme", "admin", "editeur")},
