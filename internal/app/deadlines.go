@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -33,7 +34,7 @@ func Deadlines(c *model.Convention, today model.Date) []Deadline {
 			}
 		}
 	}
-	if c.Status == model.StatusSigned {
+	if st := lifecycle.Of(c).On(today); st == lifecycle.Signed || st == lifecycle.InForce || st == lifecycle.Ended {
 		out = append(out, Deadline{Date: c.Period.End, Label: "Fin de la convention (renouvellement par décision expresse)",
 			Overdue: c.Period.End.Before(today)})
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -12,7 +13,9 @@ import (
 // the year's collection, the next deadlines and the checker's findings.
 type Overview struct {
 	Convention *model.Convention
-	Plan       PlanProgress
+	// State is where the convention stands in its life on the day.
+	State lifecycle.Standing
+	Plan  PlanProgress
 	// CollectionYear is the year being collected, and Collection where
 	// its values stand, all organizations together.
 	CollectionYear int
@@ -34,7 +37,7 @@ func (s *Service) Overview(ctx context.Context, a *auth.Actor, slug string, at m
 		return nil, err
 	}
 	year := CollectionYear(c, at)
-	return &Overview{Convention: c, Plan: PlanProgressOn(c, at), CollectionYear: year,
+	return &Overview{Convention: c, State: lifecycle.Of(c).StandingOn(at), Plan: PlanProgressOn(c, at), CollectionYear: year,
 		Collection: TotalProgress(CollectionProgress(c, values, year)), Deadlines: Deadlines(c, at), Checks: checks}, nil
 }
 

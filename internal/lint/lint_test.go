@@ -176,6 +176,30 @@ func TestTimeDependentRulesUseTheDate(t *testing.T) {
 	}
 }
 
+// TestExpiryFollowsTheLifecycle checks that CONVENTION-EXPIRED fires when
+// the convention is échue — signed, its period over, no renewal recorded —
+// whatever label its status field carries.
+func TestExpiryFollowsTheLifecycle(t *testing.T) {
+	after := model.MustDate("2027-01-15")
+	expired := func(change func(c *model.Convention)) bool {
+		c := clean()
+		change(c)
+		return slices.Contains(rules(Run(c, territory.MustLoad(), after)), "CONVENTION-EXPIRED")
+	}
+	if !expired(func(c *model.Convention) { c.Status = model.StatusDraft }) {
+		t.Error("convention signée (date de signature enregistrée) mais étiquetée « projet » : fin non signalée")
+	}
+	if expired(func(c *model.Convention) { c.Signature.Date = nil }) {
+		t.Error("convention jamais signée signalée échue")
+	}
+	if expired(func(c *model.Convention) { c.Status = model.StatusRenewed }) {
+		t.Error("convention renouvelée signalée échue")
+	}
+	if expired(func(c *model.Convention) { c.Status = model.StatusTerminated }) {
+		t.Error("convention résiliée signalée échue")
+	}
+}
+
 // TestBundledConvention checks what the issue demands on the real
 // convention, as of 2026-11-27.
 func TestBundledConvention(t *testing.T) {

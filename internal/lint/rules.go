@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/convention"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -668,7 +669,7 @@ func checkEvaluation(x *checker) {
 }
 
 func checkExpired(x *checker) {
-	if x.c.Status == model.StatusSigned && x.c.Period.End.Before(x.at) {
+	if lifecycle.Of(x.c).On(x.at) == lifecycle.Ended {
 		x.reportf("period.end", "article 10", "convention", x.c.ID,
 			"Faites décider le renouvellement par les conseils (reconduction expresse seulement) ou constatez la fin de la convention.",
 			"La convention a pris fin le %s et aucun renouvellement n'est enregistré : %s.", frenchDate(x.c.Period.End), renewalNote(x.c))

@@ -104,6 +104,11 @@ type ConventionSummary struct {
 	EPCI      string    `json:"epci,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int       `json:"version"`
+	// SignedOn and Authorizations (for each party, the date of its
+	// authorization, nil when none is dated) are what the list needs to
+	// compute each convention's state in its life.
+	SignedOn       *Date   `json:"-"`
+	Authorizations []*Date `json:"-"`
 }
 
 // WithChange returns the entry with the record's fields before and after.

@@ -43,14 +43,33 @@ func (s *SQL) each(ctx context.Context, q string, args []any, row func(scan func
 // Conventions lists the stored conventions by slug.
 func (s *SQL) Conventions(ctx context.Context) ([]model.ConventionSummary, error) {
 	var out []model.ConventionSummary
-	err := s.each(ctx, `SELECT id, slug, title, status, synthetic, period_start, period_end, territory_epci, updated_at, version
+	byID := map[string]int{}
+	err := s.each(ctx, `SELECT id, slug, title, status, synthetic, period_start, period_end, signature_date, territory_epci, updated_at, version
 		FROM conventions ORDER BY slug`, nil, func(scan func(...any) error) error {
 		var x model.ConventionSummary
 		if err := scan(&x.ID, &x.Slug, &x.Title, &x.Status, &x.Synthetic, requiredDateCol{&x.Period.Start}, requiredDateCol{&x.Period.End},
-			&x.EPCI, timeCol{&x.UpdatedAt}, &x.Version); err != nil {
+			dateCol{&x.SignedOn}, &x.EPCI, timeCol{&x.UpdatedAt}, &x.Version); err != nil {
 			return err
 		}
+		byID[x.ID] = len(out)
 		out = append(out, x)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// One more query for every convention's parties: the list computes
+	// each convention's state from their authorization dates.
+	err = s.each(ctx, `SELECT p.convention_id, a.decided_on FROM parties p LEFT JOIN authorizations a ON a.party_id = p.id
+		ORDER BY p.convention_id, p.position`, nil, func(scan func(...any) error) error {
+		var cid string
+		var on *model.Date
+		if err := scan(&cid, dateCol{&on}); err != nil {
+			return err
+		}
+		if i, ok := byID[cid]; ok {
+			out[i].Authorizations = append(out[i].Authorizations, on)
+		}
 		return nil
 	})
 	return out, err

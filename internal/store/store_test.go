@@ -171,3 +171,36 @@ func firstDiff(a, b string) string {
 	}
 	return "longueurs différentes"
 }
+
+// TestListCarriesWhatTheStateNeeds checks that the list of conventions
+// holds the signature date and each party's authorization date, so that
+// the list page computes every convention's state without reading each.
+func TestListCarriesWhatTheStateNeeds(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		c := forcalquier(t)
+		if _, err := s.CreateConvention(ctx, c, model.AuditEntry{Action: "import"}); err != nil {
+			t.Fatal(err)
+		}
+		draft := forcalquier(t)
+		draft.Slug, draft.Signature.Date, draft.Parties = "projet", nil, draft.Parties[:2]
+		draft.Parties[0].Authorization = nil
+		if _, err := s.CreateConvention(ctx, draft, model.AuditEntry{Action: "import"}); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Conventions(ctx)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("liste = %+v, %v", list, err)
+		}
+		signed, unsigned := list[0], list[1]
+		if signed.SignedOn == nil || *signed.SignedOn != model.MustDate("2022-11-09") {
+			t.Errorf("date de signature = %v", signed.SignedOn)
+		}
+		if len(signed.Authorizations) != 6 || signed.Authorizations[0] == nil || *signed.Authorizations[0] != model.MustDate("2022-12-06") || signed.Authorizations[1] != nil {
+			t.Errorf("délibérations = %v", signed.Authorizations)
+		}
+		if unsigned.SignedOn != nil || len(unsigned.Authorizations) != 2 || unsigned.Authorizations[0] != nil || unsigned.Authorizations[1] != nil {
+			t.Errorf("projet : signature %v, délibérations %v", unsigned.SignedOn, unsigned.Authorizations)
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/ctg-territoires/ctg/docs"
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -77,15 +78,37 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(docs.OpenAPI)
 }
 
+// apiDate is the day an API request asks about: ?at=AAAA-MM-JJ, default
+// today in Paris. A malformed date is answered with 400 and ok false.
+func (s *Server) apiDate(w http.ResponseWriter, r *http.Request) (at model.Date, ok bool) {
+	q := r.URL.Query().Get("at")
+	if q == "" {
+		return model.DateOf(s.now().In(paris)), true
+	}
+	d, err := model.ParseDate(q)
+	if err != nil {
+		badBody(w, "?at=AAAA-MM-JJ", "at", err.Error())
+		return model.Date{}, false
+	}
+	return d, true
+}
+
 // conventionItem is a convention as listed by the API.
 type conventionItem struct {
 	model.ConventionSummary
-	URL string `json:"url"`
+	// State is where the convention stands in its life on the day asked
+	// (?au=AAAA-MM-JJ, default today).
+	State lifecycle.Standing `json:"state"`
+	URL   string             `json:"url"`
 }
 
 func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
 	if a == nil {
+		return
+	}
+	today, ok := s.apiDate(w, r)
+	if !ok {
 		return
 	}
 	list, err := s.app.Conventions(r.Context(), a)
@@ -97,7 +120,7 @@ func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) {
 		Conventions []conventionItem `json:"conventions"`
 	}{Conventions: []conventionItem{}}
 	for _, c := range list {
-		out.Conventions = append(out.Conventions, conventionItem{c, "/api/v1/conventions/" + c.Slug})
+		out.Conventions = append(out.Conventions, conventionItem{c, lifecycle.OfSummary(c).StandingOn(today), "/api/v1/conventions/" + c.Slug})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -107,12 +130,19 @@ func (s *Server) apiConvention(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	today, ok := s.apiDate(w, r)
+	if !ok {
+		return
+	}
 	c, err := s.app.Convention(r.Context(), a, r.PathValue("slug"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	writeJSON(w, http.StatusOK, struct {
+		*model.Convention
+		State lifecycle.Standing `json:"state"`
+	}{c, lifecycle.Of(c).StandingOn(today)})
 }
 
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {

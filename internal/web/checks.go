@@ -198,14 +198,9 @@ func (s *Server) apiChecks(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	at := model.DateOf(s.now().In(paris))
-	if q := r.URL.Query().Get("at"); q != "" {
-		d, err := model.ParseDate(q)
-		if err != nil {
-			badBody(w, "?at=AAAA-MM-JJ", "at", err.Error())
-			return
-		}
-		at = d
+	at, ok := s.apiDate(w, r)
+	if !ok {
+		return
 	}
 	_, c, err := s.app.Checks(r.Context(), a, r.PathValue("slug"), at)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -25,6 +26,8 @@ type conventionRow struct {
 	Conv *convView
 	Next app.Deadline
 	Has  bool
+	// State is computed from the summary: the list reads no more than it.
+	State lifecycle.Standing
 }
 
 func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +40,7 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	today := model.DateOf(s.now().In(paris))
+	today := s.today(r)
 	var rows []conventionRow
 	for _, sum := range list {
 		c, err := s.app.Convention(r.Context(), a, sum.Slug)
@@ -46,7 +49,7 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		next, ok := app.NextDeadline(c, today)
-		rows = append(rows, conventionRow{Conv: newConvView(c, a), Next: next, Has: ok})
+		rows = append(rows, conventionRow{Conv: newConvView(c, a), Next: next, Has: ok, State: lifecycle.OfSummary(sum).StandingOn(today)})
 	}
 	s.render(w, r, http.StatusOK, "conventions.html", page{Title: "Mes conventions", Data: rows})
 }

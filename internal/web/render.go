@@ -191,10 +191,6 @@ func frenchTime(t time.Time) string {
 	return t.In(paris).Format("02/01/2006 à 15:04")
 }
 
-var conventionStatusLabels = map[model.Status]string{
-	model.StatusDraft: "projet", model.StatusSigned: "signée", model.StatusTerminated: "résiliée", model.StatusRenewed: "renouvelée",
-}
-
 // frenchNumber groups thousands with a narrow no-break space: 10 194.
 func frenchNumber(n int) string { return indicators.FormatNumber(float64(n)) }
 
@@ -227,12 +223,6 @@ var funcs = template.FuncMap{
 	"date":       frenchDate,
 	"pathLabel":  pathLabel,
 	"datetime":   frenchTime,
-	"convStatus": func(s model.Status) string {
-		if l, ok := conventionStatusLabels[s]; ok {
-			return l
-		}
-		return string(s)
-	},
 	"status": func(s model.ActionStatus) string {
 		if l, ok := edit.StatusLabels[s]; ok {
 			return l
