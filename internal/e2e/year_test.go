@@ -236,7 +236,7 @@ func TestCoordinatorsYear(t *testing.T) {
 	}
 	do(t, coord, "choix des indicateurs", steps...)
 	choose(t, coord, "resp-org", cafName)
-	do(t, coord, "attribution des indicateurs", chromedp.Click(button("Confier les indicateurs cochés")), says("4 indicateurs confiés"))
+	do(t, coord, "attribution des indicateurs", chromedp.Click(button("Confier les indicateurs cochés")), says("4 indicateur(s) confié(s) à Caisse"))
 	for _, c := range codes {
 		row, err := chromedp.Run(coord, chromedp.Text(chromedp.Search(`//table//tr[td/a[normalize-space()="`+c+`"]]`)))
 		if err != nil || !strings.Contains(row, cafName) {

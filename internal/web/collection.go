@@ -215,7 +215,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		case n == 0:
 			imported = "Aucune valeur nouvelle ou modifiée dans le formulaire : rien n'a été importé."
 		default:
-			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les pour validation avec le bouton « Soumettre les brouillons » du tableau.", n)
+			imported = fmt.Sprintf("%d valeur(s) importée(s) en brouillon : soumettez-les avec le bouton « Soumettre … pour validation ».", n)
 		}
 	}
 	v, d := s.collectionData(w, r)
@@ -411,6 +411,6 @@ func (s *Server) saveBrowserForm(w http.ResponseWriter, r *http.Request) {
 	case n == 0:
 		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, "Aucune valeur nouvelle ou modifiée : rien n'a été enregistré.")
 	default:
-		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les pour validation avec le bouton « Soumettre les brouillons ».", n))
+		s.renderBrowserForm(w, r, http.StatusOK, nil, nil, fmt.Sprintf("%d valeur(s) enregistrée(s) en brouillon : soumettez-les avec le bouton « Soumettre … pour validation ».", n))
 	}
 }

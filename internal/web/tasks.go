@@ -161,7 +161,6 @@ func doneMessage(q url.Values) string {
 		{"soumises", "valeur soumise pour validation", "valeurs soumises pour validation"},
 		{"validees", "valeur validée", "valeurs validées"},
 		{"renvoyees", "valeur renvoyée avec le motif indiqué", "valeurs renvoyées avec le motif indiqué"},
-		{"attribues", "indicateur confié", "indicateurs confiés"},
 	} {
 		text := q.Get(k.key)
 		if text == "" {
@@ -191,7 +190,10 @@ func doneMessage(q url.Values) string {
 // on ("retour": taches, saisie or collecte), with what was done.
 func back(w http.ResponseWriter, r *http.Request, key string, n int) {
 	slug := r.PathValue("slug")
-	q := url.Values{key: {strconv.Itoa(n)}}
+	q := url.Values{}
+	if key != "" {
+		q.Set(key, strconv.Itoa(n))
+	}
 	target := "/c/" + slug + "/collecte"
 	switch r.PostFormValue("retour") {
 	case "taches":
@@ -296,7 +298,12 @@ func (s *Server) assignResponsible(w http.ResponseWriter, r *http.Request) {
 		s.bulkFailure(w, r, err)
 		return
 	}
-	back(w, r, "attribues", n)
+	to := "au pilote de leur fiche"
+	if c, err := s.app.Convention(r.Context(), a, r.PathValue("slug")); err == nil && org != "" {
+		to = "à " + orgName(c, org)
+	}
+	setFlash(w, r, fmt.Sprintf("Enregistré : %d indicateur(s) confié(s) %s.", n, to))
+	back(w, r, "", n)
 }
 
 // bulkRequest is the body of POST …/values/bulk.

@@ -88,10 +88,12 @@ func TestResponsibilitiesOnTheCollectionPage(t *testing.T) {
 		}
 	}
 
-	e.assign(t, "cordeliere", "4.1-1", "4.1-2")
-	_, body = e.do(t, "admin", "GET", c+"/collecte?annee=2024&attribues=2", nil)
-	if !strings.Contains(body, "2 indicateurs confiés.") || !strings.Contains(body, "26 indicateur(s) sans organisation responsable") {
-		t.Error("l'attribution n'est pas confirmée ou pas comptée")
+	assigned, _ := e.do(t, "admin", "POST", c+"/collecte/responsables", url.Values{"organisation": {"cordeliere"}, "indicateur": {"4.1-1", "4.1-2"}, "retour": {"collecte"}})
+	if flash, _ := url.QueryUnescape(assigned.Header.Get("Set-Cookie")); assigned.StatusCode != http.StatusSeeOther || !strings.Contains(flash, "2 indicateur(s) confié(s) à Centre socioculturel La Cordelière") {
+		t.Errorf("attribution : %d, confirmation %q", assigned.StatusCode, flash)
+	}
+	if _, body = e.do(t, "admin", "GET", c+"/collecte?annee=2024", nil); !strings.Contains(body, "26 indicateur(s) sans organisation responsable") {
+		t.Error("l'attribution n'est pas comptée")
 	}
 	_, body = e.do(t, "contributeur", "GET", c+"/collecte/saisie?annee=2024", nil)
 	if !strings.Contains(body, "4.1-1 – Le nombre de structures ACM") || !strings.Contains(body, "4.1-2 –") || strings.Contains(body, "Rien à saisir") {
