@@ -146,7 +146,10 @@ func flags(name string, env Env) *flag.FlagSet {
 	failed := false
 	fs.SetOutput(writerFunc(func(p []byte) (int, error) {
 		failed = true
-		return env.Stderr.Write(p)
+		if _, err := io.WriteString(env.Stderr, flagErrorInFrench(string(p))); err != nil {
+			return 0, err
+		}
+		return len(p), nil
 	}))
 	fs.Usage = func() {
 		if failed {
@@ -402,4 +405,24 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// flagErrorInFrench translates the few messages of the flag package.
+func flagErrorInFrench(msg string) string {
+	for _, r := range []struct{ en, fr string }{
+		{"flag provided but not defined: ", "option inconnue : "},
+		{"flag needs an argument: ", "valeur manquante pour l'option "},
+		{"bad flag syntax: ", "option mal écrite : "},
+	} {
+		if rest, ok := strings.CutPrefix(msg, r.en); ok {
+			return r.fr + rest
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if value, flagPart, ok := strings.Cut(rest, " for flag "); ok {
+			name, _, _ := strings.Cut(flagPart, ":")
+			return fmt.Sprintf("valeur %s invalide pour l'option %s\n", value, name)
+		}
+	}
+	return msg
 }

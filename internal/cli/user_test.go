@@ -116,3 +116,15 @@ func TestUserGrantTakesTheOrganizationName(t *testing.T) {
 		t.Errorf("grant par le sigle : %d %q %q", code, out, errs)
 	}
 }
+
+func TestFlagErrorsAreInFrench(t *testing.T) {
+	for msg, want := range map[string]string{
+		"flag provided but not defined: -bogus\n":             "option inconnue : -bogus\n",
+		"flag needs an argument: -o\n":                        "valeur manquante pour l'option -o\n",
+		"invalid value \"abc\" for flag -year: parse error\n": "valeur \"abc\" invalide pour l'option -year\n",
+	} {
+		if got := flagErrorInFrench(msg); got != want {
+			t.Errorf("%q → %q, %q attendu", msg, got, want)
+		}
+	}
+}
