@@ -153,7 +153,7 @@ func (s *Service) Acknowledge(ctx context.Context, a *auth.Actor, slug, key, rea
 			continue
 		}
 		ack := &model.Acknowledgement{Convention: slug, Key: key, Rule: line.Rule, RecordID: line.ID, Path: strings.Join(line.Paths, ", "),
-			Message: line.Message, Reason: reason, UserID: a.UserID, By: a.Label()}
+			Message: line.Message, Reason: reason, UserID: a.UserID, By: a.PublicName()}
 		entry := audited(a, slug, "create", "acknowledgement", "", ackLabel(line.Rule, line.Where, "pris en compte")).WithChange(nil, ackFields(ack))
 		if err := s.store.AddAcknowledgement(ctx, ack, entry); err != nil {
 			return nil, err

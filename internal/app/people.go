@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -175,7 +176,14 @@ func (s *Service) Invite(ctx context.Context, a *auth.Actor, email string, m aut
 		if err != nil {
 			return nil, err
 		}
-		if canManageAccount(a, target) {
+		pending, err := s.store.PendingAccountLink(ctx, u.ID, auth.LinkInvitation)
+		if err != nil {
+			return nil, err
+		}
+		// An invitation sent by someone else (another convention, the
+		// platform) stays the one that opens the account.
+		theirs := pending != nil && pending.Convention != m.Convention && s.now().Before(pending.ExpiresAt)
+		if canManageAccount(a, target) && !theirs {
 			res.Link, err = s.newLink(ctx, u, auth.LinkInvitation, m.Convention)
 			if err != nil {
 				return nil, err
@@ -281,6 +289,10 @@ func (s *Service) NewLink(ctx context.Context, a *auth.Actor, email, slug string
 	purpose, action := auth.LinkReset, "reset_link"
 	if u.InvitationPending {
 		purpose, action = auth.LinkInvitation, "invite"
+	} else if !a.PlatformAdmin {
+		// An active account is its person's: a convention's administrator
+		// cannot choose its password.
+		return nil, refuse("le compte de " + u.Email + " est actif : seul·e un·e administrateur·rice de la plateforme peut créer un lien de réinitialisation du mot de passe")
 	} else if u.Disabled {
 		return nil, refuse("le compte de " + u.Email + " est désactivé : un·e administrateur·rice de la plateforme doit d'abord le réactiver")
 	}
@@ -339,6 +351,24 @@ func (s *Service) link(ctx context.Context, token string, purpose auth.LinkPurpo
 	case u.Disabled && !u.InvitationPending:
 		return nil, nil, &LinkError{Gone: true, Message: "Ce compte est désactivé : adressez-vous à un·e administrateur·rice de la plateforme."}
 	}
+	// A link handed out by a convention's administrator opens an account
+	// that opens nothing else: if the account was given other accesses
+	// since, the link no longer serves, lest it open them too.
+	if l.Convention != "" {
+		target, err := s.store.Actor(ctx, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		others := target.PlatformAdmin
+		for slug := range target.Memberships {
+			others = others || slug != l.Convention
+		}
+		if others {
+			{
+				return nil, nil, &LinkError{Gone: true, Message: what + " ne vaut plus : le compte a reçu depuis d'autres accès. Un·e administrateur·rice de la plateforme peut en créer un nouveau."}
+			}
+		}
+	}
 	return l, u, nil
 }
 
@@ -372,10 +402,12 @@ func (s *Service) UseLink(ctx context.Context, purpose auth.LinkPurpose, in Link
 	if err != nil {
 		return "", "", err
 	}
-	name := strings.TrimSpace(in.Name)
+	name := strings.Join(strings.Fields(in.Name), " ")
 	ve := &model.ValidationError{}
 	if purpose == auth.LinkInvitation && name == "" {
 		ve.Add("name", "indiquez votre nom, tel que les autres membres le verront")
+	} else if utf8.RuneCountInString(name) > 100 {
+		ve.Add("name", "nom trop long : 100 caractères au plus")
 	}
 	if purpose == auth.LinkReset {
 		name = ""

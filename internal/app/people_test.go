@@ -148,7 +148,12 @@ func TestResetLinkSetsAPasswordOnceAndEndsSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := svc.NewLink(ctx, coord, "membre@exemple.fr", slug)
+	// The account is active: only the platform chooses its password again.
+	var refused *model.ValidationError
+	if _, err := svc.NewLink(ctx, coord, "membre@exemple.fr", slug); !errors.As(err, &refused) {
+		t.Errorf("lien de réinitialisation par l'administrateur·rice de la convention : %v", err)
+	}
+	l, err := svc.NewLink(ctx, auth.System, "membre@exemple.fr", "")
 	if err != nil || l.Purpose != auth.LinkReset || !l.ExpiresAt.Equal(now.Add(time.Hour)) {
 		t.Fatalf("lien de réinitialisation : %+v %v", l, err)
 	}

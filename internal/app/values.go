@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/demo"
@@ -129,7 +130,7 @@ func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *Indicator
 	if !CanEnter(a, slug, ind) {
 		return store.ValueWrite{}, s.cannotEnter(ctx, a, iv)
 	}
-	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.Label()}
+	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.PublicName()}
 	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
 		v.Organization = m.Organization
 	}
@@ -353,10 +354,13 @@ func (s *Service) moveValue(ctx context.Context, a *auth.Actor, slug string, ind
 		return model.AuditEntry{}, &RefusedError{Reason: fmt.Sprintf("seuls les éditeurs et les administrateurs de la convention valident ou renvoient les valeurs ; adressez-vous à %s", s.whoManages(ctx, slug))}
 	case action == ActionValidate && (v.State == model.ValueDraft || v.State == model.ValueSubmitted):
 		now := s.now().UTC()
-		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.Label(), &now, ""
+		v.State, v.ValidatedBy, v.ValidatedAt, v.ReturnReason = model.ValueValidated, a.PublicName(), &now, ""
 	case action == ActionReturn && v.State == model.ValueSubmitted:
 		if strings.TrimSpace(reason) == "" {
 			return model.AuditEntry{}, &model.ValidationError{Errors: []model.FieldError{{Path: "reason", Message: "indiquez pourquoi la valeur est renvoyée"}}}
+		}
+		if utf8.RuneCountInString(strings.TrimSpace(reason)) > MaxReasonLength {
+			return model.AuditEntry{}, &model.ValidationError{Errors: []model.FieldError{{Path: "reason", Message: fmt.Sprintf("motif trop long : %d caractères au plus", MaxReasonLength)}}}
 		}
 		v.State, v.ReturnReason = model.ValueReturned, strings.TrimSpace(reason)
 	case action != ActionSubmit && action != ActionValidate && action != ActionReturn:
@@ -498,3 +502,7 @@ func inTerritory(c *model.Convention, insee string) bool {
 	}
 	return false
 }
+
+// MaxReasonLength bounds the reason a value is returned with: it is copied
+// on every value of the selection and in their history.
+const MaxReasonLength = 1000

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -52,6 +53,22 @@ type Actor struct {
 }
 
 // Label is how the actor appears in the history.
+// PublicName is how the actor signs what every member reads (values,
+// acknowledged findings): their name, never their e-mail address, which
+// only the convention's administrators see.
+func (a *Actor) PublicName() string {
+	switch {
+	case a == nil:
+		return "système"
+	case a.Name != "":
+		return a.Name
+	case a.Email != "":
+		local, _, _ := strings.Cut(a.Email, "@")
+		return local
+	}
+	return "compte sans nom"
+}
+
 func (a *Actor) Label() string {
 	if a == nil {
 		return "système"

@@ -98,3 +98,16 @@ func (s *SQL) OrganizationNames(ctx context.Context, slug string) (map[string]st
 		})
 	return out, err
 }
+
+// PendingAccountLink returns the unused link of a purpose of an account,
+// or nil when it has none.
+func (s *SQL) PendingAccountLink(ctx context.Context, userID string, purpose auth.LinkPurpose) (*auth.AccountLink, error) {
+	l := &auth.AccountLink{Purpose: purpose}
+	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT id, user_id, convention_slug, created_at, expires_at FROM account_links
+		WHERE user_id = ? AND purpose = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1`), userID, string(purpose)).
+		Scan(&l.ID, &l.UserID, &l.Convention, timeCol{&l.CreatedAt}, timeCol{&l.ExpiresAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return l, err
+}

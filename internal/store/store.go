@@ -104,6 +104,7 @@ type Accounts interface {
 	DeleteMembership(ctx context.Context, userID, slug string) error
 	BeginSignIn(ctx context.Context, email, client string, l SignInLimits) (id string, blockedUntil time.Time, err error)
 	ForgetSignInFailures(ctx context.Context, email, client string) error
+	PendingAccountLink(ctx context.Context, userID string, purpose auth.LinkPurpose) (*auth.AccountLink, error)
 	CreateAccountLink(ctx context.Context, userID string, purpose auth.LinkPurpose, convention string, expires time.Time) (string, error)
 	AccountLink(ctx context.Context, token string) (*auth.AccountLink, *auth.User, error)
 	UseAccountLink(ctx context.Context, linkID, userID string, use LinkUse) error

@@ -154,7 +154,8 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 // backURL is where to return after saving: the page the user came from
 // when it is local, else the page that shows the record.
 func backURL(r *http.Request, rec *app.Record) string {
-	if b := r.FormValue("retour"); strings.HasPrefix(b, "/c/") {
+	// A local page of a convention only, checked as the sign-in's next page.
+	if b := r.FormValue("retour"); strings.HasPrefix(b, "/c/") && !strings.Contains(b, "..") && safeNext(b) == b {
 		return b
 	}
 	base := "/c/" + rec.Convention.Slug

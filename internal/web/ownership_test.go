@@ -205,3 +205,17 @@ func TestPersonRenamesHerself(t *testing.T) {
 		t.Error("changement de nom absent de l'historique")
 	}
 }
+
+// After saving, the page returns only to a page of the site.
+func TestReturnAfterSavingStaysOnTheSite(t *testing.T) {
+	e := newEnv(t)
+	step := e.record(t, "step", step22)
+	for _, back := range []string{"/c/../\\evil.test", "/c/x/../..//evil.test", "/c/\t/evil.test"} {
+		step = e.record(t, "step", step22)
+		form := url.Values{"version": {fmt.Sprint(step.Version)}, "text": {step.Values["text"] + " "}, "retour": {back}}
+		resp, _ := e.do(t, "editeur", "POST", "/c/"+slug+"/modifier/step/"+step.Target.Meta.ID, form)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/c/"+slug+"/fiches/2.2" {
+			t.Errorf("retour %q : %d vers %q", back, resp.StatusCode, loc)
+		}
+	}
+}

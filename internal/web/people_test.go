@@ -140,8 +140,12 @@ func TestAccountsPageAndPasswordReset(t *testing.T) {
 		t.Errorf("réactivation : statut %d", resp.StatusCode)
 	}
 
-	// A convention's administrator hands a member a reset link.
-	resp, body = e.do(t, "admin", "POST", "/c/"+slug+"/membres/lien", url.Values{"email": {"editeur@exemple.fr"}})
+	// A convention's administrator cannot choose an active member's
+	// password; the platform hands out the reset link.
+	if resp, body := e.do(t, "admin", "POST", "/c/"+slug+"/membres/lien", url.Values{"email": {"editeur@exemple.fr"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "seul·e un·e administrateur·rice de la plateforme") {
+		t.Errorf("lien de réinitialisation par l'administrateur·rice de la convention : statut %d", resp.StatusCode)
+	}
+	resp, body = e.do(t, "plateforme", "POST", "/c/"+slug+"/membres/lien", url.Values{"email": {"editeur@exemple.fr"}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "Lien de réinitialisation du mot de passe de editeur@exemple.fr") {
 		t.Fatalf("lien de réinitialisation : statut %d", resp.StatusCode)
 	}
