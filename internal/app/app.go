@@ -151,16 +151,6 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// Check runs the convention checker on a convention the actor may read,
-// as of the date at.
-func (s *Service) Check(ctx context.Context, a *auth.Actor, slug string, at model.Date) (*model.Convention, []lint.Finding, error) {
-	c, err := s.Convention(ctx, a, slug)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, s.Findings(c, at), nil
-}
-
 // Findings runs the convention checker on a convention already loaded.
 func (s *Service) Findings(c *model.Convention, at model.Date) []lint.Finding {
 	return lint.Run(c, s.Territory, at)

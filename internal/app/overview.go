@@ -109,10 +109,11 @@ func PlanProgressOn(c *model.Convention, d model.Date) PlanProgress {
 		for j := range c.Axes[i].Fiches {
 			f := &c.Axes[i].Fiches[j]
 			for k := range f.Steps {
-				st := &f.Steps[k]
+				// The state shown on day d, as the plan page filters it.
+				state := f.Steps[k].StateOn(d)
 				p.Steps++
-				counts[st.Status]++
-				if st.LateOn(d) || st.Status == model.ActionLate {
+				counts[state]++
+				if state == model.ActionLate {
 					p.Late = append(p.Late, lateStep(f, k, d))
 				}
 			}

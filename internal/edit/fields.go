@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -55,7 +56,7 @@ func (f Field) Get(obj any) string {
 // Set parses text and stores it in obj's field. The error is in French.
 func (f Field) Set(obj any, text string) error {
 	if limit := f.MaxLength(); utf8.RuneCountInString(text) > limit {
-		return fmt.Errorf("texte trop long : %s caractères au plus", groupThousands(limit))
+		return fmt.Errorf("texte trop long : %s caractères au plus", indicators.FormatNumber(float64(limit)))
 	}
 	v := fieldValue(reflect.ValueOf(obj), f.Name)
 	return parse(v, text)
@@ -70,15 +71,6 @@ func (f Field) MaxLength() int {
 		return 50000
 	}
 	return 1000
-}
-
-// groupThousands writes n with a space between thousands, the French way.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "\u202f" + s[i:]
-	}
-	return s
 }
 
 // Value returns the field's value in obj, as the model types it (a

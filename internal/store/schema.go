@@ -108,19 +108,6 @@ func kindNamed(name string) (*recordKind, error) {
 	return k, nil
 }
 
-// RecordFields lists the fields a kind of record stores, by path; ok is
-// false for an unknown kind.
-func RecordFields(kind string) (fields []string, ok bool) {
-	k, ok := recordKinds[kind]
-	if !ok {
-		return nil, false
-	}
-	for _, c := range k.columns {
-		fields = append(fields, c.field)
-	}
-	return fields, true
-}
-
 // columnOf returns the column that holds a field.
 func (k *recordKind) columnOf(field string) (string, error) {
 	for _, c := range k.columns {

@@ -45,12 +45,6 @@ type assessmentInput struct {
 	Conflict *string
 }
 
-// defaultAssessmentYear is the year a coordinator most likely assesses:
-// the last year over, within the convention.
-func defaultAssessmentYear(c *model.Convention, now int) int {
-	return min(max(now-1, c.Period.Start.Year), c.Period.End.Year)
-}
-
 func (s *Server) assessmentForm(r *http.Request, v *convView, f *model.Fiche, in *assessmentInput) (*assessmentForm, error) {
 	list, err := s.app.Assessments(r.Context(), actorOf(r), v.Slug, f.Code)
 	if err != nil {
@@ -60,7 +54,7 @@ func (s *Server) assessmentForm(r *http.Request, v *convView, f *model.Fiche, in
 	if in != nil {
 		asked = in.Year
 	}
-	d := &assessmentForm{Year: defaultAssessmentYear(v.Convention, s.now().Year()), CanWrite: app.CanAssess(actorOf(r), v.Slug, f),
+	d := &assessmentForm{Year: app.CollectionYear(v.Convention, s.today(r)), CanWrite: app.CanAssess(actorOf(r), v.Slug, f),
 		Saved: in == nil && r.URL.Query().Get("enregistre") == "1"}
 	written := map[int]*model.Assessment{}
 	for i := range list {

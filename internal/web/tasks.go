@@ -60,25 +60,25 @@ func (c *taskCounts) forget(user string) {
 	delete(c.counts, user)
 }
 
-// taskCount counts what the signed-in person has to do, for the header;
-// 0 for a visitor, or when it cannot be counted (the page still shows).
+// taskCount counts what the signed-in person has to do today, for the
+// header, from the cache when it is fresh; 0 for a visitor, or when it
+// cannot be counted (the page still shows). A page shown as of another
+// day (?au=) does not change what there is to do today.
 func (s *Server) taskCount(r *http.Request) int {
 	a := actorOf(r)
 	if a == nil {
 		return 0
 	}
 	now := s.now()
-	if n, ok := s.taskCounts.get(a.UserID, now); ok && r.URL.Query().Get("au") == "" {
+	if n, ok := s.taskCounts.get(a.UserID, now); ok {
 		return n
 	}
-	t, err := s.app.Tasks(r.Context(), a, s.today(r))
+	t, err := s.app.Tasks(r.Context(), a, model.DateOf(now.In(paris)))
 	if err != nil {
 		s.log.Error("tâches", "error", err)
 		return 0
 	}
-	if r.URL.Query().Get("au") == "" {
-		s.taskCounts.set(a.UserID, t.Count(), now)
-	}
+	s.taskCounts.set(a.UserID, t.Count(), now)
 	return t.Count()
 }
 
@@ -133,6 +133,7 @@ func (s *Server) renderTasks(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	if r.URL.Query().Get("au") == "" {
+		// Fresh, so that the header agrees with the page.
 		s.taskCounts.set(a.UserID, t.Count(), s.now())
 	}
 	d := tasksData{Count: t.Count(), Today: s.today(r), Done: doneMessage(r.URL.Query()), Errors: errs, ErrorSlug: errSlug}
