@@ -87,21 +87,12 @@ func checkMembership(c *model.Convention, m auth.Membership, ve *model.Validatio
 	}
 }
 
-func organizationName(c *model.Convention, key string) string {
-	for _, o := range c.Organizations {
-		if o.Key == key {
-			return o.Name
-		}
-	}
-	return key
-}
-
 // membershipChange is how a role appears in the history: the
 // organization by key and by name, so that the page shows its name.
 func membershipChange(c *model.Convention, m auth.Membership) map[string]string {
 	out := map[string]string{"role": string(m.Role), "organization": m.Organization}
 	if m.Organization != "" {
-		out["organization_name"] = organizationName(c, m.Organization)
+		out["organization_name"] = c.OrgName(m.Organization)
 	}
 	return out
 }
@@ -152,10 +143,7 @@ func (s *Service) Invite(ctx context.Context, a *auth.Actor, email string, m aut
 	res := &InviteResult{Email: normalized}
 	u, err := s.store.UserByEmail(ctx, normalized)
 	if errors.Is(err, model.ErrNotFound) {
-		u = &auth.User{Email: normalized, Organization: organizationName(c, m.Organization), Disabled: true, InvitationPending: true}
-		if m.Organization == "" {
-			u.Organization = ""
-		}
+		u = &auth.User{Email: normalized, Organization: c.OrgName(m.Organization), Disabled: true, InvitationPending: true}
 		if err := s.store.CreateUser(ctx, u); err != nil {
 			return nil, err
 		}

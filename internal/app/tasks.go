@@ -107,7 +107,7 @@ func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.C
 	if m, ok := a.Memberships[slug]; ok && m.Role != auth.RoleReader {
 		t.Organization = m.Organization
 	}
-	t.OrganizationName = orgName(c, t.Organization)
+	t.OrganizationName = c.OrgName(t.Organization)
 	cat := indicators.Catalogue(c)
 	responsible := map[string]string{}
 	for _, e := range cat {
@@ -115,7 +115,7 @@ func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.C
 	}
 	labels := indicators.ByCode(cat)
 	task := func(v model.Value) TaskValue {
-		return TaskValue{Value: v, Label: labels[v.Indicator].Label, OrganizationName: orgName(c, v.Organization)}
+		return TaskValue{Value: v, Label: labels[v.Indicator].Label, OrganizationName: c.OrgName(v.Organization)}
 	}
 	entered := map[string]bool{}
 	for _, v := range values {

@@ -197,7 +197,7 @@ func (s *Service) cannotEnter(ctx context.Context, a *auth.Actor, iv *IndicatorV
 		return &RefusedError{Reason: fmt.Sprintf("l'indicateur %s n'est confié à aucune organisation : seuls les éditeurs et les administrateurs de la convention peuvent le saisir ; s'il revient à votre organisation, demandez à %s de vous le confier", e.Code, who)}
 	}
 	return &RefusedError{Reason: fmt.Sprintf("l'indicateur %s est confié à %s : seuls ses contributeurs, les éditeurs et les administrateurs de la convention peuvent le saisir ; s'il revient à votre organisation, demandez à %s de vous le confier",
-		e.Code, orgName(iv.Convention, e.Responsible), who)}
+		e.Code, iv.Convention.OrgName(e.Responsible), who)}
 }
 
 // ConventionAdmins names the administrators of a convention the actor may
@@ -225,16 +225,6 @@ func (s *Service) whoManages(ctx context.Context, slug string) string {
 		return "un administrateur de la plateforme"
 	}
 	return strings.Join(names, " ou ") + " (administration de la convention)"
-}
-
-// orgName returns the name of an organization of c, or its key.
-func orgName(c *model.Convention, key string) string {
-	for _, o := range c.Organizations {
-		if o.Key == key {
-			return o.Name
-		}
-	}
-	return key
 }
 
 // fillValue checks the input against the indicator and copies it into v.

@@ -262,19 +262,10 @@ func findOrganization(c *model.Convention, id string) (Target, bool) {
 	return Target{}, false
 }
 
-func partyLabel(c *model.Convention, p *model.Party) string {
-	for _, o := range c.Organizations {
-		if o.Key == p.Organization {
-			return o.Name
-		}
-	}
-	return p.Organization
-}
-
 func findParty(c *model.Convention, id string) (Target, bool) {
 	for i := range c.Parties {
 		if p := &c.Parties[i]; p.ID == id {
-			return Target{p, &p.Meta, fmt.Sprintf("parties[%d]", i), []string{p.Organization}, "Partie : " + partyLabel(c, p), "", nil}, true
+			return Target{p, &p.Meta, fmt.Sprintf("parties[%d]", i), []string{p.Organization}, "Partie : " + c.OrgName(p.Organization), "", nil}, true
 		}
 	}
 	return Target{}, false
@@ -286,7 +277,7 @@ func findRepresentative(c *model.Convention, id string) (Target, bool) {
 		for j := range p.Representatives {
 			if r := &p.Representatives[j]; r.ID == id {
 				return Target{r, &r.Meta, fmt.Sprintf("parties[%d].representatives[%d]", i, j), []string{p.Organization},
-					"Représentant·e de " + partyLabel(c, p), "", nil}, true
+					"Représentant·e de " + c.OrgName(p.Organization), "", nil}, true
 			}
 		}
 	}
@@ -298,7 +289,7 @@ func findAuthorization(c *model.Convention, id string) (Target, bool) {
 		p := &c.Parties[i]
 		if a := p.Authorization; a != nil && a.ID == id {
 			return Target{a, &a.Meta, fmt.Sprintf("parties[%d].authorization", i), []string{p.Organization},
-				"Délibération de " + partyLabel(c, p), "", nil}, true
+				"Délibération de " + c.OrgName(p.Organization), "", nil}, true
 		}
 	}
 	return Target{}, false

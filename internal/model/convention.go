@@ -440,3 +440,14 @@ type Contact struct {
 	Email        string `yaml:"email,omitempty" json:"email,omitempty"`
 	Purpose      string `yaml:"purpose,omitempty" json:"purpose,omitempty"`
 }
+
+// OrgName returns the name of the convention's organization with that
+// key, or the key itself when no organization has it (or it is unnamed).
+func (c *Convention) OrgName(key string) string {
+	for _, o := range c.Organizations {
+		if o.Key == key && o.Name != "" {
+			return o.Name
+		}
+	}
+	return key
+}

@@ -352,7 +352,7 @@ func (w *writer) cover() {
 	}
 	var parties []string
 	for _, p := range c.Parties {
-		parties = append(parties, OrgName(c, p.Organization))
+		parties = append(parties, c.OrgName(p.Organization))
 	}
 	w.facts(42, [][2]string{
 		{"Territoire", territory},
@@ -586,7 +586,7 @@ func (w *writer) convention() {
 				auth += " (« " + a.DateAsWritten + " »)"
 			}
 		}
-		rows = append(rows, []string{OrgName(c, p.Organization), strings.Join(reps, "\n"), auth})
+		rows = append(rows, []string{c.OrgName(p.Organization), strings.Join(reps, "\n"), auth})
 	}
 	w.table([]float64{60, 60, 60}, rows, []string{"L", "L", "L"})
 	sig := "date de signature non renseignée"
@@ -627,7 +627,7 @@ func (w *writer) fiche(f Fiche) {
 	if len(f.Pilots) > 0 {
 		var names []string
 		for _, k := range f.Pilots {
-			names = append(names, OrgName(r.Convention, k))
+			names = append(names, r.Convention.OrgName(k))
 		}
 		pilots = strings.Join(names, ", ")
 	}
@@ -943,7 +943,7 @@ func (w *writer) equipments() {
 	for _, e := range c.Equipments {
 		operator := e.OperatorName
 		if e.Operator != "" {
-			operator = OrgName(c, e.Operator)
+			operator = c.OrgName(e.Operator)
 		}
 		typ := e.ActivityType
 		if e.ActivityNature != "" && e.ActivityNature != e.ActivityType {
@@ -976,7 +976,7 @@ func (w *writer) governance() {
 		for _, g := range k.Composition {
 			var names []string
 			for _, o := range g.Organizations {
-				names = append(names, OrgName(r.Convention, o))
+				names = append(names, r.Convention.OrgName(o))
 			}
 			who := g.Label
 			if len(names) > 0 {

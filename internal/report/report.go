@@ -326,17 +326,7 @@ func partyName(c *model.Convention, path string) string {
 	if i >= len(c.Parties) {
 		return path
 	}
-	return OrgName(c, c.Parties[i].Organization)
-}
-
-// OrgName names an organization of the convention by its key.
-func OrgName(c *model.Convention, key string) string {
-	for _, o := range c.Organizations {
-		if o.Key == key && o.Name != "" {
-			return o.Name
-		}
-	}
-	return key
+	return c.OrgName(c.Parties[i].Organization)
 }
 
 func ruleTitle(id string) string {

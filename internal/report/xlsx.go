@@ -57,7 +57,7 @@ func (r *Report) XLSX() ([]byte, error) {
 	for _, fi := range r.Fiches {
 		var pilots, texts, authors []string
 		for _, k := range fi.Pilots {
-			pilots = append(pilots, OrgName(r.Convention, k))
+			pilots = append(pilots, r.Convention.OrgName(k))
 		}
 		for _, x := range fi.Assessments {
 			text := x.Text
@@ -96,7 +96,7 @@ func (r *Report) XLSX() ([]byte, error) {
 	for _, e := range r.Convention.Equipments {
 		operator := e.OperatorName
 		if e.Operator != "" {
-			operator = OrgName(r.Convention, e.Operator)
+			operator = r.Convention.OrgName(e.Operator)
 		}
 		var places any = ""
 		if e.Places > 0 {

@@ -70,20 +70,9 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 func membershipText(c *model.Convention, m map[string]string) string {
 	s := roleLabel(m["role"])
 	if org := m["organization"]; org != "" {
-		s += " (" + orgName(c, org) + ")"
+		s += " (" + c.OrgName(org) + ")"
 	}
 	return s
-}
-
-// orgName is an organization's name, its key when the convention does not
-// name it (any more).
-func orgName(c *model.Convention, key string) string {
-	for _, o := range c.Organizations {
-		if o.Key == key && o.Name != "" {
-			return o.Name
-		}
-	}
-	return key
 }
 
 // valueFieldLabels name the fields of an indicator value's history, in
@@ -131,7 +120,7 @@ func describeChanges(c *model.Convention, objectType string, before, after map[s
 				case f.name == "role":
 					return roleLabel(v)
 				}
-				return orgName(c, v)
+				return c.OrgName(v)
 			})
 		}
 	default:

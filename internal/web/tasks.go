@@ -301,7 +301,7 @@ func (s *Server) assignResponsible(w http.ResponseWriter, r *http.Request) {
 	}
 	to := "au pilote de leur fiche"
 	if c, err := s.app.Convention(r.Context(), a, r.PathValue("slug")); err == nil && org != "" {
-		to = "à " + orgName(c, org)
+		to = "à " + c.OrgName(org)
 	}
 	setFlash(w, r, fmt.Sprintf("Enregistré : %d indicateur(s) confié(s) %s.", n, to))
 	back(w, r, "", n)
