@@ -3,8 +3,8 @@ package contract_test
 import (
 	"testing"
 
-	"github.com/ctg-territoires/ctg/internal/contract"
 	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/contract"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/territory"
@@ -42,8 +42,10 @@ func TestFollowUpDoesNotChangeTheSignedText(t *testing.T) {
 
 func TestSignedTextChangesAreSeen(t *testing.T) {
 	for name, change := range map[string]func(c *model.Convention){
-		"article":      func(c *model.Convention) { c.Articles[11].Text += " Modifié." },
-		"fiche added":  func(c *model.Convention) { c.Axes[4].Fiches = append(c.Axes[4].Fiches, model.Fiche{Code: "5.1", Title: "Nouvelle"}) },
+		"article": func(c *model.Convention) { c.Articles[11].Text += " Modifié." },
+		"fiche added": func(c *model.Convention) {
+			c.Axes[4].Fiches = append(c.Axes[4].Fiches, model.Fiche{Code: "5.1", Title: "Nouvelle"})
+		},
 		"step text":    func(c *model.Convention) { c.Axes[1].Fiches[0].Steps[0].Text = "Autre" },
 		"party's name": func(c *model.Convention) { c.Organizations[0].Name = "Autre nom" },
 		"period":       func(c *model.Convention) { c.Period.End = model.MustDate("2025-12-31") },
