@@ -146,6 +146,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/collecte?annee=2024", expect: readPage()},
 		{method: "GET", path: c + "/bilan.pdf?annee=2024", expect: readPage()},
 		{method: "GET", path: c + "/bilan.xlsx?final=1", expect: readPage()},
+		{method: "GET", path: c + "/convention.pdf", expect: readPage()},
 		{method: "GET", path: c + "/collecte.csv", expect: readPage()},
 		{method: "GET", path: c + "/collecte/saisie?annee=2022", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200,
 			"contributeur": 200, "contributeur-autre": 200, "lecteur": 403, "autre-convention": 404}},

@@ -133,6 +133,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/indicateurs/import", s.importValues},
 		{"GET", "/c/{slug}/bilan.pdf", s.bilan("pdf")},
 		{"GET", "/c/{slug}/bilan.xlsx", s.bilan("xlsx")},
+		{"GET", "/c/{slug}/convention.pdf", s.conventionPDF},
 		{"GET", "/c/{slug}/collecte", s.collection},
 		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
 		{"GET", "/c/{slug}/collecte/formulaire.xlsx", s.collectionForm},
