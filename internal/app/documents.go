@@ -86,7 +86,7 @@ func DocumentOwnerLabel(c *model.Convention, kind model.OwnerKind, key string) s
 	case model.OwnerConvention:
 		return "Convention"
 	case model.OwnerAuthorization:
-		return "Délibération de " + c.OrgName(key)
+		return "Délibération (" + c.OrgName(key) + ")"
 	case model.OwnerAmendment:
 		return "Avenant n° " + key
 	case model.OwnerAct:
