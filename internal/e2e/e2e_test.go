@@ -249,7 +249,15 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
-		base + "/modifier/convention/" + c.ID,
+		base + "/modifier/convention/" + c.ID, base + "/documents",
+	}
+	// The documents page with a document in each group.
+	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},
+		{OwnerKind: model.OwnerAuthorization, OwnerKey: "limans", Name: "deliberation-limans.pdf"}} {
+		in.Content = strings.NewReader("%PDF-1.4\n%%EOF\n")
+		if _, err := p.svc.AttachDocument(context.Background(), auth.System, slug, in); err != nil {
+			t.Fatal(err)
+		}
 	}
 	audit := func(url string) (axeResult, error) {
 		var res axeResult

@@ -53,6 +53,7 @@ type Store interface {
 	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error)
 	Accounts
 	Acknowledgements
+	Documents
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.

@@ -3,9 +3,11 @@ package web
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/document"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -50,6 +52,10 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "accès accordé : " + membershipText(c, e.After)
 		case "revoke":
 			row.What = "accès retiré : " + membershipText(c, e.Before)
+		case "attach":
+			row.What = "document joint : " + documentText(e.After)
+		case "detach":
+			row.What = "document retiré : " + documentText(e.Before)
 		case "demo":
 			row.What = fmt.Sprintf("chargement de %s valeurs fictives de démonstration", e.After["values"])
 		case "demo-remove":
@@ -63,6 +69,14 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 		out[i] = row
 	}
 	return out
+}
+
+// documentText identifies a document of the history: "délibération.pdf
+// (245,3 ko, SHA-256 9f86d081884c…)".
+func documentText(m map[string]string) string {
+	size, _ := strconv.ParseInt(m["size"], 10, 64)
+	sum := m["sha256"]
+	return fmt.Sprintf("%s (%s, SHA-256 %s…)", m["file_name"], document.SizeText(size), sum[:min(12, len(sum))])
 }
 
 // membershipText names a role and its organization: "contributeur·rice

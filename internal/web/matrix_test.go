@@ -285,6 +285,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return c + "/supprimer/indicator/" + newIndicator(role).Target.Meta.ID
 		}, form: func(string) url.Values { return url.Values{"version": {"1"}, "confirm": {"oui"}} },
 			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/documents", expect: readPage()},
+		{method: "GET", path: c + "/documents.csv", expect: readPage()},
+		{method: "POST", path: c + "/documents", upload: func(string) string { return string(smallPDF) },
+			expect: expect{"anonyme": 303, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 403, "contributeur-autre": 403,
+				"lecteur": 403, "autre-convention": 404}},
+		{method: "GET", path: c + "/documents/{id}", dynamic: func(string) string { return c + "/documents/" + e.documentFor(t, "lecture") },
+			expect: readPage()},
+		{method: "POST", path: c + "/documents/{id}/supprimer", dynamic: func(role string) string {
+			return c + "/documents/" + e.documentFor(t, "retrait par "+role) + "/supprimer"
+		}, form: func(string) url.Values { return url.Values{"confirm": {"oui"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/documents", expect: readAPI()},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/documents", upload: func(string) string { return string(smallPDF) },
+			expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/documents/{id}", dynamic: func(string) string {
+			return "/api/v1/conventions/" + slug + "/documents/" + e.documentFor(t, "lecture")
+		}, expect: readAPI()},
+		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/documents/{id}", dynamic: func(role string) string {
+			return "/api/v1/conventions/" + slug + "/documents/" + e.documentFor(t, "retrait par "+role)
+		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
@@ -353,13 +372,18 @@ func (e *testEnv) uploadCall(t *testing.T, role, path, content string) int {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("csrf", e.sessions[role].csrf)
-	fw, _ := mw.CreateFormFile("fichier", "valeurs.csv")
+	field := "fichier"
+	if strings.HasPrefix(path, "/api/") {
+		field = "file"
+	}
+	fw, _ := mw.CreateFormFile(field, "valeurs.csv")
 	_, _ = fw.Write([]byte(content))
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if s, ok := e.sessions[role]; ok {
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+		req.Header.Set("X-CSRF-Token", s.csrf)
 	}
 	resp, err := noRedirect.Do(req)
 	if err != nil {

@@ -162,6 +162,15 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/ajouter/{kind}", s.createForm},
 		{"POST", "/c/{slug}/ajouter/{kind}", s.createSubmit},
 		{"POST", "/c/{slug}/supprimer/{kind}/{id}", s.deleteSubmit},
+		{"GET", "/c/{slug}/documents", s.documents},
+		{"GET", "/c/{slug}/documents.csv", s.documentsCSV},
+		{"POST", "/c/{slug}/documents", s.attachDocument},
+		{"GET", "/c/{slug}/documents/{id}", s.downloadDocument},
+		{"POST", "/c/{slug}/documents/{id}/supprimer", s.removeDocument},
+		{"GET", "/api/v1/conventions/{slug}/documents", s.apiDocuments},
+		{"POST", "/api/v1/conventions/{slug}/documents", s.apiAttachDocument},
+		{"GET", "/api/v1/conventions/{slug}/documents/{id}", s.apiDocument},
+		{"DELETE", "/api/v1/conventions/{slug}/documents/{id}", s.apiRemoveDocument},
 		{"GET", "/api/openapi.json", s.openAPI},
 		{"GET", "/api/v1/schema", s.schema},
 		{"GET", "/api/v1/conventions", s.apiConventions},
@@ -388,8 +397,7 @@ func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string
 		if actorOf(r) == nil {
 			break
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-		if err := r.ParseMultipartForm(1 << 20); err == nil {
+		if err := parseUpload(w, r); err == nil {
 			body = r.MultipartForm.Value
 		}
 	}
