@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"math"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
@@ -105,24 +104,10 @@ func pdfText(t *testing.T, r *Report) string {
 	return textOf(t, pdf, "-layout")
 }
 
-// textOf reads a PDF back as text with pdftotext and its options; the
-// test is skipped where pdftotext is not installed, unless
-// CTG_REQUIRE_PDFTOTEXT=1 (the full test script) requires it.
+// textOf reads a PDF back as text with pdftotext and its options.
 func textOf(t *testing.T, pdf []byte, options ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CTG_REQUIRE_PDFTOTEXT") == "1" {
-			t.Fatal("pdftotext introuvable (apt-get install poppler-utils)")
-		}
-		t.Skip("pdftotext absent")
-	}
-	cmd := exec.Command("pdftotext", append(options, "-", "-")...)
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
+	return pdftext.Text(t, pdf, options...)
 }
 
 // part returns the text of the bilan from the last occurrence of a section
