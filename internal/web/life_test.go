@@ -152,7 +152,11 @@ func TestActsAPI(t *testing.T) {
 		t.Errorf("mode refusé : %d %s", status, body)
 	}
 	status, body = e.apiJSON(t, "editeur", "POST", base+"/termination", `{"mode": "mutual_consent", "sender": "forcalquier", "letter_on": "2024-01-29", "received_on": "2024-01-31", "references": "courrier"}`)
-	var out struct{ Termination struct{ EffectiveOn string `json:"effective_on"` } }
+	var out struct {
+		Termination struct {
+			EffectiveOn string `json:"effective_on"`
+		}
+	}
 	if err := json.Unmarshal([]byte(body), &out); status != http.StatusCreated || err != nil || out.Termination.EffectiveOn != "2024-07-31" {
 		t.Errorf("résiliation : %d %s", status, body)
 	}
