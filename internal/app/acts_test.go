@@ -373,3 +373,51 @@ func TestTimelineOfTheBundledConvention(t *testing.T) {
 		t.Errorf("suivante proposée : %s, %+v", l.NextSlug, l.NextPeriod)
 	}
 }
+
+func TestTimelineOfARenewalAndATermination(t *testing.T) {
+	eachService(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		_, next, err := svc.DecideRenewal(ctx, auth.System, slug, app.RenewalInput{DecidedOn: "2024-10-15", Acts: "Délibérations d'octobre 2024"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyOf(t, svc, "ctg-resiliee")
+		if _, err := svc.RecordTermination(ctx, auth.System, "ctg-resiliee", app.TerminationInput{Mode: "mutual_consent", Sender: "forcalquier",
+			LetterOn: "2024-01-29", ReceivedOn: "2024-01-31"}); err != nil {
+			t.Fatal(err)
+		}
+		labels := func(slug, on string) string {
+			l, err := svc.Life(ctx, auth.System, slug, model.MustDate(on))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range l.Events {
+				out = append(out, e.Date.String()+" "+e.Label+" ("+e.State.Label()+")")
+			}
+			return strings.Join(out, "\n")
+		}
+		got := labels(slug, "2024-11-01")
+		if !strings.Contains(got, "2024-10-15 Renouvellement décidé : convention suivante « "+next.Slug+" » (fait)") || strings.Contains(got, "Échue") ||
+			strings.Contains(got, "Projet créé") {
+			t.Errorf("chronologie de la précédente :\n%s", got)
+		}
+		if got := labels(next.Slug, "2024-11-01"); !strings.Contains(got, "Signature (à venir)") || !strings.Contains(got, "2025-01-01 Début de la période (à venir)") ||
+			!strings.Contains(got, "Délibération de Commune de Limans (à venir)") {
+			t.Errorf("chronologie de la suivante :\n%s", got)
+		}
+		// The draft was created today by the store's clock.
+		tomorrow := model.DateOf(time.Now().AddDate(0, 0, 1)).String()
+		if got := labels(next.Slug, tomorrow); !strings.Contains(got, "Projet créé par le renouvellement de la convention « "+slug+" » (fait)") {
+			t.Errorf("chronologie de la suivante sans sa création :\n%s", got)
+		}
+		got = labels("ctg-resiliee", "2024-03-01")
+		for _, want := range []string{"2024-01-29 Lettre de résiliation envoyée par Commune de Forcalquier (fait)", "2024-01-31 Lettre de résiliation reçue (fait)",
+			"2024-07-31 Résiliation effective : fin des engagements des parties (à venir)", "2024-12-31 Fin de la période prévue (à venir)"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("chronologie sans « %s » :\n%s", want, got)
+			}
+		}
+	})
+}

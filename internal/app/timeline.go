@@ -63,18 +63,25 @@ func dated(d model.Date, today model.Date, label, detail, link string) lifecycle
 func textEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 	base := "/c/" + c.Slug
 	var out []lifecycle.Event
-	if !c.CreatedAt.IsZero() {
-		created := model.DateOf(c.CreatedAt.In(textutil.Paris))
-		label := "Convention enregistrée dans ctg"
+	// The draft's creation belongs to the convention's life when it was
+	// drafted in ctg, not when a convention signed elsewhere was imported.
+	if created := model.DateOf(c.CreatedAt.In(textutil.Paris)); !c.CreatedAt.IsZero() && !created.After(today) &&
+		(c.Signature.Date == nil || !created.After(*c.Signature.Date)) {
+		label := "Projet créé dans ctg"
 		if c.Acts.Predecessor != "" {
-			label = "Projet créé par le renouvellement de la convention précédente"
+			label = "Projet créé par le renouvellement de la convention « " + c.Acts.Predecessor + " »"
 		}
 		out = append(out, dated(created, today, label, "", ""))
 	}
-	// Undated deliberations stand before the signature, or the period.
+	// Undated deliberations stand before the signature, or the period:
+	// missing once that day is past, to come before.
 	undatedAt := c.Period.Start
 	if c.Signature.Date != nil {
 		undatedAt = *c.Signature.Date
+	}
+	undated := lifecycle.EventMissing
+	if undatedAt.After(today) {
+		undated = lifecycle.EventUpcoming
 	}
 	for _, p := range c.Parties {
 		name := orgOf(c, p.Organization).Name
@@ -82,13 +89,13 @@ func textEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 		switch {
 		case a == nil:
 			out = append(out, lifecycle.Event{Date: undatedAt, Label: "Délibération de " + name, Detail: "aucune autorisation de signer enregistrée",
-				State: lifecycle.EventMissing, Link: base})
+				State: undated, Link: base})
 		case a.Date == nil:
 			detail := a.Body
 			if a.DateAsWritten != "" {
 				detail += " (« " + a.DateAsWritten + " » dans le texte)"
 			}
-			out = append(out, lifecycle.Event{Date: undatedAt, Label: "Délibération de " + name, Detail: detail, State: lifecycle.EventMissing, Link: base})
+			out = append(out, lifecycle.Event{Date: undatedAt, Label: "Délibération de " + name, Detail: detail, State: undated, Link: base})
 		default:
 			detail := a.Body
 			if a.Reference != "" {
@@ -104,7 +111,7 @@ func textEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 		}
 		out = append(out, dated(*d, today, "Signature", place, base+"/texte"))
 	} else {
-		out = append(out, lifecycle.Event{Date: c.Period.Start, Label: "Signature", Detail: "aucune date de signature enregistrée", State: lifecycle.EventMissing})
+		out = append(out, lifecycle.Event{Date: c.Period.Start, Label: "Signature", Detail: "aucune date de signature enregistrée", State: undated})
 	}
 	for _, t := range c.Transmissions {
 		detail := t.Identifier
@@ -145,10 +152,11 @@ func planEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 // periodEvents: the start and the end of the period, and, once it is
 // over, whether the renewal was decided.
 func periodEvents(c *model.Convention, today model.Date) []lifecycle.Event {
-	out := []lifecycle.Event{
-		dated(c.Period.Start, today, "Début de la période", "", ""),
-		dated(c.Period.End, today, "Fin de la période", c.Period.Renewal, ""),
+	end := dated(c.Period.End, today, "Fin de la période", c.Period.Renewal, "")
+	if t := c.Acts.Termination; t != nil && !t.EffectiveOn.After(c.Period.End) {
+		end.Label, end.Detail = "Fin de la période prévue", "sans objet : la résiliation met fin à la convention le "+textutil.FrenchDate(t.EffectiveOn)
 	}
+	out := []lifecycle.Event{dated(c.Period.Start, today, "Début de la période", "", ""), end}
 	f := lifecycle.Of(c)
 	if c.Acts.Renewal == nil && f.On(today) == lifecycle.Ended {
 		out = append(out, lifecycle.Event{Date: model.DateOf(c.Period.End.Time().AddDate(0, 0, 1)), Dated: true, Label: "Échue, aucun renouvellement décidé",
