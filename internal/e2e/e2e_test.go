@@ -245,7 +245,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 	signedIn := []string{
 		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
-		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles",
+		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
@@ -359,12 +359,12 @@ func TestPagesFitTheWindow(t *testing.T) {
 	desktop := []string{
 		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
 		base + "/equipements", base + "/gouvernance", base + "/texte", base + "/recherche?q=logement", base + "/historique",
-		base + "/membres", base + "/controles", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
+		base + "/membres", base + "/controles", base + "/vie", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
 		base + "/collecte/saisie?annee=2024", base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID,
 		base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID, base + "/modifier/equipment/" + c.Equipments[0].ID,
 		base + "/modifier/committee/" + c.Committees[0].ID, base + "/modifier/convention/" + c.ID, p.url + "/nulle-part",
 	}
-	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches"}
+	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie"}
 	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
 		t.Fatal(err)
 	}

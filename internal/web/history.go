@@ -48,6 +48,12 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "nom changé : " + e.After["name"]
 		case "import":
 			row.What = "import de la convention"
+		case "renew":
+			row.What = "renouvellement décidé le " + frenchDateText(e.After["decided_on"]) + " ; convention suivante : " + e.After["successor"]
+		case "renewed-from":
+			row.What = "création par renouvellement de la convention " + e.After["predecessor"]
+		case "terminate":
+			row.What = "résiliation enregistrée, effet le " + frenchDateText(e.After["effective_on"])
 		case "grant":
 			row.What = "accès accordé : " + membershipText(c, e.After)
 		case "revoke":
@@ -228,4 +234,12 @@ func savedMessage(c *model.Convention, kind, label string, before, after map[str
 		parts[i] = ch.Label + " : " + ch.Before + " → " + ch.After
 	}
 	return "Enregistré : modification de « " + label + " » — " + strings.Join(parts, " ; ") + "."
+}
+
+// frenchDateText writes a stored AAAA-MM-JJ date the French way, or as it is.
+func frenchDateText(s string) string {
+	if d, err := model.ParseDate(s); err == nil {
+		return frenchDate(d)
+	}
+	return s
 }

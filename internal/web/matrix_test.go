@@ -263,6 +263,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/checks/acknowledgements/{key}", dynamic: func(string) string {
 			return "/api/v1/conventions/" + slug + "/checks/acknowledgements/" + e.acknowledgedKey(t)
 		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/vie", expect: readPage()},
+		{method: "POST", path: c + "/vie/renouvellement", form: func(string) url.Values { return url.Values{"decided_on": {"hier"}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/vie/resiliation", form: func(string) url.Values { return url.Values{"mode": {"breach_of_laws"}, "sender": {"limans"}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/acts", expect: readAPI()},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/renewal", json: func(string) string { return `{"decided_on": "hier"}` },
+			expect: write(422, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/termination", json: func(string) string { return `{"mode": "breach_of_laws", "sender": "limans"}` },
+			expect: write(422, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/membres", expect: readPage()},
 		{method: "POST", path: c + "/membres", form: func(string) url.Values {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
