@@ -28,10 +28,15 @@ const MaxDocumentTitle = 200
 // in the convention c, with a French message naming the problem.
 type ownerCheck func(ctx context.Context, s *Service, c *model.Convention, key string) error
 
+// The keys of the lifecycle acts documents are attached to: a convention
+// has at most one of each.
+const (
+	ActTermination = "termination"
+	ActRenewal     = "renewal"
+)
+
 // ownerChecks is the one place that says which objects documents may be
-// attached to. Avenants and lifecycle acts are not stored yet: until they
-// are, their key is only checked for its shape (an avenant number, an
-// identifier); replace those two checks by lookups when they exist.
+// attached to.
 var ownerChecks = map[model.OwnerKind]ownerCheck{
 	model.OwnerConvention: func(_ context.Context, _ *Service, _ *model.Convention, key string) error {
 		if key != "" {
@@ -54,13 +59,14 @@ var ownerChecks = map[model.OwnerKind]ownerCheck{
 		}
 		return nil
 	},
-	model.OwnerAct: func(_ context.Context, _ *Service, _ *model.Convention, key string) error {
-		if key == "" || len(key) > 64 || strings.IndexFunc(key, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
-		}) >= 0 {
-			return fmt.Errorf("identifiant d'acte invalide « %s »", key)
+	model.OwnerAct: func(_ context.Context, _ *Service, c *model.Convention, key string) error {
+		switch {
+		case key == ActTermination && c.Acts.Termination != nil, key == ActRenewal && c.Acts.Renewal != nil:
+			return nil
+		case key == ActTermination || key == ActRenewal:
+			return fmt.Errorf("aucun acte « %s » n'est enregistré sur cette convention", key)
 		}
-		return nil
+		return fmt.Errorf("acte inconnu « %s » : %s ou %s", key, ActTermination, ActRenewal)
 	},
 }
 

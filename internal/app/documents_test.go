@@ -17,8 +17,7 @@ import (
 var pdf = []byte("%PDF-1.4\n%%EOF\n")
 
 // Each kind of owner is checked before anything is written: a party must
-// be one of the convention's; an avenant is a number and an act an
-// identifier until they are stored.
+// be one of the convention's, an act one that is recorded.
 func TestDocumentOwnersAreChecked(t *testing.T) {
 	ctx := context.Background()
 	svc, st := apptest.NewWithStore(t)
@@ -38,7 +37,8 @@ func TestDocumentOwnersAreChecked(t *testing.T) {
 		{model.OwnerAmendment, "0", false},
 		{model.OwnerAmendment, "01", false},
 		{model.OwnerAmendment, "un", false},
-		{model.OwnerAct, "9f86d081884c7d65", true},
+		{model.OwnerAct, "9f86d081884c7d65", false},
+		{model.OwnerAct, app.ActTermination, false},
 		{model.OwnerAct, "", false},
 		{model.OwnerAct, "../x", false},
 		{"annexe", "2", false},
@@ -58,6 +58,15 @@ func TestDocumentOwnersAreChecked(t *testing.T) {
 	}
 	if n, _ := st.Count(ctx); n["documents"] != written {
 		t.Errorf("%d document(s) enregistré(s), %d attendu(s)", n["documents"], written)
+	}
+	// Once a termination is recorded, its letters can be attached to it.
+	if _, err := svc.RecordTermination(ctx, auth.System, slug, app.TerminationInput{Mode: string(model.TerminationMutualConsent),
+		Sender: "cc-pflm", LetterOn: "2023-03-01", ReceivedOn: "2023-03-03"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AttachDocument(ctx, auth.System, slug, app.DocumentInput{OwnerKind: model.OwnerAct, OwnerKey: app.ActTermination,
+		Name: "lettre.pdf", Content: bytes.NewReader(pdf)}); err != nil {
+		t.Errorf("lettre de résiliation refusée : %v", err)
 	}
 	long := strings.Repeat("t", app.MaxDocumentTitle+1)
 	if _, err := svc.AttachDocument(ctx, auth.System, slug, app.DocumentInput{Name: "a.pdf", Title: long, Content: bytes.NewReader(pdf)}); err == nil {

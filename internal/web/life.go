@@ -22,6 +22,9 @@ type lifeData struct {
 	Errors      map[string]string
 	// Failed names the form whose input was refused: "renewal", "termination".
 	Failed string
+	// Letters are the documents of the termination: the letters sent and
+	// their acknowledgements of receipt; Decision those of the renewal.
+	Letters, Decision documentBlock
 }
 
 // Err returns the error of a field, "" when none.
@@ -46,6 +49,13 @@ func (s *Server) renderLife(w http.ResponseWriter, r *http.Request, status int, 
 		d.Renewal = app.RenewalInput{Slug: l.NextSlug, Title: l.NextTitle, Start: l.NextPeriod.Start.String(), End: l.NextPeriod.End.String()}
 	}
 	v := newConvView(l.Convention, a)
+	docs, err := s.app.Documents(r.Context(), a, v.Slug)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d.Letters = s.ownerDocuments(r, v, docs, model.OwnerAct, app.ActTermination, "Lettres de résiliation et avis de réception")
+	d.Decision = s.ownerDocuments(r, v, docs, model.OwnerAct, app.ActRenewal, "Décisions de renouvellement")
 	s.render(w, r, status, "life.html", page{Title: "Vie de la convention", Conv: v, Nav: "life", Data: d})
 }
 
