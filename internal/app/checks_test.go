@@ -113,7 +113,7 @@ func TestOnlyEditorsAcknowledgeWithAReason(t *testing.T) {
 }
 
 func TestIdenticalFindingsOnOneRecordAreMerged(t *testing.T) {
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	c, err := svc.Convention(ctx, auth.System, slug)
@@ -121,9 +121,7 @@ func TestIdenticalFindingsOnOneRecordAreMerged(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := c.Axes[1].Fiches[1]
-	if _, _, err := svc.Edit(ctx, auth.System, slug, "fiche", f.ID, f.Version, map[string]string{"context": "XXXX", "description": "XXXX"}); err != nil {
-		t.Fatal(err)
-	}
+	apptest.Amend(t, svc, st, slug, "fiche", f.ID, map[string]string{"context": "XXXX", "description": "XXXX"})
 	_, checks, err := svc.Checks(ctx, auth.System, slug, checkDay)
 	if err != nil {
 		t.Fatal(err)
