@@ -166,7 +166,13 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// Findings runs the convention checker on a convention already loaded.
-func (s *Service) Findings(c *model.Convention, at model.Date) []lint.Finding {
-	return lint.Run(c, s.Territory, at)
+// Findings runs the convention checker on a convention already loaded,
+// with what the platform records beside its text (the assessments of
+// its fiches, which record its evaluation).
+func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
+	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments}), nil
 }
