@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,47 +14,15 @@ import (
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
-	"github.com/ctg-territoires/ctg/internal/store/pgtest"
 )
-
-var pg *pgtest.Server
-
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
 
 // eachService runs fn with a service over a fresh SQLite file and over a
 // fresh PostgreSQL database, each holding the bundled convention, on
 // 1 November 2024.
 func eachService(t *testing.T, fn func(t *testing.T, svc *app.Service)) {
-	open := func(t *testing.T, dsn string) *app.Service {
-		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if _, err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := app.New(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
-			t.Fatal(err)
-		}
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, _ store.Store) {
 		svc.SetClock(func() time.Time { return time.Date(2024, 11, 1, 10, 0, 0, 0, time.UTC) })
-		return svc
-	}
-	t.Run("sqlite", func(t *testing.T) { fn(t, open(t, filepath.Join(t.TempDir(), "ctg.db"))) })
-	t.Run("postgres", func(t *testing.T) {
-		if pg == nil {
-			t.Skip("PostgreSQL absent")
-		}
-		dsn, err := pg.CreateDatabase(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(t, open(t, dsn))
+		fn(t, svc)
 	})
 }
 

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -71,7 +72,9 @@ func audited(a *auth.Actor, slug, action, objectType, objectID, label string) mo
 
 // Import validates a convention file and stores it, in one transaction.
 // With replace, a convention with the same slug is replaced; otherwise the
-// slug must be free. A file with any error writes nothing.
+// slug must be free. A file with any error writes nothing; a file that
+// would change the signed text of a signed convention is refused with a
+// *SignedError.
 func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model.Convention, error) {
 	c, err := interchange.Decode(data, s.Territory)
 	if err != nil {
@@ -79,6 +82,18 @@ func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model
 	}
 	entry := audited(nil, c.Slug, "import", "convention", "", "Convention importée")
 	if replace {
+		old, err := s.store.Convention(ctx, c.Slug)
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+		case err != nil:
+			return nil, err
+		default:
+			// A signed convention takes a file with the same signed text
+			// only: its follow-up may differ.
+			if err := keepSigned(old, c, "", "", ""); err != nil {
+				return nil, err
+			}
+		}
 		return s.store.ReplaceConvention(ctx, c, entry)
 	}
 	return s.store.CreateConvention(ctx, c, entry)
@@ -151,7 +166,13 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// Findings runs the convention checker on a convention already loaded.
-func (s *Service) Findings(c *model.Convention, at model.Date) []lint.Finding {
-	return lint.Run(c, s.Territory, at)
+// Findings runs the convention checker on a convention already loaded,
+// with what the platform records beside its text (the assessments of
+// its fiches, which record its evaluation).
+func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
+	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments}), nil
 }

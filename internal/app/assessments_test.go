@@ -20,7 +20,7 @@ func member(name string, role auth.Role, org string) *auth.Actor {
 
 func TestAssessmentIsWrittenByEditorsAndPilotsAndAudited(t *testing.T) {
 	ctx := context.Background()
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	const slug = examples.ForcalquierSlug
 	editor := member("Claire", auth.RoleEditor, "")
 	pilot := member("Paul", auth.RoleContributor, "caf04")
@@ -29,9 +29,7 @@ func TestAssessmentIsWrittenByEditorsAndPilotsAndAudited(t *testing.T) {
 
 	// Fiche 2.2 is piloted by the Caf.
 	rec := fiche(t, svc, "2.2")
-	if _, _, err := svc.Edit(ctx, auth.System, slug, "fiche", rec.Target.Meta.ID, rec.Version, map[string]string{"pilots": "caf04"}); err != nil {
-		t.Fatal(err)
-	}
+	apptest.Amend(t, svc, st, slug, "fiche", rec.Target.Meta.ID, map[string]string{"pilots": "caf04"})
 	for _, a := range []*auth.Actor{other, reader} {
 		if _, err := svc.SaveAssessment(ctx, a, slug, "2.2", 2024, 0, "Bonne année."); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("%s : %v, refus attendu", a.Name, err)

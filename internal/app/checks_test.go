@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 var checkDay = model.MustDate("2026-11-27")
@@ -113,7 +115,7 @@ func TestOnlyEditorsAcknowledgeWithAReason(t *testing.T) {
 }
 
 func TestIdenticalFindingsOnOneRecordAreMerged(t *testing.T) {
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	c, err := svc.Convention(ctx, auth.System, slug)
@@ -121,9 +123,7 @@ func TestIdenticalFindingsOnOneRecordAreMerged(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := c.Axes[1].Fiches[1]
-	if _, _, err := svc.Edit(ctx, auth.System, slug, "fiche", f.ID, f.Version, map[string]string{"context": "XXXX", "description": "XXXX"}); err != nil {
-		t.Fatal(err)
-	}
+	apptest.Amend(t, svc, st, slug, "fiche", f.ID, map[string]string{"context": "XXXX", "description": "XXXX"})
 	_, checks, err := svc.Checks(ctx, auth.System, slug, checkDay)
 	if err != nil {
 		t.Fatal(err)
@@ -205,4 +205,51 @@ func TestStepLateOn(t *testing.T) {
 			t.Errorf("%s, fin %v, au %s : en retard = %v", tc.status, tc.end, tc.day, got)
 		}
 	}
+}
+
+// The evaluation the annex asks for in 2024 is recorded by the
+// assessments 2024 of every fiche: the checker warns during 2024, lists
+// the fiches still to assess, and clears once each has its assessment.
+func TestEvaluationIsRecordedByTheAssessmentsOfEveryFiche(t *testing.T) {
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
+		ctx := context.Background()
+		slug := examples.ForcalquierSlug
+		inLastYear := model.MustDate("2024-06-01")
+		evaluation := func() string {
+			_, checks, err := svc.Checks(ctx, auth.System, slug, inLastYear)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range checks.Open {
+				if l.Rule == "EVALUATION-NOT-RECORDED" {
+					return l.Message
+				}
+			}
+			return ""
+		}
+		if msg := evaluation(); !strings.Contains(msg, "est due au 31 décembre 2024 : aucune fiche n'a encore son appréciation 2024") {
+			t.Fatalf("évaluation due en 2024, au 1er juin 2024 : %q", msg)
+		}
+		c := conv(t, svc)
+		var codes []string
+		for _, ax := range c.Axes {
+			for _, f := range ax.Fiches {
+				codes = append(codes, f.Code)
+			}
+		}
+		for _, code := range codes[1:] {
+			if _, err := svc.SaveAssessment(ctx, auth.System, slug, code, 2024, 0, "Bilan de l'action en 2024."); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if msg := evaluation(); !strings.Contains(msg, "1 fiche(s) sur "+strconv.Itoa(len(codes))+" sans appréciation 2024 ("+codes[0]+")") {
+			t.Errorf("une fiche sans appréciation : %q", msg)
+		}
+		if _, err := svc.SaveAssessment(ctx, auth.System, slug, codes[0], 2024, 0, "Coordination en place."); err != nil {
+			t.Fatal(err)
+		}
+		if msg := evaluation(); msg != "" {
+			t.Errorf("évaluation enregistrée mais encore signalée : %q", msg)
+		}
+	})
 }

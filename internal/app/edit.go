@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/contract"
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -34,6 +35,55 @@ func (r *Record) Fields() []edit.Field {
 		return r.Kind.CreateFields()
 	}
 	return r.Kind.Fields
+}
+
+// Editable reports whether a field of the record may be changed outside
+// an avenant: any field before signature; after, the follow-up only (a
+// step's progress, an indicator's targets…). A new record is editable
+// whole when its kind may be added.
+func (r *Record) Editable(field string) bool {
+	if r.ParentID != "" {
+		return contract.Addable(r.Convention, r.Kind.Name, "")
+	}
+	return contract.Editable(r.Convention, r.Kind.Name, field, r.organizationKey())
+}
+
+// Locked reports whether some field the form shows is signed text, which
+// changes only by avenant.
+func (r *Record) Locked() bool {
+	for _, f := range r.Fields() {
+		if !r.Editable(f.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// AnyEditable reports whether some field the form shows may be changed.
+func (r *Record) AnyEditable() bool {
+	for _, f := range r.Fields() {
+		if r.Editable(f.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Removable reports whether the record may be removed outside an avenant.
+func (r *Record) Removable() bool {
+	return r.Kind.Deletable() && contract.Addable(r.Convention, r.Kind.Name, r.organizationKey())
+}
+
+// AmendmentArticle is the number of the article that says the text
+// changes only by avenant.
+func (r *Record) AmendmentArticle() int { return contract.AmendmentArticle(r.Convention) }
+
+// organizationKey is the key of an organization record, "" for the others.
+func (r *Record) organizationKey() string {
+	if o, ok := r.Target.Object.(*model.Organization); ok {
+		return o.Key
+	}
+	return ""
 }
 
 // Record finds a record of a convention for display or editing.
@@ -100,7 +150,12 @@ func (s *Service) EditWithComment(ctx context.Context, a *auth.Actor, slug, kind
 	if version != r.Version {
 		return nil, edit.Change{}, s.conflict(ctx, r)
 	}
+	// What the parties signed, before the change, to refuse changing it.
+	before := contract.Signed(r.Convention)
 	ch, verr := r.Kind.Apply(r.Target, values)
+	if err := keepSigned(before, r.Convention, kind, "", r.Target.Label); err != nil {
+		return nil, edit.Change{}, err
+	}
 	if verr == nil {
 		verr = s.validateEdit(r)
 	}
@@ -255,6 +310,13 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, slug, kind, parentI
 	if !r.CanEdit {
 		return nil, fmt.Errorf("ajouter %s : %w", r.Kind.Label, model.ErrForbidden)
 	}
+	if err := keepSigned(r.Convention, nil, kind, values["key"], ""); err != nil {
+		var se *SignedError
+		if errors.As(err, &se) {
+			se.Adding = r.Kind.Label
+		}
+		return nil, err
+	}
 	if verr := r.Kind.ApplyNew(r.Target, values); verr != nil {
 		return nil, verr
 	}
@@ -295,6 +357,9 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, slug, kind, id stri
 	}
 	if version != r.Version {
 		return s.conflict(ctx, r)
+	}
+	if err := keepSigned(r.Convention, nil, kind, r.organizationKey(), r.Target.Label); err != nil {
+		return err
 	}
 	entry := audited(a, slug, "delete", kind, id, r.Target.Label).WithChange(r.Values, nil)
 	err = s.store.DeleteRecord(ctx, kind, id, version, entry)

@@ -39,8 +39,9 @@ func people(t *testing.T, svc *app.Service, st store.Store) (coordinator, caf, c
 		actor("centre@exemple.fr", "Nadia Directrice", auth.Membership{Role: auth.RoleContributor, Organization: "cordeliere"})
 }
 
-// setPilots makes org the pilot of a fiche of the bundled convention.
-func setPilots(t *testing.T, svc *app.Service, code, org string) {
+// setPilots makes org the pilot of a fiche of the bundled convention, as
+// an avenant would: the pilots are part of the signed text.
+func setPilots(t *testing.T, svc *app.Service, st store.Store, code, org string) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := svc.Convention(ctx, auth.System, examples.ForcalquierSlug)
@@ -50,9 +51,7 @@ func setPilots(t *testing.T, svc *app.Service, code, org string) {
 	for _, ax := range c.Axes {
 		for _, f := range ax.Fiches {
 			if f.Code == code {
-				if _, _, err := svc.Edit(ctx, auth.System, c.Slug, "fiche", f.ID, f.Version, map[string]string{"pilots": org}); err != nil {
-					t.Fatal(err)
-				}
+				apptest.Amend(t, svc, st, c.Slug, "fiche", f.ID, map[string]string{"pilots": org})
 				return
 			}
 		}
@@ -84,7 +83,7 @@ func TestPilotIsResponsibleAndAssignmentInBulk(t *testing.T) {
 	if msg := refusal(t, err); !strings.Contains(msg, "n'est confié à aucune organisation") || !strings.Contains(msg, "Claire Coordinatrice") {
 		t.Errorf("refus : %q", msg)
 	}
-	setPilots(t, svc, "2.2", "caf04")
+	setPilots(t, svc, st, "2.2", "caf04")
 	if _, err := svc.SaveValue(ctx, caf, slug, "2.2-1", in); err != nil {
 		t.Fatalf("le pilote de la fiche saisit ses indicateurs : %v", err)
 	}
@@ -150,7 +149,7 @@ func TestRealValueReplacesSyntheticOne(t *testing.T) {
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	coordinator, caf, _ := people(t, svc, st)
-	setPilots(t, svc, "2.2", "caf04")
+	setPilots(t, svc, st, "2.2", "caf04")
 	synthetic := func(code, period string) *model.Value {
 		values, _ := st.Values(ctx, slug, code)
 		for _, v := range values {
@@ -225,8 +224,8 @@ func TestTasks(t *testing.T) {
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	coordinator, caf, centre := people(t, svc, st)
-	setPilots(t, svc, "2.2", "caf04")
-	setPilots(t, svc, "3.1", "caf04")
+	setPilots(t, svc, st, "2.2", "caf04")
+	setPilots(t, svc, st, "3.1", "caf04")
 	today := model.MustDate("2025-06-01")
 
 	tasks := func(a *auth.Actor) app.ConventionTasks {
@@ -285,7 +284,7 @@ func TestBulkActions(t *testing.T) {
 	ctx := context.Background()
 	slug := examples.ForcalquierSlug
 	coordinator, caf, centre := people(t, svc, st)
-	setPilots(t, svc, "2.2", "caf04")
+	setPilots(t, svc, st, "2.2", "caf04")
 	var refs []app.ValueRef
 	for _, code := range []string{"2.2-1", "2.2-2", "2.2-3"} {
 		v, err := svc.SaveValue(ctx, caf, slug, code, app.ValueInput{Period: "2024", Number: "10"})

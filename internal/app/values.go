@@ -467,12 +467,12 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year i
 		return nil, err
 	}
 	now := s.now()
-	findings := lint.Run(c, s.Territory, model.DateOf(now))
-	r, err := report.Build(c, values, findings, year, final, now)
+	assessments, err := s.store.Assessments(ctx, slug, 0)
 	if err != nil {
 		return nil, err
 	}
-	assessments, err := s.store.Assessments(ctx, slug, 0)
+	findings := lint.RunWith(c, s.Territory, model.DateOf(now), lint.Recorded{Assessments: assessments})
+	r, err := report.Build(c, values, findings, year, final, now)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,7 @@ func lintCmd(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("--format : « %s » inconnu (text ou json)", *format)
 	}
 	var c *model.Convention
+	var findings []lint.Finding
 	ref := territory.MustLoad()
 	if len(rest) == 1 {
 		data, err := readInput(env, rest[0])
@@ -51,6 +52,7 @@ func lintCmd(ctx context.Context, env Env, args []string) error {
 		if c, err = interchange.Decode(data, ref); err != nil {
 			return err
 		}
+		findings = lint.Run(c, ref, at)
 	} else {
 		svc, closeFn, err := openConvention(ctx, cfg, slug)
 		if err != nil {
@@ -60,8 +62,11 @@ func lintCmd(ctx context.Context, env Env, args []string) error {
 		if c, err = svc.Convention(ctx, auth.System, *slug); err != nil {
 			return err
 		}
+		// A stored convention is checked with its recorded evaluation.
+		if findings, err = svc.Findings(ctx, c, at); err != nil {
+			return err
+		}
 	}
-	findings := lint.Run(c, ref, at)
 	if *format == "json" {
 		err = writeLintJSON(env.Stdout, c.Slug, at, findings)
 	} else {

@@ -5,11 +5,12 @@ import "github.com/ctg-territoires/ctg/internal/model"
 // Carry copies the follow-up recorded on from onto to, which holds a new
 // signed text of the same convention (an avenant's working copy): the
 // progress of the fiches and steps still there, the indicators' settings,
-// the contacts, the prefecture acknowledgements, the organizations that
-// are not parties. Records are matched by what the text calls them — a
-// fiche by its code, a step by its number, an indicator by its label, an
-// equipment by its name and operator, a committee by its key — so a record
-// the new text adds keeps the follow-up it was given in the working copy.
+// the contacts, the deliberations' dates, numbers and prefecture
+// acknowledgements, the organizations that are not parties. Records are
+// matched by what the text calls them — a fiche by its code, a step by
+// its number, an indicator by its label, an equipment by its name and
+// operator, a committee by its key — so a record the new text adds keeps
+// the follow-up it was given in the working copy.
 func Carry(from, to *model.Convention) {
 	to.Status = from.Status
 	to.Transmissions = append([]model.PrefectureAcknowledgement(nil), from.Transmissions...)
@@ -23,7 +24,8 @@ func Carry(from, to *model.Convention) {
 		p := &to.Parties[i]
 		for _, q := range from.Parties {
 			if q.Organization == p.Organization && p.Authorization != nil && q.Authorization != nil {
-				p.Authorization.PrefectureAcknowledgement = q.Authorization.PrefectureAcknowledgement
+				a, b := p.Authorization, q.Authorization
+				a.Date, a.Reference, a.PrefectureAcknowledgement = b.Date, b.Reference, b.PrefectureAcknowledgement
 			}
 		}
 	}

@@ -16,10 +16,13 @@ import (
 )
 
 // followUpFields lists, per kind of record, the fields that are follow-up:
-// every other field of a signed kind is signed content.
+// every other field of a signed kind is signed content. A council's
+// deliberation is an act of its own: its date and number are recorded
+// when known (the signed text often leaves them « XXXX »), what the text
+// says of it (date_as_written, body, subject) stays as written.
 var followUpFields = map[string][]string{
 	"convention":    {"status"},
-	"authorization": {"prefecture_acknowledgement"},
+	"authorization": {"date", "reference", "prefecture_acknowledgement"},
 	"fiche":         {"status"},
 	"step":          {"status"},
 	"indicator":     {"code", "unit", "periodicity", "combine", "numerator", "denominator", "dimensions", "responsible", "targets", "tolerance"},
@@ -86,7 +89,7 @@ func Signed(c *model.Convention) *model.Convention {
 	out.Organizations = orgs
 	for i := range out.Parties {
 		if a := out.Parties[i].Authorization; a != nil {
-			a.PrefectureAcknowledgement = ""
+			a.Date, a.Reference, a.PrefectureAcknowledgement = nil, "", ""
 		}
 	}
 	for i := range out.Axes {

@@ -66,6 +66,11 @@ func TestEditable(t *testing.T) {
 	if !contract.Editable(c, "step", "status", "") || !contract.Editable(c, "contact", "phone", "") {
 		t.Error("follow-up is locked")
 	}
+	// A deliberation's date, left « XXXX » by the signed text, is recorded
+	// once known; what the text says of it is not changed.
+	if !contract.Editable(c, "authorization", "date", "") || contract.Editable(c, "authorization", "date_as_written", "") {
+		t.Error("date d'une délibération verrouillée, ou date telle qu'écrite modifiable")
+	}
 	if contract.Editable(c, "organization", "name", c.Parties[0].Organization) {
 		t.Error("a party's name is editable after signature")
 	}
@@ -85,5 +90,48 @@ func TestCarryKeepsTheFollowUp(t *testing.T) {
 	g := text.Axes[1].Fiches[0]
 	if g.Status != model.ActionDone || g.Steps[0].Status != model.ActionLate || g.Title != "Titre modifié par avenant" {
 		t.Fatalf("carried fiche: status %s, step %s, title %q", g.Status, g.Steps[0].Status, g.Title)
+	}
+}
+
+func TestAddable(t *testing.T) {
+	c := example(t)
+	for _, kind := range []string{"fiche", "step", "article", "representative", "equipment", "legal_basis", "finding", "indicator"} {
+		if contract.Addable(c, kind, "") {
+			t.Errorf("%s : ajout permis après la signature", kind)
+		}
+	}
+	if !contract.Addable(c, "contact", "") || !contract.Addable(c, "organization", "nouvelle-association") {
+		t.Error("un contact ou une organisation non signataire ne peut plus être ajouté après la signature")
+	}
+	c.Signature.Date = nil
+	if !contract.Addable(c, "fiche", "") {
+		t.Error("ajout d'une fiche refusé sur un projet")
+	}
+}
+
+func TestChangedNamesWhatDiffers(t *testing.T) {
+	a, b := example(t), example(t)
+	if got := contract.Changed(a, b); len(got) != 0 {
+		t.Fatalf("différences entre deux copies : %v", got)
+	}
+	b.Articles[11].Text += " Modifié."
+	b.Axes[4].Fiches = append(b.Axes[4].Fiches, model.Fiche{Code: "5.1", Title: "Nouvelle fiche"})
+	b.Axes[1].Fiches[0].Steps[0].Status = model.ActionDone
+	got := contract.Changed(a, b)
+	want := []string{"Article 12 – La fin de la convention", "Fiche 5.1 – Nouvelle fiche"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("parties modifiées : %q, attendu %q", got, want)
+	}
+}
+
+func TestAmendmentArticle(t *testing.T) {
+	c := example(t)
+	if n := contract.AmendmentArticle(c); n != 11 {
+		t.Errorf("article des avenants : %d, attendu 11", n)
+	}
+	c.Articles[10].Text = "Sans objet."
+	c.Articles[4].Text = "Toute modification de la présente convention fait l'objet d'un avenant."
+	if n := contract.AmendmentArticle(c); n != c.Articles[4].Number {
+		t.Errorf("article des avenants : %d, attendu %d", n, c.Articles[4].Number)
 	}
 }

@@ -164,14 +164,16 @@ func TestConcurrentEditShowsTheConflict(t *testing.T) {
 	// A second browser context: separate cookies, as another person.
 	second, cancel := chromedp.NewContext(first, chromedp.WithNewBrowserContext())
 	defer cancel()
-	fiche := p.convention(t).Axes[1].Fiches[1]
-	form := p.url + "/c/" + slug + "/modifier/fiche/" + fiche.ID
-	open := chromedp.Steps(chromedp.Navigate(form), chromedp.WaitVisible(chromedp.ID("champ-title")))
+	// The notes of the steering committee are follow-up: editable on the
+	// signed convention.
+	copil := p.convention(t).Committees[0]
+	form := p.url + "/c/" + slug + "/modifier/committee/" + copil.ID
+	open := chromedp.Steps(chromedp.Navigate(form), chromedp.WaitVisible(chromedp.ID("champ-notes")))
 	if err := chromedp.Do(first, signIn(p.url, "coordinatrice@exemple.fr"), open); err != nil {
 		t.Fatal(err)
 	}
 	err := chromedp.Do(second, signIn(p.url, "conseiller@exemple.fr"), open,
-		chromedp.SetValue(chromedp.ID("champ-title"), "Détecter les droits non demandés"),
+		chromedp.SetValue(chromedp.ID("champ-notes"), "Réunion de mars reportée en avril"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("[role=status]")))
 	if err != nil {
@@ -181,31 +183,31 @@ func TestConcurrentEditShowsTheConflict(t *testing.T) {
 		t.Fatalf("second navigateur : %q", saved)
 	}
 	err = chromedp.Do(first,
-		chromedp.SetValue(chromedp.ID("champ-title"), "Aller vers les allocataires"),
+		chromedp.SetValue(chromedp.ID("champ-notes"), "Réunion de mars maintenue"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("conflit")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	conflict := text(t, first, "#conflit")
-	kept, err := chromedp.Run(first, chromedp.Value(chromedp.ID("champ-title")))
+	kept, err := chromedp.Run(first, chromedp.Value(chromedp.ID("champ-notes")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"modifié par quelqu'un d'autre", "Détecter les droits non demandés", "conseiller"} {
+	for _, want := range []string{"modifié par quelqu'un d'autre", "Réunion de mars reportée en avril", "conseiller"} {
 		if !strings.Contains(conflict, want) {
 			t.Errorf("%q absent du message de conflit : %q", want, conflict)
 		}
 	}
-	if strings.Contains(conflict, "Contexte") {
+	if strings.Contains(conflict, "Composition") {
 		t.Errorf("un champ inchangé est signalé comme modifié : %q", conflict)
 	}
-	if kept != "Aller vers les allocataires" {
+	if kept != "Réunion de mars maintenue" {
 		t.Errorf("la saisie n'a pas été conservée : %q", kept)
 	}
 	saveScreenshot(t, first, "conflit")
-	if got := p.convention(t).Axes[1].Fiches[1].Title; got != "Détecter les droits non demandés" {
-		t.Errorf("titre enregistré : %q", got)
+	if got := p.convention(t).Committees[0].Notes; got != "Réunion de mars reportée en avril" {
+		t.Errorf("notes enregistrées : %q", got)
 	}
 }
 
@@ -249,7 +251,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
-		base + "/modifier/convention/" + c.ID, base + "/documents",
+		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/modifier/article/" + c.Articles[11].ID,
 	}
 	// The documents page with a document in each group.
 	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},

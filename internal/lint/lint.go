@@ -62,11 +62,19 @@ type Rule struct {
 	check func(x *checker)
 }
 
+// Recorded is what the platform records about a convention beside its
+// text, which some rules need: the written assessments of its fiches
+// (the evaluation).
+type Recorded struct {
+	Assessments []model.Assessment
+}
+
 // checker runs the rules on one convention and collects their findings.
 type checker struct {
 	c    *model.Convention
 	ref  *territory.Data
 	at   model.Date
+	rec  Recorded
 	rule *Rule
 	out  []Finding
 }
@@ -82,9 +90,16 @@ func (x *checker) reportf(path, where, kind, id, fix, format string, args ...any
 }
 
 // Run checks c as of the date at and returns its findings, the most
-// serious first, then by rule and path.
+// serious first, then by rule and path. It knows the text alone: a file
+// records no evaluation (see RunWith).
 func Run(c *model.Convention, ref *territory.Data, at model.Date) []Finding {
-	x := &checker{c: c, ref: ref, at: at}
+	return RunWith(c, ref, at, Recorded{})
+}
+
+// RunWith is Run on a stored convention, with what the platform records
+// about it beside its text.
+func RunWith(c *model.Convention, ref *territory.Data, at model.Date, rec Recorded) []Finding {
+	x := &checker{c: c, ref: ref, at: at, rec: rec}
 	for i := range Rules {
 		x.rule = &Rules[i]
 		x.rule.check(x)

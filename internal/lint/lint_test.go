@@ -344,3 +344,62 @@ func TestQuotesAreCutBetweenWords(t *testing.T) {
 		t.Errorf("citation terminée au milieu d'un mot : %q", quote)
 	}
 }
+
+// TestEvaluationIsDueDuringTheLastYearAndClearedOnceRecorded checks that
+// EVALUATION-NOT-RECORDED warns from a year before the evaluation is due
+// (annex: "en 2026"), says which fiches lack their assessment of that
+// year, and clears once each fiche has one.
+func TestEvaluationIsDueDuringTheLastYearAndClearedOnceRecorded(t *testing.T) {
+	ref := territory.MustLoad()
+	c := clean()
+	c.Axes[0].Fiches = append(c.Axes[0].Fiches, model.Fiche{Code: "1.2", Title: "Informer les familles"})
+	evaluation := func(at string, rec Recorded) string {
+		for _, f := range RunWith(c, ref, model.MustDate(at), rec) {
+			if f.Rule == "EVALUATION-NOT-RECORDED" {
+				return f.Message
+			}
+		}
+		return ""
+	}
+	if msg := evaluation("2025-12-31", Recorded{}); msg != "" {
+		t.Errorf("évaluation signalée plus d'un an avant son échéance : %q", msg)
+	}
+	if msg := evaluation("2026-01-01", Recorded{}); msg != "L'évaluation de la convention est due au 31 décembre 2026 : aucune fiche n'a encore son appréciation 2026." {
+		t.Errorf("dernière année : %q", msg)
+	}
+	partial := Recorded{Assessments: []model.Assessment{
+		{Fiche: "1.1", Year: 2026, Text: "Coordinatrice recrutée en mars."},
+		{Fiche: "1.2", Year: 2025, Text: "Guide publié."},
+		{Fiche: "1.2", Year: 2026, Text: "  "},
+	}}
+	if msg := evaluation("2027-01-15", partial); msg != "L'évaluation de la convention était due au 31 décembre 2026 : 1 fiche(s) sur 2 sans appréciation 2026 (1.2)." {
+		t.Errorf("après l'échéance, une fiche évaluée : %q", msg)
+	}
+	partial.Assessments[2].Text = "Guide diffusé dans les écoles."
+	if msg := evaluation("2026-06-01", partial); msg != "" {
+		t.Errorf("évaluation enregistrée mais encore signalée : %q", msg)
+	}
+}
+
+// TestStateDependentRulesFollowTheLifecycle checks that a draft (no
+// signature date) or a terminated convention owes neither its evaluation
+// nor its promised fiches.
+func TestStateDependentRulesFollowTheLifecycle(t *testing.T) {
+	ref := territory.MustLoad()
+	for name, change := range map[string]func(c *model.Convention){
+		"projet": func(c *model.Convention) { c.Signature.Date = nil; c.Status = model.StatusSigned },
+		"résiliée": func(c *model.Convention) {
+			c.Acts.Termination = &model.Termination{Mode: model.TerminationMutualConsent, LetterOn: model.MustDate("2023-05-01"),
+				ReceivedOn: model.MustDate("2023-05-03"), EffectiveOn: model.MustDate("2023-11-03")}
+		},
+	} {
+		c := clean()
+		c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité", FichesDueBy: date("2024-03-31")})
+		c.Annexes[2].Text = "Elle devra être déployée en 2023."
+		change(c)
+		got := rules(Run(c, ref, at))
+		if slices.Contains(got, "EVALUATION-NOT-RECORDED") || slices.Contains(got, "FICHES-PROMISED-OVERDUE") {
+			t.Errorf("%s : %v", name, got)
+		}
+	}
+}

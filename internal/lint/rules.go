@@ -626,6 +626,9 @@ func writtenAs(s string) string {
 }
 
 func checkPromisedFiches(x *checker) {
+	if !x.bound() {
+		return
+	}
 	for i, a := range x.c.Axes {
 		if a.FichesDueBy != nil && len(a.Fiches) == 0 && a.FichesDueBy.Before(x.at) {
 			x.reportf(fmt.Sprintf("axes[%d]", i), fmt.Sprintf("axe %d", a.Number), "axis", a.ID,
@@ -659,17 +662,70 @@ func (x *checker) evaluationDue() (model.Date, *model.Annex) {
 	return x.c.Period.End, nil
 }
 
+// bound reports whether the convention binds its parties on the date of
+// the check: signed, not terminated (lifecycle).
+func (x *checker) bound() bool {
+	switch lifecycle.Of(x.c).On(x.at) {
+	case lifecycle.Signed, lifecycle.InForce, lifecycle.Ended, lifecycle.Renewed:
+		return true
+	}
+	return false
+}
+
+// maxListedFiches bounds the fiches a finding lists by code.
+const maxListedFiches = 8
+
+// checkEvaluation warns, from a year before the evaluation is due, until
+// it is recorded: every fiche of the plan has its written assessment
+// (appréciation) for the year of the evaluation — the evaluation of the
+// actions the evaluation annex asks for, which the bilan prints.
 func checkEvaluation(x *checker) {
 	due, annex := x.evaluationDue()
-	if !due.Before(x.at) {
+	if !x.bound() || !x.at.After(model.DateOf(due.Time().AddDate(-1, 0, 0))) {
+		return
+	}
+	written := map[string]bool{}
+	for _, a := range x.rec.Assessments {
+		if a.Year == due.Year && strings.TrimSpace(a.Text) != "" {
+			written[a.Fiche] = true
+		}
+	}
+	var missing []string
+	total := 0
+	for _, ax := range x.c.Axes {
+		for _, f := range ax.Fiches {
+			total++
+			if !written[f.Code] {
+				missing = append(missing, f.Code)
+			}
+		}
+	}
+	if total > 0 && len(missing) == 0 {
 		return
 	}
 	where, kind, id := "article 9", "convention", x.c.ID
 	if annex != nil {
 		where, kind, id = fmt.Sprintf("annexe %d", annex.Number), "annex", annex.ID
 	}
-	x.reportf("evaluation", where, kind, id, "Conduisez l'évaluation et enregistrez son bilan : elle est un préalable au renouvellement.",
-		"L'évaluation de la convention était due au %s ; aucune évaluation n'est enregistrée.", frenchDate(due))
+	state := "est due au"
+	if due.Before(x.at) {
+		state = "était due au"
+	}
+	var detail string
+	switch {
+	case len(missing) == total:
+		detail = fmt.Sprintf("aucune fiche n'a encore son appréciation %d", due.Year)
+	default:
+		codes := missing
+		more := ""
+		if len(codes) > maxListedFiches {
+			codes, more = codes[:maxListedFiches], ", …"
+		}
+		detail = fmt.Sprintf("%d fiche(s) sur %d sans appréciation %d (%s%s)", len(missing), total, due.Year, strings.Join(codes, ", "), more)
+	}
+	x.reportf("evaluation", where, kind, id,
+		fmt.Sprintf("Écrivez l'appréciation %d de chaque fiche, sur la page de la fiche : ensemble, elles enregistrent l'évaluation du plan d'actions, préalable au renouvellement.", due.Year),
+		"L'évaluation de la convention %s %s : %s.", state, frenchDate(due), detail)
 }
 
 func checkExpired(x *checker) {

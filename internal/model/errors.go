@@ -78,3 +78,7 @@ var ErrStale = errors.New("cet élément a été modifié entre-temps par quelqu
 
 // ErrForbidden is returned when the actor may not do what they asked.
 var ErrForbidden = errors.New("action non autorisée")
+
+// ErrSigned is returned when a change would alter the signed content of a
+// signed convention, which changes only by an avenant.
+var ErrSigned = errors.New("texte signé : ne change que par avenant")

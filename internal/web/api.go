@@ -23,7 +23,9 @@ import (
 
 // apiError is the body of every error answer of the API.
 type apiError struct {
-	Error   string             `json:"error"`
+	Error string `json:"error"`
+	// Code names a refusal a client may act on: "signed_content".
+	Code    string             `json:"code,omitempty"`
 	Details []model.FieldError `json:"details,omitempty"`
 	// Current is the record as it is now, on a version conflict.
 	Current *recordJSON `json:"current,omitempty"`
@@ -33,7 +35,7 @@ type apiError struct {
 // message of classify, and the details that help fix the request.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	f := s.classify(r, err)
-	out := apiError{Error: f.message, Details: f.details}
+	out := apiError{Error: f.message, Code: f.code, Details: f.details}
 	if f.conflict != nil {
 		out.Current = &recordJSON{Version: f.conflict.Version, Fields: f.conflict.Current}
 	}

@@ -43,9 +43,7 @@ func TestAssessmentIsWrittenOnTheFichePage(t *testing.T) {
 		}
 	}
 	f := e.record(t, "fiche", fiche22)
-	if _, _, err := e.svc.Edit(t.Context(), auth.System, slug, "fiche", f.Target.Meta.ID, f.Version, map[string]string{"pilots": "cordeliere"}); err != nil {
-		t.Fatal(err)
-	}
+	e.amend(t, "fiche", f.Target.Meta.ID, map[string]string{"pilots": "cordeliere"})
 	resp, _ = e.do(t, "contributeur", "POST", post, url.Values{"annee": {"2024"}, "version": {"1"}, "texte": {text + " Relu par le pilote."}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("contributeur pilote : %d", resp.StatusCode)

@@ -153,10 +153,7 @@ func TestAcknowledgingWithoutAReasonIsRefusedWithTheFormShownAgain(t *testing.T)
 func TestIdenticalFindingsAreOneLineWithTheirPlaces(t *testing.T) {
 	e := newEnv(t)
 	f := e.record(t, "fiche", fiche22)
-	if _, _, err := e.svc.Edit(context.Background(), auth.System, slug, "fiche", f.Target.Meta.ID, f.Version,
-		map[string]string{"context": "XXXX", "description": "XXXX"}); err != nil {
-		t.Fatal(err)
-	}
+	e.amend(t, "fiche", f.Target.Meta.ID, map[string]string{"context": "XXXX", "description": "XXXX"})
 	_, body := e.do(t, "editeur", "GET", "/c/"+slug+"/controles?au="+checksDay, nil)
 	msg := "Valeur non remplie « XXXX » dans : « XXXX »."
 	if n := strings.Count(body, msg+" <span class=\"meta\">(2 occurrences)</span>"); n != 1 {

@@ -39,6 +39,9 @@ type editData struct {
 	Back     string
 	// ParentID is set when the form adds a record under that parent.
 	ParentID string
+	// Amend is the page where an avenant is prepared, for the signed
+	// fields.
+	Amend string
 }
 
 // placeErrors puts each problem next to its field, or above the form.
@@ -83,7 +86,7 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
 // editPage prepares the form with the values to show and the original
 // values the user started from.
 func (s *Server) editPage(r *http.Request, rec *app.Record, values, original map[string]string) *editData {
-	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec)}
+	d := &editData{Record: rec, Version: rec.Version, Original: original, Back: backURL(r, rec), Amend: amendmentsURL(rec.Convention.Slug)}
 	for _, f := range rec.Fields() {
 		ff := formField{Field: f, Value: values[f.Name], Shown: "—"}
 		if ff.Value != "" {

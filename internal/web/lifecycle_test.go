@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/examples"
-	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // ended is the state of the bundled convention in late 2026, as the
@@ -69,12 +68,11 @@ func TestOverviewExplainsTheState(t *testing.T) {
 	}
 }
 
-func TestConventionFormSaysTheStateIsComputed(t *testing.T) {
+func TestLifePageSaysTheStateIsComputed(t *testing.T) {
 	e := newEnv(t)
-	rec := e.record(t, "convention", func(c *model.Convention) string { return c.ID })
-	_, body := e.do(t, "editeur", "GET", "/c/"+slug+"/modifier/convention/"+rec.Target.Meta.ID, nil)
-	if !strings.Contains(body, "se calcule à partir des délibérations, de la date de signature et de la période") {
-		t.Error("le formulaire ne dit pas que l'état affiché est calculé")
+	_, body := e.do(t, "lecteur", "GET", "/c/"+slug+"/vie", nil)
+	if !strings.Contains(body, "L'état se calcule chaque jour à partir de ce qui est enregistré") {
+		t.Error("la page Vie de la convention ne dit pas que l'état affiché est calculé")
 	}
 }
 

@@ -84,6 +84,7 @@ type matrixCase struct {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	fiche := e.record(t, "fiche", fiche22).Target.Meta.ID
 	step := e.record(t, "step", step22).Target.Meta.ID
 	eqOwn := e.record(t, "equipment", cordeliere).Target.Meta.ID

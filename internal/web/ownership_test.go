@@ -18,6 +18,7 @@ import (
 // another organization: the owners are checked after the change too.
 func TestContributorCannotHandItsRecordToAnotherOrganization(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	eq := e.record(t, "equipment", cordeliere)
 	path := fmt.Sprintf("/c/%s/modifier/equipment/%s", slug, eq.Target.Meta.ID)
 	form := url.Values{"version": {fmt.Sprint(eq.Version)}, "operator": {"limans"}}
@@ -37,6 +38,7 @@ func TestContributorCannotHandItsRecordToAnotherOrganization(t *testing.T) {
 // leave one indicator: the others are told the code is taken, none fails.
 func TestConcurrentIndicatorCreationsKeepCodesUnique(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	c := e.record(t, "convention", func(c *model.Convention) string { return c.ID }).Convention
 	parents := []string{c.Axes[0].Fiches[0].ID, c.Axes[1].Fiches[0].ID}
 	var wg sync.WaitGroup
@@ -109,6 +111,7 @@ func TestEquipmentPlacesAreEditedShownAndExported(t *testing.T) {
 // would give that one the fiche's rights.
 func TestContributorCannotShareItsFicheWithAnotherOrganization(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	fiche := e.record(t, "fiche", fiche22)
 	id := fiche.Target.Meta.ID
 	if _, _, err := e.svc.Edit(t.Context(), auth.System, slug, "fiche", id, fiche.Version, map[string]string{"pilots": "cordeliere"}); err != nil {
@@ -133,6 +136,7 @@ func TestContributorCannotShareItsFicheWithAnotherOrganization(t *testing.T) {
 // addresses: neither in the history page nor in the API.
 func TestReaderSeesNoEmailAddressInTheHistory(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	if err := e.svc.Grant(t.Context(), auth.System, "contributeur-autre@exemple.fr", auth.Membership{Convention: slug, Role: auth.RoleReader}); err != nil {
 		t.Fatal(err)
 	}

@@ -138,6 +138,7 @@ func TestProgressChangeTakesACommentAndIsConfirmed(t *testing.T) {
 
 func TestEverySaveIsConfirmed(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	c := "/c/" + slug
 	fiche := e.record(t, "fiche", fiche22)
 	// An edit form sent from its own page comes back to it, confirmed.

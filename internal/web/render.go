@@ -72,11 +72,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // errorPage answers with the error page. It does not go through render,
 // so that a failing template cannot loop: plain text is the last resort.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title string, msg any) {
 	var buf bytes.Buffer
 	t, ok := s.pages["error.html"]
 	if !ok || t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Data: msg, Actor: actorOf(r), CSRF: csrfOf(r), Version: s.version}) != nil {
-		http.Error(w, title+" : "+msg, status)
+		http.Error(w, title+" : "+fmt.Sprint(msg), status)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -92,7 +92,27 @@ type failure struct {
 	message  string
 	details  []model.FieldError
 	conflict *app.ConflictError
+	// code names, for the API, a refusal a client may act on.
+	code string
+	// next is what the page offers to do instead.
+	next *nextStep
 }
+
+// nextStep is a link an error page offers: where to go instead.
+type nextStep struct{ URL, Label string }
+
+// messageWithNext is an error page's message with the link that follows
+// it; it prints as its message alone.
+type messageWithNext struct {
+	Text string
+	Next *nextStep
+}
+
+func (m messageWithNext) String() string { return m.Text }
+
+// amendmentsURL is the page where the avenants of a convention are
+// prepared.
+func amendmentsURL(slug string) string { return "/conventions/" + slug + "/avenants" }
 
 const staleMessage = "modifié entre-temps : relisez la version courante avant de réessayer"
 
@@ -104,7 +124,11 @@ func (s *Server) classify(r *http.Request, err error) failure {
 	var ve *model.ValidationError
 	var ce *app.ConflictError
 	var refused *app.RefusedError
+	var signed *app.SignedError
 	switch {
+	case errors.As(err, &signed):
+		return failure{status: http.StatusConflict, title: "Texte signé : modification par avenant", message: signed.Error(),
+			code: "signed_content", next: &nextStep{URL: amendmentsURL(signed.Slug), Label: "Préparer un avenant"}}
 	case errors.As(err, &ve):
 		return failure{status: http.StatusUnprocessableEntity, title: "Données invalides", message: "données invalides", details: ve.Errors}
 	case errors.As(err, &refused):
@@ -141,6 +165,8 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		s.notFound(w, r)
 	case errors.As(err, &refused):
 		s.errorPage(w, r, f.status, f.title, upperFirst(f.message)+".")
+	case f.next != nil:
+		s.errorPage(w, r, f.status, f.title, messageWithNext{Text: f.message, Next: f.next})
 	case f.status == http.StatusForbidden:
 		s.forbidden(w, r)
 	default:
@@ -260,6 +286,15 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"add": func(a, b int) int { return a + b },
+	// amendments is the page where the avenants are prepared.
+	"amendments": amendmentsURL,
+	// nextStep is the link an error page's message offers, if any.
+	"nextStep": func(data any) *nextStep {
+		if m, ok := data.(messageWithNext); ok {
+			return m.Next
+		}
+		return nil
+	},
 }
 
 // writeCSV sends a table for Excel in French, as an attachment; cells that

@@ -101,9 +101,7 @@ func TestResponsibilitiesOnTheCollectionPage(t *testing.T) {
 	}
 	// A fiche's pilot provides its indicators by default.
 	f := e.record(t, "fiche", fiche22)
-	if resp, _ := e.do(t, "admin", "POST", c+"/modifier/fiche/"+f.Target.Meta.ID, url.Values{"version": {strconv.Itoa(f.Version)}, "pilots": {"limans"}}); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("pilote : %d", resp.StatusCode)
-	}
+	e.amend(t, "fiche", f.Target.Meta.ID, map[string]string{"pilots": "limans"})
 	_, body = e.do(t, "contributeur-autre", "GET", c+"/collecte/saisie?annee=2024", nil)
 	if !strings.Contains(body, "2.2-1 – Le nombre de personnes contactées") {
 		t.Error("le pilote de la fiche 2.2 ne voit pas ses indicateurs")
@@ -305,9 +303,7 @@ func TestTasksAndBulkActions(t *testing.T) {
 func TestTasksListLateSteps(t *testing.T) {
 	e := newEnv(t)
 	f := e.record(t, "fiche", func(c *model.Convention) string { return c.Axes[2].Fiches[0].ID })
-	if resp, _ := e.do(t, "admin", "POST", "/c/"+slug+"/modifier/fiche/"+f.Target.Meta.ID, url.Values{"version": {strconv.Itoa(f.Version)}, "pilots": {"cordeliere"}}); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("pilote : %d", resp.StatusCode)
-	}
+	e.amend(t, "fiche", f.Target.Meta.ID, map[string]string{"pilots": "cordeliere"})
 	_, body := e.do(t, "contributeur", "GET", "/taches?au=2025-06-01", nil)
 	if !strings.Contains(body, "Étapes en retard (2)") || !strings.Contains(body, "Fiche 3.1, étape 2") || !strings.Contains(body, "En 2024, échéance du 31 décembre 2024") {
 		t.Error("l'étape « En 2024 » de la fiche 3.1 n'est pas en retard au 1er juin 2025")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/contract"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -33,6 +34,15 @@ func (v *convView) CanEdit(owners ...string) bool { return v.actor.CanEdit(v.Slu
 
 // CanEditFiche reports whether the viewer may change a fiche and its parts.
 func (v *convView) CanEditFiche(f *model.Fiche) bool { return v.actor.CanEdit(v.Slug, f.Pilots) }
+
+// Addable reports whether records of a kind may be added to the
+// convention (and removed) outside an avenant: any before signature;
+// after, only records of the follow-up (contacts, organizations that are
+// not parties). Who may add them is CanEdit's.
+func (v *convView) Addable(kind string) bool { return contract.Addable(v.Convention, kind, "") }
+
+// Locked reports whether the convention's signed text is locked: signed.
+func (v *convView) Locked() bool { return contract.Locked(v.Convention) }
 
 // CanEditAny reports whether the viewer may change anything at all.
 func (v *convView) CanEditAny() bool { return v.actor.CanEditSomething(v.Slug) }

@@ -81,6 +81,17 @@ func newEnv(t *testing.T) *testEnv {
 	return e
 }
 
+// draft makes the bundled convention a draft again (its signature date
+// cleared), its whole text editable: for the tests of editing that are
+// not about the signed text.
+func (e *testEnv) draft(t *testing.T) { apptest.Unsign(t, e.svc, e.st, slug) }
+
+// amend changes a record of the bundled convention as a signed avenant
+// would, its signed text included.
+func (e *testEnv) amend(t *testing.T, kind, id string, values map[string]string) {
+	apptest.Amend(t, e.svc, e.st, slug, kind, id, values)
+}
+
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // do sends a request as the given role; form values get the role's CSRF
@@ -223,6 +234,7 @@ func TestStepStatusChangeIsRecordedInHistory(t *testing.T) {
 
 func TestStaleEditIsRefusedWithWhatChanged(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	f := e.record(t, "fiche", fiche22)
 	v := strconv.Itoa(f.Version)
 	first := url.Values{"version": {v}, "orig.title": {f.Values["title"]}, "title": {"Titre changé par Éditeur"}}
@@ -246,6 +258,7 @@ func TestStaleEditIsRefusedWithWhatChanged(t *testing.T) {
 
 func TestBadValueIsShownNextToTheFieldAndNothingWritten(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	eq := e.record(t, "equipment", cordeliere)
 	form := url.Values{"version": {strconv.Itoa(eq.Version)}, "commune": {"99999"}, "postal_code": {"4300"}, "name": {"Nouveau nom"}}
 	resp, body := e.do(t, "contributeur", "POST", "/c/"+slug+"/modifier/equipment/"+eq.Target.Meta.ID, form)
@@ -385,6 +398,7 @@ func toJSON(v any) string {
 
 func TestAddAndDeleteAStep(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	f := e.record(t, "fiche", fiche22)
 	c := "/c/" + slug
 	resp, body := e.do(t, "editeur", "GET", c+"/ajouter/step?parent="+f.Target.Meta.ID, nil)
@@ -425,6 +439,7 @@ func TestAddAndDeleteAStep(t *testing.T) {
 
 func TestAddAFichePromisedByAmendment(t *testing.T) {
 	e := newEnv(t)
+	e.draft(t)
 	axis5 := e.record(t, "axis", func(c *model.Convention) string { return c.Axes[4].ID })
 	c := "/c/" + slug
 	form := url.Values{"parent": {axis5.Target.Meta.ID}, "code": {"6.1"}, "title": {"Soutenir les parents"}, "status": {"planned"}}

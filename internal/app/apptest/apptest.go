@@ -1,5 +1,6 @@
 // Package apptest builds, for tests, a real service over a fresh SQLite
-// file holding the bundled Forcalquier convention.
+// file (or PostgreSQL database) holding the bundled Forcalquier
+// convention.
 package apptest
 
 import (
@@ -8,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/store/pgtest"
 )
 
 // New returns a migrated service with the bundled convention loaded; the
@@ -23,8 +27,34 @@ func New(t testing.TB) *app.Service {
 // prepare or inspect the database directly.
 func NewWithStore(t testing.TB) (*app.Service, store.Store) {
 	t.Helper()
+	return open(t, filepath.Join(t.TempDir(), "ctg.db"))
+}
+
+// EachDB runs fn with a service over a fresh SQLite file, then over a
+// fresh database of the PostgreSQL server pg (skipped when pg is nil),
+// each holding the bundled convention.
+func EachDB(t *testing.T, pg *pgtest.Server, fn func(t *testing.T, svc *app.Service, st store.Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		svc, st := NewWithStore(t)
+		fn(t, svc, st)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if pg == nil {
+			t.Skip("PostgreSQL absent")
+		}
+		dsn, err := pg.CreateDatabase(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, st := open(t, dsn)
+		fn(t, svc, st)
+	})
+}
+
+func open(t testing.TB, dsn string) (*app.Service, store.Store) {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctg.db"))
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,4 +70,36 @@ func NewWithStore(t testing.TB) (*app.Service, store.Store) {
 		t.Fatal(err)
 	}
 	return svc, st
+}
+
+// Amend changes fields of a record of a stored convention (form text by
+// field name) as a signed avenant would: the signed text included,
+// without the service's checks. For tests that need a text other than
+// the bundled one.
+func Amend(t testing.TB, svc *app.Service, st store.Store, slug, kind, id string, values map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := svc.Record(ctx, auth.System, slug, kind, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, verr := rec.Kind.Apply(rec.Target, values)
+	if verr != nil {
+		t.Fatal(verr)
+	}
+	entry := model.AuditEntry{Convention: slug, Actor: "test", Action: "update", ObjectType: kind, ObjectID: id, ObjectLabel: rec.Target.Label}
+	if _, err := st.UpdateRecord(ctx, kind, id, rec.Version, ch.Fields, entry.WithChange(ch.Before, ch.After), ch.CopyIDs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Unsign makes a stored convention a draft, as before its signature: its
+// signature date is cleared, and its whole text is editable again.
+func Unsign(t testing.TB, svc *app.Service, st store.Store, slug string) {
+	t.Helper()
+	c, err := svc.Convention(context.Background(), auth.System, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Amend(t, svc, st, slug, "convention", c.ID, map[string]string{"signature.date": ""})
 }
