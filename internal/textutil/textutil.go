@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -119,3 +120,13 @@ var Paris = func() *time.Location {
 	}
 	return loc
 }()
+
+// UpperFirst puts the first letter of s in capitals: "le préambule" →
+// "Le préambule".
+func UpperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
