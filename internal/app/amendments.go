@@ -449,6 +449,20 @@ func versionsOf(list []model.Amendment, today model.Date) []Version {
 	return out
 }
 
+// VersionOn says which version of a convention's text is in force on day d.
+func (s *Service) VersionOn(ctx context.Context, a *auth.Actor, slug string, d model.Date) (Version, error) {
+	list, err := s.Amendments(ctx, a, slug)
+	if err != nil {
+		return Version{}, err
+	}
+	for _, v := range versionsOf(list, model.DateOf(s.now())) {
+		if v.Number == numberOn(list, d) {
+			return v, nil
+		}
+	}
+	return Version{}, nil
+}
+
 // ConventionAt returns the convention as it stood on day d: the text of
 // the version then in force with today's follow-up, and which version it
 // is. Unless that version is the one in force today, the convention is
