@@ -70,12 +70,23 @@ func (s *Server) decorate(r *http.Request, v *convView) {
 	v.At = &versionView{Date: d, Version: ver}
 }
 
-var convLink = regexp.MustCompile(`(<a [^>]*?)href="(/c/[^"#]*)(#[^"]*)?"`)
+var (
+	convLink = regexp.MustCompile(`(<a [^>]*?)href="(/c/[^"#]*)(#[^"]*)?"`)
+	convForm = regexp.MustCompile(`<form [^>]*?method="get" action="(/c/[^"?#]*)"[^>]*>`)
+)
 
-// keepDate makes the links of a page read at a date that lead to the same
-// convention keep ?a=, so that the reader stays on that day's version.
+// keepDate makes the links and the filter forms of a page read at a date
+// that lead to the same convention keep ?a=, so that the reader stays on
+// that day's version.
 func keepDate(html []byte, slug string, d model.Date) []byte {
 	prefix := "/c/" + slug
+	html = convForm.ReplaceAllFunc(html, func(m []byte) []byte {
+		path := string(convForm.FindSubmatch(m)[1])
+		if path != prefix && !strings.HasPrefix(path, prefix+"/") {
+			return m
+		}
+		return append(m, []byte(`<input type="hidden" name="a" value="`+d.String()+`">`)...)
+	})
 	return convLink.ReplaceAllFunc(html, func(m []byte) []byte {
 		sub := convLink.FindSubmatch(m)
 		start, path, frag := string(sub[1]), string(sub[2]), string(sub[3])
