@@ -11,6 +11,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/contract"
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -555,4 +556,41 @@ func (s *Service) CompareVersions(ctx context.Context, a *auth.Actor, slug strin
 	}
 	out.Changes = amend.Changes(texts[0], texts[1])
 	return out, nil
+}
+
+// findingsOf runs the convention checker on a stored convention already
+// loaded, with what is known of its avenants.
+func (s *Service) findingsOf(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
+	if _, _, ok := model.WorkingCopyOf(c.Slug); ok {
+		return s.Findings(c, at), nil
+	}
+	list, err := s.store.Amendments(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	life := &lint.Life{}
+	for _, x := range list {
+		a := lint.Amendment{Amendment: x}
+		if x.State == model.AmendmentSigned && len(x.Changes) > 0 {
+			if err := json.Unmarshal(x.Changes, &a.Changes); err != nil {
+				return nil, fmt.Errorf("modifications de l'avenant n° %d illisibles : %w", x.Number, err)
+			}
+		}
+		life.Amendments = append(life.Amendments, a)
+	}
+	// The text c should carry is the stored version of the day it shows.
+	day := model.DateOf(s.now())
+	if d, ok := DateOf(ctx); ok {
+		day = d
+	}
+	versions, err := s.store.ConventionVersions(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if n := numberOn(list, day); len(versions) > 0 {
+		if life.Recorded, err = s.decodeVersion(versions, n); err != nil {
+			return nil, err
+		}
+	}
+	return lint.RunLife(c, s.Territory, at, life), nil
 }

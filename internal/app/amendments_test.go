@@ -199,6 +199,43 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 			t.Errorf("avenant signé : %+v", stored.Amendment)
 		}
 
+		// The checker knows the avenant: the fiches of axis 5 are adopted,
+		// not those of axis 6, and the parties' authorizations are missing.
+		open := func() map[string]string {
+			now, _ := svc.Convention(ctx, reader, slug)
+			checks, err := svc.ChecksOf(ctx, now, model.MustDate("2023-04-02"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, c := range checks.Open {
+				out[c.Rule+" "+c.Where] += c.Message
+			}
+			return out
+		}
+		found := open()
+		if _, ok := found["FICHES-PROMISED-OVERDUE axe 5"]; ok {
+			t.Error("les fiches de l'axe 5, adoptées par l'avenant n° 1, restent signalées")
+		}
+		if _, ok := found["FICHES-PROMISED-OVERDUE axe 6"]; !ok {
+			t.Error("les fiches de l'axe 6 ne sont plus signalées")
+		}
+		if !strings.Contains(found["AMENDMENT-AUTHORIZATIONS-MISSING avenant n° 1"], "Caisse") {
+			t.Errorf("autorisations de l'avenant n° 1 manquantes non signalées : %v", found)
+		}
+		if _, ok := found["SIGNED-CONTENT-CHANGED article 11"]; ok {
+			t.Error("le texte issu de l'avenant est signalé comme modifié hors avenant")
+		}
+		art11 := now.Articles[10]
+		if _, _, err := svc.Edit(ctx, auth.System, slug, "article", art11.ID, art11.Version, map[string]string{"text": "Modifié sans avenant."}); err == nil {
+			if _, ok := open()["SIGNED-CONTENT-CHANGED article 11"]; !ok {
+				t.Error("un article modifié sans avenant n'est pas signalé")
+			}
+			if _, _, err := svc.Edit(ctx, auth.System, slug, "article", art11.ID, art11.Version+1, map[string]string{"text": art11.Text}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		// A second avenant, abandoned, leaves no working copy.
 		y, err := svc.PrepareAmendment(ctx, editor, slug, "Abandonné")
 		if err != nil || y.Number != 2 {

@@ -97,7 +97,11 @@ func (s *Service) ChecksOf(ctx context.Context, c *model.Convention, at model.Da
 		byKey[acks[i].Key] = &acks[i]
 	}
 	out := &Checks{At: at, Counts: map[lint.Severity]int{}}
-	for _, line := range mergeFindings(s.Findings(c, at)) {
+	findings, err := s.findingsOf(ctx, c, at)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range mergeFindings(findings) {
 		if ack, ok := byKey[line.Key]; ok {
 			line.Acknowledgement = ack
 			out.Acknowledged = append(out.Acknowledged, line)
@@ -148,7 +152,11 @@ func (s *Service) Acknowledge(ctx context.Context, a *auth.Actor, slug, key, rea
 		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "reason",
 			Message: fmt.Sprintf("la raison est trop longue (%d caractères au plus)", maxReasonLength)}}}
 	}
-	for _, line := range mergeFindings(s.Findings(c, at)) {
+	findings, err := s.findingsOf(ctx, c, at)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range mergeFindings(findings) {
 		if line.Key != key {
 			continue
 		}

@@ -69,6 +69,8 @@ type checker struct {
 	at   model.Date
 	rule *Rule
 	out  []Finding
+	// life is what is known of the convention's avenants, nil for a file.
+	life *Life
 }
 
 // report records a finding of the current rule.
@@ -84,7 +86,10 @@ func (x *checker) reportf(path, where, kind, id, fix, format string, args ...any
 // Run checks c as of the date at and returns its findings, the most
 // serious first, then by rule and path.
 func Run(c *model.Convention, ref *territory.Data, at model.Date) []Finding {
-	x := &checker{c: c, ref: ref, at: at}
+	return run(&checker{c: c, ref: ref, at: at})
+}
+
+func run(x *checker) []Finding {
 	for i := range Rules {
 		x.rule = &Rules[i]
 		x.rule.check(x)
