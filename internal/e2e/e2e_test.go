@@ -249,7 +249,12 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
-		base + "/modifier/convention/" + c.ID,
+		base + "/modifier/convention/" + c.ID, base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
+		p.url + "/c/" + slug + "--avenant-1/plan",
+	}
+	// Avenant n° 1 in preparation, for its page and its working copy.
+	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {
+		t.Fatal(err)
 	}
 	audit := func(url string) (axeResult, error) {
 		var res axeResult
