@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strconv"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -40,7 +43,49 @@ func (s *Service) IndicatorFigures(ctx context.Context, iv *IndicatorView) (indi
 			values = append(values[:len(values):len(values)], terms...)
 		}
 	}
-	return indicators.YearlyRow(iv.Entry, iv.Catalogue, values, ConventionYears(iv.Convention)), nil
+	row := indicators.YearlyRow(iv.Entry, iv.Catalogue, values, ConventionYears(iv.Convention))
+	history, err := s.previousFigures(ctx, iv.Convention, iv.Entry.Code)
+	if err != nil {
+		return indicators.Row{}, err
+	}
+	row.Figures = append(history, row.Figures...)
+	return row, nil
+}
+
+// previousFigures are the yearly figures of the indicator of the same
+// code in the convention that c renews, from its validated values, marked
+// Previous: the history of the indicator. They are the figures the
+// parties validated together, shown to whoever reads the successor.
+// None when c renews no convention or the indicator is new.
+func (s *Service) previousFigures(ctx context.Context, c *model.Convention, code string) ([]indicators.Figure, error) {
+	if c.Acts.Predecessor == "" {
+		return nil, nil
+	}
+	prev, err := s.store.Convention(ctx, c.Acts.Predecessor)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cat := indicators.Catalogue(prev)
+	byCode := indicators.ByCode(cat)
+	i := slices.IndexFunc(cat, func(e indicators.Entry) bool { return e.Code == code })
+	if i < 0 {
+		return nil, nil
+	}
+	values, err := s.store.Values(ctx, prev.Slug, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []indicators.Figure
+	for _, f := range indicators.YearlyRow(cat[i], byCode, values, ConventionYears(prev)).Figures {
+		if y, _ := strconv.Atoi(f.Year); f.Has && y < c.Period.Start.Year {
+			f.Previous = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // ExportedValue is a value as an export gives it.

@@ -103,6 +103,8 @@ type PlanProgress struct {
 
 // PlanProgressOn computes where the plan of c stands on day d.
 func PlanProgressOn(c *model.Convention, d model.Date) PlanProgress {
+	// Once terminated, steps due after the termination are no longer late.
+	d = lifecycle.EngagementsDay(c, d)
 	var p PlanProgress
 	counts := map[model.ActionStatus]int{}
 	for i := range c.Axes {

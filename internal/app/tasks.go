@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -171,8 +172,8 @@ func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.C
 				continue
 			}
 			for k := range f.Steps {
-				if f.Steps[k].LateOn(today) {
-					t.LateSteps = append(t.LateSteps, lateStep(f, k, today))
+				if day := lifecycle.EngagementsDay(c, today); f.Steps[k].LateOn(day) {
+					t.LateSteps = append(t.LateSteps, lateStep(f, k, day))
 				}
 			}
 		}

@@ -314,6 +314,35 @@ func TestReportWritesPDFAndXLSX(t *testing.T) {
 	}
 }
 
+func TestConventionPDFWritesTheConsolidatedText(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if code, _, errs := run(t, "", "import", "--db", db, exampleFile(t)); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "texte.pdf")
+	code, stdout, errs := run(t, "", "convention-pdf", "--db", db, "-o", out)
+	if code != 0 || !strings.Contains(stdout, "texte consolidé de "+examples.ForcalquierSlug) || !strings.Contains(stdout, out) {
+		t.Fatalf("convention-pdf : %d %q %q", code, stdout, errs)
+	}
+	if pdf, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("PDF : %v", err)
+	}
+	// Without -o, the file is named after the convention, in the current directory.
+	t.Chdir(t.TempDir())
+	if code, _, errs := run(t, "", "convention-pdf", "--db", db, "--convention", examples.ForcalquierSlug); code != 0 {
+		t.Fatalf("convention-pdf sans -o : %s", errs)
+	}
+	if _, err := os.Stat(examples.ForcalquierSlug + "-convention.pdf"); err != nil {
+		t.Errorf("fichier par défaut : %v", err)
+	}
+	if code, _, errs := run(t, "", "convention-pdf", "--db", db, "--convention", "inconnue"); code != 1 || !strings.Contains(errs, "inconnue") {
+		t.Errorf("convention inconnue : %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "", "convention-pdf", "--db", db, "-o", "texte.docx"); code != 1 || !strings.Contains(errs, "-o") {
+		t.Errorf("extension : %d %q", code, errs)
+	}
+}
+
 // TestDBDefaultsToCTGDB checks the one --db flag every command shares:
 // CTG_DB is the default, --db overrides it.
 func TestDBDefaultsToCTGDB(t *testing.T) {

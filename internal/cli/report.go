@@ -62,3 +62,34 @@ func reportCmd(ctx context.Context, env Env, args []string) error {
 	}
 	return nil
 }
+
+func conventionPDFCmd(ctx context.Context, env Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags("convention-pdf", env)
+	dbFlag(fs, &cfg)
+	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
+	out := fs.String("o", "", "fichier PDF à écrire (par défaut IDENTIFIANT-convention.pdf)")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return errUsage
+	}
+	if *out != "" && !strings.HasSuffix(strings.ToLower(*out), ".pdf") {
+		return fmt.Errorf("-o : le texte s'écrit dans un fichier .pdf (« %s »)", *out)
+	}
+	svc, closeFn, err := openConvention(ctx, cfg, slug)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	pdf, err := svc.ConventionPDF(ctx, auth.System, *slug)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = *slug + "-convention.pdf"
+	}
+	if err := writeFileAtomic(*out, pdf); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "texte consolidé de %s : %s (%d Ko)\n", *slug, *out, len(pdf)/1024)
+	return nil
+}

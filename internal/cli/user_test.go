@@ -76,6 +76,7 @@ func TestHelpExitsZeroWithTheCommandsOwnFlags(t *testing.T) {
 			[]string{"--convention", "--role", "--revoke", "ctg user grant"}},
 		{[]string{"user", "grant", "-h"}, []string{"usage : ctg user grant", "--convention", "--role", "--organization"}, []string{"--admin", "--password-stdin", "--revoke", "--name"}},
 		{[]string{"user", "token", "-h"}, []string{"--revoke IDENTIFIANT", "--name NOM_DU_JETON", "--revoke"}, []string{"--role"}},
+		{[]string{"convention-pdf", "-h"}, []string{"usage : ctg convention-pdf", "--convention", "texte consolidé", "-o"}, []string{"--year", "--final"}},
 	}
 	for _, c := range cases {
 		code, out, errs := run(t, "", c.args...)

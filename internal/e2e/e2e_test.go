@@ -245,16 +245,24 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 	signedIn := []string{
 		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
-		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles",
+		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
-		base + "/modifier/convention/" + c.ID, base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
+		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
 		p.url + "/c/" + slug + "--avenant-1/plan",
 	}
 	// Avenant n° 1 in preparation, for its page and its working copy.
 	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {
 		t.Fatal(err)
+	}
+	// The documents page with a document in each group.
+	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},
+		{OwnerKind: model.OwnerAuthorization, OwnerKey: "limans", Name: "deliberation-limans.pdf"}} {
+		in.Content = strings.NewReader("%PDF-1.4\n%%EOF\n")
+		if _, err := p.svc.AttachDocument(context.Background(), auth.System, slug, in); err != nil {
+			t.Fatal(err)
+		}
 	}
 	audit := func(url string) (axeResult, error) {
 		var res axeResult
@@ -356,12 +364,12 @@ func TestPagesFitTheWindow(t *testing.T) {
 	desktop := []string{
 		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
 		base + "/equipements", base + "/gouvernance", base + "/texte", base + "/recherche?q=logement", base + "/historique",
-		base + "/membres", base + "/controles", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
+		base + "/membres", base + "/controles", base + "/vie", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
 		base + "/collecte/saisie?annee=2024", base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID,
 		base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID, base + "/modifier/equipment/" + c.Equipments[0].ID,
 		base + "/modifier/committee/" + c.Committees[0].ID, base + "/modifier/convention/" + c.ID, p.url + "/nulle-part",
 	}
-	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches"}
+	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie"}
 	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
 		t.Fatal(err)
 	}

@@ -115,9 +115,8 @@ func fixedOptions(values ...string) func(*model.Convention) []Option {
 var Kinds = []*Kind{
 	{Name: "convention", Label: "convention", find: findConvention, Fields: []Field{
 		{Name: "title", Label: "Titre", Widget: Text},
-		{Name: "status", Label: "Statut", Widget: Select, Options: fixedOptions("draft", "projet", "signed", "signée", "terminated", "résiliée", "renewed", "renouvelée"),
-			Help: "L'état affiché (projet, en attente de signatures, signée, en vigueur, échue) se calcule à partir des délibérations, de la date de signature et de la période : ce champ ne compte que pour un renouvellement décidé ou une résiliation."},
-		{Name: "period.start", Label: "Début de la période", Widget: Date},
+		{Name: "period.start", Label: "Début de la période", Widget: Date,
+			Help: "L'état de la convention (projet, en attente de signatures, signée, en vigueur, échue, renouvelée, résiliée) n'est pas saisi : il se calcule à partir des délibérations, de la date de signature et de la période, et des actes enregistrés sur la page « Vie de la convention » (décision de renouvellement, résiliation)."},
 		{Name: "period.end", Label: "Fin de la période", Widget: Date},
 		{Name: "period.renewal", Label: "Clause de renouvellement", Widget: TextArea},
 		{Name: "signature.place", Label: "Lieu de signature", Widget: Text},

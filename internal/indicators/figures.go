@@ -27,6 +27,9 @@ type Figure struct {
 	Deviation *Deviation
 	// Synthetic is set when a value behind the figure is demonstration data.
 	Synthetic bool
+	// Previous is set on a figure of the convention this one renews,
+	// shown as the indicator's history.
+	Previous bool
 }
 
 // Numeric reports whether the figure is a number that may be shown.

@@ -52,24 +52,25 @@ func (s State) Label() string {
 }
 
 // Facts are what the state is computed from: a few fields of the
-// convention, so that a list of conventions computes it without reading
-// each one whole.
+// convention and its acts, so that a list of conventions computes it
+// without reading each one whole. The status field of the file is not
+// among them: renewal and termination are acts (see package model).
 type Facts struct {
-	// Recorded is the status recorded on the convention. It is the source
-	// of the renewal and the termination only, until these are recorded
-	// as acts; "draft" and "signed" are ignored.
-	Recorded model.Status
-	Period   model.Period
+	Period model.Period
 	// SignedOn is the signature date, nil when none is recorded.
 	SignedOn *model.Date
 	// Authorizations holds, for each party, the date of its authorization
 	// to sign, nil when none is dated.
 	Authorizations []*model.Date
+	// Renewal and Termination are the acts recorded, nil when none.
+	Renewal     *model.Renewal
+	Termination *model.Termination
 }
 
 // Of gathers the facts of a whole convention.
 func Of(c *model.Convention) Facts {
-	f := Facts{Recorded: c.Status, Period: c.Period, SignedOn: c.Signature.Date, Authorizations: make([]*model.Date, len(c.Parties))}
+	f := Facts{Period: c.Period, SignedOn: c.Signature.Date, Authorizations: make([]*model.Date, len(c.Parties)),
+		Renewal: c.Acts.Renewal, Termination: c.Acts.Termination}
 	for i, p := range c.Parties {
 		if p.Authorization != nil {
 			f.Authorizations[i] = p.Authorization.Date
@@ -80,7 +81,8 @@ func Of(c *model.Convention) Facts {
 
 // OfSummary gathers the facts of a convention as listed.
 func OfSummary(s model.ConventionSummary) Facts {
-	return Facts{Recorded: s.Status, Period: s.Period, SignedOn: s.SignedOn, Authorizations: s.Authorizations}
+	return Facts{Period: s.Period, SignedOn: s.SignedOn, Authorizations: s.Authorizations,
+		Renewal: s.Acts.Renewal, Termination: s.Acts.Termination}
 }
 
 // signedBy reports whether the convention is signed on day d. A signed
@@ -100,13 +102,28 @@ func (f Facts) authorizedBy(d model.Date) int {
 	return n
 }
 
+// terminatedBy reports whether the termination has taken effect on day
+// d. A termination whose effect would come after the end of the period
+// changes nothing: the convention ended first.
+func (f Facts) terminatedBy(d model.Date) bool {
+	t := f.Termination
+	return t != nil && !d.Before(t.EffectiveOn) && !t.EffectiveOn.After(f.Period.End)
+}
+
+// NoticeRunning reports whether a termination notice runs on day d: the
+// letter received, its effect not reached yet.
+func (f Facts) NoticeRunning(d model.Date) bool {
+	t := f.Termination
+	return t != nil && !d.Before(t.ReceivedOn) && d.Before(t.EffectiveOn) && !t.EffectiveOn.After(f.Period.End)
+}
+
+// renewedBy reports whether the renewal was decided on or before day d.
+func (f Facts) renewedBy(d model.Date) bool { return f.Renewal != nil && !f.Renewal.DecidedOn.After(d) }
+
 // On computes the state of the convention on day d. Acts dated after d
 // do not count yet: on a day before its signature, a convention is a
 // draft or awaits its signatures.
 func (f Facts) On(d model.Date) State {
-	if f.Recorded == model.StatusTerminated && (f.SignedOn == nil || f.signedBy(d)) {
-		return Terminated
-	}
 	if !f.signedBy(d) {
 		if f.authorizedBy(d) == 0 {
 			return Draft
@@ -114,15 +131,31 @@ func (f Facts) On(d model.Date) State {
 		return AwaitingSignatures
 	}
 	switch {
+	case f.terminatedBy(d):
+		return Terminated
 	case d.Before(f.Period.Start):
 		return Signed
 	case !d.After(f.Period.End):
 		return InForce
-	case f.Recorded == model.StatusRenewed:
+	case f.renewedBy(d):
 		return Renewed
 	}
 	return Ended
 }
+
+// EngagementsDay is the day as of which the parties' engagements are
+// judged on day d: d itself, or the effective date of the termination
+// once reached (art. 12: "l'arrêt immédiat des engagements des
+// parties"). A step due after that date is no longer late.
+func (f Facts) EngagementsDay(d model.Date) model.Date {
+	if f.terminatedBy(d) {
+		return f.Termination.EffectiveOn
+	}
+	return d
+}
+
+// EngagementsDay is Facts.EngagementsDay for a whole convention.
+func EngagementsDay(c *model.Convention, d model.Date) model.Date { return Of(c).EngagementsDay(d) }
 
 // Standing is the state of a convention on a day, with its French label
 // and a sentence that explains it, for pages and the API.
@@ -172,24 +205,31 @@ func (f Facts) explain(s State, d model.Date) string {
 		parts = append(parts, "période prévue "+period)
 		return strings.Join(parts, " ; ") + "."
 	case Signed:
-		return fmt.Sprintf("%sen vigueur %s : la période n'a pas commencé.", signed, period)
+		return fmt.Sprintf("%sen vigueur %s : la période n'a pas commencé%s.", signed, period, f.notice(d))
 	case InForce:
 		out := fmt.Sprintf("%sen vigueur %s", signed, period)
-		if f.Recorded == model.StatusRenewed {
-			out += " ; renouvellement décidé"
+		if f.renewedBy(d) {
+			out += " ; renouvellement décidé le " + date(f.Renewal.DecidedOn)
 		}
-		return out + "."
+		return out + f.notice(d) + "."
 	case Ended:
 		return fmt.Sprintf("%sen vigueur %s ; échue depuis le %s, aucun renouvellement décidé.", signed, period, date(dayAfter(f.Period.End)))
 	case Renewed:
-		return fmt.Sprintf("%sen vigueur %s ; renouvelée à son terme.", signed, period)
+		return fmt.Sprintf("%sen vigueur %s ; renouvelée à son terme (renouvellement décidé le %s).", signed, period, date(f.Renewal.DecidedOn))
 	case Terminated:
-		if signed == "" {
-			return "Résiliée ; la date de signature n'est pas enregistrée."
-		}
-		return fmt.Sprintf("%sprévue %s ; résiliée (la date d'effet de la résiliation n'est pas encore enregistrée).", signed, period)
+		t := f.Termination
+		return fmt.Sprintf("%sprévue %s ; résiliée à compter du %s (%s).", signed, period, date(t.EffectiveOn), t.Mode.Label())
 	}
 	return ""
+}
+
+// notice is the clause added to the explanation while a termination
+// notice runs.
+func (f Facts) notice(d model.Date) string {
+	if !f.NoticeRunning(d) {
+		return ""
+	}
+	return " ; préavis de résiliation en cours, effet le " + textutil.FrenchDate(f.Termination.EffectiveOn)
 }
 
 // dayAfter is the day following d.

@@ -103,6 +103,11 @@ var triggers = map[string]func(c *model.Convention){
 	"AXIS-EMPTY":              func(c *model.Convention) { c.Axes = append(c.Axes, model.Axis{Number: 2, Title: "Parentalité"}) },
 	"EVALUATION-NOT-RECORDED": func(c *model.Convention) { c.Annexes[2].Text = "Elle devra être déployée en 2023." },
 	"CONVENTION-EXPIRED":      func(c *model.Convention) { c.Period.End = model.MustDate("2024-05-31") },
+	"RENEWAL-NOT-DECIDED":     func(c *model.Convention) { c.Period.End = model.MustDate("2024-11-30") },
+	"TERMINATION-NOTICE-RUNNING": func(c *model.Convention) {
+		c.Acts.Termination = &model.Termination{Mode: model.TerminationMutualConsent, LetterOn: model.MustDate("2024-03-01"),
+			ReceivedOn: model.MustDate("2024-03-04"), EffectiveOn: model.MustDate("2024-09-04")}
+	},
 	"PERIOD-BEFORE-SIGNATURE": func(c *model.Convention) { c.Signature.Date = date("2023-02-01") },
 	"FICHE-NO-INDICATOR":      func(c *model.Convention) { step(c).Indicators = nil },
 	"INDICATOR-NO-UNIT":       func(c *model.Convention) { step(c).Indicators[0].Unit = "" },
@@ -198,11 +203,72 @@ func TestExpiryFollowsTheLifecycle(t *testing.T) {
 	if expired(func(c *model.Convention) { c.Signature.Date = nil }) {
 		t.Error("convention jamais signée signalée échue")
 	}
-	if expired(func(c *model.Convention) { c.Status = model.StatusRenewed }) {
+	if !expired(func(c *model.Convention) { c.Status = model.StatusRenewed }) {
+		t.Error("l'étiquette « renouvelée » sans décision enregistrée masque la fin")
+	}
+	if expired(func(c *model.Convention) {
+		c.Acts.Renewal = &model.Renewal{DecidedOn: model.MustDate("2026-10-01"), Successor: "suite"}
+	}) {
 		t.Error("convention renouvelée signalée échue")
 	}
-	if expired(func(c *model.Convention) { c.Status = model.StatusTerminated }) {
+	if expired(func(c *model.Convention) {
+		c.Acts.Termination = &model.Termination{Mode: model.TerminationBreach, LetterOn: model.MustDate("2025-02-01"),
+			ReceivedOn: model.MustDate("2025-02-03"), EffectiveOn: model.MustDate("2025-03-03")}
+	}) {
 		t.Error("convention résiliée signalée échue")
+	}
+}
+
+// TestRenewalNotDecidedWarnsDuringTheLastMonths checks the window of
+// RENEWAL-NOT-DECIDED: from six months before the end to the end, unless
+// the renewal is decided or a termination recorded.
+func TestRenewalNotDecidedWarnsDuringTheLastMonths(t *testing.T) {
+	warns := func(on string, change func(c *model.Convention)) bool {
+		c := clean() // ends on 31 December 2026
+		change(c)
+		return slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate(on))), "RENEWAL-NOT-DECIDED")
+	}
+	none := func(*model.Convention) {}
+	for on, want := range map[string]bool{"2026-06-29": false, "2026-06-30": true, "2026-12-31": true, "2027-01-01": false} {
+		if got := warns(on, none); got != want {
+			t.Errorf("le %s : %v, attendu %v", on, got, want)
+		}
+	}
+	if warns("2026-09-01", func(c *model.Convention) {
+		c.Acts.Renewal = &model.Renewal{DecidedOn: model.MustDate("2026-07-01"), Successor: "suite"}
+	}) {
+		t.Error("signalé alors que le renouvellement est décidé")
+	}
+	if warns("2026-09-01", func(c *model.Convention) {
+		c.Acts.Termination = &model.Termination{Mode: model.TerminationMutualConsent, LetterOn: model.MustDate("2026-07-01"),
+			ReceivedOn: model.MustDate("2026-07-02"), EffectiveOn: model.MustDate("2027-01-02")}
+	}) {
+		t.Error("signalé alors qu'une résiliation est enregistrée")
+	}
+	if warns("2026-09-01", func(c *model.Convention) { c.Signature.Date = nil }) {
+		t.Error("signalé pour une convention non signée")
+	}
+}
+
+// TestStepsDueAfterTheTerminationAreNotLate checks that the engagements
+// stop on the termination's effective date (art. 12).
+func TestStepsDueAfterTheTerminationAreNotLate(t *testing.T) {
+	c := clean()
+	step(c).Schedule = model.Schedule{AsWritten: "En 2025", Start: date("2025-01-01"), End: date("2025-12-31")}
+	late := func() bool {
+		return slices.Contains(rules(Run(c, territory.MustLoad(), model.MustDate("2026-03-01"))), "STEP-LATE")
+	}
+	if !late() {
+		t.Fatal("étape de 2025 non signalée en retard en 2026")
+	}
+	c.Acts.Termination = &model.Termination{Mode: model.TerminationBreach, LetterOn: model.MustDate("2025-05-01"),
+		ReceivedOn: model.MustDate("2025-05-05"), EffectiveOn: model.MustDate("2025-06-05")}
+	if late() {
+		t.Error("étape due après la résiliation signalée en retard")
+	}
+	step(c).Schedule.End = date("2025-03-31")
+	if !late() {
+		t.Error("étape due avant la résiliation, manquée, plus signalée")
 	}
 }
 

@@ -45,6 +45,8 @@ var Rules = []Rule{
 	{"AXIS-EMPTY", Warning, "axe sans fiche ni engagement", checkEmptyAxes},
 	{"EVALUATION-NOT-RECORDED", Warning, "évaluation due et non enregistrée", checkEvaluation},
 	{"CONVENTION-EXPIRED", Error, "convention échue sans décision de renouvellement", checkExpired},
+	{"RENEWAL-NOT-DECIDED", Warning, "renouvellement non décidé dans les derniers mois de la période", checkRenewalNotDecided},
+	{"TERMINATION-NOTICE-RUNNING", Info, "préavis de résiliation en cours", checkNoticeRunning},
 	{"PERIOD-BEFORE-SIGNATURE", Warning, "période commençant avant la signature", checkPeriodBeforeSignature},
 	{"FICHE-NO-INDICATOR", Warning, "fiche sans indicateur", checkFicheIndicators},
 	{"INDICATOR-NO-UNIT", Info, "indicateurs sans unité ni périodicité", checkIndicatorUnits},
@@ -573,14 +575,16 @@ func checkStepUndated(x *checker) {
 // checkStepLate reports the steps late on the date of the check, by the
 // rule of model.Step.LateOn.
 func checkStepLate(x *checker) {
+	// A terminated convention's engagements stop on its effective date.
+	at := lifecycle.EngagementsDay(x.c, x.at)
 	x.eachFiche(func(f *model.Fiche, path string) {
 		for k, s := range f.Steps {
-			if !s.LateOn(x.at) {
+			if !s.LateOn(at) {
 				continue
 			}
 			fix := "Mettez à jour son avancement, ou redatez-la en comité de pilotage."
 			p := fmt.Sprintf("%s.steps[%d]", path, k)
-			due, missed := s.MissedDeadline(x.at)
+			due, missed := s.MissedDeadline(at)
 			switch {
 			case missed && s.Schedule.End != nil && due == *s.Schedule.End:
 				x.reportf(p, "fiche "+f.Code, "step", s.ID, fix,
@@ -681,6 +685,34 @@ func checkExpired(x *checker) {
 			"Faites décider le renouvellement par les conseils (reconduction expresse seulement) ou constatez la fin de la convention.",
 			"La convention a pris fin le %s et aucun renouvellement n'est enregistré : %s.", frenchDate(x.c.Period.End), renewalNote(x.c))
 	}
+}
+
+// RenewalNoticeMonths is how many months before the end of its period a
+// signed convention should have its renewal decided: the councils of
+// every party must deliberate, which takes a few of their sessions.
+const RenewalNoticeMonths = 6
+
+func checkRenewalNotDecided(x *checker) {
+	f := lifecycle.Of(x.c)
+	end := x.c.Period.End
+	from := lifecycle.AddMonths(end, -RenewalNoticeMonths)
+	if st := f.On(x.at); (st != lifecycle.InForce && st != lifecycle.Signed) || f.Renewal != nil || f.Termination != nil || x.at.Before(from) {
+		return
+	}
+	x.reportf("period.end", "article 10", "convention", x.c.ID,
+		"Faites délibérer les parties sur sa reconduction, puis enregistrez la décision sur la page « Vie de la convention ».",
+		"La convention prend fin le %s et son renouvellement, qui ne peut être qu'exprès, n'est pas encore décidé.", frenchDate(end))
+}
+
+func checkNoticeRunning(x *checker) {
+	f := lifecycle.Of(x.c)
+	if !f.NoticeRunning(x.at) {
+		return
+	}
+	t := f.Termination
+	x.reportf("termination", "article 12", "convention", x.c.ID, "",
+		"Un préavis de résiliation court depuis le %s (%s) : la convention sera résiliée le %s, et les engagements des parties s'arrêteront alors.",
+		frenchDate(t.ReceivedOn), t.Mode.Label(), frenchDate(t.EffectiveOn))
 }
 
 func renewalNote(c *model.Convention) string {

@@ -46,6 +46,10 @@ type Convention struct {
 	Equipments    []Equipment    `yaml:"equipments,omitempty" json:"equipments,omitempty"`
 	Committees    []Committee    `yaml:"committees,omitempty" json:"committees,omitempty"`
 	Contacts      []Contact      `yaml:"contacts,omitempty" json:"contacts,omitempty"`
+
+	// Acts are the renewal and termination recorded beside the convention
+	// (stored apart, keyed by its slug); not part of the file format.
+	Acts LifecycleActs `yaml:"-" json:"-"`
 }
 
 // Status is the recorded lifecycle state of a convention.

@@ -109,6 +109,8 @@ type ConventionSummary struct {
 	// compute each convention's state in its life.
 	SignedOn       *Date   `json:"-"`
 	Authorizations []*Date `json:"-"`
+	// Acts are the convention's renewal and termination, for its state.
+	Acts LifecycleActs `json:"-"`
 }
 
 // WithChange returns the entry with the record's fields before and after.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -78,15 +79,36 @@ func sectionTitle(key string) string {
 // the equipments, the governance, the points to settle and, in an
 // appendix, the typos of the signed text.
 func (r *Report) PDF() ([]byte, error) {
+	footer := r.Title() + " — " + r.Convention.Title
+	if r.Synthetic {
+		footer = r.Title() + " — contient des données fictives"
+	}
+	p := newPDF(r.Title()+" — "+r.Convention.Title, r.Generated, footer)
+	w := &writer{doc: &doc{p: p}, r: r}
+	w.cover()
+	w.summary()
+	w.convention()
+	w.plan()
+	w.equipments()
+	w.governance()
+	w.findings()
+	w.appendix()
+	return output(p)
+}
+
+// newPDF starts an A4 document in the fonts, margins and metadata every
+// PDF of ctg shares; from the second page on, each page ends with the
+// footer's text and "page X / Y".
+func newPDF(title string, created time.Time, footer string) *fpdf.Fpdf {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.AddUTF8FontFromBytes(font, "", fontRegular)
 	p.AddUTF8FontFromBytes(font, "B", fontBold)
-	p.SetTitle(r.Title()+" — "+r.Convention.Title, true)
+	p.SetTitle(title, true)
 	p.SetAuthor("ctg", true)
 	p.SetCreator("ctg", true)
 	p.SetLang("fr-FR")
-	p.SetCreationDate(r.Generated)
-	p.SetModificationDate(r.Generated)
+	p.SetCreationDate(created)
+	p.SetModificationDate(created)
 	p.SetMargins(margin, margin, margin)
 	p.SetAutoPageBreak(true, 297-bottom)
 	p.AliasNbPages("{nb}")
@@ -97,23 +119,15 @@ func (r *Report) PDF() ([]byte, error) {
 		p.SetY(-12)
 		p.SetFont(font, "", 8)
 		p.SetTextColor(90, 90, 90)
-		footer := r.Title() + " — " + r.Convention.Title
-		if r.Synthetic {
-			footer = r.Title() + " — contient des données fictives"
-		}
 		p.CellFormat(textW*0.8, 5, truncate(p, footer, textW*0.8-2), "", 0, "L", false, 0, "")
 		p.CellFormat(textW*0.2, 5, fmt.Sprintf("page %d / {nb}", p.PageNo()), "", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
-	w := &writer{p: p, r: r}
-	w.cover()
-	w.summary()
-	w.convention()
-	w.plan()
-	w.equipments()
-	w.governance()
-	w.findings()
-	w.appendix()
+	return p
+}
+
+// output returns the finished document's bytes.
+func output(p *fpdf.Fpdf) ([]byte, error) {
 	if err := p.Error(); err != nil {
 		return nil, err
 	}
@@ -124,16 +138,23 @@ func (r *Report) PDF() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-type writer struct {
+// doc draws the blocks every PDF of ctg is made of: headings, paragraphs,
+// boxes and tables, flowing from page to page.
+type doc struct {
 	p *fpdf.Fpdf
+}
+
+// writer draws the bilan.
+type writer struct {
+	*doc
 	r *Report
 }
 
-func (w *writer) colour(c rgb) { w.p.SetFillColor(c.r, c.g, c.b) }
+func (w *doc) colour(c rgb) { w.p.SetFillColor(c.r, c.g, c.b) }
 
 // need starts a new page unless h millimetres are left on this one, so
 // that a heading never ends a page and a chart is never cut.
-func (w *writer) need(h float64) {
+func (w *doc) need(h float64) {
 	if w.p.GetY()+h > bottom {
 		w.p.AddPage()
 	}
@@ -149,7 +170,7 @@ func (w *writer) section(key string) {
 	w.heading(1, title)
 }
 
-func (w *writer) heading(level int, text string) {
+func (w *doc) heading(level int, text string) {
 	size := map[int]float64{1: 16, 2: 13, 3: 11}[level]
 	// A heading keeps at least a few lines of what follows with it.
 	w.need(size*0.5*float64(len(w.p.SplitText(text, textW))) + 24)
@@ -164,14 +185,14 @@ func (w *writer) heading(level int, text string) {
 	w.p.SetFont(font, "", 10)
 }
 
-func (w *writer) para(text string) {
+func (w *doc) para(text string) {
 	w.p.SetFont(font, "", 10)
 	w.p.MultiCell(textW, lineH, text, "", "L", false)
 	w.p.Ln(1)
 }
 
 // note writes a smaller grey line, for what explains rather than informs.
-func (w *writer) note(text string) {
+func (w *doc) note(text string) {
 	w.p.SetFont(font, "", 8.5)
 	w.p.SetTextColor(80, 80, 80)
 	w.p.MultiCell(textW, 4, text, "", "L", false)
@@ -181,7 +202,7 @@ func (w *writer) note(text string) {
 }
 
 // box writes text in a framed, tinted block; title in bold on top.
-func (w *writer) box(title, text string, fill rgb) {
+func (w *doc) box(title, text string, fill rgb) {
 	w.p.SetFont(font, "", 10)
 	lines := len(w.p.SplitText(text, textW-6))
 	if title != "" {
@@ -213,7 +234,7 @@ func (w *writer) box(title, text string, fill rgb) {
 	w.p.SetXY(margin, math.Max(w.p.GetY()+2, y+h)+2)
 }
 
-func (w *writer) warning(text string) { w.box("", text, rgb{255, 243, 205}) }
+func (w *doc) warning(text string) { w.box("", text, rgb{255, 243, 205}) }
 
 // paragraphs splits a cell's text into its paragraphs; a paragraph that
 // starts with "– " is a sub-item, drawn with a hanging indent.
@@ -222,7 +243,7 @@ func paragraphs(text string) []string { return strings.Split(text, "\n") }
 const indent = 4.0
 
 // cellLines counts the lines a cell's text takes in width w.
-func (w *writer) cellLines(text string, width float64) int {
+func (w *doc) cellLines(text string, width float64) int {
 	n := 0
 	for _, par := range paragraphs(text) {
 		if rest, ok := strings.CutPrefix(par, "– "); ok {
@@ -235,7 +256,7 @@ func (w *writer) cellLines(text string, width float64) int {
 }
 
 // drawCell writes a cell's text from (x, y), sub-items indented.
-func (w *writer) drawCell(x, y, width float64, text, align string) {
+func (w *doc) drawCell(x, y, width float64, text, align string) {
 	for _, par := range paragraphs(text) {
 		if rest, ok := strings.CutPrefix(par, "– "); ok {
 			w.p.SetXY(x, y)
@@ -252,11 +273,11 @@ func (w *writer) drawCell(x, y, width float64, text, align string) {
 
 // table draws rows with the given column widths; the first row is the
 // header, repeated at the top of a new page when the table goes on.
-func (w *writer) table(widths []float64, rows [][]string, aligns []string) {
+func (w *doc) table(widths []float64, rows [][]string, aligns []string) {
 	w.tableSized(widths, rows, aligns, 9)
 }
 
-func (w *writer) tableSized(widths []float64, rows [][]string, aligns []string, size float64) {
+func (w *doc) tableSized(widths []float64, rows [][]string, aligns []string, size float64) {
 	w.p.SetAutoPageBreak(false, 0)
 	defer w.p.SetAutoPageBreak(true, 297-bottom)
 	height := func(row []string, style string) float64 {
@@ -302,32 +323,42 @@ func (w *writer) tableSized(widths []float64, rows [][]string, aligns []string, 
 }
 
 // facts draws label: value lines, the label in bold in a left column.
-func (w *writer) facts(labelW float64, rows [][2]string) {
+func (w *doc) facts(labelW float64, rows [][2]string) {
 	for _, row := range rows {
 		y := w.p.GetY()
 		w.p.SetFont(font, "B", 10.5)
 		w.p.SetXY(margin, y)
 		w.p.MultiCell(labelW, 5.5, row[0], "", "L", false)
+		labelEnd := w.p.GetY()
 		w.p.SetFont(font, "", 10.5)
 		w.p.SetXY(margin+labelW, y)
 		w.p.MultiCell(textW-labelW, 5.5, row[1], "", "L", false)
+		// A label on two lines must not run into the next row.
+		w.p.SetY(max(labelEnd, w.p.GetY()))
 		w.p.Ln(1.5)
 	}
 }
 
-func (w *writer) cover() {
-	r, c := w.r, w.r.Convention
+// coverPage starts a document's first page: a band in the accent colour
+// naming the kind of document, then its title in large type, the text
+// colour left on the accent.
+func (w *doc) coverPage(band, title string, size, lineHeight float64) {
 	w.p.AddPage()
 	w.colour(accent)
 	w.p.Rect(0, 0, pageW, 14, "F")
 	w.p.SetXY(margin, 4)
 	w.p.SetFont(font, "B", 10)
 	w.p.SetTextColor(255, 255, 255)
-	w.p.CellFormat(textW, 6, "Convention territoriale globale — comité de pilotage", "", 0, "L", false, 0, "")
+	w.p.CellFormat(textW, 6, band, "", 0, "L", false, 0, "")
 	w.p.SetXY(margin, 30)
-	w.p.SetFont(font, "B", 26)
+	w.p.SetFont(font, "B", size)
 	w.p.SetTextColor(accentR, accentG, accentB)
-	w.p.MultiCell(textW, 12, r.Title(), "", "L", false)
+	w.p.MultiCell(textW, lineHeight, title, "", "L", false)
+}
+
+func (w *writer) cover() {
+	r, c := w.r, w.r.Convention
+	w.coverPage("Convention territoriale globale — comité de pilotage", r.Title(), 26, 12)
 	w.p.SetTextColor(0, 0, 0)
 	w.p.SetFont(font, "B", 14)
 	w.p.Ln(3)
@@ -972,25 +1003,7 @@ func (w *writer) governance() {
 	w.section("gouvernance")
 	for _, k := range r.Convention.Committees {
 		w.heading(3, k.Name)
-		rows := [][]string{{"Pour", "Membres"}}
-		for _, g := range k.Composition {
-			var names []string
-			for _, o := range g.Organizations {
-				names = append(names, r.Convention.OrgName(o))
-			}
-			who := g.Label
-			if len(names) > 0 {
-				who += "\n(" + strings.Join(names, ", ") + ")"
-			}
-			var members []string
-			for _, m := range g.Members {
-				members = append(members, "– "+m)
-			}
-			rows = append(rows, []string{who, strings.Join(members, "\n")})
-		}
-		if len(rows) > 1 {
-			w.table([]float64{70, 110}, rows, []string{"L", "L"})
-		}
+		w.composition(r.Convention, k)
 	}
 	w.heading(3, "Réunions")
 	when := fmt.Sprintf("en %d", r.Year)
@@ -998,6 +1011,30 @@ func (w *writer) governance() {
 		when = "sur la période"
 	}
 	w.para(fmt.Sprintf("Aucune réunion enregistrée %s : les réunions des comités, leurs présences et leurs relevés de décisions ne sont pas encore tenus dans ctg.", when))
+}
+
+// composition draws a committee's composition as a table: for whom, and
+// which members, the organizations by name.
+func (w *doc) composition(c *model.Convention, k model.Committee) {
+	rows := [][]string{{"Pour", "Membres"}}
+	for _, g := range k.Composition {
+		var names []string
+		for _, o := range g.Organizations {
+			names = append(names, c.OrgName(o))
+		}
+		who := g.Label
+		if len(names) > 0 {
+			who += "\n(" + strings.Join(names, ", ") + ")"
+		}
+		var members []string
+		for _, m := range g.Members {
+			members = append(members, "– "+m)
+		}
+		rows = append(rows, []string{who, strings.Join(members, "\n")})
+	}
+	if len(rows) > 1 {
+		w.table([]float64{70, 110}, rows, []string{"L", "L"})
+	}
 }
 
 func (w *writer) findings() {

@@ -1,8 +1,10 @@
 // Package report builds the annual or final bilan of a convention: the
 // convention's summary, each fiche with its steps and its indicators
 // against their targets, governance, and the checker's open findings; as a
-// PDF for the councils and as an XLSX workbook with the figures. It knows
-// nothing of SQL or HTTP.
+// PDF for the councils and as an XLSX workbook with the figures. It also
+// writes the consolidated text of the convention itself as a PDF
+// (ConventionPDF), drawn with the same blocks. It knows nothing of SQL or
+// HTTP.
 package report
 
 import (

@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"math"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,21 +15,29 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/territory"
 )
 
 func number(x float64) *float64 { return &x }
 
-// bilan builds the 2023 bilan of the bundled convention with a target on
-// 2.2-1 and validated values, one of them synthetic.
-func bilan(t *testing.T, final bool, more ...model.Value) *Report {
+// forcalquier is the bundled convention, as the service reads it.
+func forcalquier(t *testing.T) *model.Convention {
 	t.Helper()
 	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
 	if err != nil {
 		t.Fatal(err)
 	}
 	convention.ResolveTerritory(c, territory.MustLoad())
+	return c
+}
+
+// bilan builds the 2023 bilan of the bundled convention with a target on
+// 2.2-1 and validated values, one of them synthetic.
+func bilan(t *testing.T, final bool, more ...model.Value) *Report {
+	t.Helper()
+	c := forcalquier(t)
 	ind := &c.Axes[1].Fiches[1].Steps[0].Indicators[0] // 2.2-1, also listed under step 3
 	ind.Targets, ind.Tolerance = []model.Target{{Period: "2023", Value: 400}}, 10
 	c.Axes[1].Fiches[1].Steps[2].Indicators[0].Targets, c.Axes[1].Fiches[1].Steps[2].Indicators[0].Tolerance = ind.Targets, 10
@@ -91,23 +97,17 @@ func TestPDFReadsAsExpected(t *testing.T) {
 // of the document would.
 func pdfText(t *testing.T, r *Report) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CTG_REQUIRE_PDFTOTEXT") == "1" {
-			t.Fatal("pdftotext introuvable (apt-get install poppler-utils)")
-		}
-		t.Skip("pdftotext absent")
-	}
 	pdf, err := r.PDF()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
+	return textOf(t, pdf, "-layout")
+}
+
+// textOf reads a PDF back as text with pdftotext and its options.
+func textOf(t *testing.T, pdf []byte, options ...string) string {
+	t.Helper()
+	return pdftext.Text(t, pdf, options...)
 }
 
 // part returns the text of the bilan from the last occurrence of a section

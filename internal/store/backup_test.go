@@ -39,7 +39,15 @@ func fillForBackup(t *testing.T, s *SQL) {
 	if err := s.AppendAudit(ctx, model.AuditEntry{Convention: c.Slug, Actor: "test", Action: "update", ObjectType: "fiche", ObjectID: c.Axes[0].Fiches[0].ID}); err != nil {
 		t.Fatal(err)
 	}
+	doc := &model.Document{Convention: c.Slug, OwnerKind: model.OwnerConvention, Name: "original.pdf", ContentType: "application/pdf",
+		Size: int64(len(backupDocument)), SHA256: "sans objet"}
+	if err := s.InsertDocument(ctx, doc, backupDocument, model.AuditEntry{Convention: c.Slug, Actor: "test", Action: "attach", ObjectType: "document"}); err != nil {
+		t.Fatal(err)
+	}
 }
+
+// backupDocument is the content of the document the backup carries.
+var backupDocument = []byte("%PDF-1.4\n\x00\xff signé\n%%EOF\n")
 
 func countRows(t *testing.T, path, table string) (int, error) {
 	t.Helper()
@@ -165,6 +173,11 @@ func TestBackupOfABaseInUseRestoresEverything(t *testing.T) {
 	}
 	if u, err := r.UserByEmail(ctx, "coord@exemple.fr"); err != nil || u.Name != "Coordinatrice" {
 		t.Errorf("compte restauré : %+v %v", u, err)
+	}
+	if docs, err := r.Documents(ctx, "ctg-forcalquier-2022"); err != nil || len(docs) != 1 {
+		t.Errorf("documents restaurés : %+v %v", docs, err)
+	} else if _, data, err := r.Document(ctx, "ctg-forcalquier-2022", docs[0].ID); err != nil || !bytes.Equal(data, backupDocument) {
+		t.Errorf("contenu du document restauré : %q %v", data, err)
 	}
 }
 

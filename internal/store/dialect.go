@@ -28,11 +28,11 @@ type dialect struct {
 
 var (
 	sqliteDialect = dialect{name: "sqlite", types: map[string]string{
-		"bool": "INTEGER", "false": "0", "date": "TEXT", "timestamp": "TEXT", "real": "REAL",
+		"bool": "INTEGER", "false": "0", "date": "TEXT", "timestamp": "TEXT", "real": "REAL", "blob": "BLOB",
 		"in_one_year": "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 year')",
 	}}
 	postgresDialect = dialect{name: "postgres", numbered: true, lockMigrations: "SELECT pg_advisory_xact_lock(7250417)", types: map[string]string{
-		"bool": "BOOLEAN", "false": "FALSE", "date": "DATE", "timestamp": "TIMESTAMPTZ", "real": "DOUBLE PRECISION",
+		"bool": "BOOLEAN", "false": "FALSE", "date": "DATE", "timestamp": "TIMESTAMPTZ", "real": "DOUBLE PRECISION", "blob": "BYTEA",
 		"in_one_year": "now() + INTERVAL '1 year'",
 	}}
 )

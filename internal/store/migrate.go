@@ -25,7 +25,7 @@ type Migration struct {
 // Migrations lists the migrations written for a dialect, in version order.
 // Each change is written once, in migrations/NNNN_name.sql; the few type
 // names that differ between SQLite and PostgreSQL are written {{bool}},
-// {{false}}, {{date}}, {{timestamp}} and {{real}}, and each dialect
+// {{false}}, {{date}}, {{timestamp}}, {{real}} and {{blob}}, and each dialect
 // supplies its own (see dialect.go). Only a change whose statements
 // themselves differ (triggers) is written twice, as NNNN_name.sqlite.sql
 // and NNNN_name.postgres.sql.

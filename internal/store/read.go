@@ -72,7 +72,11 @@ func (s *SQL) Conventions(ctx context.Context) ([]model.ConventionSummary, error
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// And one for the acts of their lives: renewals and terminations.
+	return out, s.allActs(ctx, out)
 }
 
 // Convention reads a whole convention by slug.
@@ -93,6 +97,9 @@ func (s *SQL) Convention(ctx context.Context, slug string) (*model.Convention, e
 	r.plan(c)
 	r.equipments(c)
 	r.committees(c)
+	if r.err == nil {
+		c.Acts, r.err = s.LifecycleActs(ctx, slug)
+	}
 	if r.err != nil {
 		return nil, fmt.Errorf("lecture de la convention « %s » : %w", slug, r.err)
 	}
@@ -223,7 +230,7 @@ func (r *reader) committees(c *model.Convention) {
 var tables = []string{"conventions", "organizations", "parties", "representatives", "authorizations", "prefecture_acknowledgements",
 	"legal_bases", "articles", "annexes", "findings", "axes", "fiches", "steps", "indicators", "equipments", "committees", "contacts",
 	"users", "memberships", "sessions", "api_tokens", "audit_log", "indicator_values", "sign_in_attempts", "account_links",
-	"finding_acknowledgements", "assessments", "known_sign_in_addresses", "amendments", "amendment_authorizations", "convention_versions"}
+	"finding_acknowledgements", "assessments", "known_sign_in_addresses", "documents", "lifecycle_acts", "amendments", "amendment_authorizations", "convention_versions"}
 
 // Count returns the number of rows of every table.
 func (s *SQL) Count(ctx context.Context) (map[string]int, error) {

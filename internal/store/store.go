@@ -54,6 +54,7 @@ type Store interface {
 	Accounts
 	Acknowledgements
 	AmendmentStore
+	Documents
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.
@@ -75,6 +76,12 @@ type Store interface {
 	Assessment(ctx context.Context, convention, fiche string, year int) (*model.Assessment, error)
 	// SaveAssessment inserts or updates (at its version) an assessment with its audit entry.
 	SaveAssessment(ctx context.Context, x *model.Assessment, entry model.AuditEntry) error
+	// LifecycleActs returns a convention's renewal and termination, and the convention it succeeds.
+	LifecycleActs(ctx context.Context, slug string) (model.LifecycleActs, error)
+	// SaveTermination records a termination with its audit entry (ErrConflict if one exists).
+	SaveTermination(ctx context.Context, slug string, t *model.Termination, entry model.AuditEntry) error
+	// SaveRenewal records a renewal and creates the successor with its members, all or none.
+	SaveRenewal(ctx context.Context, slug string, r *model.Renewal, successor *model.Convention, entry, successorEntry model.AuditEntry) (*model.Convention, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".

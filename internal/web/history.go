@@ -3,9 +3,11 @@ package web
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/document"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -46,10 +48,20 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "nom changé : " + e.After["name"]
 		case "import":
 			row.What = "import de la convention"
+		case "renew":
+			row.What = "renouvellement décidé le " + frenchDateText(e.After["decided_on"]) + " ; convention suivante : " + e.After["successor"]
+		case "renewed-from":
+			row.What = "création par renouvellement de la convention " + e.After["predecessor"]
+		case "terminate":
+			row.What = "résiliation enregistrée, effet le " + frenchDateText(e.After["effective_on"])
 		case "grant":
 			row.What = "accès accordé : " + membershipText(c, e.After)
 		case "revoke":
 			row.What = "accès retiré : " + membershipText(c, e.Before)
+		case "attach":
+			row.What = "document joint : " + documentText(e.After)
+		case "detach":
+			row.What = "document retiré : " + documentText(e.Before)
 		case "demo":
 			row.What = fmt.Sprintf("chargement de %s valeurs fictives de démonstration", e.After["values"])
 		case "demo-remove":
@@ -63,6 +75,14 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 		out[i] = row
 	}
 	return out
+}
+
+// documentText identifies a document of the history: "délibération.pdf
+// (245,3 ko, SHA-256 9f86d081884c…)".
+func documentText(m map[string]string) string {
+	size, _ := strconv.ParseInt(m["size"], 10, 64)
+	sum := m["sha256"]
+	return fmt.Sprintf("%s (%s, SHA-256 %s…)", m["file_name"], document.SizeText(size), sum[:min(12, len(sum))])
 }
 
 // membershipText names a role and its organization: "contributeur·rice
@@ -214,4 +234,12 @@ func savedMessage(c *model.Convention, kind, label string, before, after map[str
 		parts[i] = ch.Label + " : " + ch.Before + " → " + ch.After
 	}
 	return "Enregistré : modification de « " + label + " » — " + strings.Join(parts, " ; ") + "."
+}
+
+// frenchDateText writes a stored AAAA-MM-JJ date the French way, or as it is.
+func frenchDateText(s string) string {
+	if d, err := model.ParseDate(s); err == nil {
+		return frenchDate(d)
+	}
+	return s
 }

@@ -298,6 +298,8 @@ type chartYear struct {
 	X, Center float64
 	Bar       bool
 	Synthetic bool
+	// Previous marks a year of the convention this one renews.
+	Previous bool
 	// BarY and BarHeight place the bar; Value is written at ValueY.
 	BarY, BarHeight, ValueY float64
 	Value                   string
@@ -318,7 +320,7 @@ func newBarChart(row indicators.Row) *barChart {
 	step := float64(w-2*pad) / float64(len(row.Figures))
 	for i, f := range row.Figures {
 		x := float64(pad) + float64(i)*step + (step-bar)/2
-		y := chartYear{Year: f.Year, X: x, Center: x + bar/2}
+		y := chartYear{Year: f.Year, X: x, Center: x + bar/2, Previous: f.Previous}
 		if f.Numeric() {
 			bh := f.Value / top * float64(h-pad)
 			y.Bar, y.Synthetic, y.BarY, y.BarHeight, y.ValueY, y.Value = true, f.Synthetic, float64(h)-bh, bh, float64(h)-bh-4, indicators.FormatNumber(f.Value)

@@ -175,6 +175,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: c + "/collecte?annee=2024", expect: readPage()},
 		{method: "GET", path: c + "/bilan.pdf?annee=2024", expect: readPage()},
 		{method: "GET", path: c + "/bilan.xlsx?final=1", expect: readPage()},
+		{method: "GET", path: c + "/convention.pdf", expect: readPage()},
 		{method: "GET", path: c + "/collecte.csv", expect: readPage()},
 		{method: "GET", path: c + "/collecte/saisie?annee=2022", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200,
 			"contributeur": 200, "contributeur-autre": 200, "lecteur": 403, "autre-convention": 404}},
@@ -291,6 +292,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/checks/acknowledgements/{key}", dynamic: func(string) string {
 			return "/api/v1/conventions/" + slug + "/checks/acknowledgements/" + e.acknowledgedKey(t)
 		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/vie", expect: readPage()},
+		{method: "POST", path: c + "/vie/renouvellement", form: func(string) url.Values { return url.Values{"decided_on": {"hier"}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/vie/resiliation", form: func(string) url.Values { return url.Values{"mode": {"breach_of_laws"}, "sender": {"limans"}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/acts", expect: readAPI()},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/renewal", json: func(string) string { return `{"decided_on": "hier"}` },
+			expect: write(422, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/termination", json: func(string) string { return `{"mode": "breach_of_laws", "sender": "limans"}` },
+			expect: write(422, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/membres", expect: readPage()},
 		{method: "POST", path: c + "/membres", form: func(string) url.Values {
 			return url.Values{"email": {"lecteur@exemple.fr"}, "role": {"reader"}}
@@ -313,6 +324,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return c + "/supprimer/indicator/" + newIndicator(role).Target.Meta.ID
 		}, form: func(string) url.Values { return url.Values{"version": {"1"}, "confirm": {"oui"}} },
 			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/documents", expect: readPage()},
+		{method: "GET", path: c + "/documents.csv", expect: readPage()},
+		{method: "POST", path: c + "/documents", upload: func(string) string { return string(smallPDF) },
+			expect: expect{"anonyme": 303, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 403, "contributeur-autre": 403,
+				"lecteur": 403, "autre-convention": 404}},
+		{method: "GET", path: c + "/documents/{id}", dynamic: func(string) string { return c + "/documents/" + e.documentFor(t, "lecture") },
+			expect: readPage()},
+		{method: "POST", path: c + "/documents/{id}/supprimer", dynamic: func(role string) string {
+			return c + "/documents/" + e.documentFor(t, "retrait par "+role) + "/supprimer"
+		}, form: func(string) url.Values { return url.Values{"confirm": {"oui"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/documents", expect: readAPI()},
+		{method: "POST", path: "/api/v1/conventions/" + slug + "/documents", upload: func(string) string { return string(smallPDF) },
+			expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/documents/{id}", dynamic: func(string) string {
+			return "/api/v1/conventions/" + slug + "/documents/" + e.documentFor(t, "lecture")
+		}, expect: readAPI()},
+		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/documents/{id}", dynamic: func(role string) string {
+			return "/api/v1/conventions/" + slug + "/documents/" + e.documentFor(t, "retrait par "+role)
+		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
@@ -381,13 +411,18 @@ func (e *testEnv) uploadCall(t *testing.T, role, path, content string) int {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("csrf", e.sessions[role].csrf)
-	fw, _ := mw.CreateFormFile("fichier", "valeurs.csv")
+	field := "fichier"
+	if strings.HasPrefix(path, "/api/") {
+		field = "file"
+	}
+	fw, _ := mw.CreateFormFile(field, "valeurs.csv")
 	_, _ = fw.Write([]byte(content))
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if s, ok := e.sessions[role]; ok {
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+		req.Header.Set("X-CSRF-Token", s.csrf)
 	}
 	resp, err := noRedirect.Do(req)
 	if err != nil {

@@ -161,7 +161,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := planData{Filter: planFilter{Status: q.Get("statut"), Axis: q.Get("axe"), Partner: q.Get("partenaire")}, Statuses: model.ActionStatuses,
-		Today: s.today(r)}
+		Today: lifecycle.EngagementsDay(v.Convention, s.today(r))}
 	for i := range v.Axes {
 		a := &v.Axes[i]
 		pa := planAxis{Axis: a}
@@ -228,7 +228,7 @@ func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
-	d := ficheData{Fiche: f, Axis: a, Today: s.today(r), History: historyRows(v.Convention, hist), Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
+	d := ficheData{Fiche: f, Axis: a, Today: lifecycle.EngagementsDay(v.Convention, s.today(r)), History: historyRows(v.Convention, hist), Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
 	s.render(w, r, status, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 

@@ -59,3 +59,20 @@ func (s *Server) bilan(format string) http.HandlerFunc {
 		_, _ = w.Write(data)
 	}
 }
+
+// conventionPDF sends the consolidated text of the convention as a PDF.
+func (s *Server) conventionPDF(w http.ResponseWriter, r *http.Request) {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	slug := r.PathValue("slug")
+	data, err := s.app.ConventionPDF(r.Context(), a, slug)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+slug+`-convention.pdf"`)
+	_, _ = w.Write(data)
+}

@@ -133,6 +133,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/indicateurs/import", s.importValues},
 		{"GET", "/c/{slug}/bilan.pdf", s.bilan("pdf")},
 		{"GET", "/c/{slug}/bilan.xlsx", s.bilan("xlsx")},
+		{"GET", "/c/{slug}/convention.pdf", s.conventionPDF},
 		{"GET", "/c/{slug}/collecte", s.collection},
 		{"GET", "/c/{slug}/collecte.csv", s.collectionCSV},
 		{"GET", "/c/{slug}/collecte/formulaire.xlsx", s.collectionForm},
@@ -153,6 +154,12 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/controles/annuler-prise-en-compte", s.unacknowledge},
 		{"POST", "/api/v1/conventions/{slug}/checks/acknowledgements", s.apiAcknowledge},
 		{"DELETE", "/api/v1/conventions/{slug}/checks/acknowledgements/{key}", s.apiUnacknowledge},
+		{"GET", "/c/{slug}/vie", s.life},
+		{"POST", "/c/{slug}/vie/renouvellement", s.lifeRenewal},
+		{"POST", "/c/{slug}/vie/resiliation", s.lifeTermination},
+		{"GET", "/api/v1/conventions/{slug}/acts", s.apiActs},
+		{"POST", "/api/v1/conventions/{slug}/renewal", s.apiRenewal},
+		{"POST", "/api/v1/conventions/{slug}/termination", s.apiTermination},
 		{"GET", "/c/{slug}/membres", s.members},
 		{"POST", "/c/{slug}/membres", s.grant},
 		{"POST", "/c/{slug}/membres/retirer", s.removeMember},
@@ -161,6 +168,15 @@ func (s *Server) routeTable() []route {
 		{"GET", "/c/{slug}/ajouter/{kind}", s.createForm},
 		{"POST", "/c/{slug}/ajouter/{kind}", s.createSubmit},
 		{"POST", "/c/{slug}/supprimer/{kind}/{id}", s.deleteSubmit},
+		{"GET", "/c/{slug}/documents", s.documents},
+		{"GET", "/c/{slug}/documents.csv", s.documentsCSV},
+		{"POST", "/c/{slug}/documents", s.attachDocument},
+		{"GET", "/c/{slug}/documents/{id}", s.downloadDocument},
+		{"POST", "/c/{slug}/documents/{id}/supprimer", s.removeDocument},
+		{"GET", "/api/v1/conventions/{slug}/documents", s.apiDocuments},
+		{"POST", "/api/v1/conventions/{slug}/documents", s.apiAttachDocument},
+		{"GET", "/api/v1/conventions/{slug}/documents/{id}", s.apiDocument},
+		{"DELETE", "/api/v1/conventions/{slug}/documents/{id}", s.apiRemoveDocument},
 		{"GET", "/c/{slug}/avenants", s.amendments},
 		{"POST", "/c/{slug}/avenants", s.prepareAmendment},
 		{"GET", "/c/{slug}/avenants/{number}", s.amendment},
@@ -404,8 +420,7 @@ func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string
 		if actorOf(r) == nil {
 			break
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-		if err := r.ParseMultipartForm(1 << 20); err == nil {
+		if err := parseUpload(w, r); err == nil {
 			body = r.MultipartForm.Value
 		}
 	}

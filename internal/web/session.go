@@ -167,23 +167,48 @@ func (s *Server) uploader(w http.ResponseWriter, r *http.Request) *auth.Actor {
 		s.notFound(w, r)
 		return nil
 	}
-	// The body is bounded before it is parsed; parts over 1 Mio go to
-	// temporary files, removed here on refusal and by ServeHTTP otherwise.
-	r.Body = http.MaxBytesReader(w, r.Body, app.MaxImportSize+1<<20)
-	err := r.ParseMultipartForm(1 << 20)
+	err := parseUpload(w, r)
 	if err != nil || !s.validCSRF(r) || !a.CanEditSomething(slug) {
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-			r.MultipartForm = nil
-		}
+		discardUpload(r)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			s.render(w, r, http.StatusRequestEntityTooLarge, "error.html", page{Title: "Fichier trop volumineux",
-				Data: fmt.Sprintf("Le fichier envoyé est trop volumineux : %d Mo au plus.", app.MaxImportSize>>20)})
+				Data: fmt.Sprintf("Le fichier envoyé est trop volumineux : %d Mo au plus.", uploadLimit(r)>>20)})
 			return nil
 		}
 		s.forbidden(w, r)
 		return nil
 	}
 	return a
+}
+
+// parseUpload parses a multipart request, its body bounded before it is
+// parsed (a *http.MaxBytesError when it is larger). Parts over 1 Mio go to
+// temporary files, removed here on failure, by the caller on refusal
+// (discardUpload) and by ServeHTTP otherwise.
+func parseUpload(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, uploadLimit(r)+1<<20)
+	err := r.ParseMultipartForm(1 << 20)
+	if err != nil {
+		discardUpload(r)
+	}
+	return err
+}
+
+// discardUpload removes the temporary files of a refused upload.
+func discardUpload(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+		r.MultipartForm = nil
+	}
+}
+
+// uploadLimit is the largest file a multipart request may carry: a
+// document attached to a convention (POST …/documents), or else a values
+// file. Its body is bounded to that plus 1 Mio of form fields.
+func uploadLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/documents") {
+		return app.MaxDocumentSize
+	}
+	return app.MaxImportSize
 }
