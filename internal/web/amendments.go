@@ -125,7 +125,8 @@ func (s *Server) renderAmendments(w http.ResponseWriter, r *http.Request, status
 		s.pageError(w, r, err)
 		return
 	}
-	d := amendmentsData{List: list, CanManage: app.CanManageAmendments(v.actor, v.Slug) && v.At == nil, Object: object, Error: msg}
+	_, dated := app.DateOf(r.Context())
+	d := amendmentsData{List: list, CanManage: app.CanManageAmendments(v.actor, v.Slug) && !dated, Object: object, Error: msg}
 	d.CanPrepare = d.CanManage && v.Signature.Date != nil
 	for _, x := range list {
 		if x.State == model.AmendmentDraft || (x.State == model.AmendmentSigned && x.AppliedAt == nil) {
@@ -234,8 +235,9 @@ func (s *Server) renderAmendment(w http.ResponseWriter, r *http.Request, status 
 		s.pageError(w, r, err)
 		return
 	}
+	_, dated := app.DateOf(r.Context())
 	s.render(w, r, status, "amendment.html", page{Title: fmt.Sprintf("Avenant n° %d", n), Conv: v, Nav: "amendments",
-		Data: amendmentData{AmendmentDetail: d, CanManage: app.CanManageAmendments(v.actor, v.Slug) && v.At == nil, Form: form}})
+		Data: amendmentData{AmendmentDetail: d, CanManage: app.CanManageAmendments(v.actor, v.Slug) && !dated, Form: form}})
 }
 
 func (s *Server) amendmentNumber(w http.ResponseWriter, r *http.Request) (int, bool) {

@@ -72,6 +72,9 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 	if resp, body := e.do(t, "lecteur", "GET", c+"/texte?a=2023-13-45", nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "AAAA-MM-JJ") {
 		t.Errorf("date invalide : %d", resp.StatusCode)
 	}
+	if _, body := e.do(t, "editeur", "GET", c+"/avenants?a=2023-03-15", nil); strings.Contains(body, "Préparer un avenant</button>") {
+		t.Error("la liste des avenants lue à une date propose d'en préparer un")
+	}
 	if resp, _ := e.do(t, "editeur", "POST", c+"/avenants?a=2023-03-15", url.Values{"objet": {"Autre"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("modification d'une version à une date : %d", resp.StatusCode)
 	}
