@@ -80,6 +80,9 @@ func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model
 	if err != nil {
 		return nil, err
 	}
+	if _, _, ok := model.WorkingCopyOf(c.Slug); ok {
+		return nil, single("slug", fmt.Sprintf("identifiant « %s » réservé aux copies de travail des avenants : choisissez un identifiant sans « -- »", c.Slug))
+	}
 	entry := audited(nil, c.Slug, "import", "convention", "", "Convention importée")
 	if replace {
 		old, err := s.store.Convention(ctx, c.Slug)
@@ -104,21 +107,48 @@ func (s *Service) Export(ctx context.Context, a *auth.Actor, slug string) ([]byt
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	c, err := s.store.Convention(ctx, slug)
+	if d, ok := DateOf(ctx); ok {
+		c, _, err := s.ConventionAt(ctx, a, slug, d)
+		if err != nil {
+			return nil, err
+		}
+		return interchange.Encode(c)
+	}
+	c, err := s.live(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	return interchange.Encode(c)
 }
 
+type dateKey struct{}
+
+// OnDate asks the reads of ctx for the conventions as they stood on day d
+// (?a=AAAA-MM-JJ on every page): Convention and Export then return the
+// version in force that day.
+func OnDate(ctx context.Context, d model.Date) context.Context {
+	return context.WithValue(ctx, dateKey{}, d)
+}
+
+// DateOf returns the day the reads of ctx look at, if one was asked for.
+func DateOf(ctx context.Context) (model.Date, bool) {
+	d, ok := ctx.Value(dateKey{}).(model.Date)
+	return d, ok
+}
+
 // Convention returns a whole convention with its territory resolved, if
 // the actor may see it; ErrNotFound otherwise, so that its existence is
-// not revealed either.
+// not revealed either. It is the text in force today, or on the day ctx
+// asks for (OnDate).
 func (s *Service) Convention(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, error) {
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
-	c, err := s.store.Convention(ctx, slug)
+	if d, ok := DateOf(ctx); ok {
+		c, _, err := s.ConventionAt(ctx, a, slug, d)
+		return c, err
+	}
+	c, err := s.live(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +164,8 @@ func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]model.Conve
 	}
 	var out []model.ConventionSummary
 	for _, c := range all {
-		if a.CanRead(c.Slug) {
+		// A working copy is reached through its avenant only.
+		if _, _, copy := model.WorkingCopyOf(c.Slug); a.CanRead(c.Slug) && !copy {
 			out = append(out, c)
 		}
 	}
@@ -168,11 +199,15 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 
 // Findings runs the convention checker on a convention already loaded,
 // with what the platform records beside its text (the assessments of
-// its fiches, which record its evaluation).
+// its fiches, which record its evaluation, and its avenants).
 func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
 	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
 	if err != nil {
 		return nil, err
 	}
-	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments}), nil
+	life, err := s.lifeOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Life: life}), nil
 }

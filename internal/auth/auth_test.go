@@ -62,3 +62,19 @@ func TestRoles(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkingCopyBelongsToTheConventionsEditors(t *testing.T) {
+	const copy = "ctg-a--avenant-1"
+	for role, want := range map[Role]bool{RoleAdmin: true, RoleEditor: true, RoleContributor: false, RoleReader: false} {
+		a := &Actor{Memberships: map[string]Membership{"ctg-a": {Convention: "ctg-a", Role: role, Organization: "caf"}}}
+		if a.CanRead(copy) != want || a.CanEdit(copy, nil) != want {
+			t.Errorf("%s de la convention : lecture %v, modification %v de la copie de travail, %v attendu", role, a.CanRead(copy), a.CanEdit(copy, nil), want)
+		}
+		if a.CanRead("ctg-b--avenant-1") {
+			t.Errorf("%s de ctg-a lit la copie de travail d'une autre convention", role)
+		}
+	}
+	if a := (&Actor{Memberships: map[string]Membership{"ctg-a": {Role: RoleAdmin}}}); !a.CanAdmin(copy) {
+		t.Error("l'administrateur de la convention n'administre pas sa copie de travail")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // Role is what a user may do in one convention.
@@ -82,12 +84,29 @@ func (a *Actor) Label() string {
 	return a.Email
 }
 
+// membership returns the actor's membership of a convention. The working
+// copy of an avenant belongs to whoever may edit its convention: its
+// administrators and editors keep their role there; nobody else has one.
+func (a *Actor) membership(convention string) (Membership, bool) {
+	parent, _, ok := model.WorkingCopyOf(convention)
+	if !ok {
+		m, ok := a.Memberships[convention]
+		return m, ok
+	}
+	m, ok := a.Memberships[parent]
+	if !ok || (m.Role != RoleAdmin && m.Role != RoleEditor) {
+		return Membership{}, false
+	}
+	m.Convention = convention
+	return m, true
+}
+
 // CanRead reports whether the actor may see the convention.
 func (a *Actor) CanRead(convention string) bool {
 	if a == nil {
 		return false
 	}
-	_, ok := a.Memberships[convention]
+	_, ok := a.membership(convention)
 	return a.PlatformAdmin || ok
 }
 
@@ -101,7 +120,7 @@ func (a *Actor) CanEdit(convention string, owners []string) bool {
 	if a.PlatformAdmin {
 		return true
 	}
-	m, ok := a.Memberships[convention]
+	m, ok := a.membership(convention)
 	if !ok {
 		return false
 	}
@@ -120,7 +139,7 @@ func (a *Actor) CanEditSomething(convention string) bool {
 	if a == nil {
 		return false
 	}
-	m, ok := a.Memberships[convention]
+	m, ok := a.membership(convention)
 	return a.PlatformAdmin || (ok && m.Role != RoleReader)
 }
 
@@ -129,7 +148,7 @@ func (a *Actor) CanAdmin(convention string) bool {
 	if a == nil {
 		return false
 	}
-	m, ok := a.Memberships[convention]
+	m, ok := a.membership(convention)
 	return a.PlatformAdmin || (ok && m.Role == RoleAdmin)
 }
 

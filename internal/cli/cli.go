@@ -57,7 +57,7 @@ func commands() []command {
 	return []command{
 		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example] [--secrecy mask|round5]", "lance le serveur web et l'API", serve},
 		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
-		{"export", "ctg export [--db DSN] [--convention SLUG] [-o FICHIER]", "écrit une convention au format d'échange YAML", exportCmd},
+		{"export", "ctg export [--db DSN] [--convention SLUG] [--at AAAA-MM-JJ] [-o FICHIER]", "écrit une convention au format d'échange YAML (telle qu'en vigueur à une date avec --at)", exportCmd},
 		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
 		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
@@ -345,8 +345,16 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	out := fs.String("o", "", "fichier de sortie (sortie standard par défaut)")
+	at := fs.String("at", "", "la version en vigueur ce jour-là, AAAA-MM-JJ (aujourd'hui par défaut)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
+	}
+	if *at != "" {
+		d, err := model.ParseDate(*at)
+		if err != nil {
+			return fmt.Errorf("--at : %w", err)
+		}
+		ctx = app.OnDate(ctx, d)
 	}
 	svc, closeFn, err := openConvention(ctx, cfg, slug)
 	if err != nil {

@@ -83,7 +83,7 @@ func (v *validator) header() {
 	switch {
 	case c.Slug == "":
 		v.add("slug", "champ obligatoire vide")
-	case len(c.Slug) > 80 || !slugPattern.MatchString(c.Slug):
+	case !validSlug(c.Slug):
 		v.add("slug", "identifiant « %s » invalide : minuscules, chiffres et tirets seulement (80 caractères au plus)", c.Slug)
 	}
 	v.required("title", c.Title)
@@ -105,6 +105,15 @@ func (v *validator) header() {
 		v.realDate(p+".received_on", a.ReceivedOn)
 		v.orgRef(p+".organization", a.Organization)
 	}
+}
+
+// validSlug accepts a convention's slug, or the slug of the working copy
+// of one of its avenants.
+func validSlug(slug string) bool {
+	if parent, _, ok := model.WorkingCopyOf(slug); ok {
+		slug = parent
+	}
+	return len(slug) <= 80 && slugPattern.MatchString(slug)
 }
 
 // realDate rejects a date whose year is outside any plausible range.

@@ -251,7 +251,12 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
 		base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID, base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID,
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
-		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/modifier/article/" + c.Articles[11].ID,
+		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/modifier/article/" + c.Articles[11].ID, base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
+		p.url + "/c/" + slug + "--avenant-1/plan",
+	}
+	// Avenant n° 1 in preparation, for its page and its working copy.
+	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {
+		t.Fatal(err)
 	}
 	// The documents page with a document in each group.
 	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},

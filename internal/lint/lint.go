@@ -67,6 +67,8 @@ type Rule struct {
 // (the evaluation).
 type Recorded struct {
 	Assessments []model.Assessment
+	// Life is what is known of the convention's avenants, nil for a file.
+	Life *Life
 }
 
 // checker runs the rules on one convention and collects their findings.
@@ -77,6 +79,8 @@ type checker struct {
 	rec  Recorded
 	rule *Rule
 	out  []Finding
+	// life is what is known of the convention's avenants, nil for a file.
+	life *Life
 }
 
 // report records a finding of the current rule.
@@ -99,7 +103,7 @@ func Run(c *model.Convention, ref *territory.Data, at model.Date) []Finding {
 // RunWith is Run on a stored convention, with what the platform records
 // about it beside its text.
 func RunWith(c *model.Convention, ref *territory.Data, at model.Date, rec Recorded) []Finding {
-	x := &checker{c: c, ref: ref, at: at, rec: rec}
+	x := &checker{c: c, ref: ref, at: at, rec: rec, life: rec.Life}
 	for i := range Rules {
 		x.rule = &Rules[i]
 		x.rule.check(x)

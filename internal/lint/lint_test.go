@@ -138,12 +138,18 @@ func TestEachRuleTriggers(t *testing.T) {
 	for _, r := range Rules {
 		t.Run(r.ID, func(t *testing.T) {
 			trigger, ok := triggers[r.ID]
-			if !ok {
+			withLife, lok := lifeTriggers[r.ID]
+			if !ok && !lok {
 				t.Fatal("règle sans test")
 			}
 			c := clean()
-			trigger(c)
-			fs := Run(c, ref, at)
+			var fs []Finding
+			if lok {
+				fs = RunWith(c, ref, at, Recorded{Life: withLife(c)})
+			} else {
+				trigger(c)
+				fs = Run(c, ref, at)
+			}
 			if !slices.Contains(rules(fs), r.ID) {
 				t.Fatalf("non signalé ; constats : %v", rules(fs))
 			}
@@ -154,8 +160,8 @@ func TestEachRuleTriggers(t *testing.T) {
 			}
 		})
 	}
-	if len(triggers) != len(Rules) {
-		t.Errorf("%d déclencheurs pour %d règles", len(triggers), len(Rules))
+	if len(triggers)+len(lifeTriggers) != len(Rules) {
+		t.Errorf("%d déclencheurs pour %d règles", len(triggers)+len(lifeTriggers), len(Rules))
 	}
 }
 

@@ -39,6 +39,9 @@ var Rules = []Rule{
 	{"STEP-UNDATED", Info, "étape sans calendrier", checkStepUndated},
 	{"STEP-LATE", Warning, "étape en retard sur son calendrier", checkStepLate},
 	{"FICHES-PROMISED-OVERDUE", Error, "fiches promises par avenant et non enregistrées à l'échéance", checkPromisedFiches},
+	{"AMENDMENT-AUTHORIZATIONS-MISSING", Warning, "avenant signé sans l'autorisation de chaque partie", checkAmendmentAuthorizations},
+	{"AMENDMENT-EFFECT-BEFORE-SIGNATURE", Error, "avenant prenant effet avant sa signature", checkAmendmentEffect},
+	{"SIGNED-CONTENT-CHANGED", Error, "texte signé modifié en dehors d'un avenant", checkSignedContent},
 	{"AXIS-EMPTY", Warning, "axe sans fiche ni engagement", checkEmptyAxes},
 	{"EVALUATION-NOT-RECORDED", Warning, "évaluation due et non enregistrée", checkEvaluation},
 	{"CONVENTION-EXPIRED", Error, "convention échue sans décision de renouvellement", checkExpired},
@@ -630,11 +633,15 @@ func checkPromisedFiches(x *checker) {
 		return
 	}
 	for i, a := range x.c.Axes {
-		if a.FichesDueBy != nil && len(a.Fiches) == 0 && a.FichesDueBy.Before(x.at) {
+		if a.FichesDueBy != nil && !x.fichesDelivered(&x.c.Axes[i]) && a.FichesDueBy.Before(x.at) {
+			state := "aucune n'est enregistrée"
+			if len(a.Fiches) > 0 {
+				state = "aucun avenant signé et en vigueur ne les a adoptées"
+			}
 			x.reportf(fmt.Sprintf("axes[%d]", i), fmt.Sprintf("axe %d", a.Number), "axis", a.ID,
 				"Rédigez les fiches et faites-les adopter par avenant, ou constatez en comité de pilotage leur abandon.",
-				"Les fiches de l'axe %d (« %s ») devaient faire l'objet d'un avenant au plus tard le %s ; aucune n'est enregistrée.",
-				a.Number, a.Title, frenchDate(*a.FichesDueBy))
+				"Les fiches de l'axe %d (« %s ») devaient faire l'objet d'un avenant au plus tard le %s ; %s.",
+				a.Number, a.Title, frenchDate(*a.FichesDueBy), state)
 		}
 	}
 }

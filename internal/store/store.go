@@ -53,6 +53,7 @@ type Store interface {
 	History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error)
 	Accounts
 	Acknowledgements
+	AmendmentStore
 	Documents
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
@@ -86,6 +87,20 @@ type Store interface {
 	// Dialect names the database in use: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
+}
+
+// AmendmentStore keeps the avenants of conventions, their authorizations
+// and the stored versions of each convention's text.
+type AmendmentStore interface {
+	Amendments(ctx context.Context, convention string) ([]model.Amendment, error)
+	Amendment(ctx context.Context, convention string, number int) (*model.Amendment, error)
+	CreateAmendment(ctx context.Context, x *model.Amendment, copy *model.Convention, entry model.AuditEntry) error
+	SaveAmendmentAuthorization(ctx context.Context, a *model.AmendmentAuthorization, entry model.AuditEntry) error
+	AbandonAmendment(ctx context.Context, x *model.Amendment, entry model.AuditEntry) error
+	SignAmendment(ctx context.Context, x *model.Amendment, versions []model.ConventionVersion, apply *model.Convention, entry, applyEntry model.AuditEntry) error
+	ApplyAmendment(ctx context.Context, x *model.Amendment, c *model.Convention, entry model.AuditEntry) (bool, error)
+	DueAmendments(ctx context.Context, convention string, on model.Date) ([]model.Amendment, error)
+	ConventionVersions(ctx context.Context, convention string) ([]model.ConventionVersion, error)
 }
 
 // Accounts stores users, their roles, sessions and API tokens.

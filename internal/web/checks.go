@@ -63,7 +63,10 @@ func checksView(v *convView, c *app.Checks) checksData {
 	}
 	row := func(line app.Check) checkRow {
 		r := checkRow{Check: line, Label: lint.Labels[line.Severity]}
-		if line.Kind != "" && line.ID != "" {
+		switch {
+		case line.Kind == "amendment":
+			r.URL = "/c/" + v.Slug + "/avenants/" + line.ID
+		case line.Kind != "" && line.ID != "":
 			r.URL = "/c/" + v.Slug + "/modifier/" + line.Kind + "/" + line.ID
 		}
 		return r

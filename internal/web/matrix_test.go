@@ -140,7 +140,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		return v.ID + ":" + strconv.Itoa(v.Version)
 	}
+	// Avenant n° 1 is in preparation: each role records an authorization;
+	// signature and abandon are refused to those allowed for a future date
+	// or a stale version, so that it stays in preparation.
+	if _, err := e.svc.PrepareAmendment(context.Background(), auth.System, slug, "Avenant de la matrice"); err != nil {
+		t.Fatal(err)
+	}
+	api := "/api/v1/conventions/" + slug
 	cases := []matrixCase{
+		{method: "GET", path: c + "/avenants", expect: readPage()},
+		{method: "POST", path: c + "/avenants", form: func(string) url.Values { return url.Values{"objet": {" "}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/avenants/1", expect: readPage()},
+		{method: "POST", path: c + "/avenants/1/autorisations", form: func(role string) url.Values {
+			return url.Values{"organisation": {"caf04"}, "organe": {"Conseil d'administration"}, "date": {"2023-03-01"}, "reference": {role}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/avenants/1/signature", form: func(string) url.Values { return url.Values{"date": {"2999-01-01"}} },
+			expect: write(422, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/avenants/1/abandon", form: func(string) url.Values { return url.Values{"version": {"999"}} },
+			expect: write(409, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/versions", expect: readPage()},
+		{method: "GET", path: api + "/amendments", expect: readAPI()},
+		{method: "POST", path: api + "/amendments", json: func(string) string { return `{"object": ""}` }, expect: write(422, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: api + "/amendments/1", expect: readAPI()},
+		{method: "PUT", path: api + "/amendments/1/authorizations/caf04", json: func(role string) string {
+			return `{"body": "Conseil d'administration", "decided_on": "2023-03-01", "reference": "` + role + `"}`
+		}, expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: api + "/amendments/1/signature", json: func(string) string { return `{"signed_on": "2999-01-01"}` },
+			expect: write(422, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: api + "/amendments/1/abandon", json: func(string) string { return `{"version": 999}` },
+			expect: write(409, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/indicateurs", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs.csv", expect: readPage()},
 		{method: "GET", path: c + "/indicateurs/2.2-1", expect: readPage()},

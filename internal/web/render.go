@@ -41,6 +41,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Actor, p.CSRF, p.Version = actorOf(r), csrfOf(r), s.version
 	p.Tasks = s.taskCount(r)
 	p.Flash = takeFlash(w, r)
+	if p.Conv != nil {
+		s.decorate(r, p.Conv)
+	}
 	t, ok := s.pages[name]
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("gabarit %s absent", name))
@@ -51,9 +54,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.serverError(w, r, err)
 		return
 	}
+	out := buf.Bytes()
+	if p.Conv != nil && p.Conv.At != nil {
+		out = keepDate(out, p.Conv.Slug, p.Conv.At.Date)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(out)
 }
 
 // serverError answers an unexpected failure: the cause goes to the log,
@@ -112,7 +119,7 @@ func (m messageWithNext) String() string { return m.Text }
 
 // amendmentsURL is the page where the avenants of a convention are
 // prepared.
-func amendmentsURL(slug string) string { return "/conventions/" + slug + "/avenants" }
+func amendmentsURL(slug string) string { return "/c/" + slug + "/avenants" }
 
 const staleMessage = "modifié entre-temps : relisez la version courante avant de réessayer"
 

@@ -177,6 +177,19 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/conventions/{slug}/documents", s.apiAttachDocument},
 		{"GET", "/api/v1/conventions/{slug}/documents/{id}", s.apiDocument},
 		{"DELETE", "/api/v1/conventions/{slug}/documents/{id}", s.apiRemoveDocument},
+		{"GET", "/c/{slug}/avenants", s.amendments},
+		{"POST", "/c/{slug}/avenants", s.prepareAmendment},
+		{"GET", "/c/{slug}/avenants/{number}", s.amendment},
+		{"POST", "/c/{slug}/avenants/{number}/autorisations", s.saveAmendmentAuthorization},
+		{"POST", "/c/{slug}/avenants/{number}/signature", s.signAmendment},
+		{"POST", "/c/{slug}/avenants/{number}/abandon", s.abandonAmendment},
+		{"GET", "/c/{slug}/versions", s.versions},
+		{"GET", "/api/v1/conventions/{slug}/amendments", s.apiAmendments},
+		{"POST", "/api/v1/conventions/{slug}/amendments", s.apiPrepareAmendment},
+		{"GET", "/api/v1/conventions/{slug}/amendments/{number}", s.apiAmendment},
+		{"PUT", "/api/v1/conventions/{slug}/amendments/{number}/authorizations/{organization}", s.apiAmendmentAuthorization},
+		{"POST", "/api/v1/conventions/{slug}/amendments/{number}/signature", s.apiSignAmendment},
+		{"POST", "/api/v1/conventions/{slug}/amendments/{number}/abandon", s.apiAbandonAmendment},
 		{"GET", "/api/openapi.json", s.openAPI},
 		{"GET", "/api/v1/schema", s.schema},
 		{"GET", "/api/v1/conventions", s.apiConventions},
@@ -288,6 +301,10 @@ func (s *Server) serveChecked(w http.ResponseWriter, r *http.Request) {
 // route hands the request to its handler; a path or a method that no
 // route serves is answered in French, as a page or as JSON under /api/.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	r, ok := s.versionDate(w, r)
+	if !ok {
+		return
+	}
 	// Handler only finds the route; ServeHTTP also sets the path values.
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		s.mux.ServeHTTP(w, r)

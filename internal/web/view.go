@@ -10,6 +10,11 @@ import (
 type convView struct {
 	*model.Convention
 	actor *auth.Actor
+	// At is set when the page shows the version in force on a day (?a=):
+	// it is read only.
+	At *versionView
+	// WorkingCopy is set on the pages of an avenant's working copy.
+	WorkingCopy *workingCopyView
 }
 
 func newConvView(c *model.Convention, a *auth.Actor) *convView {
@@ -30,10 +35,14 @@ func (v *convView) Org(key string) model.Organization {
 func (v *convView) OrgName(key string) string { return v.Org(key).Name }
 
 // CanEdit reports whether the viewer may change a record owned by owners.
-func (v *convView) CanEdit(owners ...string) bool { return v.actor.CanEdit(v.Slug, owners) }
+func (v *convView) CanEdit(owners ...string) bool {
+	return v.At == nil && v.actor.CanEdit(v.Slug, owners)
+}
 
 // CanEditFiche reports whether the viewer may change a fiche and its parts.
-func (v *convView) CanEditFiche(f *model.Fiche) bool { return v.actor.CanEdit(v.Slug, f.Pilots) }
+func (v *convView) CanEditFiche(f *model.Fiche) bool {
+	return v.At == nil && v.actor.CanEdit(v.Slug, f.Pilots)
+}
 
 // Addable reports whether records of a kind may be added to the
 // convention (and removed) outside an avenant: any before signature;
@@ -45,7 +54,7 @@ func (v *convView) Addable(kind string) bool { return contract.Addable(v.Convent
 func (v *convView) Locked() bool { return contract.Locked(v.Convention) }
 
 // CanEditAny reports whether the viewer may change anything at all.
-func (v *convView) CanEditAny() bool { return v.actor.CanEditSomething(v.Slug) }
+func (v *convView) CanEditAny() bool { return v.At == nil && v.actor.CanEditSomething(v.Slug) }
 
 // CanAdmin reports whether the viewer manages the convention's members.
 func (v *convView) CanAdmin() bool { return v.actor.CanAdmin(v.Slug) }

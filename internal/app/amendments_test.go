@@ -1,0 +1,255 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/store/pgtest"
+)
+
+// eachDatabase runs fn on a service over SQLite and, when PostgreSQL is
+// installed, over a PostgreSQL started for the test; both hold the
+// bundled convention.
+func eachDatabase(t *testing.T, fn func(t *testing.T, svc *app.Service)) {
+	open := func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := app.New(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, svc)
+	}
+	t.Run("sqlite", func(t *testing.T) { open(t, filepath.Join(t.TempDir(), "ctg.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		pg, err := pgtest.Start()
+		if errors.Is(err, pgtest.ErrUnavailable) && !pgtest.Required() {
+			t.Skip("PostgreSQL absent")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pg.Stop)
+		dsn, err := pg.CreateDatabase(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		open(t, dsn)
+	})
+}
+
+func on(day string) func() time.Time {
+	return func() time.Time { return model.MustDate(day).Time().Add(10 * time.Hour) }
+}
+
+func fiche51(c *model.Convention) *model.Fiche {
+	for i := range c.Axes[4].Fiches {
+		if c.Axes[4].Fiches[i].Code == "5.1" {
+			return &c.Axes[4].Fiches[i]
+		}
+	}
+	return nil
+}
+
+const article10 = "La présente convention est conclue à compter du 1er janvier 2022 jusqu'au 31 décembre 2025."
+
+func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		editor, reader := member("Éditrice", auth.RoleEditor, ""), member("Lecteur", auth.RoleReader, "")
+		outsider := &auth.Actor{Name: "autre", Memberships: map[string]auth.Membership{"autre-ctg": {Role: auth.RoleAdmin}}}
+		svc.SetClock(on("2023-03-01"))
+
+		if _, err := svc.PrepareAmendment(ctx, reader, slug, "Fiches de l'axe 5"); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("avenant préparé par un lecteur : %v", err)
+		}
+		if _, err := svc.PrepareAmendment(ctx, outsider, slug, "Fiches de l'axe 5"); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("avenant préparé hors de la convention : %v", err)
+		}
+		var ve *model.ValidationError
+		if _, err := svc.PrepareAmendment(ctx, editor, slug, " "); !errors.As(err, &ve) {
+			t.Errorf("avenant sans objet : %v", err)
+		}
+		x, err := svc.PrepareAmendment(ctx, editor, slug, "Fiches de l'axe 5 et durée")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Number != 1 || x.WorkingCopy != slug+"--avenant-1" {
+			t.Fatalf("avenant : %+v", x)
+		}
+		for name, a := range map[string]*auth.Actor{"lecteur": reader, "extérieur": outsider} {
+			if _, err := svc.Convention(ctx, a, x.WorkingCopy); !errors.Is(err, model.ErrNotFound) {
+				t.Errorf("copie de travail lue par un %s : %v", name, err)
+			}
+		}
+		if list, _ := svc.Conventions(ctx, auth.System); len(list) != 1 {
+			t.Errorf("la copie de travail figure dans la liste des conventions : %d conventions", len(list))
+		}
+
+		// The working copy is edited with the existing forms.
+		wc, err := svc.Convention(ctx, editor, x.WorkingCopy)
+		if err != nil || wc.Signature.Date != nil {
+			t.Fatalf("copie de travail : %v", err)
+		}
+		if _, err := svc.Create(ctx, editor, x.WorkingCopy, "fiche", wc.Axes[4].ID, map[string]string{
+			"code": "5.1", "title": "Soutenir les parents", "pilots": "caf04"}); err != nil {
+			t.Fatalf("fiche 5.1 ajoutée à la copie : %v", err)
+		}
+		art := wc.Articles[9]
+		if _, _, err := svc.Edit(ctx, editor, x.WorkingCopy, "article", art.ID, art.Version, map[string]string{"text": article10}); err != nil {
+			t.Fatalf("article 10 modifié dans la copie : %v", err)
+		}
+		// Follow-up recorded on the live convention meanwhile.
+		live, _ := svc.Convention(ctx, editor, slug)
+		step := live.Axes[1].Fiches[1].Steps[0]
+		if _, _, err := svc.Edit(ctx, editor, slug, "step", step.ID, step.Version, map[string]string{"status": "done"}); err != nil {
+			t.Fatal(err)
+		}
+
+		d, err := svc.Amendment(ctx, reader, slug, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sentences []string
+		for _, c := range d.Changes {
+			sentences = append(sentences, c.Sentence)
+		}
+		all := strings.Join(sentences, "\n")
+		if len(d.Changes) != 2 || !strings.Contains(all, "L'article 10") || !strings.Contains(all, "fiche 5.1") {
+			t.Fatalf("modifications de l'avenant :\n%s", all)
+		}
+
+		sign := func(signed, effect string) error {
+			_, err := svc.SignAmendment(ctx, editor, slug, 1, app.SignatureInput{SignedOn: signed, Place: "Forcalquier", EffectiveOn: effect})
+			return err
+		}
+		for _, bad := range [][2]string{{"2023-03-02", ""}, {"2023-02-20", "2023-02-19"}, {"", ""}} {
+			if err := sign(bad[0], bad[1]); !errors.As(err, &ve) {
+				t.Errorf("signature le %s avec effet le %s acceptée : %v", bad[0], bad[1], err)
+			}
+		}
+		if _, err := svc.SignAmendment(ctx, reader, slug, 1, app.SignatureInput{SignedOn: "2023-02-20"}); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("signature enregistrée par un lecteur : %v", err)
+		}
+		if err := sign("2023-02-20", "2023-04-01"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Convention(ctx, editor, x.WorkingCopy); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("copie de travail après la signature : %v", err)
+		}
+
+		// Before the date of effect the convention reads as signed.
+		now, _ := svc.Convention(ctx, reader, slug)
+		if fiche51(now) != nil || now.Articles[9].Text == article10 {
+			t.Error("l'avenant s'applique avant sa date d'effet")
+		}
+		later, v, err := svc.ConventionAt(ctx, reader, slug, model.MustDate("2023-04-15"))
+		if err != nil || v.Number != 1 || fiche51(later) == nil || later.Articles[9].Text != article10 {
+			t.Fatalf("version au 15 avril 2023 : %v %+v", err, v)
+		}
+		if later.Axes[1].Fiches[1].Steps[0].Status != model.ActionDone {
+			t.Error("la version au 15 avril 2023 perd le suivi saisi entre-temps")
+		}
+
+		// On the first read after the date of effect, the convention takes the new text.
+		svc.SetClock(on("2023-04-02"))
+		now, err = svc.Convention(ctx, reader, slug)
+		if err != nil || fiche51(now) == nil || now.Articles[9].Text != article10 {
+			t.Fatalf("convention lue après la date d'effet : %v", err)
+		}
+		if now.Axes[1].Fiches[1].Steps[0].Status != model.ActionDone {
+			t.Error("le suivi saisi avant l'effet de l'avenant est perdu")
+		}
+		if now.Signature.Date == nil || now.Signature.Date.String() != "2022-11-09" {
+			t.Errorf("signature de la convention modifiée : %v", now.Signature.Date)
+		}
+		before, v, err := svc.ConventionAt(ctx, reader, slug, model.MustDate("2023-03-31"))
+		if err != nil || v.Number != 0 || fiche51(before) != nil || before.Articles[9].Text == article10 {
+			t.Fatalf("version au 31 mars 2023 : %v %+v", err, v)
+		}
+		if before.Axes[1].Fiches[1].Steps[0].Status != model.ActionDone {
+			t.Error("la version au 31 mars 2023 ne porte pas le suivi d'aujourd'hui")
+		}
+		cmp, err := svc.CompareVersions(ctx, reader, slug, 0, 1)
+		if err != nil || len(cmp.Changes) != 2 || !cmp.To.Current {
+			t.Fatalf("comparaison des versions 0 et 1 : %v %+v", err, cmp)
+		}
+		stored, _ := svc.Amendment(ctx, reader, slug, 1)
+		if stored.State != model.AmendmentSigned || len(stored.Changes) != 2 || stored.AppliedAt == nil {
+			t.Errorf("avenant signé : %+v", stored.Amendment)
+		}
+
+		// The checker knows the avenant: the fiches of axis 5 are adopted,
+		// not those of axis 6, and the parties' authorizations are missing.
+		open := func() map[string]string {
+			now, _ := svc.Convention(ctx, reader, slug)
+			checks, err := svc.ChecksOf(ctx, now, model.MustDate("2023-04-02"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, c := range checks.Open {
+				out[c.Rule+" "+c.Where] += c.Message
+			}
+			return out
+		}
+		found := open()
+		if _, ok := found["FICHES-PROMISED-OVERDUE axe 5"]; ok {
+			t.Error("les fiches de l'axe 5, adoptées par l'avenant n° 1, restent signalées")
+		}
+		if _, ok := found["FICHES-PROMISED-OVERDUE axe 6"]; !ok {
+			t.Error("les fiches de l'axe 6 ne sont plus signalées")
+		}
+		if !strings.Contains(found["AMENDMENT-AUTHORIZATIONS-MISSING avenant n° 1"], "Caisse") {
+			t.Errorf("autorisations de l'avenant n° 1 manquantes non signalées : %v", found)
+		}
+		if _, ok := found["SIGNED-CONTENT-CHANGED article 11"]; ok {
+			t.Error("le texte issu de l'avenant est signalé comme modifié hors avenant")
+		}
+		art11 := now.Articles[10]
+		if _, _, err := svc.Edit(ctx, auth.System, slug, "article", art11.ID, art11.Version, map[string]string{"text": "Modifié sans avenant."}); err == nil {
+			if _, ok := open()["SIGNED-CONTENT-CHANGED article 11"]; !ok {
+				t.Error("un article modifié sans avenant n'est pas signalé")
+			}
+			if _, _, err := svc.Edit(ctx, auth.System, slug, "article", art11.ID, art11.Version+1, map[string]string{"text": art11.Text}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// A second avenant, abandoned, leaves no working copy.
+		y, err := svc.PrepareAmendment(ctx, editor, slug, "Abandonné")
+		if err != nil || y.Number != 2 {
+			t.Fatalf("avenant n° 2 : %v", err)
+		}
+		if _, err := svc.AbandonAmendment(ctx, editor, slug, 2, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Convention(ctx, editor, y.WorkingCopy); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("copie de travail d'un avenant abandonné : %v", err)
+		}
+		list, _ := svc.Amendments(ctx, reader, slug)
+		if len(list) != 2 || list[1].State != model.AmendmentAbandoned {
+			t.Errorf("avenants : %+v", list)
+		}
+	})
+}
