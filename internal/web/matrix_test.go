@@ -84,6 +84,13 @@ type matrixCase struct {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t)
+	// Avenant n° 1 is in preparation (on the signed convention): each role
+	// records an authorization; signature and abandon are refused to those
+	// allowed for a future date or a stale version, so that it stays in
+	// preparation. The convention is then a draft again, for the forms.
+	if _, err := e.svc.PrepareAmendment(context.Background(), auth.System, slug, "Avenant de la matrice"); err != nil {
+		t.Fatal(err)
+	}
 	e.draft(t)
 	fiche := e.record(t, "fiche", fiche22).Target.Meta.ID
 	step := e.record(t, "step", step22).Target.Meta.ID
@@ -139,12 +146,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		return v.ID + ":" + strconv.Itoa(v.Version)
-	}
-	// Avenant n° 1 is in preparation: each role records an authorization;
-	// signature and abandon are refused to those allowed for a future date
-	// or a stale version, so that it stays in preparation.
-	if _, err := e.svc.PrepareAmendment(context.Background(), auth.System, slug, "Avenant de la matrice"); err != nil {
-		t.Fatal(err)
 	}
 	api := "/api/v1/conventions/" + slug
 	cases := []matrixCase{

@@ -34,7 +34,7 @@ func TestSignedArticleIsRefusedThroughTheFormAndTheAPI(t *testing.T) {
 	art := e.record(t, "article", article12)
 	form := "/c/" + slug + "/modifier/article/" + art.Target.Meta.ID
 	resp, body := e.do(t, "editeur", "GET", form, nil)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, signedNote) || !strings.Contains(body, `href="/conventions/`+slug+`/avenants"`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, signedNote) || !strings.Contains(body, `href="/c/`+slug+`/avenants"`) {
 		t.Fatalf("formulaire de l'article 12 : %d, note du texte signé absente", resp.StatusCode)
 	}
 	if strings.Contains(body, `id="champ-text"`+" name=") || strings.Contains(body, `name="text"`) || strings.Contains(body, ">Enregistrer</button>") {
@@ -45,7 +45,7 @@ func TestSignedArticleIsRefusedThroughTheFormAndTheAPI(t *testing.T) {
 
 	resp, body = e.do(t, "editeur", "POST", form, url.Values{"version": {strconv.Itoa(art.Version)}, "text": {"Résiliable à tout moment."}})
 	want := "La convention est signée : « Article 12 – La fin de la convention » fait partie du texte signé et ne change que par avenant (article 11). Préparez un avenant pour le modifier."
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, want) || !strings.Contains(body, `<a class="button" href="/conventions/`+slug+`/avenants">Préparer un avenant</a>`) {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, want) || !strings.Contains(body, `<a class="button" href="/c/`+slug+`/avenants">Préparer un avenant</a>`) {
 		t.Errorf("formulaire envoyé quand même : %d, message ou lien absent", resp.StatusCode)
 	}
 
