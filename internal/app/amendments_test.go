@@ -3,58 +3,22 @@ package app_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
-	"github.com/ctg-territoires/ctg/internal/store/pgtest"
 )
 
-// eachDatabase runs fn on a service over SQLite and, when PostgreSQL is
-// installed, over a PostgreSQL started for the test; both hold the
-// bundled convention.
+// eachDatabase runs fn on a service over SQLite and over PostgreSQL, both
+// holding the bundled convention.
 func eachDatabase(t *testing.T, fn func(t *testing.T, svc *app.Service)) {
-	open := func(t *testing.T, dsn string) {
-		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if _, err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := app.New(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, svc)
-	}
-	t.Run("sqlite", func(t *testing.T) { open(t, filepath.Join(t.TempDir(), "ctg.db")) })
-	t.Run("postgres", func(t *testing.T) {
-		pg, err := pgtest.Start()
-		if errors.Is(err, pgtest.ErrUnavailable) && !pgtest.Required() {
-			t.Skip("PostgreSQL absent")
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pg.Stop)
-		dsn, err := pg.CreateDatabase(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		open(t, dsn)
-	})
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, _ store.Store) { fn(t, svc) })
 }
 
 func on(day string) func() time.Time {
@@ -197,6 +161,18 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 		stored, _ := svc.Amendment(ctx, reader, slug, 1)
 		if stored.State != model.AmendmentSigned || len(stored.Changes) != 2 || stored.AppliedAt == nil {
 			t.Errorf("avenant signé : %+v", stored.Amendment)
+		}
+		life, err := svc.Life(ctx, reader, slug, model.MustDate("2023-04-02"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events []string
+		for _, e := range life.Events {
+			events = append(events, e.Date.String()+" "+e.Label)
+		}
+		timeline := strings.Join(events, "\n")
+		if !strings.Contains(timeline, "2023-02-20 Avenant n° 1 signé\n") || !strings.Contains(timeline, "2023-04-01 Avenant n° 1 en vigueur") {
+			t.Errorf("la vie de la convention ne montre pas l'avenant :\n%s", timeline)
 		}
 
 		// The checker knows the avenant: the fiches of axis 5 are adopted,

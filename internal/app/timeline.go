@@ -39,6 +39,14 @@ func (s *Service) Life(ctx context.Context, a *auth.Actor, slug string, today mo
 		return nil, err
 	}
 	l := &Life{Convention: c, State: lifecycle.Of(c).StandingOn(today), Events: Timeline(c, today), CanRecord: CanRecordActs(a, slug)}
+	if _, _, ok := model.WorkingCopyOf(slug); !ok {
+		list, err := s.store.Amendments(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		l.Events = append(l.Events, amendmentEvents(slug, list, today)...)
+		lifecycle.SortEvents(l.Events)
+	}
 	l.NextSlug, l.NextTitle, l.NextPeriod = lifecycle.DefaultSuccessor(c)
 	return l, nil
 }
@@ -182,6 +190,36 @@ func actEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 			dated(t.LetterOn, today, "Lettre de résiliation envoyée par "+sender, detail, ""),
 			dated(t.ReceivedOn, today, "Lettre de résiliation reçue", "", ""),
 			dated(t.EffectiveOn, today, "Résiliation effective : fin des engagements des parties", "article 12", ""))
+	}
+	return out
+}
+
+// amendmentEvents: each avenant prepared, signed and in force, or
+// abandoned; an avenant in preparation is dated by the day it was begun.
+func amendmentEvents(slug string, list []model.Amendment, today model.Date) []lifecycle.Event {
+	var out []lifecycle.Event
+	for _, x := range list {
+		name := fmt.Sprintf("Avenant n° %d", x.Number)
+		link := fmt.Sprintf("/c/%s/avenants/%d", slug, x.Number)
+		switch x.State {
+		case model.AmendmentDraft:
+			e := dated(model.DateOf(x.CreatedAt.In(textutil.Paris)), today, name+" en préparation", x.Object, link)
+			e.State = lifecycle.EventUpcoming
+			out = append(out, e)
+		case model.AmendmentAbandoned:
+			out = append(out, dated(model.DateOf(x.UpdatedAt.In(textutil.Paris)), today, name+" abandonné", x.Object, link))
+		case model.AmendmentSigned:
+			if x.SignedOn != nil {
+				detail := x.Object
+				if x.SignaturePlace != "" {
+					detail = "signé à " + x.SignaturePlace + " · " + detail
+				}
+				out = append(out, dated(*x.SignedOn, today, name+" signé", detail, link))
+			}
+			if x.EffectiveOn != nil {
+				out = append(out, dated(*x.EffectiveOn, today, name+" en vigueur", x.Object, link))
+			}
+		}
 	}
 	return out
 }
