@@ -12,6 +12,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
@@ -161,6 +162,17 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 		stored, _ := svc.Amendment(ctx, reader, slug, 1)
 		if stored.State != model.AmendmentSigned || len(stored.Changes) != 2 || stored.AppliedAt == nil {
 			t.Errorf("avenant signé : %+v", stored.Amendment)
+		}
+		// The consolidated text as a PDF, before and after the date of effect.
+		for day, want := range map[string]bool{"2023-03-31": false, "2023-04-15": true} {
+			pdf, err := svc.ConventionPDF(app.OnDate(ctx, model.MustDate(day)), reader, slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(strings.Fields(pdftext.Text(t, pdf)), " ")
+			if got := strings.Contains(text, "Avenant n° 1 du 20 février 2023") && strings.Contains(text, "Soutenir les parents"); got != want {
+				t.Errorf("texte consolidé au %s : avenant n° 1 et fiche 5.1 présents = %v", day, got)
+			}
 		}
 		life, err := svc.Life(ctx, reader, slug, model.MustDate("2023-04-02"))
 		if err != nil {

@@ -64,7 +64,7 @@ func commands() []command {
 			"charge (ou retire) des valeurs d'indicateurs fictives, marquées comme telles", demoCmd},
 		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",
 			"écrit le bilan annuel ou final en PDF, et ses chiffres en XLSX à côté", reportCmd},
-		{"convention-pdf", "ctg convention-pdf [--db DSN] [--convention SLUG] [-o FICHIER.pdf]",
+		{"convention-pdf", "ctg convention-pdf [--db DSN] [--convention SLUG] [--at AAAA-MM-JJ] [-o FICHIER.pdf]",
 			"écrit le texte consolidé de la convention en PDF, annexes comprises", conventionPDFCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
 		{"backup", "ctg backup [--db DSN] -o FICHIER",

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 )
 
@@ -69,8 +71,16 @@ func conventionPDFCmd(ctx context.Context, env Env, args []string) error {
 	dbFlag(fs, &cfg)
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	out := fs.String("o", "", "fichier PDF à écrire (par défaut IDENTIFIANT-convention.pdf)")
+	at := fs.String("at", "", "le texte en vigueur ce jour-là, AAAA-MM-JJ (aujourd'hui par défaut)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
+	}
+	if *at != "" {
+		d, err := model.ParseDate(*at)
+		if err != nil {
+			return fmt.Errorf("--at : %w", err)
+		}
+		ctx = app.OnDate(ctx, d)
 	}
 	if *out != "" && !strings.HasSuffix(strings.ToLower(*out), ".pdf") {
 		return fmt.Errorf("-o : le texte s'écrit dans un fichier .pdf (« %s »)", *out)
