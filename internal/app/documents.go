@@ -53,9 +53,17 @@ var ownerChecks = map[model.OwnerKind]ownerCheck{
 		}
 		return nil
 	},
-	model.OwnerAmendment: func(_ context.Context, _ *Service, _ *model.Convention, key string) error {
-		if n, err := strconv.Atoi(key); err != nil || n < 1 || strconv.Itoa(n) != key {
+	model.OwnerAmendment: func(ctx context.Context, s *Service, c *model.Convention, key string) error {
+		n, err := strconv.Atoi(key)
+		if err != nil || strconv.Itoa(n) != key {
 			return fmt.Errorf("numéro d'avenant invalide « %s » : un nombre entier à partir de 1 est attendu", key)
+		}
+		list, err := s.store.Amendments(ctx, c.Slug)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(list, func(x model.Amendment) bool { return x.Number == n }) {
+			return fmt.Errorf("aucun avenant n° %d n'est enregistré sur cette convention", n)
 		}
 		return nil
 	},

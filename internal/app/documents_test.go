@@ -17,7 +17,7 @@ import (
 var pdf = []byte("%PDF-1.4\n%%EOF\n")
 
 // Each kind of owner is checked before anything is written: a party must
-// be one of the convention's, an act one that is recorded.
+// be one of the convention's, an avenant or an act one that is recorded.
 func TestDocumentOwnersAreChecked(t *testing.T) {
 	ctx := context.Background()
 	svc, st := apptest.NewWithStore(t)
@@ -33,7 +33,7 @@ func TestDocumentOwnersAreChecked(t *testing.T) {
 		{model.OwnerAuthorization, "limans", true},
 		{model.OwnerAuthorization, "cordeliere", false},
 		{model.OwnerAuthorization, "", false},
-		{model.OwnerAmendment, "1", true},
+		{model.OwnerAmendment, "1", false},
 		{model.OwnerAmendment, "0", false},
 		{model.OwnerAmendment, "01", false},
 		{model.OwnerAmendment, "un", false},
@@ -58,6 +58,14 @@ func TestDocumentOwnersAreChecked(t *testing.T) {
 	}
 	if n, _ := st.Count(ctx); n["documents"] != written {
 		t.Errorf("%d document(s) enregistré(s), %d attendu(s)", n["documents"], written)
+	}
+	// Once avenant n° 1 is prepared, the signed avenant can be attached to it.
+	if _, err := svc.PrepareAmendment(ctx, auth.System, slug, "Fiches des axes 5 et 6"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AttachDocument(ctx, auth.System, slug, app.DocumentInput{OwnerKind: model.OwnerAmendment, OwnerKey: "1",
+		Name: "avenant-1.pdf", Content: bytes.NewReader(pdf)}); err != nil {
+		t.Errorf("avenant signé refusé : %v", err)
 	}
 	// Once a termination is recorded, its letters can be attached to it.
 	if _, err := svc.RecordTermination(ctx, auth.System, slug, app.TerminationInput{Mode: string(model.TerminationMutualConsent),

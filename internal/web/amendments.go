@@ -179,6 +179,8 @@ func (s *Server) formFailure(r *http.Request, err error) (msg string, status int
 type amendmentData struct {
 	*app.AmendmentDetail
 	CanManage bool
+	// Documents are the files attached to the avenant: the signed avenant.
+	Documents documentBlock
 	// Form holds what was typed in a form that was not saved, and its message.
 	Form amendmentForm
 }
@@ -235,9 +237,15 @@ func (s *Server) renderAmendment(w http.ResponseWriter, r *http.Request, status 
 		s.pageError(w, r, err)
 		return
 	}
+	docs, err := s.app.Documents(r.Context(), v.actor, v.Slug)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	_, dated := app.DateOf(r.Context())
 	s.render(w, r, status, "amendment.html", page{Title: fmt.Sprintf("Avenant n° %d", n), Conv: v, Nav: "amendments",
-		Data: amendmentData{AmendmentDetail: d, CanManage: app.CanManageAmendments(v.actor, v.Slug) && !dated, Form: form}})
+		Data: amendmentData{AmendmentDetail: d, CanManage: app.CanManageAmendments(v.actor, v.Slug) && !dated, Form: form,
+			Documents: s.ownerDocuments(r, v, docs, model.OwnerAmendment, strconv.Itoa(n), fmt.Sprintf("Documents de l'avenant n° %d", n))}})
 }
 
 func (s *Server) amendmentNumber(w http.ResponseWriter, r *http.Request) (int, bool) {
