@@ -209,5 +209,9 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 	if err != nil {
 		return nil, err
 	}
-	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Life: life}), nil
+	docs, err := s.store.Documents(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life}), nil
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -18,19 +19,19 @@ func withPromise() *model.Convention {
 	return c
 }
 
-// lifeTriggers make the rules about a convention's avenants fire, from
-// what is known of its life.
-var lifeTriggers = map[string]func(c *model.Convention) *Life{
-	"AMENDMENT-AUTHORIZATIONS-MISSING": func(*model.Convention) *Life {
-		return &Life{Amendments: []Amendment{signedAvenant("2023-04-01")}}
+// recordedTriggers make the rules about what the platform records beside
+// a stored convention's text fire: its avenants, its documents.
+var recordedTriggers = map[string]func(c *model.Convention) Recorded{
+	"AMENDMENT-AUTHORIZATIONS-MISSING": func(*model.Convention) Recorded {
+		return Recorded{Life: &Life{Amendments: []Amendment{signedAvenant("2023-04-01")}}}
 	},
-	"AMENDMENT-EFFECT-BEFORE-SIGNATURE": func(*model.Convention) *Life {
-		return &Life{Amendments: []Amendment{signedAvenant("2023-02-01")}}
+	"AMENDMENT-EFFECT-BEFORE-SIGNATURE": func(*model.Convention) Recorded {
+		return Recorded{Life: &Life{Amendments: []Amendment{signedAvenant("2023-02-01")}}}
 	},
-	"SIGNED-CONTENT-CHANGED": func(c *model.Convention) *Life {
+	"SIGNED-CONTENT-CHANGED": func(c *model.Convention) Recorded {
 		recorded := clean()
 		c.Articles[0].Text += " Modifié."
-		return &Life{Recorded: recorded}
+		return Recorded{Life: &Life{Recorded: recorded}}
 	},
 }
 
@@ -112,5 +113,23 @@ func TestSignedContentChangedOutsideAnAvenant(t *testing.T) {
 	}
 	if slices.Contains(rules(Run(c, territory.MustLoad(), at)), "SIGNED-CONTENT-CHANGED") {
 		t.Error("un fichier seul, sans version enregistrée, signalé comme modifié")
+	}
+}
+
+// The deliberations without a document are reported in one finding, and
+// only on a signed convention.
+func TestAuthDocumentMissing(t *testing.T) {
+	c := clean()
+	ref := territory.MustLoad()
+	f := find(RunWith(c, ref, at, Recorded{}), "AUTH-DOCUMENT-MISSING")
+	if f == nil || !strings.HasPrefix(f.Message, fmt.Sprintf("%d délibération(s) sur %d sans document joint", len(c.Parties), len(c.Parties))) {
+		t.Fatalf("délibérations sans document : %+v", f)
+	}
+	if f := find(RunWith(c, ref, at, attached(c)), "AUTH-DOCUMENT-MISSING"); f != nil {
+		t.Errorf("délibérations jointes encore signalées : %s", f.Message)
+	}
+	c.Signature.Date = nil
+	if f := find(RunWith(c, ref, at, Recorded{}), "AUTH-DOCUMENT-MISSING"); f != nil {
+		t.Errorf("projet signalé : %s", f.Message)
 	}
 }

@@ -67,6 +67,8 @@ type Rule struct {
 // (the evaluation).
 type Recorded struct {
 	Assessments []model.Assessment
+	// Documents are the files attached to the convention (metadata).
+	Documents []model.Document
 	// Life is what is known of the convention's avenants, nil for a file.
 	Life *Life
 }

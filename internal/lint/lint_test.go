@@ -72,6 +72,7 @@ var triggers = map[string]func(c *model.Convention){
 	"AUTH-DATE-AFTER-SIGNATURE": func(c *model.Convention) { c.Parties[1].Authorization.Date = date("2023-01-10") },
 	"AUTH-ANNEX-UNKNOWN":        func(c *model.Convention) { c.Parties[1].Authorization.Annex = 9 },
 	"AUTH-ANNEX-EMPTY":          func(c *model.Convention) { c.Annexes[1].Text = "Insérer les délibérations" },
+	"AUTH-DOCUMENT-MISSING":     func(*model.Convention) {}, // a file carries no document
 	"AUTH-ACK-UNMATCHED": func(c *model.Convention) {
 		c.Transmissions = []model.PrefectureAcknowledgement{{Identifier: "004-210400883-20221205-12-2022-DE"}}
 	},
@@ -125,8 +126,20 @@ func rules(fs []Finding) []string {
 	return out
 }
 
+// attached lists a document for each party's deliberation.
+func attached(c *model.Convention) Recorded {
+	var docs []model.Document
+	for _, p := range c.Parties {
+		docs = append(docs, model.Document{OwnerKind: model.OwnerAuthorization, OwnerKey: p.Organization})
+	}
+	return Recorded{Documents: docs}
+}
+
+// TestCleanConventionHasNoFinding checks the clean convention, stored with
+// its deliberations attached.
 func TestCleanConventionHasNoFinding(t *testing.T) {
-	if fs := Run(clean(), territory.MustLoad(), at); len(fs) > 0 {
+	c := clean()
+	if fs := RunWith(c, territory.MustLoad(), at, attached(c)); len(fs) > 0 {
 		for _, f := range fs {
 			t.Errorf("%s %s : %s", f.Rule, f.Path, f.Message)
 		}
@@ -138,14 +151,14 @@ func TestEachRuleTriggers(t *testing.T) {
 	for _, r := range Rules {
 		t.Run(r.ID, func(t *testing.T) {
 			trigger, ok := triggers[r.ID]
-			withLife, lok := lifeTriggers[r.ID]
+			recorded, lok := recordedTriggers[r.ID]
 			if !ok && !lok {
 				t.Fatal("règle sans test")
 			}
 			c := clean()
 			var fs []Finding
 			if lok {
-				fs = RunWith(c, ref, at, Recorded{Life: withLife(c)})
+				fs = RunWith(c, ref, at, recorded(c))
 			} else {
 				trigger(c)
 				fs = Run(c, ref, at)
@@ -160,8 +173,8 @@ func TestEachRuleTriggers(t *testing.T) {
 			}
 		})
 	}
-	if len(triggers)+len(lifeTriggers) != len(Rules) {
-		t.Errorf("%d déclencheurs pour %d règles", len(triggers)+len(lifeTriggers), len(Rules))
+	if len(triggers)+len(recordedTriggers) != len(Rules) {
+		t.Errorf("%d déclencheurs pour %d règles", len(triggers)+len(recordedTriggers), len(Rules))
 	}
 }
 

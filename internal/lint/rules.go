@@ -24,6 +24,7 @@ var Rules = []Rule{
 	{"AUTH-DATE-AFTER-SIGNATURE", Error, "délibération postérieure à la signature", checkAuthAfterSignature},
 	{"AUTH-ANNEX-UNKNOWN", Error, "délibération renvoyant à une annexe inexistante", checkAuthAnnexUnknown},
 	{"AUTH-ANNEX-EMPTY", Warning, "annexe des délibérations vide", checkAuthAnnexEmpty},
+	{"AUTH-DOCUMENT-MISSING", Warning, "délibération signée sans son document joint", checkAuthDocuments},
 	{"AUTH-ACK-UNMATCHED", Info, "accusé de réception sans délibération datée correspondante", checkAckUnmatched},
 	{"FICHE-TITLE-MISMATCH", Warning, "titre de fiche différent selon l'endroit du texte", checkFicheTitles},
 	{"FICHE-CODE-WRITTEN-DIFFERENTLY", Info, "numéro de fiche écrit autrement dans une liste", checkFicheCodes},
@@ -154,6 +155,27 @@ func checkAuthMissing(x *checker) {
 				"Enregistrez la délibération ou la décision qui autorise la signature.",
 				"Aucune autorisation de signer n'est enregistrée pour %s.", x.orgName(p.Organization))
 		}
+	}
+}
+
+// checkAuthDocuments reports, on a signed convention, the parties whose
+// deliberation (annex 6) has no document attached: the proof of their
+// authorization to sign. A file checked alone carries none.
+func checkAuthDocuments(x *checker) {
+	if x.c.Signature.Date == nil {
+		return
+	}
+	var missing []string
+	for _, p := range x.c.Parties {
+		if p.Authorization != nil && !slices.ContainsFunc(x.rec.Documents, func(d model.Document) bool {
+			return d.OwnerKind == model.OwnerAuthorization && d.OwnerKey == p.Organization
+		}) {
+			missing = append(missing, x.orgName(p.Organization))
+		}
+	}
+	if len(missing) > 0 {
+		x.reportf("parties", "annexe 6", "", "", "Joignez chaque délibération sur la page Documents de la convention.",
+			"%d délibération(s) sur %d sans document joint : %s.", len(missing), len(x.c.Parties), strings.Join(missing, ", "))
 	}
 }
 

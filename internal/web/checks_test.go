@@ -45,8 +45,8 @@ func TestEditorAcknowledgesAFindingThatFoldsAwayAndStaysInTheExports(t *testing.
 	e := newEnv(t)
 	page := "/c/" + slug + "/controles?au=" + checksDay
 	_, before := e.do(t, "editeur", "GET", page, nil)
-	if !strings.Contains(before, "Avertissements (14)") || strings.Contains(before, "Points pris en compte") {
-		t.Fatal("page avant la prise en compte : 14 avertissements ouverts attendus (dont 2 étapes en retard), aucun point pris en compte")
+	if !strings.Contains(before, "Avertissements (15)") || strings.Contains(before, "Points pris en compte") {
+		t.Fatal("page avant la prise en compte : 15 avertissements ouverts attendus (dont 2 étapes en retard et les délibérations à joindre), aucun point pris en compte")
 	}
 	reason := "Effet rétroactif voulu : les financements 2022 sont couverts."
 	key := e.findingKey(t, "PERIOD-BEFORE-SIGNATURE", "rétroactif")
@@ -66,7 +66,7 @@ func TestEditorAcknowledgesAFindingThatFoldsAwayAndStaysInTheExports(t *testing.
 			t.Errorf("%q absent des points pris en compte", want)
 		}
 	}
-	if !strings.Contains(open, "Avertissements (13)") || !strings.Contains(open, "13 avertissement(s)") {
+	if !strings.Contains(open, "Avertissements (14)") || !strings.Contains(open, "14 avertissement(s)") {
 		t.Error("le constat pris en compte compte encore parmi les avertissements ouverts")
 	}
 	if strings.Contains(body, "annuler-prise-en-compte") || strings.Contains(body, "prendre-en-compte") {
@@ -96,7 +96,7 @@ func TestEditorAcknowledgesAFindingThatFoldsAwayAndStaysInTheExports(t *testing.
 			found = f.Acknowledgement != nil && f.Acknowledgement.Reason == reason && f.Acknowledgement.By == "editeur"
 		}
 	}
-	if !found || got.Acknowledged != 1 || got.Counts["warning"] != 13 {
+	if !found || got.Acknowledged != 1 || got.Counts["warning"] != 14 {
 		t.Errorf("API : constat pris en compte %v, %d pris en compte, %d avertissements", found, got.Acknowledged, got.Counts["warning"])
 	}
 
@@ -112,7 +112,7 @@ func TestEditorAcknowledgesAFindingThatFoldsAwayAndStaysInTheExports(t *testing.
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("annulation : statut %d", resp.StatusCode)
 	}
-	if _, body := e.do(t, "lecteur", "GET", page, nil); strings.Contains(body, "Points pris en compte") || !strings.Contains(body, "Avertissements (14)") {
+	if _, body := e.do(t, "lecteur", "GET", page, nil); strings.Contains(body, "Points pris en compte") || !strings.Contains(body, "Avertissements (15)") {
 		t.Error("après annulation, le constat n'est pas revenu parmi les constats ouverts")
 	}
 	if _, hist := e.do(t, "lecteur", "GET", "/c/"+slug+"/historique", nil); !strings.Contains(hist, "Constat PERIOD-BEFORE-SIGNATURE : prise en compte annulée") {
@@ -188,7 +188,7 @@ func TestOverviewIsADashboard(t *testing.T) {
 		"2 étape(s) en retard", "Fiche 3.1, étape 2", "organiser un comité technique", "échéance du 31 décembre 2024",
 		"Collecte 2024", "Valeurs attendues", "Validées", `href="/c/` + slug + `/collecte?annee=2024"`,
 		"Prochaines échéances",
-		"Contrôles", "9 erreur(s)", "14 avertissement(s)", `href="/c/` + slug + `/controles?au=2025-06-01"`,
+		"Contrôles", "9 erreur(s)", "15 avertissement(s)", `href="/c/` + slug + `/controles?au=2025-06-01"`,
 	} {
 		if !strings.Contains(top, want) {
 			t.Errorf("%q absent du haut de la vue d'ensemble", want)
