@@ -134,6 +134,9 @@ func TestRenewalForm(t *testing.T) {
 	if !strings.Contains(body, `Convention précédente : <a href="/c/`+slug+`">`) || !strings.Contains(body, "CTG Pays de Forcalquier 2025-2027") {
 		t.Error("la suivante ne mène pas à la précédente")
 	}
+	if !strings.Contains(body, `<a href="/c/`+slug+`/bilan.pdf?final=1">son bilan final (PDF)</a>`) {
+		t.Error("la suivante ne mène pas au bilan final de la précédente")
+	}
 	_, body = e.do(t, "lecteur", "GET", "/c/"+slug, nil)
 	if !strings.Contains(body, `Convention suivante : <a href="/c/ctg-forcalquier-2025">`) {
 		t.Error("la précédente ne mène pas à la suivante")
