@@ -16,8 +16,12 @@ import (
 )
 
 // CanRecordActs reports whether the actor may record a convention's
-// renewal or termination: its editors and admins.
-func CanRecordActs(a *auth.Actor, slug string) bool { return a.CanEdit(slug, nil) }
+// renewal or termination: its editors and admins. An avenant's working
+// copy has no life of its own: nothing is recorded on it.
+func CanRecordActs(a *auth.Actor, slug string) bool {
+	_, _, workingCopy := model.WorkingCopyOf(slug)
+	return !workingCopy && a.CanEdit(slug, nil)
+}
 
 // Acts returns the renewal and termination recorded on a convention the
 // actor may read, and the convention it succeeds.
@@ -50,6 +54,10 @@ type TerminationInput struct {
 	ReceivedOn string `json:"received_on"`
 	References string `json:"references"`
 }
+
+// maxActText bounds each text typed about an act: its deciding acts, its
+// references, the successor's title.
+const maxActText = 2000
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -145,6 +153,8 @@ func (s *Service) DecideRenewal(ctx context.Context, a *auth.Actor, slug string,
 	if title == "" {
 		title = defTitle
 	}
+	ve.Bound("acts", "actes de la décision", acts, maxActText)
+	ve.Bound("successor_title", "titre de la convention suivante", title, maxActText)
 	if strings.TrimSpace(in.Start) != "" {
 		if d, ok := date(ve, "successor_start", "début de la période suivante", in.Start); ok {
 			period.Start = d
@@ -253,6 +263,7 @@ func (s *Service) RecordTermination(ctx context.Context, a *auth.Actor, slug str
 			ve.Add("received_on", "date de réception : le %s est à venir ; enregistrez la réception une fois l'avis de réception revenu", textutil.FrenchDate(received))
 		}
 	}
+	ve.Bound("references", "références", strings.TrimSpace(in.References), maxActText)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}

@@ -74,14 +74,16 @@ func (s *Service) Amendment(ctx context.Context, a *auth.Actor, slug string, num
 			}
 		}
 	}
-	switch x.State {
-	case model.AmendmentDraft:
+	switch {
+	case x.State == model.AmendmentDraft && CanManageAmendments(a, slug):
+		// The wording in preparation is its authors'; the others read it
+		// once signed.
 		wc, err := s.store.Convention(ctx, x.WorkingCopy)
 		if err != nil {
 			return nil, err
 		}
 		d.Changes = amend.Changes(live, textOf(wc, live))
-	case model.AmendmentSigned:
+	case x.State == model.AmendmentSigned:
 		if len(x.Changes) > 0 {
 			if err := json.Unmarshal(x.Changes, &d.Changes); err != nil {
 				return nil, fmt.Errorf("modifications de l'avenant n° %d illisibles : %w", number, err)
@@ -116,12 +118,20 @@ func (s *Service) PrepareAmendment(ctx context.Context, a *auth.Actor, slug, obj
 	if object == "" {
 		return nil, single("object", "indiquez l'objet de l'avenant")
 	}
+	ve := &model.ValidationError{}
+	ve.Bound("object", "objet de l'avenant", object, maxAmendmentText)
+	if err := ve.OrNil(); err != nil {
+		return nil, err
+	}
 	live, err := s.live(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	if !contract.Locked(live) {
 		return nil, fmt.Errorf("la convention n'est pas signée : modifiez-la directement, un avenant ne modifie qu'une convention signée (art. 11) : %w", model.ErrConflict)
+	}
+	if t := live.Acts.Termination; t != nil && !model.DateOf(s.now()).Before(t.EffectiveOn) {
+		return nil, fmt.Errorf("la convention est résiliée depuis le %s : elle ne se modifie plus par avenant : %w", textutil.FrenchDate(t.EffectiveOn), model.ErrConflict)
 	}
 	list, err := s.store.Amendments(ctx, slug)
 	if err != nil {
@@ -178,6 +188,9 @@ func (s *Service) SaveAmendmentAuthorization(ctx context.Context, a *auth.Actor,
 	if strings.TrimSpace(in.Body) == "" {
 		ve.Add("body", "indiquez l'organe qui a autorisé la signature (conseil communautaire, conseil d'administration…)")
 	}
+	ve.Bound("body", "organe", strings.TrimSpace(in.Body), maxAmendmentText)
+	ve.Bound("reference", "référence", strings.TrimSpace(in.Reference), maxAmendmentText)
+	ve.Bound("prefecture_acknowledgement", "accusé de réception", strings.TrimSpace(in.PrefectureAcknowledgement), maxAmendmentText)
 	x := model.AmendmentAuthorization{Convention: slug, Number: number, Organization: in.Organization, Body: strings.TrimSpace(in.Body),
 		Reference: strings.TrimSpace(in.Reference), PrefectureAcknowledgement: strings.TrimSpace(in.PrefectureAcknowledgement)}
 	if in.DecidedOn = strings.TrimSpace(in.DecidedOn); in.DecidedOn == "" {
@@ -236,10 +249,20 @@ func (s *Service) SignAmendment(ctx context.Context, a *auth.Actor, slug string,
 	if in.Version != 0 && in.Version != d.Version {
 		return nil, fmt.Errorf("avenant n° %d : %w", number, model.ErrStale)
 	}
+	live, err := s.store.Convention(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	wc, err := s.store.Convention(ctx, d.WorkingCopy)
+	if err != nil {
+		return nil, err
+	}
+	text := textOf(wc, live)
 	today := model.DateOf(s.now())
 	ve := &model.ValidationError{}
 	x := d.Amendment
 	x.SignaturePlace = strings.TrimSpace(in.Place)
+	ve.Bound("place", "lieu de signature", x.SignaturePlace, maxAmendmentText)
 	if day, err := model.ParseDate(in.SignedOn); strings.TrimSpace(in.SignedOn) == "" {
 		ve.Add("signed_on", "indiquez la date de signature")
 	} else if err != nil {
@@ -262,21 +285,19 @@ func (s *Service) SignAmendment(ctx context.Context, a *auth.Actor, slug string,
 	if len(d.Changes) == 0 {
 		ve.Add("changes", "l'avenant ne modifie rien : modifiez d'abord la copie de travail")
 	}
+	if len(ve.Errors) == 0 {
+		previous, err := s.store.Amendments(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		signatureWithinLife(ve, live, text, previous, *x.SignedOn, *x.EffectiveOn)
+	}
 	if len(ve.Errors) > 0 {
 		return nil, ve
 	}
 	if x.Changes, err = json.Marshal(d.Changes); err != nil {
 		return nil, err
 	}
-	live, err := s.store.Convention(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	wc, err := s.store.Convention(ctx, d.WorkingCopy)
-	if err != nil {
-		return nil, err
-	}
-	text := textOf(wc, live)
 	original, err := interchange.Encode(live)
 	if err != nil {
 		return nil, err
@@ -593,4 +614,32 @@ func (s *Service) lifeOf(ctx context.Context, c *model.Convention) (*lint.Life, 
 		}
 	}
 	return life, nil
+}
+
+// maxAmendmentText bounds each text typed about an avenant: its object,
+// an organ, a reference, a place.
+const maxAmendmentText = 500
+
+// signatureWithinLife checks the dates of an avenant's signature against
+// the convention's life: signed after the convention and before its end
+// or its termination, taking effect after the avenants before it and
+// before the end of the period its new text sets.
+func signatureWithinLife(ve *model.ValidationError, live, text *model.Convention, previous []model.Amendment, signed, effect model.Date) {
+	date := textutil.FrenchDate
+	switch {
+	case live.Signature.Date != nil && signed.Before(*live.Signature.Date):
+		ve.Add("signed_on", "la date de signature (%s) précède celle de la convention (%s)", date(signed), date(*live.Signature.Date))
+	case signed.After(live.Period.End):
+		ve.Add("signed_on", "la date de signature (%s) suit la fin de la convention (%s) : un avenant se signe pendant sa période", date(signed), date(live.Period.End))
+	case live.Acts.Termination != nil && !signed.Before(live.Acts.Termination.EffectiveOn):
+		ve.Add("signed_on", "la convention est résiliée depuis le %s : un avenant signé le %s ne la modifie plus", date(live.Acts.Termination.EffectiveOn), date(signed))
+	}
+	if effect.After(text.Period.End) {
+		ve.Add("effective_on", "la date d'effet (%s) suit la fin de la période (%s)", date(effect), date(text.Period.End))
+	}
+	for _, p := range previous {
+		if p.State == model.AmendmentSigned && p.EffectiveOn != nil && effect.Before(*p.EffectiveOn) {
+			ve.Add("effective_on", "la date d'effet (%s) précède celle de l'avenant n° %d (%s) : les avenants prennent effet dans l'ordre", date(effect), p.Number, date(*p.EffectiveOn))
+		}
+	}
 }

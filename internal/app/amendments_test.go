@@ -241,3 +241,66 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 		}
 	})
 }
+
+// An avenant's dates stay within the convention's life, and its working
+// copy has no life of its own: no signature, no act, no document.
+func TestAvenantStaysWithinTheConventionsLife(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		editor := member("Éditrice", auth.RoleEditor, "")
+		svc.SetClock(on("2023-03-01"))
+		x, err := svc.PrepareAmendment(ctx, editor, slug, "Fiches de l'axe 5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wc, err := svc.Convention(ctx, editor, x.WorkingCopy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ve *model.ValidationError
+		if _, _, err := svc.Edit(ctx, editor, x.WorkingCopy, "convention", wc.ID, wc.Version, map[string]string{"signature.date": "2022-11-09"}); !errors.As(err, &ve) {
+			t.Errorf("copie de travail datée de signature : %v", err)
+		}
+		if _, _, err := svc.DecideRenewal(ctx, editor, x.WorkingCopy, app.RenewalInput{DecidedOn: "2023-02-01", Acts: "Délibérations"}); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("renouvellement décidé sur une copie de travail : %v", err)
+		}
+		if _, err := svc.AttachDocument(ctx, editor, x.WorkingCopy, app.DocumentInput{Name: "a.pdf", Content: strings.NewReader("%PDF-1.4\n%%EOF\n")}); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("document joint à une copie de travail : %v", err)
+		}
+		art := wc.Articles[9]
+		if _, _, err := svc.Edit(ctx, editor, x.WorkingCopy, "article", art.ID, art.Version, map[string]string{"text": article10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.PrepareAmendment(ctx, editor, slug, strings.Repeat("o", 501)); !errors.As(err, &ve) {
+			t.Errorf("objet de 501 caractères : %v", err)
+		}
+		for _, bad := range []app.SignatureInput{
+			{SignedOn: "2022-10-01"},                            // before the convention's signature
+			{SignedOn: "2023-02-20", EffectiveOn: "9999-12-31"}, // after the end of the period
+			{SignedOn: "2023-02-20", Place: strings.Repeat("p", 501)},
+		} {
+			if _, err := svc.SignAmendment(ctx, editor, slug, 1, bad); !errors.As(err, &ve) {
+				t.Errorf("signature %+v acceptée : %v", bad, err)
+			}
+		}
+		if _, err := svc.SignAmendment(ctx, editor, slug, 1, app.SignatureInput{SignedOn: "2023-02-20", EffectiveOn: "2023-04-01"}); err != nil {
+			t.Fatal(err)
+		}
+		// Avenant n° 2 cannot take effect before n° 1.
+		svc.SetClock(on("2023-05-01"))
+		y, err := svc.PrepareAmendment(ctx, editor, slug, "Durée")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wc, _ = svc.Convention(ctx, editor, y.WorkingCopy)
+		art = wc.Articles[11]
+		if _, _, err := svc.Edit(ctx, editor, y.WorkingCopy, "article", art.ID, art.Version, map[string]string{"text": "Nouvelle fin."}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SignAmendment(ctx, editor, slug, 2, app.SignatureInput{SignedOn: "2023-03-10", EffectiveOn: "2023-03-20"}); !errors.As(err, &ve) ||
+			!strings.Contains(ve.Error(), "avenant n° 1") {
+			t.Errorf("avenant n° 2 prenant effet avant le n° 1 : %v", err)
+		}
+	})
+}

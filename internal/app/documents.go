@@ -90,8 +90,11 @@ func documentOwners(kind model.OwnerKind, key string) []string {
 
 // CanAttach reports whether the actor may attach documents to, and remove
 // documents from, an object of the convention.
+// An avenant's working copy holds none: the signed avenant is attached to
+// the avenant, on the convention.
 func CanAttach(a *auth.Actor, slug string, kind model.OwnerKind, key string) bool {
-	return a.CanEdit(slug, documentOwners(kind, key))
+	_, _, workingCopy := model.WorkingCopyOf(slug)
+	return !workingCopy && a.CanEdit(slug, documentOwners(kind, key))
 }
 
 // DocumentOwnerLabel names what a document is attached to, in French.

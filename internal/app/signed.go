@@ -56,6 +56,10 @@ func (e *SignedError) Unwrap() error { return model.ErrSigned }
 // the given kind (key: the organization's key): only a follow-up record
 // may be.
 func keepSigned(before, after *model.Convention, kind, key, label string) error {
+	if _, _, workingCopy := model.WorkingCopyOf(before.Slug); workingCopy && after != nil && after.Signature.Date != nil {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "signature.date",
+			Message: "une copie de travail n'est pas signée : la signature de l'avenant s'enregistre sur la page de l'avenant"}}}
+	}
 	if !contract.Locked(before) {
 		return nil
 	}

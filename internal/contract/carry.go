@@ -1,6 +1,10 @@
 package contract
 
-import "github.com/ctg-territoires/ctg/internal/model"
+import (
+	"slices"
+
+	"github.com/ctg-territoires/ctg/internal/model"
+)
 
 // Carry copies the follow-up recorded on from onto to, which holds a new
 // signed text of the same convention (an avenant's working copy): the
@@ -16,8 +20,15 @@ func Carry(from, to *model.Convention) {
 	to.Transmissions = append([]model.PrefectureAcknowledgement(nil), from.Transmissions...)
 	to.Contacts = append([]model.Contact(nil), from.Contacts...)
 	for _, o := range from.Organizations {
-		if !hasOrganization(to, o.Key) {
+		i := slices.IndexFunc(to.Organizations, func(x model.Organization) bool { return x.Key == o.Key })
+		switch {
+		case i < 0:
 			to.Organizations = append(to.Organizations, o)
+		case !SignedOrganization(to, o.Key):
+			// Not a party: its name and identifiers are follow-up.
+			meta := to.Organizations[i].Meta
+			to.Organizations[i] = o
+			to.Organizations[i].Meta = meta
 		}
 	}
 	for i := range to.Parties {
@@ -59,15 +70,6 @@ func Carry(from, to *model.Convention) {
 			}
 		}
 	}
-}
-
-func hasOrganization(c *model.Convention, key string) bool {
-	for _, o := range c.Organizations {
-		if o.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 func carryFiche(from, to *model.Fiche) {

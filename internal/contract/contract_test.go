@@ -135,3 +135,31 @@ func TestAmendmentArticle(t *testing.T) {
 		t.Errorf("article des avenants : %d, attendu %d", n, c.Articles[4].Number)
 	}
 }
+
+func TestCarryKeepsARenamedOrganizationThatIsNoParty(t *testing.T) {
+	live, text := example(t), example(t)
+	i := -1
+	for j, o := range live.Organizations {
+		if !contract.SignedOrganization(live, o.Key) {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		t.Fatal("l'exemple n'a pas d'organisation hors des parties")
+	}
+	live.Organizations[i].Name = "Nouveau nom"
+	party := live.Parties[0].Organization
+	for j := range text.Organizations {
+		if text.Organizations[j].Key == party {
+			text.Organizations[j].Name = "Partie renommée par avenant"
+		}
+	}
+	contract.Carry(live, text)
+	if text.Organizations[i].Name != "Nouveau nom" {
+		t.Errorf("organisation renommée perdue : %q", text.Organizations[i].Name)
+	}
+	if text.OrgName(party) != "Partie renommée par avenant" {
+		t.Errorf("le nom d'une partie fixé par l'avenant est écrasé : %q", text.OrgName(party))
+	}
+}

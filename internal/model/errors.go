@@ -1,6 +1,7 @@
 package model
 
 import (
+	"unicode/utf8"
 	"errors"
 	"fmt"
 	"strings"
@@ -53,6 +54,14 @@ func (e *ValidationError) Error() string {
 // Add records a problem at path.
 func (e *ValidationError) Add(path, format string, args ...any) {
 	e.Errors = append(e.Errors, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Bound adds an error when value, the text of the field named label,
+// has more than max characters.
+func (e *ValidationError) Bound(path, label, value string, max int) {
+	if n := utf8.RuneCountInString(value); n > max {
+		e.Add(path, "%s trop long : %d caractères, %d au plus", label, n, max)
+	}
 }
 
 // OrNilTyped is OrNil keeping the pointer type, for callers that return

@@ -38,8 +38,12 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("article 10 de la copie modifié : %d", resp.StatusCode)
 	}
-	if _, body := e.do(t, "lecteur", "GET", c+"/avenants/1", nil); !strings.Contains(body, "article 10 « DUREE DE LA CONVENTION » est remplacé") {
+	if _, body := e.do(t, "editeur", "GET", c+"/avenants/1", nil); !strings.Contains(body, "article 10 « DUREE DE LA CONVENTION » est remplacé") {
 		t.Errorf("la page de l'avenant ne dit pas ce qu'il modifie :\n%s", body)
+	}
+	// Its wording in preparation is its authors' only.
+	if _, body := e.do(t, "lecteur", "GET", c+"/avenants/1", nil); strings.Contains(body, "DUREE DE LA CONVENTION") || !strings.Contains(body, "se lisent ici une fois signé") {
+		t.Error("un lecteur lit la rédaction d'un avenant en préparation")
 	}
 	resp, body = e.do(t, "editeur", "POST", c+"/avenants/1/signature", url.Values{"date": {"2023-03-01"}, "effet": {"2023-02-01"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "précède la signature") {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -221,5 +223,30 @@ func TestReturnAfterSavingStaysOnTheSite(t *testing.T) {
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/c/"+slug+"/fiches/2.2" {
 			t.Errorf("retour %q : %d vers %q", back, resp.StatusCode, loc)
 		}
+	}
+}
+
+// A multipart form is bounded like any other: its fields, files aside,
+// send 1 Mo at most, whatever the form.
+func TestMultipartFieldsAreBoundedLikeAForm(t *testing.T) {
+	e := newEnv(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", e.sessions["editeur"].csrf)
+	_ = mw.WriteField("objet", strings.Repeat("x", 2<<20))
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/c/"+slug+"/avenants", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.sessions["editeur"].token})
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("objet d'avenant de 2 Mo en multipart : %d", resp.StatusCode)
+	}
+	if list, err := e.svc.Amendments(t.Context(), auth.System, slug); err != nil || len(list) != 0 {
+		t.Errorf("avenant enregistré : %v %d", err, len(list))
 	}
 }

@@ -407,8 +407,7 @@ func (s *Server) identify(r *http.Request) *http.Request {
 // the name of the first field, of the body or of the query string, whose
 // value is not valid UTF-8 or holds a NUL character. Such text would be
 // stored as sent on SQLite and refused by PostgreSQL. A multipart form is
-// parsed (within the upload limit) only for a signed-in caller; the
-// handler then reads the parsed form.
+// read as tooLarge parsed it.
 func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string, bool) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var body url.Values
@@ -417,10 +416,7 @@ func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string
 		_ = r.ParseForm()
 		body = r.PostForm
 	case "multipart/form-data":
-		if actorOf(r) == nil {
-			break
-		}
-		if err := parseUpload(w, r); err == nil {
+		if r.MultipartForm != nil {
 			body = r.MultipartForm.Value
 		}
 	}
@@ -439,15 +435,29 @@ func (s *Server) invalidFormText(w http.ResponseWriter, r *http.Request) (string
 // form, the browser entry form of a whole year, stay far below.
 const maxFormBody = 1 << 20
 
-// tooLarge reads a form that is not a file upload within maxFormBody and
-// reports whether it was larger.
+// tooLarge reads a form within maxFormBody and reports whether it was
+// larger. A multipart form is parsed (within the upload limit, its files
+// aside) only for a signed-in caller, and its fields are bounded alike;
+// the handler then reads the parsed form, or answers a file too large.
 func tooLarge(w http.ResponseWriter, r *http.Request) bool {
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		return false
+	switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct {
+	case "application/x-www-form-urlencoded":
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		var mbe *http.MaxBytesError
+		return errors.As(r.ParseForm(), &mbe)
+	case "multipart/form-data":
+		if actorOf(r) == nil || parseUpload(w, r) != nil {
+			return false
+		}
+		n := 0
+		for _, values := range r.MultipartForm.Value {
+			for _, v := range values {
+				n += len(v)
+			}
+		}
+		return n > maxFormBody
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	var mbe *http.MaxBytesError
-	return errors.As(r.ParseForm(), &mbe)
+	return false
 }
 
 // validText reports whether s is valid UTF-8 without a NUL character.
