@@ -1,10 +1,10 @@
 package model
 
 import (
-	"unicode/utf8"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrNotFound is returned when a requested record does not exist or the
