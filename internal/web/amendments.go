@@ -85,7 +85,8 @@ func keepDate(html []byte, slug string, d model.Date) []byte {
 		if path != prefix && !strings.HasPrefix(path, prefix+"/") {
 			return m
 		}
-		return append(m, []byte(`<input type="hidden" name="a" value="`+d.String()+`">`)...)
+		// m is a slice of html: appending to it would write over what follows.
+		return []byte(string(m) + `<input type="hidden" name="a" value="` + d.String() + `">`)
 	})
 	return convLink.ReplaceAllFunc(html, func(m []byte) []byte {
 		sub := convLink.FindSubmatch(m)

@@ -67,8 +67,9 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 	if !strings.Contains(body, `href="`+c+`/plan?a=2023-03-15"`) || !strings.Contains(body, `data-today href="`+c+`"`) {
 		t.Error("les liens d'une version à une date ne gardent pas la date")
 	}
-	if _, body := e.do(t, "lecteur", "GET", c+"/plan?a=2023-03-15", nil); !strings.Contains(body, `<input type="hidden" name="a" value="2023-03-15">`) {
-		t.Error("le filtre du plan d'une version à une date perd la date")
+	if _, body := e.do(t, "lecteur", "GET", c+"/plan?a=2023-03-15", nil); strings.Count(body, `<input type="hidden" name="a" value="2023-03-15">`) != 1 ||
+		!strings.Contains(body, `Avancement</label>`+"\n"+`<select id="f-statut" name="statut">`) {
+		t.Error("le filtre du plan d'une version à une date perd la date, ou le formulaire est abîmé")
 	}
 	if _, body := e.do(t, "lecteur", "GET", c+"/texte?a=2023-04-01", nil); !strings.Contains(body, amended) || !strings.Contains(body, "après l&#39;avenant n° 1") {
 		t.Error("le texte au 1er avril 2023 n'est pas celui de l'avenant")
