@@ -72,7 +72,7 @@ func (s *Server) decorate(r *http.Request, v *convView) {
 
 var (
 	convLink = regexp.MustCompile(`(<a [^>]*?)href="(/c/[^"#]*)(#[^"]*)?"`)
-	convForm = regexp.MustCompile(`<form [^>]*?method="get" action="(/c/[^"?#]*)"[^>]*>`)
+	convForm = regexp.MustCompile(`<form [^>]*?method="get" action="(/c/[^"?#]*)(?:#[^"]*)?"[^>]*>`)
 )
 
 // keepDate makes the links and the filter forms of a page read at a date

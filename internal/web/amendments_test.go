@@ -71,6 +71,11 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 		!strings.Contains(body, `Avancement</label>`+"\n"+`<select id="f-statut" name="statut">`) {
 		t.Error("le filtre du plan d'une version à une date perd la date, ou le formulaire est abîmé")
 	}
+	// A fiche read at a date shows its assessment, without the form to write it.
+	if _, body := e.do(t, "editeur", "GET", c+"/fiches/2.2?a=2023-03-15", nil); strings.Contains(body, "/appreciation\"") ||
+		!strings.Contains(body, `action="`+c+`/fiches/2.2#appreciation"><input type="hidden" name="a" value="2023-03-15">`) {
+		t.Error("une fiche lue à une date offre d'écrire son appréciation, ou en perd la date")
+	}
 	if _, body := e.do(t, "lecteur", "GET", c+"/texte?a=2023-04-01", nil); !strings.Contains(body, amended) || !strings.Contains(body, "après l&#39;avenant n° 1") {
 		t.Error("le texte au 1er avril 2023 n'est pas celui de l'avenant")
 	}

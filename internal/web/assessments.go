@@ -54,7 +54,8 @@ func (s *Server) assessmentForm(r *http.Request, v *convView, f *model.Fiche, in
 	if in != nil {
 		asked = in.Year
 	}
-	d := &assessmentForm{Year: app.CollectionYear(v.Convention, s.today(r)), CanWrite: app.CanAssess(actorOf(r), v.Slug, f),
+	_, dated := app.DateOf(r.Context())
+	d := &assessmentForm{Year: app.CollectionYear(v.Convention, s.today(r)), CanWrite: !dated && app.CanAssess(actorOf(r), v.Slug, f),
 		Saved: in == nil && r.URL.Query().Get("enregistre") == "1"}
 	written := map[int]*model.Assessment{}
 	for i := range list {
