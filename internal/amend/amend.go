@@ -50,7 +50,7 @@ type Change struct {
 // action plan, governance). Follow-up (progress, indicator settings,
 // contacts) is not part of the text and never listed.
 func Changes(before, after *model.Convention) []Change {
-	d := differ{a: contract.Signed(before), b: contract.Signed(after)}
+	d := differ{a: contract.Signed(before), b: contract.Signed(after), namesA: before, namesB: after}
 	d.clauses()
 	d.parties()
 	d.legalBases()
@@ -64,8 +64,11 @@ func Changes(before, after *model.Convention) []Change {
 }
 
 type differ struct {
-	a, b *model.Convention
-	out  []Change
+	// a and b are the signed texts compared; namesA and namesB the whole
+	// conventions, which name every organization the texts cite.
+	a, b           *model.Convention
+	namesA, namesB *model.Convention
+	out            []Change
 }
 
 func (d *differ) add(c Change) { d.out = append(d.out, c) }
@@ -411,14 +414,14 @@ func (d *differ) fiches(axisNumber int, before, after []model.Fiche) {
 		place := d.annexPlace("action_plan", "fiche "+k)
 		switch {
 		case a == nil:
-			d.add(Change{Kind: "fiche", Op: Add, Place: place, After: fiche(d.b, *b), Axis: axisNumber,
-				Sentence: d.annex("action_plan") + "la fiche " + k + " " + quote(b.Title) + " est ajoutée à l'axe " + strconv.Itoa(axisNumber) + "."})
+			d.add(Change{Kind: "fiche", Op: Add, Place: place, After: fiche(d.namesB, *b), Axis: axisNumber,
+				Sentence: d.annex("action_plan") + "la fiche " + k + " " + quote(b.Title) + " est ajoutée à l'axe " + strconv.Itoa(axisNumber) + " ; elle se lit comme suit."})
 		case b == nil:
-			d.add(Change{Kind: "fiche", Op: Remove, Place: place, Before: fiche(d.a, *a), Axis: axisNumber,
+			d.add(Change{Kind: "fiche", Op: Remove, Place: place, Before: fiche(d.namesA, *a), Axis: axisNumber,
 				Sentence: d.annex("action_plan") + "la fiche " + k + " " + quote(a.Title) + " est supprimée."})
 		case !same(a, b):
-			d.add(Change{Kind: "fiche", Op: Replace, Place: place, Before: fiche(d.a, *a), After: fiche(d.b, *b), Axis: axisNumber,
-				Sentence: d.annex("action_plan") + "la fiche " + k + " " + quote(a.Title) + " est modifiée (" + strings.Join(ficheParts(*a, *b), ", ") + ") et se lit désormais comme indiqué."})
+			d.add(Change{Kind: "fiche", Op: Replace, Place: place, Before: fiche(d.namesA, *a), After: fiche(d.namesB, *b), Axis: axisNumber,
+				Sentence: d.annex("action_plan") + "la fiche " + k + " " + quote(a.Title) + " est modifiée (" + strings.Join(ficheParts(*a, *b), ", ") + ") ; elle se lit désormais comme suit."})
 		}
 	})
 }
@@ -434,7 +437,8 @@ func ficheParts(a, b model.Fiche) []string {
 	add(a.Title != b.Title, "intitulé")
 	add(a.Context != b.Context, "contexte")
 	add(!slices.Equal(a.Objectives, b.Objectives), "objectifs")
-	add(a.Description != b.Description || !same(a.Steps, b.Steps), "descriptif et étapes")
+	add(a.Description != b.Description, "descriptif")
+	add(!same(a.Steps, b.Steps), "étapes")
 	add(!same(a.Indicators, b.Indicators) || a.IndicatorsHeading != b.IndicatorsHeading, "critères d'évaluation")
 	add(!slices.Equal(a.TargetPublic, b.TargetPublic), "public visé")
 	add(!slices.Equal(a.Pilots, b.Pilots), "pilotes")
@@ -497,14 +501,14 @@ func (d *differ) committees() {
 		place := d.annexPlace("governance", "gouvernance")
 		switch {
 		case a == nil:
-			d.add(Change{Kind: "committee", Op: Add, Place: place, After: committee(d.b, *b),
+			d.add(Change{Kind: "committee", Op: Add, Place: place, After: committee(d.namesB, *b),
 				Sentence: d.annex("governance") + "il est institué un " + quote(b.Name) + "."})
 		case b == nil:
-			d.add(Change{Kind: "committee", Op: Remove, Place: place, Before: committee(d.a, *a),
+			d.add(Change{Kind: "committee", Op: Remove, Place: place, Before: committee(d.namesA, *a),
 				Sentence: d.annex("governance") + "le " + quote(a.Name) + " est supprimé."})
 		case !same(a, b):
-			d.add(Change{Kind: "committee", Op: Replace, Place: place, Before: committee(d.a, *a), After: committee(d.b, *b),
-				Sentence: d.annex("governance") + "la composition et les missions du " + quote(a.Name) + " sont remplacées par : " + quote(committee(d.b, *b)) + "."})
+			d.add(Change{Kind: "committee", Op: Replace, Place: place, Before: committee(d.namesA, *a), After: committee(d.namesB, *b),
+				Sentence: d.annex("governance") + "la composition et les missions du " + quote(a.Name) + " sont remplacées par : " + quote(committee(d.namesB, *b)) + "."})
 		}
 	})
 }

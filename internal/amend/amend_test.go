@@ -37,7 +37,7 @@ func TestChangesReadLikeAnAvenant(t *testing.T) {
 	art := &b.Articles[9]
 	art.Text = "La présente convention peut être renouvelée par décision expresse des parties."
 	axis5 := &b.Axes[4]
-	axis5.Fiches = append(axis5.Fiches, model.Fiche{Code: "5.1", Title: "Accompagner les jeunes vers l'autonomie", Status: model.ActionPlanned,
+	axis5.Fiches = append(axis5.Fiches, model.Fiche{Code: "5.1", Title: "Accompagner les jeunes vers l'autonomie", Status: model.ActionPlanned, Pilots: []string{"cordeliere"},
 		Steps: []model.Step{{Number: 1, Text: "Réunir les partenaires jeunesse", Status: model.ActionPlanned}}})
 	removed := b.Equipments[0]
 	b.Equipments = b.Equipments[1:]
@@ -49,7 +49,7 @@ func TestChangesReadLikeAnAvenant(t *testing.T) {
 	all := strings.Join(sentences, "\n")
 	for _, want := range []string{
 		"L'article 10 « " + a.Articles[9].Title + " » est remplacé par les dispositions suivantes : « La présente convention peut être renouvelée par décision expresse des parties. ».",
-		"À l'annexe 3, la fiche 5.1 « Accompagner les jeunes vers l'autonomie » est ajoutée à l'axe 5.",
+		"À l'annexe 3, la fiche 5.1 « Accompagner les jeunes vers l'autonomie » est ajoutée à l'axe 5 ; elle se lit comme suit.",
 		"À l'annexe 2, la ligne « " + removed.OperatorName + " – " + removed.Name,
 	} {
 		if !strings.Contains(all, want) {
@@ -60,7 +60,8 @@ func TestChangesReadLikeAnAvenant(t *testing.T) {
 		t.Errorf("%d changes, want 3:\n%s", len(got), all)
 	}
 	for _, c := range got {
-		if c.Kind == "fiche" && (c.Op != amend.Add || c.Axis != 5 || !strings.Contains(c.After, "Réunir les partenaires jeunesse") || c.Before != "") {
+		if c.Kind == "fiche" && (c.Op != amend.Add || c.Axis != 5 || !strings.Contains(c.After, "Réunir les partenaires jeunesse") || c.Before != "" ||
+			!strings.Contains(c.After, "Pilotes : "+b.OrgName("cordeliere")) || b.OrgName("cordeliere") == "cordeliere") {
 			t.Errorf("fiche change: %+v", c)
 		}
 		if c.Kind == "article" && (c.Before == "" || c.After == "" || c.Place != "Article 10") {
@@ -75,7 +76,7 @@ func TestChangesOfAFicheNameTheParts(t *testing.T) {
 	f.Steps = append([]model.Step(nil), f.Steps...)
 	f.Steps[0].Text = "Nouvelle rédaction de l'étape"
 	got := amend.Changes(a, b)
-	if len(got) != 1 || got[0].Op != amend.Replace || !strings.Contains(got[0].Sentence, "(descriptif et étapes)") {
+	if len(got) != 1 || got[0].Op != amend.Replace || !strings.Contains(got[0].Sentence, "(étapes) ; elle se lit désormais comme suit.") {
 		t.Fatalf("changes: %+v", got)
 	}
 	if !strings.Contains(got[0].After, "Nouvelle rédaction de l'étape") || strings.Contains(got[0].Before, "Nouvelle rédaction") {

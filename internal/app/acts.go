@@ -112,7 +112,7 @@ func (s *Service) DecideRenewal(ctx context.Context, a *auth.Actor, slug string,
 	case c.Signature.Date == nil:
 		ve.Add("", "la convention n'est pas signée : seule une convention signée peut être reconduite (article 10)")
 	case c.Acts.Termination != nil:
-		ve.Add("", "la convention est résiliée (%s, effet le %s) : elle ne peut plus être reconduite", c.Acts.Termination.Mode.Label(),
+		ve.Add("", "une résiliation est enregistrée (%s, effet le %s) : la convention ne peut plus être reconduite", c.Acts.Termination.Mode.Label(),
 			textutil.FrenchDate(c.Acts.Termination.EffectiveOn))
 	case c.Acts.Renewal != nil:
 		ve.Add("", "le renouvellement est déjà décidé (le %s, convention suivante « %s »)", textutil.FrenchDate(c.Acts.Renewal.DecidedOn),
@@ -217,6 +217,9 @@ func (s *Service) RecordTermination(ctx context.Context, a *auth.Actor, slug str
 		ve.Add("", "la convention n'est pas signée : il n'y a rien à résilier (article 12)")
 	case c.Acts.Termination != nil:
 		ve.Add("", "une résiliation est déjà enregistrée (%s, effet le %s)", c.Acts.Termination.Mode.Label(), textutil.FrenchDate(c.Acts.Termination.EffectiveOn))
+	case c.Acts.Renewal != nil:
+		ve.Add("", "le renouvellement est décidé (le %s, convention suivante « %s ») : la convention suivante prend le relais, celle-ci ne se résilie plus",
+			textutil.FrenchDate(c.Acts.Renewal.DecidedOn), c.Acts.Renewal.Successor)
 	}
 	if err := ve.OrNil(); err != nil {
 		return nil, err

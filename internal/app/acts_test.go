@@ -297,7 +297,7 @@ func TestRenewalRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, err := svc.DecideRenewal(ctx, auth.System, slug, app.RenewalInput{DecidedOn: "2024-10-15", Acts: "x"})
-		if msg := fieldErrors(err)[""]; !strings.Contains(msg, "résiliée") {
+		if msg := fieldErrors(err)[""]; !strings.Contains(msg, "une résiliation est enregistrée") {
 			t.Errorf("renouvellement d'une convention résiliée : %v", err)
 		}
 	})
@@ -384,6 +384,23 @@ func TestTimelineOfARenewalAndATermination(t *testing.T) {
 			if !strings.Contains(got, want) {
 				t.Errorf("chronologie sans « %s » :\n%s", want, got)
 			}
+		}
+	})
+}
+
+// Once its renewal is decided, the successor takes over: the convention
+// is no longer terminated.
+func TestNoTerminationAfterTheRenewal(t *testing.T) {
+	eachService(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		if _, _, err := svc.DecideRenewal(ctx, auth.System, slug, app.RenewalInput{DecidedOn: "2024-10-01", Acts: "Délibérations d'octobre 2024"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.RecordTermination(ctx, auth.System, slug, app.TerminationInput{Mode: string(model.TerminationMutualConsent),
+			Sender: "cc-pflm", LetterOn: "2024-10-10", ReceivedOn: "2024-10-12"})
+		if msg := fieldErrors(err)[""]; !strings.Contains(msg, "le renouvellement est décidé") {
+			t.Errorf("résiliation après le renouvellement : %v", err)
 		}
 	})
 }

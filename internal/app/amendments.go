@@ -197,6 +197,8 @@ func (s *Service) SaveAmendmentAuthorization(ctx context.Context, a *auth.Actor,
 		ve.Add("decided_on", "indiquez la date de la décision")
 	} else if day, err := model.ParseDate(in.DecidedOn); err != nil {
 		ve.Add("decided_on", "date de la décision invalide : format attendu AAAA-MM-JJ")
+	} else if day.After(model.DateOf(s.now())) {
+		ve.Add("decided_on", "la date de la décision (%s) est à venir : enregistrez une décision déjà prise", textutil.FrenchDate(day))
 	} else {
 		x.DecidedOn = &day
 	}

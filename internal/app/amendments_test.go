@@ -304,3 +304,23 @@ func TestAvenantStaysWithinTheConventionsLife(t *testing.T) {
 		}
 	})
 }
+
+// An avenant's authorization is a decision already taken.
+func TestAvenantAuthorizationIsNotInTheFuture(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		svc.SetClock(on("2023-03-01"))
+		if _, err := svc.PrepareAmendment(ctx, auth.System, slug, "Fiches de l'axe 5"); err != nil {
+			t.Fatal(err)
+		}
+		var ve *model.ValidationError
+		_, err := svc.SaveAmendmentAuthorization(ctx, auth.System, slug, 1, app.AuthorizationInput{Organization: "caf04", Body: "Conseil d'administration", DecidedOn: "2023-03-02"})
+		if !errors.As(err, &ve) || !strings.Contains(ve.Error(), "à venir") {
+			t.Errorf("autorisation datée du lendemain : %v", err)
+		}
+		if _, err := svc.SaveAmendmentAuthorization(ctx, auth.System, slug, 1, app.AuthorizationInput{Organization: "caf04", Body: "Conseil d'administration", DecidedOn: "2023-02-28"}); err != nil {
+			t.Errorf("autorisation de la veille : %v", err)
+		}
+	})
+}

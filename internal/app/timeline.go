@@ -212,7 +212,7 @@ func amendmentEvents(slug string, list []model.Amendment, today model.Date) []li
 			if x.SignedOn != nil {
 				detail := x.Object
 				if x.SignaturePlace != "" {
-					detail = "signé à " + x.SignaturePlace + " · " + detail
+					detail = "à " + x.SignaturePlace + " · " + detail
 				}
 				out = append(out, dated(*x.SignedOn, today, name+" signé", detail, link))
 			}

@@ -164,7 +164,7 @@ func TestActsAPI(t *testing.T) {
 		t.Errorf("résiliation : %d %s", status, body)
 	}
 	status, body = e.apiJSON(t, "editeur", "POST", base+"/renewal", `{"decided_on": "2024-10-15", "acts": "Délibérations"}`)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "résiliée") {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "une résiliation est enregistrée") {
 		t.Errorf("renouvellement après résiliation : %d %s", status, body)
 	}
 	status, body = e.apiJSON(t, "lecteur", "GET", base+"/acts?at=2024-08-01", "")
