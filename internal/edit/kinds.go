@@ -221,7 +221,7 @@ var Kinds = []*Kind{
 		{Name: "operator", Label: "Organisation gestionnaire", Widget: Select, Options: organizationOptions},
 		{Name: "activity_type", Label: "Type d'activité", Widget: Text},
 		{Name: "activity_nature", Label: "Nature d'activité", Widget: Text},
-		{Name: "address", Label: "Adresse (une ligne par ligne)", Widget: Lines},
+		{Name: "address", Label: "Adresse (chaque ligne de l'adresse sur sa propre ligne)", Widget: Lines},
 		{Name: "postal_code", Label: "Code postal", Widget: Text},
 		{Name: "city", Label: "Ville (telle qu'écrite)", Widget: Text},
 		{Name: "commune", Label: "Code commune INSEE", Widget: Text},

@@ -11,6 +11,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/amend"
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // versionDate reads ?a=AAAA-MM-JJ, the day whose version of the convention
@@ -108,8 +109,10 @@ type amendmentsData struct {
 	CanManage bool
 	// CanPrepare: the convention is signed and no avenant is in the works.
 	CanPrepare bool
-	Object     string
-	Error      string
+	// Waiting says why no avenant can be prepared now, if one is pending.
+	Waiting string
+	Object  string
+	Error   string
 }
 
 func (s *Server) amendments(w http.ResponseWriter, r *http.Request) {
@@ -130,8 +133,14 @@ func (s *Server) renderAmendments(w http.ResponseWriter, r *http.Request, status
 	d := amendmentsData{List: list, CanManage: app.CanManageAmendments(v.actor, v.Slug) && !dated, Object: object, Error: msg}
 	d.CanPrepare = d.CanManage && v.Signature.Date != nil
 	for _, x := range list {
-		if x.State == model.AmendmentDraft || (x.State == model.AmendmentSigned && x.AppliedAt == nil) {
+		switch {
+		case x.State == model.AmendmentDraft:
 			d.CanPrepare = false
+			d.Waiting = fmt.Sprintf("L'avenant n° %d est en préparation : signez-le ou abandonnez-le avant d'en préparer un autre.", x.Number)
+		case x.State == model.AmendmentSigned && x.AppliedAt == nil && x.EffectiveOn != nil:
+			d.CanPrepare = false
+			d.Waiting = fmt.Sprintf("L'avenant n° %d prend effet le %s : le suivant se prépare à partir de cette date, sur le texte qu'il aura modifié.",
+				x.Number, textutil.FrenchDate(*x.EffectiveOn))
 		}
 	}
 	s.render(w, r, status, "amendments.html", page{Title: "Avenants", Conv: v, Nav: "amendments", Data: d})
@@ -314,6 +323,11 @@ func (s *Server) abandonAmendment(w http.ResponseWriter, r *http.Request) {
 	}
 	n, ok := s.amendmentNumber(w, r)
 	if !ok {
+		return
+	}
+	if app.CanManageAmendments(a, r.PathValue("slug")) && r.PostFormValue("confirmer") != "oui" {
+		s.renderAmendment(w, r, http.StatusUnprocessableEntity, amendmentForm{Which: "abandon",
+			Error: "Rien n'a été abandonné : cochez la case qui confirme l'abandon de l'avenant."})
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))

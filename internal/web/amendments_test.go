@@ -106,3 +106,25 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 }
 
 func jsonDecode(r *http.Response, v any) error { return json.NewDecoder(r.Body).Decode(v) }
+
+// Abandoning an avenant deletes its working copy: the form asks to confirm.
+func TestAbandonIsConfirmed(t *testing.T) {
+	e := newEnv(t)
+	c := "/c/" + slug
+	x, err := e.svc.PrepareAmendment(t.Context(), auth.System, slug, "Essai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"version": {strconv.Itoa(x.Version)}}
+	resp, body := e.do(t, "editeur", "POST", c+"/avenants/1/abandon", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cochez la case qui confirme") {
+		t.Errorf("abandon sans confirmation : %d", resp.StatusCode)
+	}
+	if _, err := e.svc.Convention(t.Context(), auth.System, x.WorkingCopy); err != nil {
+		t.Errorf("copie de travail supprimée sans confirmation : %v", err)
+	}
+	form.Set("confirmer", "oui")
+	if resp, _ := e.do(t, "editeur", "POST", c+"/avenants/1/abandon", form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("abandon confirmé : %d", resp.StatusCode)
+	}
+}

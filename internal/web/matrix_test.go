@@ -158,7 +158,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
 		{method: "POST", path: c + "/avenants/1/signature", form: func(string) url.Values { return url.Values{"date": {"2999-01-01"}} },
 			expect: write(422, 303, "plateforme", "admin", "editeur")},
-		{method: "POST", path: c + "/avenants/1/abandon", form: func(string) url.Values { return url.Values{"version": {"999"}} },
+		{method: "POST", path: c + "/avenants/1/abandon", form: func(string) url.Values { return url.Values{"version": {"999"}, "confirmer": {"oui"}} },
 			expect: write(409, 303, "plateforme", "admin", "editeur")},
 		{method: "GET", path: c + "/versions", expect: readPage()},
 		{method: "GET", path: api + "/amendments", expect: readAPI()},
