@@ -91,7 +91,7 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		d, err := svc.Amendment(ctx, reader, slug, 1)
+		d, err := svc.Amendment(ctx, editor, slug, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

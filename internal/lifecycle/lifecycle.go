@@ -146,9 +146,14 @@ func (f Facts) On(d model.Date) State {
 // EngagementsDay is the day as of which the parties' engagements are
 // judged on day d: d itself, or the effective date of the termination
 // once reached (art. 12: "l'arrêt immédiat des engagements des
-// parties"). A step due after that date is no longer late.
+// parties"). A step due after that date is no longer late. A convention
+// not signed by d binds nobody yet: the day is then the first of all, and
+// no step is late (a successor drafted with its predecessor's schedules).
 func (f Facts) EngagementsDay(d model.Date) model.Date {
-	if f.terminatedBy(d) {
+	switch {
+	case !f.signedBy(d):
+		return model.Date{}
+	case f.terminatedBy(d):
 		return f.Termination.EffectiveOn
 	}
 	return d

@@ -252,3 +252,18 @@ func TestEngagementsStopOnTheEffectiveDate(t *testing.T) {
 		t.Errorf("échéance après l'effet en retard : %v ; échéance avant l'effet en retard : %v", step.LateOn(day), early.LateOn(day))
 	}
 }
+
+// A convention not signed yet binds nobody: none of its steps is late,
+// even with the schedules of the convention it succeeds.
+func TestNoStepIsLateBeforeTheSignature(t *testing.T) {
+	step := model.Step{Status: model.ActionPlanned, Schedule: model.Schedule{AsWritten: "En 2023", End: date("2023-12-31")}}
+	day := model.MustDate("2026-11-29")
+	draft := Facts{Period: model.Period{Start: model.MustDate("2025-01-01"), End: model.MustDate("2029-12-31")}}
+	if step.LateOn(draft.EngagementsDay(day)) {
+		t.Error("étape en retard dans une convention en projet")
+	}
+	draft.SignedOn = date("2025-02-01")
+	if !step.LateOn(draft.EngagementsDay(day)) {
+		t.Error("étape échue d'une convention signée non signalée en retard")
+	}
+}
