@@ -90,22 +90,17 @@ func ReadArchive(data []byte, maxDocument int64) ([]byte, map[string][]byte, err
 	var declared uint64
 	seen := map[string]bool{}
 	for _, f := range zr.File {
-		limit := uint64(maxDocument)
-		if f.Name == ArchiveYAML {
-			limit = MaxSize
-		} else if !isDocumentEntry(f.Name) {
+		if f.Name != ArchiveYAML && !isDocumentEntry(f.Name) {
 			return nil, nil, archiveError(f.Name, "entrée inattendue : une archive ctg ne contient que convention.yaml et documents/<empreinte SHA-256>")
 		}
 		if seen[f.Name] {
 			return nil, nil, archiveError(f.Name, "entrée présente deux fois")
 		}
 		seen[f.Name] = true
-		if f.UncompressedSize64 > limit {
-			return nil, nil, archiveError(f.Name, "entrée trop volumineuse une fois décompressée (%d octets annoncés, %d au plus)", f.UncompressedSize64, limit)
-		}
-		if declared += f.UncompressedSize64; declared > MaxArchiveTotal {
+		if f.UncompressedSize64 > MaxArchiveTotal-declared {
 			return nil, nil, archiveError("", "les entrées de l'archive dépassent ensemble %d Mo une fois décompressées", MaxArchiveTotal>>20)
 		}
+		declared += f.UncompressedSize64
 	}
 	if !seen[ArchiveYAML] {
 		return nil, nil, archiveError(ArchiveYAML, "entrée absente : l'archive doit contenir le fichier de la convention")
@@ -119,7 +114,7 @@ func ReadArchive(data []byte, maxDocument int64) ([]byte, map[string][]byte, err
 		}
 		content, err := document.ReadEntry(f, limit)
 		if errors.Is(err, document.ErrEntryTooLarge) {
-			return nil, nil, archiveError(f.Name, "entrée trop volumineuse une fois décompressée (%d octets au plus)", limit)
+			return nil, nil, archiveError(f.Name, "entrée trop volumineuse une fois décompressée (%d Mo au plus)", limit>>20)
 		}
 		if err != nil {
 			return nil, nil, archiveError(f.Name, "entrée illisible")
