@@ -246,6 +246,15 @@ func TestPlainFileDescribesDocumentsWithoutImportingThem(t *testing.T) {
 		if !bytes.Equal(first, second) {
 			t.Errorf("import → export → import → export non identique :\n%s", firstDifference(first, second))
 		}
+		// Replacing from a YAML file keeps the documents stored.
+		r, err = svc.ImportFile(ctx, withDocuments, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := svc.Documents(ctx, auth.System, examples.ForcalquierSlug)
+		if err != nil || len(docs) != 2 || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "déjà enregistrés sont conservés") {
+			t.Errorf("remplacement par le YAML : %d documents gardés, notes %q, %v", len(docs), r.Notes, err)
+		}
 	})
 }
 
