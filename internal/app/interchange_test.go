@@ -27,26 +27,14 @@ import (
 // as st (the PostgreSQL server's, or an SQLite file).
 func emptyLike(t *testing.T, st store.Store) *app.Service {
 	t.Helper()
-	ctx := context.Background()
 	dsn := filepath.Join(t.TempDir(), "vide.db")
 	if st.Dialect() == "postgres" {
 		var err error
-		if dsn, err = pg.CreateDatabase(ctx); err != nil {
+		if dsn, err = pg.CreateDatabase(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	empty, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { empty.Close() })
-	if _, err := empty.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := app.New(empty)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := apptest.Empty(t, dsn)
 	return svc
 }
 
