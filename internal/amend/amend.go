@@ -25,24 +25,9 @@ const (
 	Replace = "replace"
 )
 
-// Change is one modification of the signed text.
-type Change struct {
-	// Kind is the kind of record changed: convention, party, legal_basis,
-	// article, annex, finding, axis, fiche, equipment, committee.
-	Kind string `json:"kind"`
-	// Op is add, remove or replace.
-	Op string `json:"op"`
-	// Place says where in the convention: « Article 10 », « Annexe 3 – fiche 5.1 ».
-	Place string `json:"place"`
-	// Sentence is the modification as the avenant states it.
-	Sentence string `json:"sentence"`
-	// Before and After are the text of the part before and after, for a
-	// side-by-side reading; empty for what did not exist.
-	Before string `json:"before,omitempty"`
-	After  string `json:"after,omitempty"`
-	// Axis is the number of the axis a fiche belongs to, for fiches.
-	Axis int `json:"axis,omitempty"`
-}
+// Change is one modification of the signed text; the model holds it so
+// that the interchange format carries it.
+type Change = model.AmendmentChange
 
 // Changes lists what turns before's signed text into after's, in the
 // order of the convention: the convention's own clauses, parties, visas,

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -70,39 +69,23 @@ func audited(a *auth.Actor, slug, action, objectType, objectID, label string) mo
 		ObjectType: objectType, ObjectID: objectID, ObjectLabel: label}
 }
 
-// Import validates a convention file and stores it, in one transaction.
-// With replace, a convention with the same slug is replaced; otherwise the
+// Import validates a convention file, or an archive of one with its
+// documents, and stores it with its life, in one transaction. With
+// replace, a convention with the same slug is replaced; otherwise the
 // slug must be free. A file with any error writes nothing; a file that
 // would change the signed text of a signed convention is refused with a
-// *SignedError.
+// *SignedError. ImportFile tells what was left out.
 func (s *Service) Import(ctx context.Context, data []byte, replace bool) (*model.Convention, error) {
-	c, err := interchange.Decode(data, s.Territory)
+	r, err := s.ImportFile(ctx, data, replace)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, ok := model.WorkingCopyOf(c.Slug); ok {
-		return nil, single("slug", fmt.Sprintf("identifiant « %s » réservé aux copies de travail des avenants : choisissez un identifiant sans « -- »", c.Slug))
-	}
-	entry := audited(nil, c.Slug, "import", "convention", "", "Convention importée")
-	if replace {
-		old, err := s.store.Convention(ctx, c.Slug)
-		switch {
-		case errors.Is(err, model.ErrNotFound):
-		case err != nil:
-			return nil, err
-		default:
-			// A signed convention takes a file with the same signed text
-			// only: its follow-up may differ.
-			if err := keepSigned(old, c, "", "", ""); err != nil {
-				return nil, err
-			}
-		}
-		return s.store.ReplaceConvention(ctx, c, entry)
-	}
-	return s.store.CreateConvention(ctx, c, entry)
+	return r.Convention, nil
 }
 
-// Export writes a stored convention in the interchange format.
+// Export writes a stored convention in the interchange format, with its
+// life (avenants, versions, acts, documents described). On the day ctx
+// asks for (OnDate), it is the text then in force, without its life.
 func (s *Service) Export(ctx context.Context, a *auth.Actor, slug string) ([]byte, error) {
 	if !a.CanRead(slug) {
 		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
@@ -114,11 +97,11 @@ func (s *Service) Export(ctx context.Context, a *auth.Actor, slug string) ([]byt
 		}
 		return interchange.Encode(c)
 	}
-	c, err := s.live(ctx, slug)
+	f, err := s.conventionFile(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	return interchange.Encode(c)
+	return interchange.EncodeFile(f)
 }
 
 type dateKey struct{}

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/document"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -56,8 +58,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "ctg serve [--addr :8080] [--db DSN] [--no-example] [--secrecy mask|round5]", "lance le serveur web et l'API", serve},
-		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention (FICHIER ou - pour l'entrée standard)", importCmd},
-		{"export", "ctg export [--db DSN] [--convention SLUG] [--at AAAA-MM-JJ] [-o FICHIER]", "écrit une convention au format d'échange YAML (telle qu'en vigueur à une date avec --at)", exportCmd},
+		{"import", "ctg import [--db DSN] [--replace] FICHIER", "valide et enregistre une convention et sa vie, depuis un fichier YAML ou une archive ZIP avec ses documents (FICHIER ou - pour l'entrée standard)", importCmd},
+		{"export", "ctg export [--db DSN] [--convention SLUG] [--at AAAA-MM-JJ | --archive] [-o FICHIER]",
+			"écrit une convention et sa vie au format d'échange YAML (le texte en vigueur à une date avec --at ; YAML et documents dans une archive ZIP avec --archive)", exportCmd},
 		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
 		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
@@ -306,19 +309,27 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	c, err := svc.Import(ctx, data, *replace)
+	r, err := svc.ImportFile(ctx, data, *replace)
 	if errors.Is(err, model.ErrConflict) {
 		return fmt.Errorf("%w ; ajoutez --replace pour la remplacer", err)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, c.Slug)
+	fmt.Fprintln(env.Stdout, r.Convention.Slug)
+	if r.Avenants > 0 || r.Documents > 0 {
+		fmt.Fprintf(env.Stderr, "%d avenant(s) et %d document(s) importé(s) avec la convention\n", r.Avenants, r.Documents)
+	}
+	for _, note := range r.Notes {
+		fmt.Fprintln(env.Stderr, "attention :", note)
+	}
 	return nil
 }
 
 // readInput reads a convention file, or the standard input for "-", up to
-// interchange.MaxSize: a larger input is refused without being read whole.
+// interchange.MaxSize, or an archive (told from its first bytes) up to
+// interchange.MaxArchiveSize: a larger input is refused without being
+// read whole.
 func readInput(env Env, name string) ([]byte, error) {
 	in, label := env.Stdin, "l'entrée standard"
 	if name != "-" {
@@ -329,12 +340,17 @@ func readInput(env Env, name string) ([]byte, error) {
 		defer f.Close()
 		in, label = f, name
 	}
-	data, err := io.ReadAll(io.LimitReader(in, interchange.MaxSize+1))
+	buffered := bufio.NewReader(in)
+	limit := interchange.MaxSize
+	if head, _ := buffered.Peek(4); document.IsZip(head) {
+		limit = interchange.MaxArchiveSize
+	}
+	data, err := io.ReadAll(io.LimitReader(buffered, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("lecture de %s : %w", label, err)
 	}
-	if len(data) > interchange.MaxSize {
-		return nil, fmt.Errorf("lecture de %s : fichier trop volumineux (%d Mo au plus)", label, interchange.MaxSize>>20)
+	if len(data) > limit {
+		return nil, fmt.Errorf("lecture de %s : fichier trop volumineux (%d Mo au plus)", label, limit>>20)
 	}
 	return data, nil
 }
@@ -346,8 +362,15 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	slug := fs.String("convention", "", "identifiant de la convention (facultatif s'il n'y en a qu'une)")
 	out := fs.String("o", "", "fichier de sortie (sortie standard par défaut)")
 	at := fs.String("at", "", "la version en vigueur ce jour-là, AAAA-MM-JJ (aujourd'hui par défaut)")
+	archive := fs.Bool("archive", false, "écrire une archive ZIP : le fichier YAML et le contenu des documents")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
+	}
+	if *archive && *at != "" {
+		return errors.New("--archive : l'archive porte la convention entière avec sa vie ; --at ne s'y applique pas")
+	}
+	if *archive && *out == "" {
+		return errors.New("--archive : indiquez le fichier à écrire avec -o (par exemple -o convention.zip)")
 	}
 	if *at != "" {
 		d, err := model.ParseDate(*at)
@@ -361,7 +384,11 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	data, err := svc.Export(ctx, auth.System, *slug)
+	export := svc.Export
+	if *archive {
+		export = svc.Archive
+	}
+	data, err := export(ctx, auth.System, *slug)
 	if err != nil {
 		return err
 	}

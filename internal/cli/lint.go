@@ -49,9 +49,12 @@ func lintCmd(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if c, err = interchange.Decode(data, ref); err != nil {
+		// A file may carry the life of its convention: its text is checked.
+		f, err := interchange.DecodeFile(data, ref)
+		if err != nil {
 			return err
 		}
+		c = &f.Convention
 		findings = lint.Run(c, ref, at)
 	} else {
 		svc, closeFn, err := openConvention(ctx, cfg, slug)

@@ -116,6 +116,10 @@ func validSlug(slug string) bool {
 	return len(slug) <= 80 && slugPattern.MatchString(slug)
 }
 
+// ValidSlug reports whether s may be a convention's own slug (not a
+// working copy's).
+func ValidSlug(s string) bool { return len(s) <= 80 && slugPattern.MatchString(s) }
+
 // realDate rejects a date whose year is outside any plausible range.
 func (v *validator) realDate(path string, d *model.Date) {
 	if d == nil {

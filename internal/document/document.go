@@ -32,6 +32,12 @@ const Accepted = "PDF, ODT, DOCX, XLSX, PNG ou JPEG"
 // typeNames are the short names of the accepted types.
 var typeNames = map[string]string{PDF: "PDF", PNG: "PNG", JPEG: "JPEG", ODT: "ODT", DOCX: "DOCX", XLSX: "XLSX"}
 
+// Known reports whether contentType is one of the accepted types.
+func Known(contentType string) bool {
+	_, ok := typeNames[contentType]
+	return ok
+}
+
 // TypeName is the short name of a content type ("PDF"), or the type itself.
 func TypeName(contentType string) string {
 	if n, ok := typeNames[contentType]; ok {
@@ -66,11 +72,8 @@ func Sniff(data []byte) (string, error) {
 }
 
 func sniffArchive(data []byte) (string, error) {
-	if n, ok := entryCount(data); !ok || n == 0 || n > maxEntries {
-		return "", ErrUnknownType
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil || len(zr.File) > maxEntries {
+	zr, err := OpenZip(data, maxEntries)
+	if err != nil || len(zr.File) == 0 {
 		return "", ErrUnknownType
 	}
 	// An OpenDocument text starts with its uncompressed "mimetype" entry.
@@ -107,6 +110,63 @@ func sniffArchive(data []byte) (string, error) {
 		return XLSX, nil
 	}
 	return "", ErrUnknownType
+}
+
+// The errors of OpenZip and ReadEntry.
+var (
+	// ErrNotZip: the data is not a ZIP archive ctg reads (or is ZIP64).
+	ErrNotZip = errors.New("archive ZIP illisible")
+	// ErrTooManyEntries: the archive declares more entries than allowed.
+	ErrTooManyEntries = errors.New("trop d'entrées dans l'archive")
+	// ErrEntryTooLarge: an entry would decompress past its limit.
+	ErrEntryTooLarge = errors.New("entrée trop volumineuse une fois décompressée")
+)
+
+// IsZip reports whether data starts like a ZIP archive.
+func IsZip(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
+
+// OpenZip reads the directory of a ZIP archive once its end record alone
+// says it holds at most max entries: an archive declaring many thousands
+// is refused (ErrTooManyEntries) before its directory is parsed.
+func OpenZip(data []byte, max int) (*zip.Reader, error) {
+	n, ok := entryCount(data)
+	if !ok {
+		return nil, ErrNotZip
+	}
+	if n > max {
+		return nil, fmt.Errorf("%w : %d, %d au plus", ErrTooManyEntries, n, max)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, ErrNotZip
+	}
+	if len(zr.File) > max {
+		return nil, fmt.Errorf("%w : %d, %d au plus", ErrTooManyEntries, len(zr.File), max)
+	}
+	return zr, nil
+}
+
+// ReadEntry decompresses an entry of at most limit bytes. The size the
+// entry declares is checked before anything is inflated, and the reading
+// stops past limit whatever it declared, so that an archive bomb (a few
+// kilobytes that inflate to gigabytes) is never expanded.
+func ReadEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, ErrEntryTooLarge
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, ErrNotZip
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	switch {
+	case int64(len(data)) > limit:
+		return nil, ErrEntryTooLarge
+	case err != nil:
+		return nil, ErrNotZip
+	}
+	return data, nil
 }
 
 // entryCount reads the number of entries an archive declares in its end

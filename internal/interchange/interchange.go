@@ -29,38 +29,59 @@ import (
 // under a megabyte.
 const MaxSize = 8 << 20
 
-// Decode parses a convention file and validates it. Any problem is
-// returned as a *model.ValidationError whose entries carry line and path.
+// Decode parses the text of a convention, without the sections of its
+// life (a stored version, a file written before they existed), and
+// validates it. Any problem is returned as a *model.ValidationError whose
+// entries carry line and path.
 func Decode(data []byte, ref *territory.Data) (*model.Convention, error) {
+	var c model.Convention
+	if err := decode(data, &c, func() error { return convention.Validate(&c, ref) }); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// DecodeFile parses a whole convention file, its text and its life
+// (avenants, versions, acts, documents), and validates both.
+func DecodeFile(data []byte, ref *territory.Data) (*model.ConventionFile, error) {
+	var f model.ConventionFile
+	if err := decode(data, &f, func() error { return validateFile(&f, ref) }); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// decode reads data into out and runs validate, giving each problem the
+// line of its path.
+func decode(data []byte, out any, validate func() error) error {
 	if len(data) > MaxSize {
-		return nil, single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), MaxSize))
+		return single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), MaxSize))
 	}
 	// Text that is not UTF-8 would be stored as sent on SQLite and refused
 	// by PostgreSQL: say so in French, with the line, before the YAML parser
 	// says it in English.
 	if line, ok := invalidTextLine(data); ok {
-		return nil, single("", line, invalidTextMessage)
+		return single("", line, invalidTextMessage)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, syntaxError(err)
+		return syntaxError(err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, single("", 1, "le fichier doit décrire une convention (un dictionnaire YAML à la racine)")
+		return single("", 1, "le fichier doit décrire une convention (un dictionnaire YAML à la racine)")
 	}
 	idx := newIndex(root.Content[0])
 	// An escape in a quoted string ("\0") can still produce a NUL.
 	if n := invalidScalar(&root); n != nil {
-		return nil, single(idx.pathAt(n.Line), n.Line, invalidTextMessage)
+		return single(idx.pathAt(n.Line), n.Line, invalidTextMessage)
 	}
 
-	var c model.Convention
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, typeErrors(err, idx)
+	if err := dec.Decode(out); err != nil {
+		return typeErrors(err, idx)
 	}
-	if err := convention.Validate(&c, ref); err != nil {
+	if err := validate(); err != nil {
 		var ve *model.ValidationError
 		if errors.As(err, &ve) {
 			for i := range ve.Errors {
@@ -68,19 +89,29 @@ func Decode(data []byte, ref *territory.Data) (*model.Convention, error) {
 			}
 			sort.SliceStable(ve.Errors, func(i, j int) bool { return ve.Errors[i].Line < ve.Errors[j].Line })
 		}
-		return nil, err
+		return err
 	}
-	return &c, nil
+	return nil
 }
 
-// Encode writes c in the interchange format. Record metadata (ids,
-// versions, timestamps) and looked-up reference data are left out.
+// Encode writes the text of c in the interchange format. Record metadata
+// (ids, versions, timestamps) and looked-up reference data are left out.
 func Encode(c *model.Convention) ([]byte, error) {
+	return encode(c)
+}
+
+// EncodeFile writes a whole convention file: the text, then its life.
+// Without life, it is the same as Encode of the text.
+func EncodeFile(f *model.ConventionFile) ([]byte, error) {
+	return encode(f)
+}
+
+func encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("# Convention Territoriale Globale — format d'échange ctg (docs/format.md)\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
@@ -182,8 +213,10 @@ func expected(goType string) string {
 	switch {
 	case strings.HasPrefix(goType, "[]"):
 		return "une liste"
-	case goType == "int":
+	case goType == "int" || goType == "int64":
 		return "un nombre entier"
+	case goType == "time.Time":
+		return "une date et une heure (2024-05-02T09:30:00Z)"
 	case goType == "bool":
 		return "true ou false"
 	case goType == "string" || strings.HasPrefix(goType, "model."):
@@ -198,7 +231,8 @@ func expected(goType string) string {
 func isScalarModel(t string) bool {
 	switch t {
 	case "model.Status", "model.OrganizationKind", "model.FindingKind", "model.ActionStatus",
-		"model.Recurrence", "model.CommitteeKind", "model.Date":
+		"model.Recurrence", "model.CommitteeKind", "model.Date", "model.AmendmentState", "model.TerminationMode",
+		"model.OwnerKind":
 		return true
 	}
 	return false

@@ -99,3 +99,15 @@ func datesAsStrings(n *yaml.Node) {
 		datesAsStrings(c)
 	}
 }
+
+func TestFileWithItsLifeMatchesSchema(t *testing.T) {
+	s := compileSchema(t)
+	if err := s.Validate(asJSONValue(t, []byte(lived))); err != nil {
+		t.Fatal(err)
+	}
+	// A working copy is a text, without a life of its own.
+	nested := strings.Replace(lived, "    working_copy:\n", "    working_copy:\n      avenants: []\n", 1)
+	if err := s.Validate(asJSONValue(t, []byte(nested))); err == nil {
+		t.Error("une copie de travail avec ses propres avenants acceptée par le schéma")
+	}
+}

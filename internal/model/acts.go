@@ -47,36 +47,41 @@ func (m TerminationMode) Label() string {
 // Renewal is the express decision to renew a convention, which creates
 // its successor.
 type Renewal struct {
-	Meta
-	DecidedOn Date `json:"decided_on"`
+	Meta      `yaml:",inline"`
+	DecidedOn Date `yaml:"decided_on" json:"decided_on"`
 	// Acts are the deciding acts as written: the deliberations, the Caf's
 	// board decision…
-	Acts string `json:"acts"`
+	Acts string `yaml:"acts,omitempty" json:"acts"`
 	// Successor is the slug of the convention that follows.
-	Successor  string `json:"successor"`
-	RecordedBy string `json:"recorded_by"`
+	Successor  string `yaml:"successor" json:"successor"`
+	RecordedBy string `yaml:"-" json:"recorded_by"`
 }
 
 // Termination is a termination of the convention under art. 12.
 type Termination struct {
-	Meta
-	Mode TerminationMode `json:"mode"`
+	Meta `yaml:",inline"`
+	Mode TerminationMode `yaml:"mode" json:"mode"`
 	// Sender is the key of the party that sent the letter.
-	Sender     string `json:"sender"`
-	LetterOn   Date   `json:"letter_on"`
-	ReceivedOn Date   `json:"received_on"`
+	Sender string `yaml:"sender" json:"sender"`
+	// LetterOn is the date of the letter (formal notice or denunciation).
+	LetterOn Date `yaml:"letter_on" json:"letter_on"`
+	// ReceivedOn is the date the letter was received.
+	ReceivedOn Date `yaml:"received_on" json:"received_on"`
 	// EffectiveOn is computed from the mode and the receipt, and stored.
-	EffectiveOn Date   `json:"effective_on"`
-	References  string `json:"references,omitempty"`
-	RecordedBy  string `json:"recorded_by"`
+	EffectiveOn Date `yaml:"effective_on" json:"effective_on"`
+	// References are the letters' references, as written.
+	References string `yaml:"references,omitempty" json:"references,omitempty"`
+	RecordedBy string `yaml:"-" json:"recorded_by"`
 }
 
 // LifecycleActs are the acts recorded on a convention, and the
 // convention it succeeds, if any.
 type LifecycleActs struct {
-	Renewal     *Renewal     `json:"renewal"`
-	Termination *Termination `json:"termination"`
+	// Renewal is the express decision to renew, if taken.
+	Renewal *Renewal `yaml:"renewal,omitempty" json:"renewal"`
+	// Termination is the termination under art. 12, if recorded.
+	Termination *Termination `yaml:"termination,omitempty" json:"termination"`
 	// Predecessor is the slug of the convention whose renewal created
 	// this one; "" when none.
-	Predecessor string `json:"predecessor,omitempty"`
+	Predecessor string `yaml:"predecessor,omitempty" json:"predecessor,omitempty"`
 }

@@ -455,3 +455,21 @@ func (c *Convention) OrgName(key string) string {
 	}
 	return key
 }
+
+// ConventionFile is a whole file of the interchange format: the
+// convention's text, then, when the platform records them, its life: its
+// avenants, the stored texts of its versions, its renewal and
+// termination, and the description of its documents (their bytes travel
+// in the archive only).
+type ConventionFile struct {
+	Convention `yaml:",inline"`
+	// Avenants are the convention's avenants, by number.
+	Avenants []Amendment `yaml:"avenants,omitempty"`
+	// Versions are the stored texts of the convention: 0 the original,
+	// k the text after avenant n° k.
+	Versions []ConventionVersion `yaml:"versions,omitempty"`
+	// LifeActs are the renewal, the termination and the predecessor.
+	LifeActs *LifecycleActs `yaml:"acts,omitempty"`
+	// Documents describe the files attached to the convention.
+	Documents []Document `yaml:"documents,omitempty"`
+}

@@ -33,6 +33,10 @@ type Store interface {
 	// ReplaceConvention deletes the convention with c's slug, if any, and
 	// stores c instead, in one transaction.
 	ReplaceConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error)
+	// ImportConvention stores a convention (replacing the one of its slug
+	// when replace is set) and the parts of its life that life carries,
+	// all or nothing.
+	ImportConvention(ctx context.Context, c *model.Convention, life *Life, replace bool, entry model.AuditEntry) (*model.Convention, error)
 	// Convention returns a whole convention by slug, or ErrNotFound.
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
 	// Conventions lists the stored conventions, by slug.

@@ -350,6 +350,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
 		{method: "GET", path: "/api/v1/conventions/" + slug, expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/export", expect: readAPI()},
+		{method: "GET", path: "/api/v1/conventions/" + slug + "/archive", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/history", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/checks?at=2026-11-27", expect: readAPI()},
 		{method: "GET", path: "/api/v1/conventions/" + slug + "/records/step/" + step, expect: readAPI()},

@@ -195,6 +195,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/conventions", s.apiConventions},
 		{"GET", "/api/v1/conventions/{slug}", s.apiConvention},
 		{"GET", "/api/v1/conventions/{slug}/export", s.apiExport},
+		{"GET", "/api/v1/conventions/{slug}/archive", s.apiArchive},
 		{"GET", "/api/v1/conventions/{slug}/history", s.apiHistory},
 		{"GET", "/api/v1/conventions/{slug}/checks", s.apiChecks},
 		{"GET", "/api/v1/conventions/{slug}/values", s.apiValues},

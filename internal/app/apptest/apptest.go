@@ -53,6 +53,17 @@ func EachDB(t *testing.T, pg *pgtest.Server, fn func(t *testing.T, svc *app.Serv
 
 func open(t testing.TB, dsn string) (*app.Service, store.Store) {
 	t.Helper()
+	svc, st := Empty(t, dsn)
+	if _, err := svc.LoadExampleIfEmpty(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return svc, st
+}
+
+// Empty returns a migrated service over the database dsn, without
+// loading anything into it; it is closed at the end of the test.
+func Empty(t testing.TB, dsn string) (*app.Service, store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -64,9 +75,6 @@ func open(t testing.TB, dsn string) (*app.Service, store.Store) {
 	}
 	svc, err := app.New(st)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return svc, st

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -27,7 +28,7 @@ func generateSchema(modelDir string) ([]byte, error) {
 		return nil, err
 	}
 	g := &schemaGen{docs: docs, defs: map[string]any{}}
-	root := g.object(reflect.TypeOf(model.Convention{}))
+	root := g.object(reflect.TypeOf(model.ConventionFile{}))
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = interchange.SchemaID
 	root["title"] = "Convention territoriale globale (ctg, format " + model.FormatVersion + ")"
@@ -55,6 +56,9 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(model.FindingKind("")):      {string(model.FindingQuantitative), string(model.FindingQualitative)},
 	reflect.TypeOf(model.CommitteeKind("")):    {string(model.CommitteeSteering), string(model.CommitteeTechnical)},
 	reflect.TypeOf(model.Recurrence("")):       {string(model.RecurYearly)},
+	reflect.TypeOf(model.AmendmentState("")):   {string(model.AmendmentDraft), string(model.AmendmentSigned), string(model.AmendmentAbandoned)},
+	reflect.TypeOf(model.TerminationMode("")):  strs(model.TerminationModes),
+	reflect.TypeOf(model.OwnerKind("")):        strs(model.OwnerKinds),
 }
 
 // patterns gives the format of identifier fields, by YAML name.
@@ -65,6 +69,9 @@ var patterns = map[string]string{
 	"epci":        `^[0-9]{9}$`,
 	"commune":     `^[0-9][0-9AB][0-9]{3}$`,
 	"postal_code": `^[0-9]{5}$`,
+	"sha256":      `^[0-9a-f]{64}$`,
+	"successor":   `^[a-z0-9]+(-[a-z0-9]+)*$`,
+	"predecessor": `^[a-z0-9]+(-[a-z0-9]+)*$`,
 }
 
 func strs[T ~string](v []T) []string {
@@ -75,7 +82,10 @@ func strs[T ~string](v []T) []string {
 	return out
 }
 
-var dateType = reflect.TypeOf(model.Date{})
+var (
+	dateType = reflect.TypeOf(model.Date{})
+	timeType = reflect.TypeOf(time.Time{})
+)
 
 func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 	if t.Kind() == reflect.Pointer {
@@ -83,6 +93,9 @@ func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 	}
 	if t == dateType {
 		return map[string]any{"type": "string", "format": "date"}
+	}
+	if t == timeType {
+		return map[string]any{"type": "string", "format": "date-time"}
 	}
 	if e, ok := enums[t]; ok {
 		return map[string]any{"type": "string", "enum": e}
@@ -99,12 +112,14 @@ func (g *schemaGen) typeSchema(t reflect.Type, field string) map[string]any {
 			s["enum"] = model.Periodicities
 		case "combine":
 			s["enum"] = model.Combinations
+		case "op":
+			s["enum"] = model.AmendmentOps
 		}
 		if p, ok := patterns[field]; ok {
 			s["pattern"] = p
 		}
 		return s
-	case reflect.Int:
+	case reflect.Int, reflect.Int64:
 		return map[string]any{"type": "integer"}
 	case reflect.Float64:
 		return map[string]any{"type": "number"}
