@@ -248,16 +248,7 @@ func TestAvenantStaysWithinTheConventionsLife(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, svc *app.Service) {
 		ctx := context.Background()
 		const slug = examples.ForcalquierSlug
-		editor := member("Éditrice", auth.RoleEditor, "")
-		svc.SetClock(on("2023-03-01"))
-		x, err := svc.PrepareAmendment(ctx, editor, slug, "Fiches de l'axe 5")
-		if err != nil {
-			t.Fatal(err)
-		}
-		wc, err := svc.Convention(ctx, editor, x.WorkingCopy)
-		if err != nil {
-			t.Fatal(err)
-		}
+		editor, x, wc := prepared(t, svc)
 		var ve *model.ValidationError
 		if _, _, err := svc.Edit(ctx, editor, x.WorkingCopy, "convention", wc.ID, wc.Version, map[string]string{"signature.date": "2022-11-09"}); !errors.As(err, &ve) {
 			t.Errorf("copie de travail datée de signature : %v", err)
@@ -323,4 +314,22 @@ func TestAvenantAuthorizationIsNotInTheFuture(t *testing.T) {
 			t.Errorf("autorisation de la veille : %v", err)
 		}
 	})
+}
+
+// prepared has an editor prepare avenant n° 1 of the bundled convention
+// on 1 March 2023, and returns the editor, the avenant and its working copy.
+func prepared(t *testing.T, svc *app.Service) (*auth.Actor, *model.Amendment, *model.Convention) {
+	t.Helper()
+	ctx := context.Background()
+	editor := member("Éditrice", auth.RoleEditor, "")
+	svc.SetClock(on("2023-03-01"))
+	x, err := svc.PrepareAmendment(ctx, editor, examples.ForcalquierSlug, "Fiches de l'axe 5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc, err := svc.Convention(ctx, editor, x.WorkingCopy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return editor, x, wc
 }

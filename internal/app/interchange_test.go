@@ -52,16 +52,7 @@ func livedConvention(t *testing.T, svc *app.Service) {
 	t.Helper()
 	ctx := context.Background()
 	const slug = examples.ForcalquierSlug
-	editor := member("Éditrice", auth.RoleEditor, "")
-	svc.SetClock(on("2023-03-01"))
-	x, err := svc.PrepareAmendment(ctx, editor, slug, "Fiches de l'axe 5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wc, err := svc.Convention(ctx, editor, x.WorkingCopy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	editor, x, wc := prepared(t, svc)
 	if _, err := svc.Create(ctx, editor, x.WorkingCopy, "fiche", wc.Axes[4].ID, map[string]string{
 		"code": "5.1", "title": "Soutenir les parents", "pilots": "caf04"}); err != nil {
 		t.Fatal(err)

@@ -37,18 +37,7 @@ const authorizationCols = `convention_slug, number, organization_key, body, deci
 
 // Amendments lists a convention's avenants by number, with their parties' authorizations.
 func (s *SQL) Amendments(ctx context.Context, convention string) ([]model.Amendment, error) {
-	var out []model.Amendment
-	err := s.each(ctx, `SELECT `+amendmentCols+`, `+metaCols+` FROM amendments WHERE convention_slug = ? ORDER BY number`,
-		[]any{convention}, func(scan func(...any) error) error {
-			var x model.Amendment
-			var changes string
-			if err := scan(amendmentDest(&x, &changes)...); err != nil {
-				return err
-			}
-			x.Changes = []byte(changes)
-			out = append(out, x)
-			return nil
-		})
+	out, err := s.amendments(ctx, `convention_slug = ?`, convention)
 	if err != nil {
 		return nil, err
 	}
@@ -271,18 +260,24 @@ func (s *SQL) ApplyAmendment(ctx context.Context, x *model.Amendment, c *model.C
 // DueAmendments lists a convention's signed avenants effective on or
 // before day on that the live convention has not taken yet, by number.
 func (s *SQL) DueAmendments(ctx context.Context, convention string, on model.Date) ([]model.Amendment, error) {
+	return s.amendments(ctx, `convention_slug = ? AND state = 'signed' AND applied_at IS NULL AND effective_on <= ?`, convention, on.String())
+}
+
+// amendments reads the avenants that where selects, by number, without
+// their authorizations.
+func (s *SQL) amendments(ctx context.Context, where string, args ...any) ([]model.Amendment, error) {
 	var out []model.Amendment
-	err := s.each(ctx, `SELECT `+amendmentCols+`, `+metaCols+` FROM amendments WHERE convention_slug = ? AND state = 'signed'
-		AND applied_at IS NULL AND effective_on <= ? ORDER BY number`, []any{convention, on.String()}, func(scan func(...any) error) error {
-		var x model.Amendment
-		var changes string
-		if err := scan(amendmentDest(&x, &changes)...); err != nil {
-			return err
-		}
-		x.Changes = []byte(changes)
-		out = append(out, x)
-		return nil
-	})
+	err := s.each(ctx, `SELECT `+amendmentCols+`, `+metaCols+` FROM amendments WHERE `+where+` ORDER BY number`, args,
+		func(scan func(...any) error) error {
+			var x model.Amendment
+			var changes string
+			if err := scan(amendmentDest(&x, &changes)...); err != nil {
+				return err
+			}
+			x.Changes = []byte(changes)
+			out = append(out, x)
+			return nil
+		})
 	return out, err
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/amend"
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -465,78 +466,70 @@ func (s *Server) apiPrepareAmendment(w http.ResponseWriter, r *http.Request) {
 	s.apiAmendmentReply(w, r, http.StatusCreated, x.Number)
 }
 
-func (s *Server) apiAmendmentAuthorization(w http.ResponseWriter, r *http.Request) {
-	a := apiActor(w, r)
-	if a == nil {
-		return
+// amendmentAction answers an API call acting on avenant n° {number}: its
+// JSON body (example shows what to send) decoded into a T, then act, then
+// the avenant as it stands.
+func amendmentAction[T any](s *Server, example string, act func(r *http.Request, a *auth.Actor, n int, req T) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := apiActor(w, r)
+		if a == nil {
+			return
+		}
+		n, ok := s.apiNumber(w, r)
+		if !ok {
+			return
+		}
+		var req T
+		if !decodeBody(w, r, &req, example) {
+			return
+		}
+		if err := act(r, a, n, req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.apiAmendmentReply(w, r, http.StatusOK, n)
 	}
-	n, ok := s.apiNumber(w, r)
-	if !ok {
-		return
-	}
-	var req struct {
+}
+
+// apiAmendmentAuthorization records a party's authorization to sign.
+func (s *Server) apiAmendmentAuthorization() http.HandlerFunc {
+	type request struct {
 		Body                      string `json:"body"`
 		DecidedOn                 string `json:"decided_on"`
 		Reference                 string `json:"reference"`
 		PrefectureAcknowledgement string `json:"prefecture_acknowledgement"`
 	}
-	if !decodeBody(w, r, &req, `{"body": "organe", "decided_on": "AAAA-MM-JJ", "reference": "…", "prefecture_acknowledgement": "…"}`) {
-		return
-	}
-	_, err := s.app.SaveAmendmentAuthorization(r.Context(), a, r.PathValue("slug"), n, app.AuthorizationInput{Organization: r.PathValue("organization"),
-		Body: req.Body, DecidedOn: req.DecidedOn, Reference: req.Reference, PrefectureAcknowledgement: req.PrefectureAcknowledgement})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.apiAmendmentReply(w, r, http.StatusOK, n)
+	return amendmentAction(s, `{"body": "organe", "decided_on": "AAAA-MM-JJ", "reference": "…", "prefecture_acknowledgement": "…"}`,
+		func(r *http.Request, a *auth.Actor, n int, req request) error {
+			_, err := s.app.SaveAmendmentAuthorization(r.Context(), a, r.PathValue("slug"), n, app.AuthorizationInput{Organization: r.PathValue("organization"),
+				Body: req.Body, DecidedOn: req.DecidedOn, Reference: req.Reference, PrefectureAcknowledgement: req.PrefectureAcknowledgement})
+			return err
+		})
 }
 
-func (s *Server) apiSignAmendment(w http.ResponseWriter, r *http.Request) {
-	a := apiActor(w, r)
-	if a == nil {
-		return
-	}
-	n, ok := s.apiNumber(w, r)
-	if !ok {
-		return
-	}
-	var req struct {
+// apiSignAmendment records the signature of an avenant.
+func (s *Server) apiSignAmendment() http.HandlerFunc {
+	type request struct {
 		SignedOn    string `json:"signed_on"`
 		Place       string `json:"place"`
 		EffectiveOn string `json:"effective_on"`
 		Version     int    `json:"version"`
 	}
-	if !decodeBody(w, r, &req, `{"signed_on": "AAAA-MM-JJ", "place": "lieu", "effective_on": "AAAA-MM-JJ", "version": 1}`) {
-		return
-	}
-	_, err := s.app.SignAmendment(r.Context(), a, r.PathValue("slug"), n, app.SignatureInput{SignedOn: req.SignedOn, Place: req.Place,
-		EffectiveOn: req.EffectiveOn, Version: req.Version})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.apiAmendmentReply(w, r, http.StatusOK, n)
+	return amendmentAction(s, `{"signed_on": "AAAA-MM-JJ", "place": "lieu", "effective_on": "AAAA-MM-JJ", "version": 1}`,
+		func(r *http.Request, a *auth.Actor, n int, req request) error {
+			_, err := s.app.SignAmendment(r.Context(), a, r.PathValue("slug"), n, app.SignatureInput{SignedOn: req.SignedOn, Place: req.Place,
+				EffectiveOn: req.EffectiveOn, Version: req.Version})
+			return err
+		})
 }
 
-func (s *Server) apiAbandonAmendment(w http.ResponseWriter, r *http.Request) {
-	a := apiActor(w, r)
-	if a == nil {
-		return
-	}
-	n, ok := s.apiNumber(w, r)
-	if !ok {
-		return
-	}
-	var req struct {
+// apiAbandonAmendment abandons an avenant in preparation.
+func (s *Server) apiAbandonAmendment() http.HandlerFunc {
+	type request struct {
 		Version int `json:"version"`
 	}
-	if !decodeBody(w, r, &req, `{"version": 1}`) {
-		return
-	}
-	if _, err := s.app.AbandonAmendment(r.Context(), a, r.PathValue("slug"), n, req.Version); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.apiAmendmentReply(w, r, http.StatusOK, n)
+	return amendmentAction(s, `{"version": 1}`, func(r *http.Request, a *auth.Actor, n int, req request) error {
+		_, err := s.app.AbandonAmendment(r.Context(), a, r.PathValue("slug"), n, req.Version)
+		return err
+	})
 }
