@@ -267,7 +267,10 @@ func (s *Server) amendmentNumber(w http.ResponseWriter, r *http.Request) (int, b
 	return n, err == nil
 }
 
-func (s *Server) saveAmendmentAuthorization(w http.ResponseWriter, r *http.Request) {
+// amendmentPost answers a form of avenant n° {number}: act does the work
+// and says what to flash and where to go next; when it is refused, the
+// avenant's page shows again with the form as typed and why.
+func (s *Server) amendmentPost(w http.ResponseWriter, r *http.Request, act func(a *auth.Actor, slug string, n int) (form amendmentForm, flash, next string, err error)) {
 	a := s.signedPost(w, r)
 	if a == nil {
 		return
@@ -276,72 +279,56 @@ func (s *Server) saveAmendmentAuthorization(w http.ResponseWriter, r *http.Reque
 	if !ok {
 		return
 	}
-	in := app.AuthorizationInput{Organization: r.PostFormValue("organisation"), Body: r.PostFormValue("organe"), DecidedOn: r.PostFormValue("date"),
-		Reference: r.PostFormValue("reference"), PrefectureAcknowledgement: r.PostFormValue("accuse")}
-	_, err := s.app.SaveAmendmentAuthorization(r.Context(), a, r.PathValue("slug"), n, in)
+	form, flash, next, err := act(a, r.PathValue("slug"), n)
 	if msg, status, ok := s.formFailure(r, err); ok {
-		s.renderAmendment(w, r, status, amendmentForm{Which: in.Organization, Error: msg, Authorization: in})
+		form.Error = msg
+		s.renderAmendment(w, r, status, form)
 		return
 	} else if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	setFlash(w, r, "Autorisation enregistrée.")
-	http.Redirect(w, r, fmt.Sprintf("/c/%s/avenants/%d#autorisations", r.PathValue("slug"), n), http.StatusSeeOther)
+	setFlash(w, r, flash)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) saveAmendmentAuthorization(w http.ResponseWriter, r *http.Request) {
+	s.amendmentPost(w, r, func(a *auth.Actor, slug string, n int) (amendmentForm, string, string, error) {
+		in := app.AuthorizationInput{Organization: r.PostFormValue("organisation"), Body: r.PostFormValue("organe"), DecidedOn: r.PostFormValue("date"),
+			Reference: r.PostFormValue("reference"), PrefectureAcknowledgement: r.PostFormValue("accuse")}
+		_, err := s.app.SaveAmendmentAuthorization(r.Context(), a, slug, n, in)
+		return amendmentForm{Which: in.Organization, Authorization: in}, "Autorisation enregistrée.", fmt.Sprintf("/c/%s/avenants/%d#autorisations", slug, n), err
+	})
 }
 
 func (s *Server) signAmendment(w http.ResponseWriter, r *http.Request) {
-	a := s.signedPost(w, r)
-	if a == nil {
-		return
-	}
-	n, ok := s.amendmentNumber(w, r)
-	if !ok {
-		return
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	in := app.SignatureInput{SignedOn: r.PostFormValue("date"), Place: r.PostFormValue("lieu"), EffectiveOn: r.PostFormValue("effet"), Version: version}
-	x, err := s.app.SignAmendment(r.Context(), a, r.PathValue("slug"), n, in)
-	if msg, status, ok := s.formFailure(r, err); ok {
-		s.renderAmendment(w, r, status, amendmentForm{Which: "signature", Error: msg, SignedOn: in.SignedOn, Place: in.Place, EffectiveOn: in.EffectiveOn})
-		return
-	} else if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	msg := fmt.Sprintf("Signature de l'avenant n° %d enregistrée : la convention est modifiée depuis le %s.", n, frenchDate(x.EffectiveOn))
-	if x.AppliedAt == nil {
-		msg = fmt.Sprintf("Signature de l'avenant n° %d enregistrée : la convention sera modifiée le %s.", n, frenchDate(x.EffectiveOn))
-	}
-	setFlash(w, r, msg)
-	http.Redirect(w, r, fmt.Sprintf("/c/%s/avenants/%d", r.PathValue("slug"), n), http.StatusSeeOther)
+	s.amendmentPost(w, r, func(a *auth.Actor, slug string, n int) (amendmentForm, string, string, error) {
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		in := app.SignatureInput{SignedOn: r.PostFormValue("date"), Place: r.PostFormValue("lieu"), EffectiveOn: r.PostFormValue("effet"), Version: version}
+		form := amendmentForm{Which: "signature", SignedOn: in.SignedOn, Place: in.Place, EffectiveOn: in.EffectiveOn}
+		x, err := s.app.SignAmendment(r.Context(), a, slug, n, in)
+		if err != nil {
+			return form, "", "", err
+		}
+		msg := fmt.Sprintf("Signature de l'avenant n° %d enregistrée : la convention est modifiée depuis le %s.", n, frenchDate(x.EffectiveOn))
+		if x.AppliedAt == nil {
+			msg = fmt.Sprintf("Signature de l'avenant n° %d enregistrée : la convention sera modifiée le %s.", n, frenchDate(x.EffectiveOn))
+		}
+		return form, msg, fmt.Sprintf("/c/%s/avenants/%d", slug, n), nil
+	})
 }
 
 func (s *Server) abandonAmendment(w http.ResponseWriter, r *http.Request) {
-	a := s.signedPost(w, r)
-	if a == nil {
-		return
-	}
-	n, ok := s.amendmentNumber(w, r)
-	if !ok {
-		return
-	}
-	if app.CanManageAmendments(a, r.PathValue("slug")) && r.PostFormValue("confirmer") != "oui" {
-		s.renderAmendment(w, r, http.StatusUnprocessableEntity, amendmentForm{Which: "abandon",
-			Error: "Rien n'a été abandonné : cochez la case qui confirme l'abandon de l'avenant."})
-		return
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	_, err := s.app.AbandonAmendment(r.Context(), a, r.PathValue("slug"), n, version)
-	if msg, status, ok := s.formFailure(r, err); ok {
-		s.renderAmendment(w, r, status, amendmentForm{Which: "abandon", Error: msg})
-		return
-	} else if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	setFlash(w, r, fmt.Sprintf("Avenant n° %d abandonné : sa copie de travail est supprimée.", n))
-	http.Redirect(w, r, fmt.Sprintf("/c/%s/avenants", r.PathValue("slug")), http.StatusSeeOther)
+	s.amendmentPost(w, r, func(a *auth.Actor, slug string, n int) (amendmentForm, string, string, error) {
+		form := amendmentForm{Which: "abandon"}
+		if app.CanManageAmendments(a, slug) && r.PostFormValue("confirmer") != "oui" {
+			return form, "", "", &model.ValidationError{Errors: []model.FieldError{{Path: "confirmer",
+				Message: "rien n'a été abandonné : cochez la case qui confirme l'abandon de l'avenant"}}}
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		_, err := s.app.AbandonAmendment(r.Context(), a, slug, n, version)
+		return form, fmt.Sprintf("Avenant n° %d abandonné : sa copie de travail est supprimée.", n), fmt.Sprintf("/c/%s/avenants", slug), err
+	})
 }
 
 // versionsData is the versions page: the list and a comparison.
