@@ -100,8 +100,8 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 		t.Errorf("API au 15 mars 2023 : %v", err)
 	}
 	_, body = e.do(t, "lecteur", "GET", c+"/versions?de=0&vers=1", nil)
-	if !strings.Contains(body, "Article 10") || !strings.Contains(body, amended) || !strings.Contains(body, "31 décembre 2024") {
-		t.Error("la comparaison des versions 0 et 1 ne montre pas l'article 10 avant et après")
+	if !strings.Contains(body, "Article 10") || !strings.Contains(body, "<ins>2025.</ins>") || !strings.Contains(body, "<del>2024.") {
+		t.Error("la comparaison des versions 0 et 1 ne montre pas ce qui change dans l'article 10")
 	}
 }
 

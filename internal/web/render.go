@@ -272,6 +272,11 @@ var funcs = template.FuncMap{
 		return string(k)
 	},
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
+	// compare sets two versions of a text side by side, word by word.
+	"compare": func(before, after string) map[string][]textutil.Piece {
+		b, a := textutil.DiffWords(before, after)
+		return map[string][]textutil.Piece{"Before": b, "After": a}
+	},
 	"paragraphs": func(s string) []string {
 		var out []string
 		for _, p := range strings.Split(s, "\n\n") {
