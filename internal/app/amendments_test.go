@@ -163,6 +163,26 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 		if stored.State != model.AmendmentSigned || len(stored.Changes) != 2 || stored.AppliedAt == nil {
 			t.Errorf("avenant signé : %+v", stored.Amendment)
 		}
+		// The bilan of a year reads the text in force at its end; the
+		// checker, the text of the day it looks at.
+		for year, want := range map[int]bool{2022: false, 2023: true} {
+			r, err := svc.Report(ctx, reader, slug, year, false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fiche51(r.Convention) != nil; got != want {
+				t.Errorf("bilan %d : fiche 5.1 présente = %v", year, got)
+			}
+		}
+		for day, want := range map[string]bool{"2023-03-15": false, "2023-04-15": true} {
+			c, _, err := svc.Checks(ctx, reader, slug, model.MustDate(day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fiche51(c) != nil; got != want {
+				t.Errorf("contrôles au %s : fiche 5.1 présente = %v", day, got)
+			}
+		}
 		// The consolidated text as a PDF, before and after the date of effect.
 		for day, want := range map[string]bool{"2023-03-31": false, "2023-04-15": true} {
 			pdf, err := svc.ConventionPDF(app.OnDate(ctx, model.MustDate(day)), reader, slug)

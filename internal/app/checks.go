@@ -77,6 +77,10 @@ func mergeFindings(fs []lint.Finding) []Check {
 // Checks runs the checker on a convention the actor may read, as of the
 // date at, and returns its lines with their acknowledgements.
 func (s *Service) Checks(ctx context.Context, a *auth.Actor, slug string, at model.Date) (*model.Convention, *Checks, error) {
+	// The checker reads the text in force on the day it looks at.
+	if _, ok := DateOf(ctx); !ok {
+		ctx = OnDate(ctx, at)
+	}
 	c, err := s.Convention(ctx, a, slug)
 	if err != nil {
 		return nil, nil, err

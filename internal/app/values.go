@@ -10,9 +10,9 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/demo"
 	"github.com/ctg-territoires/ctg/internal/indicators"
-	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/report"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
@@ -462,16 +462,34 @@ func CollectionProgress(c *model.Convention, values []model.Value, year int) []P
 // whole period, from the validated values, as of now. A diffusable bilan
 // has its small counts under statistical secrecy.
 func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year int, final, diffusable bool) (*report.Report, error) {
+	now := s.now()
+	// The bilan reads the text in force at the end of the year it reports
+	// on (of the period, for the final one), or today if that is later.
+	today := model.DateOf(now.In(textutil.Paris))
+	if _, ok := DateOf(ctx); !ok {
+		day := today
+		if end, err := model.ParseDate(fmt.Sprintf("%04d-12-31", year)); err == nil && !final && end.Before(today) {
+			day = end
+		}
+		ctx = OnDate(ctx, day)
+	}
 	c, values, err := s.Values(ctx, a, slug)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	if final && c.Period.End.Before(today) {
+		if c, err = s.Convention(OnDate(ctx, c.Period.End), a, slug); err != nil {
+			return nil, err
+		}
+	}
 	assessments, err := s.store.Assessments(ctx, slug, 0)
 	if err != nil {
 		return nil, err
 	}
-	findings := lint.RunWith(c, s.Territory, model.DateOf(now), lint.Recorded{Assessments: assessments})
+	findings, err := s.Findings(ctx, c, today)
+	if err != nil {
+		return nil, err
+	}
 	r, err := report.Build(c, values, findings, year, final, now)
 	if err != nil {
 		return nil, err
