@@ -12,8 +12,8 @@ import (
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/report"
-	"github.com/ctg-territoires/ctg/internal/textutil"
 	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // IndicatorView is an indicator of the catalogue with its values.
