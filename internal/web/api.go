@@ -196,10 +196,22 @@ type recordJSON struct {
 	Version int               `json:"version"`
 	CanEdit bool              `json:"can_edit"`
 	Fields  map[string]string `json:"fields"`
+	// Editable lists the fields the caller may change: after signature,
+	// the follow-up only.
+	Editable []string `json:"editable_fields"`
 }
 
 func toRecordJSON(rec *app.Record) recordJSON {
-	return recordJSON{Kind: rec.Kind.Name, ID: rec.Target.Meta.ID, Label: rec.Target.Label, Version: rec.Version, CanEdit: rec.CanEdit, Fields: rec.Values}
+	out := recordJSON{Kind: rec.Kind.Name, ID: rec.Target.Meta.ID, Label: rec.Target.Label, Version: rec.Version, Fields: rec.Values, Editable: []string{}}
+	if rec.CanEdit {
+		for _, f := range rec.Fields() {
+			if rec.Editable(f.Name) {
+				out.Editable = append(out.Editable, f.Name)
+			}
+		}
+	}
+	out.CanEdit = len(out.Editable) > 0
+	return out
 }
 
 func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {

@@ -119,3 +119,28 @@ func TestNoFicheIsAddedAfterSignatureButADraftIsEditable(t *testing.T) {
 		t.Errorf("fiche ajoutée à un projet : %d", resp.StatusCode)
 	}
 }
+
+// The API says which fields of a record the caller may change: after
+// signature, none of an article, the progress of a step.
+func TestAPISaysWhichFieldsAreEditable(t *testing.T) {
+	e := newEnv(t)
+	for kind, want := range map[string]string{"article": "", "step": "status"} {
+		rec := e.record(t, kind, func(c *model.Convention) string {
+			if kind == "article" {
+				return c.Articles[11].ID
+			}
+			return c.Axes[1].Fiches[1].Steps[0].ID
+		})
+		_, body := e.do(t, "editeur", "GET", "/api/v1/conventions/"+slug+"/records/"+kind+"/"+rec.Target.Meta.ID, nil)
+		var got struct {
+			CanEdit  bool     `json:"can_edit"`
+			Editable []string `json:"editable_fields"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.CanEdit != (want != "") || strings.Join(got.Editable, ",") != want {
+			t.Errorf("%s : modifiable %v, champs %v", kind, got.CanEdit, got.Editable)
+		}
+	}
+}
