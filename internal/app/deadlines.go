@@ -35,8 +35,11 @@ func Deadlines(c *model.Convention, today model.Date) []Deadline {
 		}
 	}
 	if st := lifecycle.Of(c).On(today); st == lifecycle.Signed || st == lifecycle.InForce || st == lifecycle.Ended {
-		out = append(out, Deadline{Date: c.Period.End, Label: "Fin de la convention (renouvellement par décision expresse)",
-			Overdue: c.Period.End.Before(today)})
+		end := Deadline{Date: c.Period.End, Label: "Fin de la convention (renouvellement par décision expresse)", Overdue: c.Period.End.Before(today)}
+		if end.Overdue {
+			end.Label = "Fin de la convention, sans renouvellement décidé"
+		}
+		out = append(out, end)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out

@@ -35,3 +35,21 @@ func TestEndOfPeriodIsADeadlineOnceSigned(t *testing.T) {
 		t.Error("fin d'une convention non signée listée comme échéance")
 	}
 }
+
+// Once the period is over without a renewal, the deadline says so rather
+// than announcing the end as to come.
+func TestEndedConventionSaysTheRenewalWasNotDecided(t *testing.T) {
+	c, err := interchange.Decode(examples.Forcalquier, territory.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var end *app.Deadline
+	for _, d := range app.Deadlines(c, model.MustDate("2026-11-29")) {
+		if d.Date == c.Period.End {
+			end = &d
+		}
+	}
+	if end == nil || !end.Overdue || end.Label != "Fin de la convention, sans renouvellement décidé" {
+		t.Errorf("échéance d'une convention échue : %+v", end)
+	}
+}
