@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -22,6 +23,20 @@ type CalendarEvent struct {
 	// when unknown); Sequence its revision, counted from 0.
 	Modified time.Time
 	Sequence int
+	// Status is, for a step, its state on the day (late, in progress…).
+	Status model.ActionStatus
+}
+
+// StateLabel says in French where the obligation stands: a step's state
+// (« en retard » on its past dates only), else the event's (« à venir »).
+func (e CalendarEvent) StateLabel() string {
+	switch {
+	case e.Status == "":
+		return e.State.Label()
+	case e.Status == model.ActionLate && !e.Overdue():
+		return edit.StatusLabels[model.ActionPlanned]
+	}
+	return edit.StatusLabels[e.Status]
 }
 
 // UID is the event's identifier in calendar feeds, stable from one
@@ -164,14 +179,20 @@ func stepObligations(_ context.Context, _ *Service, c *model.Convention, today m
 				event := func(d model.Date, key, label string) CalendarEvent {
 					e := dated(d, today, label, detail, link)
 					e.Kind, e.Key = lifecycle.KindStep, key
-					switch {
-					case st.LateOn(day) && !d.After(today):
-						// A late step's dates to come stay to come.
+					// A step's date is met once the step is done, not
+					// once the day is past; a late step's dates to come
+					// stay to come.
+					switch state := st.StateOn(day); {
+					case state == model.ActionLate && !d.After(today):
 						e.State = lifecycle.EventMissing
-					case st.Status == model.ActionDone || st.Status == model.ActionAbandoned:
+					case state == model.ActionDone || state == model.ActionAbandoned:
 						e.State = lifecycle.EventDone
+					default:
+						e.State = lifecycle.EventUpcoming
 					}
-					return stamp(e, st.Meta)
+					out := stamp(e, st.Meta)
+					out.Status = st.StateOn(day)
+					return out
 				}
 				sc := st.Schedule
 				if sc.Start != nil {

@@ -174,7 +174,7 @@ func feedEvent(c *model.Convention, e CalendarEvent, now time.Time, base string,
 	if e.Detail != "" {
 		desc = append(desc, e.Detail)
 	}
-	desc = append(desc, "État : "+e.State.Label(), "Convention : "+c.Title)
+	desc = append(desc, "État : "+e.StateLabel(), "Convention : "+c.Title)
 	out := ical.Event{UID: e.UID(c.Slug), Stamp: now, Modified: e.Modified, Sequence: e.Sequence, Date: e.Date.Time(),
 		Summary: summary, Description: strings.Join(desc, "\n"), Categories: []string{e.Kind.Label()}, Transparent: true}
 	if e.Link != "" {

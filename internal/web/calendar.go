@@ -80,7 +80,7 @@ func (s *Server) calendarCSV(w http.ResponseWriter, r *http.Request) {
 	var rows [][]string
 	for _, m := range d.Months {
 		for _, e := range m.Events {
-			rows = append(rows, []string{e.Date.String(), e.Kind.Label(), e.Label, e.Detail, e.State.Label()})
+			rows = append(rows, []string{e.Date.String(), e.Kind.Label(), e.Label, e.Detail, e.StateLabel()})
 		}
 	}
 	writeCSV(w, v.Slug+"-calendrier.csv", []string{"Date", "Type", "Échéance", "Précisions", "État"}, rows)

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -90,7 +93,7 @@ func TestCalendarFilterAndCSV(t *testing.T) {
 		if row[1] != "étapes des fiches" {
 			t.Errorf("ligne d'un autre type : %q", row)
 		}
-		if row[4] == "manquant" {
+		if row[4] == "en retard" {
 			late++
 		}
 	}
@@ -279,5 +282,28 @@ func TestPersonalFeed(t *testing.T) {
 	}
 	if !tasks {
 		t.Error("le flux personnel ne porte pas les tâches de la personne")
+	}
+}
+
+// TestFeedAddressStaysOutOfTheLog checks that the request log does not
+// write a feed's secret address.
+func TestFeedAddressStaysOutOfTheLog(t *testing.T) {
+	e := newEnv(t)
+	var log bytes.Buffer
+	h, err := New(e.svc, slog.New(slog.NewTextHandler(&log, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	token := e.feedOf(t, "lecteur", slug)
+	if resp, _ := fetchFeed(t, srv.URL+"/ical/"+token+".ics"); resp.StatusCode != 200 {
+		t.Fatalf("statut %d", resp.StatusCode)
+	}
+	if !strings.Contains(log.String(), "/ical/") {
+		t.Fatal("requête absente du journal : le test ne vérifie rien")
+	}
+	if strings.Contains(log.String(), token) {
+		t.Error("l'adresse secrète du flux figure dans le journal")
 	}
 }

@@ -268,7 +268,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a := actorOf(r); a != nil {
 		user = a.UserID
 	}
-	s.log.Info("requête", "method", r.Method, "path", r.URL.Path, "status", rec.status, "user", user,
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/ical/") {
+		// A feed's address is its secret: it stays out of the logs.
+		path = "/ical/…"
+	}
+	s.log.Info("requête", "method", r.Method, "path", path, "status", rec.status, "user", user,
 		"duration_ms", time.Since(start).Milliseconds())
 }
 
