@@ -144,6 +144,7 @@ func planEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 		}
 		e := dated(*a.FichesDueBy, today, fmt.Sprintf("Fiches de l'axe %d attendues par avenant au plus tard le %s", a.Number, textutil.FrenchDate(*a.FichesDueBy)),
 			a.Title, fmt.Sprintf("/c/%s/plan?axe=%d", c.Slug, a.Number))
+		e.Kind, e.Key = lifecycle.KindFiches, fmt.Sprintf("axis-%d", a.Number)
 		switch {
 		case len(a.Fiches) > 0:
 			e.Label += " — enregistrées"
@@ -164,7 +165,9 @@ func periodEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 	if t := c.Acts.Termination; t != nil && !t.EffectiveOn.After(c.Period.End) {
 		end.Label, end.Detail = "Fin de la période prévue", "sans objet : la résiliation met fin à la convention le "+textutil.FrenchDate(t.EffectiveOn)
 	}
-	out := []lifecycle.Event{dated(c.Period.Start, today, "Début de la période", "", ""), end}
+	start := dated(c.Period.Start, today, "Début de la période", "", "")
+	start.Kind, start.Key, end.Kind, end.Key = lifecycle.KindPeriod, "start", lifecycle.KindPeriod, "end"
+	out := []lifecycle.Event{start, end}
 	f := lifecycle.Of(c)
 	if c.Acts.Renewal == nil && f.On(today) == lifecycle.Ended {
 		out = append(out, lifecycle.Event{Date: model.DateOf(c.Period.End.Time().AddDate(0, 0, 1)), Dated: true, Label: "Échue, aucun renouvellement décidé",
@@ -178,7 +181,9 @@ func periodEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 func actEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 	var out []lifecycle.Event
 	if r := c.Acts.Renewal; r != nil {
-		out = append(out, dated(r.DecidedOn, today, "Renouvellement décidé : convention suivante « "+r.Successor+" »", r.Acts, "/c/"+r.Successor+"/vie"))
+		e := dated(r.DecidedOn, today, "Renouvellement décidé : convention suivante « "+r.Successor+" »", r.Acts, "/c/"+r.Successor+"/vie")
+		e.Kind, e.Key = lifecycle.KindRenewal, "decided"
+		out = append(out, e)
 	}
 	if t := c.Acts.Termination; t != nil {
 		sender := orgOf(c, t.Sender).Name
@@ -186,10 +191,13 @@ func actEvents(c *model.Convention, today model.Date) []lifecycle.Event {
 		if t.References != "" {
 			detail += " · " + t.References
 		}
-		out = append(out,
-			dated(t.LetterOn, today, "Lettre de résiliation envoyée par "+sender, detail, ""),
-			dated(t.ReceivedOn, today, "Lettre de résiliation reçue", "", ""),
-			dated(t.EffectiveOn, today, "Résiliation effective : fin des engagements des parties", "article 12", ""))
+		letter := dated(t.LetterOn, today, "Lettre de résiliation envoyée par "+sender, detail, "")
+		received := dated(t.ReceivedOn, today, "Lettre de résiliation reçue", "", "")
+		effect := dated(t.EffectiveOn, today, "Résiliation effective : fin des engagements des parties", "article 12", "")
+		letter.Kind, letter.Key = lifecycle.KindTermination, "letter"
+		received.Kind, received.Key = lifecycle.KindTermination, "received"
+		effect.Kind, effect.Key = lifecycle.KindTermination, "effective"
+		out = append(out, letter, received, effect)
 	}
 	return out
 }
@@ -205,19 +213,26 @@ func amendmentEvents(slug string, list []model.Amendment, today model.Date) []li
 		case model.AmendmentDraft:
 			e := dated(model.DateOf(x.CreatedAt.In(textutil.Paris)), today, name+" en préparation", x.Object, link)
 			e.State = lifecycle.EventUpcoming
+			e.Kind, e.Key = lifecycle.KindAmendment, fmt.Sprintf("%d-draft", x.Number)
 			out = append(out, e)
 		case model.AmendmentAbandoned:
-			out = append(out, dated(model.DateOf(x.UpdatedAt.In(textutil.Paris)), today, name+" abandonné", x.Object, link))
+			e := dated(model.DateOf(x.UpdatedAt.In(textutil.Paris)), today, name+" abandonné", x.Object, link)
+			e.Kind, e.Key = lifecycle.KindAmendment, fmt.Sprintf("%d-abandoned", x.Number)
+			out = append(out, e)
 		case model.AmendmentSigned:
 			if x.SignedOn != nil {
 				detail := x.Object
 				if x.SignaturePlace != "" {
 					detail = "à " + x.SignaturePlace + " · " + detail
 				}
-				out = append(out, dated(*x.SignedOn, today, name+" signé", detail, link))
+				e := dated(*x.SignedOn, today, name+" signé", detail, link)
+				e.Kind, e.Key = lifecycle.KindAmendment, fmt.Sprintf("%d-signed", x.Number)
+				out = append(out, e)
 			}
 			if x.EffectiveOn != nil {
-				out = append(out, dated(*x.EffectiveOn, today, name+" en vigueur", x.Object, link))
+				e := dated(*x.EffectiveOn, today, name+" en vigueur", x.Object, link)
+				e.Kind, e.Key = lifecycle.KindAmendment, fmt.Sprintf("%d-effective", x.Number)
+				out = append(out, e)
 			}
 		}
 	}

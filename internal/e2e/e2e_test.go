@@ -253,6 +253,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/modifier/equipment/" + c.Equipments[0].ID, base + "/modifier/authorization/" + c.Parties[1].Authorization.ID,
 		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/modifier/article/" + c.Articles[11].ID, base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
 		p.url + "/c/" + slug + "--avenant-1/plan",
+		base + "/calendrier", base + "/calendrier?type=step",
 	}
 	// Avenant n° 1 in preparation, for its page and its working copy.
 	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {
@@ -371,7 +372,7 @@ func TestPagesFitTheWindow(t *testing.T) {
 		base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID, base + "/modifier/equipment/" + c.Equipments[0].ID,
 		base + "/modifier/committee/" + c.Committees[0].ID, base + "/modifier/convention/" + c.ID, p.url + "/nulle-part",
 	}
-	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie"}
+	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie", base + "/calendrier"}
 	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
 		t.Fatal(err)
 	}

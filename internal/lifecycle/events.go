@@ -40,7 +40,39 @@ type Event struct {
 	State  EventState `json:"state"`
 	// Link is a page that tells more, if any.
 	Link string `json:"link,omitempty"`
+	// Kind and Key name an obligation for the calendar and its feeds:
+	// what it is, and a natural key unique within the kind ("2.2-1-end",
+	// an avenant's number). Events of the text's own history (the
+	// deliberations, the signature) have none and stay off the calendar.
+	Kind EventKind `json:"-"`
+	Key  string    `json:"-"`
 }
+
+// EventKind is the kind of an obligation on the calendar.
+type EventKind string
+
+// The kinds of obligations, in the order the calendar's filter lists them.
+const (
+	KindPeriod      EventKind = "period"
+	KindStep        EventKind = "step"
+	KindFiches      EventKind = "fiches"
+	KindCollection  EventKind = "collection"
+	KindEvaluation  EventKind = "evaluation"
+	KindRenewal     EventKind = "renewal"
+	KindAmendment   EventKind = "amendment"
+	KindTermination EventKind = "termination"
+)
+
+// EventKinds lists every kind of obligation.
+var EventKinds = []EventKind{KindPeriod, KindStep, KindFiches, KindCollection, KindEvaluation, KindRenewal, KindAmendment, KindTermination}
+
+var kindLabels = map[EventKind]string{
+	KindPeriod: "période", KindStep: "étapes des fiches", KindFiches: "fiches promises par avenant", KindCollection: "collecte des indicateurs",
+	KindEvaluation: "évaluation", KindRenewal: "renouvellement", KindAmendment: "avenants", KindTermination: "résiliation",
+}
+
+// Label names the kind in French ("étapes des fiches").
+func (k EventKind) Label() string { return kindLabels[k] }
 
 // StateOf is the state of an event dated d on day today: done when past
 // or today, upcoming otherwise.

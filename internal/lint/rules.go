@@ -679,16 +679,23 @@ func checkEmptyAxes(x *checker) {
 
 // evaluationDue returns when the evaluation must be done: the end of the
 // year the evaluation annex names, else the end of the period.
-func (x *checker) evaluationDue() (model.Date, *model.Annex) {
+func (x *checker) evaluationDue() (model.Date, *model.Annex) { return EvaluationDue(x.c) }
+
+// EvaluationDue returns when the evaluation of c must be done, and the
+// annex that says so (nil when none holds the evaluation): the end of the
+// last year the evaluation annex names, else the end of the period. The
+// checker and the obligations calendar both ask it.
+func EvaluationDue(c *model.Convention) (model.Date, *model.Annex) {
+	x := &checker{c: c}
 	if a := x.annexHolding("evaluation"); a != nil {
 		years := yearRE.FindAllString(a.Text, -1)
 		if len(years) > 0 {
 			y, _ := strconv.Atoi(years[len(years)-1])
 			return model.Date{Year: y, Month: time.December, Day: 31}, a
 		}
-		return x.c.Period.End, a
+		return c.Period.End, a
 	}
-	return x.c.Period.End, nil
+	return c.Period.End, nil
 }
 
 // bound reports whether the convention binds its parties on the date of

@@ -60,6 +60,9 @@ func (s *SQL) SetDisabled(ctx context.Context, userID string, disabled bool) err
 		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM api_tokens WHERE user_id = ?`), userID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM calendar_feeds WHERE user_id = ?`), userID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE user_id = ?`), userID)
 		return err
 	})

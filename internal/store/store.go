@@ -58,6 +58,7 @@ type Store interface {
 	Accounts
 	Acknowledgements
 	AmendmentStore
+	CalendarFeeds
 	Documents
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)

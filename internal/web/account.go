@@ -25,6 +25,10 @@ type accountData struct {
 	Name, NameError string
 	// Access lists the account's roles, conventions and organizations by name.
 	Access []app.Access
+	// Feeds are the account's calendar feeds; FeedURL the secret address
+	// just created or renewed, shown once, and FeedConvention its convention.
+	Feeds                   []app.CalendarFeed
+	FeedURL, FeedConvention string
 }
 
 // renderAccount shows the account page with the actor's tokens.
@@ -36,6 +40,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, a *auth.A
 	}
 	d.Tokens = tokens
 	if d.Access, err = s.app.MyAccess(r.Context(), a); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Feeds, err = s.app.CalendarFeeds(r.Context(), a); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -294,6 +294,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/checks/acknowledgements/{key}", dynamic: func(string) string {
 			return "/api/v1/conventions/" + slug + "/checks/acknowledgements/" + e.acknowledgedKey(t)
 		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/calendrier", expect: readPage()},
+		{method: "GET", path: c + "/calendrier.csv", expect: readPage()},
+		{method: "GET", path: "/ical/{file}", dynamic: func(role string) string { return "/ical/" + e.feedOf(t, role, "") + ".ics" }, expect: public()},
+		{method: "POST", path: "/compte/calendriers", form: func(string) url.Values { return url.Values{"convention": {slug}} },
+			expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 404}},
+		{method: "POST", path: "/compte/calendriers/{id}/revoquer", dynamic: func(role string) string {
+			e.feedOf(t, role, "")
+			return "/compte/calendriers/" + e.feedIDOf(t, role) + "/revoquer"
+		}, form: func(string) url.Values { return url.Values{} }, expect: everyone(303)},
 		{method: "GET", path: c + "/vie", expect: readPage()},
 		{method: "POST", path: c + "/vie/renouvellement", form: func(string) url.Values { return url.Values{"decided_on": {"hier"}} },
 			expect: write(422, 303, "plateforme", "admin", "editeur")},
@@ -599,4 +608,44 @@ func (e *testEnv) acknowledgedKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return key
+}
+
+// actorOf returns the account of a role as an actor; the visitor acts as
+// the convention's admin.
+func (e *testEnv) actorOf(t *testing.T, role string) *auth.Actor {
+	t.Helper()
+	ctx := context.Background()
+	if role == "anonyme" {
+		role = "admin"
+	}
+	u, err := e.st.UserByEmail(ctx, role+"@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.st.Actor(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// feedOf creates (or renews) a role's calendar feed of a convention ("" for
+// the personal feed) and returns its secret token.
+func (e *testEnv) feedOf(t *testing.T, role, slug string) string {
+	t.Helper()
+	token, err := e.svc.SetCalendarFeed(context.Background(), e.actorOf(t, role), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// feedIDOf returns the id of a role's first calendar feed, "inconnu" when none.
+func (e *testEnv) feedIDOf(t *testing.T, role string) string {
+	t.Helper()
+	list, err := e.svc.CalendarFeeds(context.Background(), e.actorOf(t, role))
+	if err != nil || len(list) == 0 {
+		return "inconnu"
+	}
+	return list[0].ID
 }

@@ -154,6 +154,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/controles/annuler-prise-en-compte", s.unacknowledge},
 		{"POST", "/api/v1/conventions/{slug}/checks/acknowledgements", s.apiAcknowledge},
 		{"DELETE", "/api/v1/conventions/{slug}/checks/acknowledgements/{key}", s.apiUnacknowledge},
+		{"GET", "/c/{slug}/calendrier", s.calendar},
+		{"GET", "/c/{slug}/calendrier.csv", s.calendarCSV},
+		{"GET", "/ical/{file}", s.icalFeed},
+		{"POST", "/compte/calendriers", s.createFeed},
+		{"POST", "/compte/calendriers/{id}/revoquer", s.revokeFeed},
 		{"GET", "/c/{slug}/vie", s.life},
 		{"POST", "/c/{slug}/vie/renouvellement", s.lifeRenewal},
 		{"POST", "/c/{slug}/vie/resiliation", s.lifeTermination},
@@ -263,7 +268,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a := actorOf(r); a != nil {
 		user = a.UserID
 	}
-	s.log.Info("requête", "method", r.Method, "path", r.URL.Path, "status", rec.status, "user", user,
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/ical/") {
+		// A feed's address is its secret: it stays out of the logs.
+		path = "/ical/…"
+	}
+	s.log.Info("requête", "method", r.Method, "path", path, "status", rec.status, "user", user,
 		"duration_ms", time.Since(start).Milliseconds())
 }
 
