@@ -61,4 +61,12 @@ type Mail struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	SentAt     *time.Time `json:"sent_at,omitempty"`
 	LastError  string     `json:"last_error,omitempty"`
+	// Secret is a personal token the bodies refer to as MailSecretMark
+	// (an invitation's): put in the message when it is sent, and erased
+	// once it is sent or given up, so that the outbox keeps no usable link.
+	Secret string `json:"-"`
 }
+
+// MailSecretMark stands for the message's Secret in its bodies; it reads
+// the same in a URL, in text and in HTML.
+const MailSecretMark = "CTG-SECRET-MARK"

@@ -60,8 +60,8 @@ func (s *SQL) insertMail(ctx context.Context, tx *sql.Tx, m model.Mail, now time
 		next = now
 	}
 	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO mail_outbox (id, convention_slug, recipient, subject, body_text, body_html,
-		attachments_json, state, attempts, next_attempt_at, created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`),
-		m.ID, m.Convention, m.To, m.Subject, m.Text, m.HTML, attachments, string(m.State), s.mailTime(next), s.mailTime(now), m.LastError)
+		attachments_json, secret, state, attempts, next_attempt_at, created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`),
+		m.ID, m.Convention, m.To, m.Subject, m.Text, m.HTML, attachments, m.Secret, string(m.State), s.mailTime(next), s.mailTime(now), m.LastError)
 	return err
 }
 
@@ -79,13 +79,13 @@ func (s *SQL) EnqueueMail(ctx context.Context, msgs []model.Mail) error {
 }
 
 const mailCols = `id, convention_slug, recipient, subject, body_text, body_html, attachments_json, state, attempts,
-	next_attempt_at, lease_owner, lease_until, created_at, sent_at, last_error`
+	next_attempt_at, lease_owner, lease_until, created_at, sent_at, last_error, secret`
 
 func scanMail(scan func(...any) error) (model.Mail, error) {
 	var m model.Mail
 	var attachments string
 	err := scan(&m.ID, &m.Convention, &m.To, &m.Subject, &m.Text, &m.HTML, &attachments, &m.State, &m.Attempts,
-		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, nullTimeCol{&m.LeaseUntil}, timeCol{&m.CreatedAt}, nullTimeCol{&m.SentAt}, &m.LastError)
+		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, nullTimeCol{&m.LeaseUntil}, timeCol{&m.CreatedAt}, nullTimeCol{&m.SentAt}, &m.LastError, &m.Secret)
 	if err == nil && attachments != "" {
 		err = json.Unmarshal([]byte(attachments), &m.Attachments)
 	}
@@ -171,14 +171,14 @@ func (s *SQL) updateHeld(ctx context.Context, q string, args ...any) error {
 
 // MarkMailSent records the sending while owner still holds the lease.
 func (s *SQL) MarkMailSent(ctx context.Context, id, owner string, at time.Time) error {
-	return s.updateHeld(ctx, `UPDATE mail_outbox SET state = 'sent', sent_at = ?, lease_owner = '', lease_until = NULL, last_error = ''
+	return s.updateHeld(ctx, `UPDATE mail_outbox SET state = 'sent', sent_at = ?, lease_owner = '', lease_until = NULL, last_error = '', secret = ''
 		WHERE id = ? AND state = 'sending' AND lease_owner = ?`, s.mailTime(at), id, owner)
 }
 
 // MarkMailFailed queues the message again at retry, or gives it up.
 func (s *SQL) MarkMailFailed(ctx context.Context, id, owner, reason string, retry *time.Time) error {
 	if retry == nil {
-		return s.updateHeld(ctx, `UPDATE mail_outbox SET state = 'failed', lease_owner = '', lease_until = NULL, last_error = ?
+		return s.updateHeld(ctx, `UPDATE mail_outbox SET state = 'failed', lease_owner = '', lease_until = NULL, last_error = ?, secret = ''
 			WHERE id = ? AND state = 'sending' AND lease_owner = ?`, reason, id, owner)
 	}
 	return s.updateHeld(ctx, `UPDATE mail_outbox SET state = 'queued', next_attempt_at = ?, lease_owner = '', lease_until = NULL, last_error = ?

@@ -15,7 +15,7 @@ func TestOutboxQueuesWithTheChangeAndLeasesEachMessageToOneSender(t *testing.T) 
 		now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 		m := model.Mail{Convention: "ctg-a", To: "a@exemple.fr", Subject: "Invitation", Text: "Bonjour", HTML: "<p>Bonjour</p>",
 			Attachments: []model.MailAttachment{{Name: "r.ics", ContentType: "text/calendar", Content: []byte{0, 1, 2}}},
-			CreatedAt:   now, NextAttemptAt: now}
+			CreatedAt:   now, NextAttemptAt: now, Secret: "jeton"}
 		// The message is queued with the history entry of its change.
 		entry := model.AuditEntry{Convention: "ctg-a", Actor: "A", Action: "invite", ObjectType: "membership"}.WithMail(m)
 		if err := s.AppendAudit(ctx, entry); err != nil {
@@ -50,6 +50,9 @@ func TestOutboxQueuesWithTheChangeAndLeasesEachMessageToOneSender(t *testing.T) 
 		if err := s.MarkMailSent(ctx, got.ID, "serveur-1", retry); !errors.Is(err, errLeaseLost) {
 			t.Errorf("marked sent by a former holder: %v", err)
 		}
+		if again[0].Secret != "jeton" {
+			t.Errorf("secret lost before sending: %q", again[0].Secret)
+		}
 		if err := s.MarkMailSent(ctx, got.ID, "serveur-2", retry); err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +60,7 @@ func TestOutboxQueuesWithTheChangeAndLeasesEachMessageToOneSender(t *testing.T) 
 			t.Fatalf("a sent message claimed again: %+v", later)
 		}
 		list, err := s.MailMessages(ctx, 10)
-		if err != nil || len(list) != 1 || list[0].State != model.MailSent || list[0].SentAt == nil || list[0].LastError != "" {
+		if err != nil || len(list) != 1 || list[0].State != model.MailSent || list[0].SentAt == nil || list[0].LastError != "" || list[0].Secret != "" {
 			t.Fatalf("list: %v %+v", err, list)
 		}
 	})

@@ -2,7 +2,9 @@
 -- same transaction as the change that causes it, then sent in the
 -- background by one ctg serve at a time (a lease: lease_owner until
 -- lease_until), retried with backoff, and marked sent before its lease is
--- released. Like indicator values, a message refers to its convention by
+-- released. A personal token (an invitation's) is kept apart from the
+-- bodies, in secret, and erased once the message is sent or given up.
+-- Like indicator values, a message refers to its convention by
 -- slug, which survives a re-import.
 CREATE TABLE mail_outbox (
     id TEXT PRIMARY KEY,
@@ -12,6 +14,7 @@ CREATE TABLE mail_outbox (
     body_text TEXT NOT NULL,
     body_html TEXT NOT NULL DEFAULT '',
     attachments_json TEXT NOT NULL DEFAULT '',
+    secret TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at {{timestamp}} NOT NULL,
