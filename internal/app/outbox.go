@@ -25,8 +25,9 @@ const (
 	// marks the message sent before another may take it back.
 	mailLease       = 3 * time.Minute
 	mailSendTimeout = time.Minute
-	// mailBatch is how many messages a sender claims at once.
-	mailBatch = 20
+	// mailBatch is how many messages a sender claims at once: one, so
+	// that a sender that stops leaves no other message claimed.
+	mailBatch = 1
 	// mailPoll is how often a sender looks for due messages.
 	mailPoll = 15 * time.Second
 )
@@ -213,7 +214,9 @@ func (m *MailSender) sendOne(ctx context.Context, msg model.Mail) bool {
 	raw, err := mail.Compose(mail.Message{From: m.from, To: msg.To, Subject: msg.Subject, Text: reveal(msg.Text), HTML: reveal(msg.HTML),
 		Attachments: attachments(msg.Attachments), Date: m.svc.now(), MessageID: mail.MessageIDFor(msg.ID, m.from)})
 	if err == nil {
-		sendCtx, cancel := context.WithTimeout(ctx, mailSendTimeout)
+		// A message begun is finished, even when shutdown begins: cut
+		// short, the server could have accepted it without ctg knowing.
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mailSendTimeout)
 		err = m.deliver.Send(sendCtx, msg.To, raw)
 		cancel()
 	}
@@ -260,7 +263,8 @@ func (m *MailSender) Wake() {
 }
 
 // Run sends the due messages every few seconds, and when woken, until ctx
-// ends; the message being sent is finished and recorded first.
+// ends; the message being sent is finished and recorded first (within
+// mailSendTimeout).
 func (m *MailSender) Run(ctx context.Context) {
 	t := time.NewTicker(mailPoll)
 	defer t.Stop()

@@ -269,3 +269,39 @@ func TestTwoServersOnOnePostgreSQLSendEachMessageOnce(t *testing.T) {
 		}
 	}
 }
+
+// Values returned together reach each member of the responsible
+// organization in one message that lists them.
+func TestValuesReturnedTogetherMakeOneMessagePerPerson(t *testing.T) {
+	svc, st := apptest.NewWithStore(t)
+	ctx := app.WithSite(context.Background(), "https://ctg.exemple.fr")
+	coordinator, caf, _ := people(t, svc, st)
+	setPilots(t, svc, st, "2.2", "caf04")
+	var refs []app.ValueRef
+	for _, code := range []string{"2.2-1", "2.2-2"} {
+		v, err := svc.SaveValue(ctx, caf, slug, code, app.ValueInput{Period: "2024", Number: "10"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = svc.ValueAction(ctx, caf, slug, v.ID, v.Version, app.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, app.ValueRef{ID: v.ID, Version: v.Version})
+	}
+	if n, err := svc.BulkValueAction(ctx, coordinator, slug, app.ActionReturn, refs, "sources à préciser"); err != nil || n != 2 {
+		t.Fatalf("renvoi : %d %v", n, err)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("boîte d'envoi : %v %+v", err, list)
+	}
+	m := list[0]
+	if m.To != "caf@exemple.fr" || !strings.HasPrefix(m.Subject, "2 valeurs renvoyées — ") {
+		t.Errorf("message : %s, %q", m.To, m.Subject)
+	}
+	for _, want := range []string{"- 2.2-1 « ", "- 2.2-2 « ", "Motif : sources à préciser", "https://ctg.exemple.fr/taches"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("texte sans « %s » :\n%s", want, m.Text)
+		}
+	}
+}

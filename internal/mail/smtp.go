@@ -163,7 +163,10 @@ func (s *Sender) Send(ctx context.Context, to string, msg []byte) error {
 	if err := w.Close(); err != nil {
 		return classify(err)
 	}
-	return c.Quit()
+	// The server accepted the message: a failed goodbye changes nothing,
+	// and reporting it would have the message sent again.
+	_ = c.Quit()
+	return nil
 }
 
 // classify marks the server's 5xx replies as permanent.
