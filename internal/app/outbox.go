@@ -102,7 +102,8 @@ func (s *Service) outboxMail(o Outgoing) model.Mail {
 	m := model.Mail{Convention: o.Convention, To: o.To, Subject: o.Subject, Text: o.Text, HTML: o.HTML, Attachments: o.Attachments, Secret: o.Secret,
 		State: model.MailQueued, CreatedAt: now, NextAttemptAt: now}
 	if !s.MailConfigured() {
-		m.State, m.LastError = model.MailUnsent, NoSMTP
+		// Never sent, it needs no personal token either.
+		m.State, m.LastError, m.Secret = model.MailUnsent, NoSMTP, ""
 	}
 	return m
 }

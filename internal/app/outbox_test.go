@@ -121,7 +121,7 @@ func TestInvitationAndReturnedValueArriveByEmail(t *testing.T) {
 }
 
 func TestWithoutSMTPMessagesAreKeptUnsent(t *testing.T) {
-	svc := apptest.New(t)
+	svc, st := apptest.NewWithStore(t)
 	ctx := app.WithSite(context.Background(), "http://localhost:8080")
 	coordinator := conventionAdmin(t, svc, "coord@exemple.fr")
 	res, err := svc.Invite(ctx, coordinator, "directrice@exemple.fr", auth.Membership{Convention: slug, Role: auth.RoleReader})
@@ -136,6 +136,9 @@ func TestWithoutSMTPMessagesAreKeptUnsent(t *testing.T) {
 	if m := list[0]; m.State != model.MailUnsent || m.LastError != "non envoyé : aucun serveur SMTP configuré" || m.To != "directrice@exemple.fr" ||
 		!strings.Contains(m.Text, "http://localhost:8080/invitation?jeton=[jeton personnel masqué]") || strings.Contains(m.Text+m.HTML, res.Link.Token) {
 		t.Errorf("message gardé : %+v", m)
+	}
+	if stored, err := st.MailMessage(ctx, list[0].ID); err != nil || stored.Secret != "" {
+		t.Errorf("jeton gardé pour un message qui ne partira pas (%v)", err)
 	}
 }
 
