@@ -38,6 +38,17 @@ if [ ! -f tools/e2e/node_modules/axe-core/axe.min.js ]; then
 	(cd tools/e2e && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
 fi
 
+# mailpit, a real SMTP server for the e-mail tests: a Go program, built
+# once into a cache outside the module (it is not a dependency of ctg).
+mailpit_version=v1.33.1
+tools_dir="${CTG_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ctg/tools}/mailpit-$mailpit_version"
+if [ ! -x "$tools_dir/mailpit" ]; then
+	echo "== installation de mailpit $mailpit_version (go install)"
+	mkdir -p "$tools_dir"
+	(cd "$tools_dir" && GOBIN="$tools_dir" GOFLAGS=-mod=mod go install "github.com/axllent/mailpit@$mailpit_version")
+fi
+export CTG_MAILPIT="$tools_dir/mailpit"
+
 echo "== format et analyse"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*/node_modules/*'))
 if [ -n "$unformatted" ]; then
@@ -47,7 +58,7 @@ fi
 go vet ./...
 
 echo "== tests (SQLite, PostgreSQL et navigateur)"
-CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 CTG_REQUIRE_PDFTOTEXT=1 go test -count=1 ./...
+CTG_REQUIRE_POSTGRES=1 CTG_REQUIRE_BROWSER=1 CTG_REQUIRE_PDFTOTEXT=1 CTG_REQUIRE_SMTP=1 go test -count=1 ./...
 
 # Budgets are counts of inputs (Nx), not durations: with a duration, Go 1.26's
 # fuzzing coordinator can report its own end-of-time deadline as a failure

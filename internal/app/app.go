@@ -13,6 +13,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
+	"github.com/ctg-territoires/ctg/internal/mail"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -31,6 +32,13 @@ type Service struct {
 	// Secrecy protects small counts in every figure asked for as
 	// diffusable; the zero value masks them (secrecy.Default).
 	Secrecy secrecy.Rule
+	// PublicURL is the site's address for the links of e-mails
+	// ("https://ctg.exemple.fr"); empty, the address a request reached.
+	PublicURL string
+	// mail is how to reach the SMTP server (SetMail); none by default.
+	mail mail.Settings
+	// wakeMail tells the background sender that a message was queued.
+	wakeMail func()
 }
 
 // New returns a Service over st with the embedded reference data.

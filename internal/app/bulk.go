@@ -76,7 +76,16 @@ func (s *Service) BulkValueAction(ctx context.Context, a *auth.Actor, slug, acti
 	if err := ve.OrNil(); err != nil {
 		return 0, err
 	}
-	return len(moved), s.store.SaveValues(ctx, moved, entries)
+	if action == ActionReturn {
+		if err := s.returnMails(ctx, a, c, byCode, moved, entries, reason); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.store.SaveValues(ctx, moved, entries); err != nil {
+		return 0, err
+	}
+	s.mailQueued()
+	return len(moved), nil
 }
 
 // SubmitDrafts submits, in one action, every draft of a year for the

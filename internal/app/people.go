@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // How long the links passed on to a person stay valid.
@@ -29,6 +31,8 @@ type Link struct {
 	Email     string
 	Token     string
 	ExpiresAt time.Time
+	// Mailed: the link is also sent to the person by e-mail.
+	Mailed bool
 }
 
 // InviteResult says what an invitation did.
@@ -42,6 +46,28 @@ type InviteResult struct {
 	// AwaitingOther: the account waits for an earlier invitation that the
 	// actor may not renew (it opens other conventions too).
 	AwaitingOther bool
+}
+
+// withInvitationMail adds to the history entry of an invitation to a
+// convention the e-mail that carries its link, when the site's address is
+// known (the link is always shown to pass on as well).
+func (s *Service) withInvitationMail(ctx context.Context, a *auth.Actor, c *model.Convention, m auth.Membership, l *Link, entry model.AuditEntry) (model.AuditEntry, error) {
+	// The token stays apart from the bodies, and leaves the outbox once sent.
+	link := siteURL(ctx, "/invitation", url.Values{"jeton": {model.MailSecretMark}})
+	if link == "" {
+		return entry, nil
+	}
+	org := ""
+	if m.Organization != "" {
+		org = c.OrgName(m.Organization)
+	}
+	subject, text, html, err := renderMail("invitation", map[string]string{
+		"Inviter": a.PublicName(), "Convention": c.Title, "Role": auth.RoleLabels[m.Role], "Organization": org,
+		"Expires": textutil.FrenchDate(model.DateOf(l.ExpiresAt.In(textutil.Paris))), "URL": link})
+	if err != nil {
+		return entry, err
+	}
+	return entry.WithMail(s.outboxMail(Outgoing{Convention: c.Slug, To: l.Email, Subject: subject, Text: text, HTML: html, Secret: l.Token})), nil
 }
 
 func validEmail(email string) bool {
@@ -177,7 +203,16 @@ func (s *Service) Invite(ctx context.Context, a *auth.Actor, email string, m aut
 				return nil, err
 			}
 			change["expires_at"] = res.Link.ExpiresAt.Format(time.RFC3339)
-			return res, s.store.AppendAudit(ctx, audited(a, m.Convention, "invite", "membership", u.ID, "Accès de "+u.Email).WithChange(nil, change))
+			entry := audited(a, m.Convention, "invite", "membership", u.ID, "Accès de "+u.Email).WithChange(nil, change)
+			if entry, err = s.withInvitationMail(ctx, a, c, m, res.Link, entry); err != nil {
+				return nil, err
+			}
+			res.Link.Mailed = len(entry.Mail) > 0 && s.MailConfigured()
+			if err := s.store.AppendAudit(ctx, entry); err != nil {
+				return nil, err
+			}
+			s.mailQueued()
+			return res, nil
 		}
 		res.AwaitingOther = true
 	}
@@ -288,8 +323,24 @@ func (s *Service) NewLink(ctx context.Context, a *auth.Actor, email, slug string
 	if err != nil {
 		return nil, err
 	}
-	return l, s.store.AppendAudit(ctx, audited(a, slug, action, "user", u.ID, "Compte de "+u.Email).
-		WithChange(nil, map[string]string{"expires_at": l.ExpiresAt.Format(time.RFC3339)}))
+	entry := audited(a, slug, action, "user", u.ID, "Compte de "+u.Email).
+		WithChange(nil, map[string]string{"expires_at": l.ExpiresAt.Format(time.RFC3339)})
+	if purpose == auth.LinkInvitation && slug != "" {
+		// A renewed invitation to a convention goes by e-mail too.
+		c, err := s.store.Convention(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		if entry, err = s.withInvitationMail(ctx, a, c, target.Memberships[slug], l, entry); err != nil {
+			return nil, err
+		}
+		l.Mailed = len(entry.Mail) > 0 && s.MailConfigured()
+	}
+	if err := s.store.AppendAudit(ctx, entry); err != nil {
+		return nil, err
+	}
+	s.mailQueued()
+	return l, nil
 }
 
 // LinkError refuses a link that cannot be used, with what to do.

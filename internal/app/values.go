@@ -322,9 +322,16 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SaveValue(ctx, v, entry); err != nil {
+	entries := []model.AuditEntry{entry}
+	if action == ActionReturn {
+		if err := s.returnMails(ctx, a, iv.Convention, iv.Catalogue, []*model.Value{v}, entries, reason); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.SaveValue(ctx, v, entries[0]); err != nil {
 		return nil, err
 	}
+	s.mailQueued()
 	return v, nil
 }
 

@@ -362,3 +362,21 @@ func TestDBDefaultsToCTGDB(t *testing.T) {
 		t.Errorf("--db ne remplace pas CTG_DB : code %d, %q", code, errs)
 	}
 }
+
+func TestServeRefusesSMTPSettingsThatCannotWork(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--smtp-host", "smtp.exemple.fr", "--smtp-tls", "none", "--smtp-from", "ctg@exemple.fr"}, "envoi en clair refusé vers smtp.exemple.fr"},
+		{[]string{"--smtp-host", "smtp.exemple.fr"}, "--smtp-from : adresse d'expédition obligatoire"},
+		{[]string{"--smtp-host", "smtp.exemple.fr", "--smtp-tls", "ssl", "--smtp-from", "ctg@exemple.fr"}, "--smtp-tls : « ssl » inconnu"},
+		{[]string{"--public-url", "ctg.exemple.fr"}, "--public-url : adresse « ctg.exemple.fr » invalide"},
+	} {
+		args := append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, tc.args...)
+		if code, _, errs := run(t, "", args...); code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v : code %d, %q ; « %s » attendu", tc.args, code, errs, tc.want)
+		}
+	}
+}

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/config"
+	"github.com/ctg-territoires/ctg/internal/mail"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/web"
 )
@@ -23,8 +26,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "adresse d'écoute HTTP")
 	fs.BoolVar(&cfg.NoExample, "no-example", false, "ne pas charger la convention d'exemple dans une base vide")
 	fs.StringVar(&cfg.Secrecy, "secrecy", cfg.Secrecy, "secret statistique des exports diffusables : mask (< 5) ou round5 (arrondi à 5)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "adresse publique du site, pour les liens des courriels (ex. https://ctg.exemple.fr)")
+	fs.StringVar(&cfg.SMTP.Host, "smtp-host", cfg.SMTP.Host, "serveur SMTP d'envoi des courriels (aucun : les courriels sont gardés, non envoyés)")
+	fs.IntVar(&cfg.SMTP.Port, "smtp-port", cfg.SMTP.Port, "port du serveur SMTP (par défaut 587 en starttls, 465 en tls)")
+	fs.StringVar(&cfg.SMTP.TLS, "smtp-tls", cfg.SMTP.TLS, "chiffrement : starttls, tls ou none (serveur local seulement)")
+	fs.StringVar(&cfg.SMTP.User, "smtp-user", cfg.SMTP.User, "identifiant SMTP (le mot de passe : CTG_SMTP_PASSWORD)")
+	fs.StringVar(&cfg.SMTP.From, "smtp-from", cfg.SMTP.From, "adresse d'expédition des courriels")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
+	}
+	if cfg.SMTP.Port == 0 {
+		cfg.SMTP.Port = config.SMTPPort(cfg.SMTP.TLS)
+	}
+	if err := cfg.ValidateMail(); err != nil {
+		return err
 	}
 	rule, err := secrecy.ParseRule(cfg.Secrecy)
 	if err != nil {
@@ -37,6 +52,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	defer closeFn()
 	svc.Secrecy = rule
+	svc.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	svc.SetMail(cfg.SMTP)
 	if !cfg.NoExample {
 		loaded, err := svc.LoadExampleIfEmpty(ctx)
 		if err != nil {
@@ -64,6 +81,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	log.Info("ctg à l'écoute", "address", "http://"+displayAddr(ln.Addr()), "database", svc.Database(), "version", version())
+	// The outbox is sent in the background until the server stops; the
+	// message being sent is finished and recorded first.
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	if cfg.SMTP.Configured() {
+		sender := svc.NewMailSender(&mail.Sender{Settings: cfg.SMTP}, log)
+		svc.OnMailQueued(sender.Wake)
+		go func() { defer close(mailDone); sender.Run(mailCtx) }()
+		log.Info("envoi des courriels", "smtp", net.JoinHostPort(cfg.SMTP.Host, strconv.Itoa(cfg.SMTP.Port)), "tls", cfg.SMTP.TLS)
+	} else {
+		close(mailDone)
+		log.Info("aucun serveur SMTP configuré : les courriels sont gardés, non envoyés (voir /admin/courriels)")
+	}
+	defer func() { stopMail(); <-mailDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -80,6 +111,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopMail()
+	<-mailDone
 	log.Info("serveur arrêté")
 	return nil
 }

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+
+	"github.com/ctg-territoires/ctg/internal/mail"
 )
 
 // Config is read once at start and never changed afterwards.
@@ -20,6 +24,10 @@ type Config struct {
 	NoExample bool
 	// Secrecy is the statistical secrecy rule: mask (default) or round5.
 	Secrecy string
+	// SMTP is the server e-mails are sent through; no host, none.
+	SMTP mail.Settings
+	// PublicURL is the site's address for the links of e-mails.
+	PublicURL string
 }
 
 // DataDir is where ctg keeps its SQLite database by default:
@@ -48,7 +56,32 @@ func Defaults() Config {
 		c.Addr = v
 	}
 	c.Secrecy = os.Getenv("CTG_SECRECY")
+	c.PublicURL = os.Getenv("CTG_PUBLIC_URL")
+	c.SMTP = mail.Settings{Host: os.Getenv("CTG_SMTP_HOST"), TLS: os.Getenv("CTG_SMTP_TLS"), User: os.Getenv("CTG_SMTP_USER"),
+		Password: os.Getenv("CTG_SMTP_PASSWORD"), From: os.Getenv("CTG_SMTP_FROM")}
+	if c.SMTP.TLS == "" {
+		c.SMTP.TLS = mail.TLSStartTLS
+	}
+	if v := os.Getenv("CTG_SMTP_PORT"); v != "" {
+		// An unreadable port is reported by Validate.
+		if p, err := strconv.Atoi(v); err == nil {
+			c.SMTP.Port = p
+		} else {
+			c.SMTP.Port = -1
+		}
+	}
 	return c
+}
+
+// SMTPPort is the usual port of a TLS mode, when none is given.
+func SMTPPort(tlsMode string) int {
+	switch tlsMode {
+	case mail.TLSImplicit:
+		return 465
+	case mail.TLSNone:
+		return 25
+	}
+	return 587
 }
 
 // Validate reports the first problem of c, naming the setting.
@@ -62,4 +95,16 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// ValidateMail reports the first problem of the settings of ctg serve's
+// e-mails (the SMTP server, the public address of links), naming it.
+func (c Config) ValidateMail() error {
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("--public-url : adresse « %s » invalide (exemple : https://ctg.exemple.fr)", c.PublicURL)
+		}
+	}
+	return c.SMTP.Validate()
 }

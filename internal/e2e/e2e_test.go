@@ -245,7 +245,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		p.url + "/connexion",
 	}
 	signedIn := []string{
-		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
 		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
@@ -258,6 +258,15 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 	// Avenant n° 1 in preparation, for its page and its working copy.
 	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {
 		t.Fatal(err)
+	}
+	// A message in the outbox, for its page.
+	if err := p.svc.Enqueue(context.Background(), app.Outgoing{To: "membre@exemple.fr", Subject: "Invitation à rejoindre la convention", Text: "Bonjour,\nvoici le lien."}); err != nil {
+		t.Fatal(err)
+	}
+	if outbox, err := p.svc.Outbox(context.Background(), &auth.Actor{PlatformAdmin: true}, 1); err != nil || len(outbox) != 1 {
+		t.Fatal(err)
+	} else {
+		signedIn = append(signedIn, p.url+"/admin/courriels/"+outbox[0].ID)
 	}
 	// The documents page with a document in each group.
 	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},
@@ -365,7 +374,7 @@ func TestPagesFitTheWindow(t *testing.T) {
 	c := p.convention(t)
 	base := p.url + "/c/" + slug
 	desktop := []string{
-		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
+		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
 		base + "/equipements", base + "/gouvernance", base + "/texte", base + "/recherche?q=logement", base + "/historique",
 		base + "/membres", base + "/controles", base + "/vie", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
 		base + "/collecte/saisie?annee=2024", base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID,

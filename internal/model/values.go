@@ -91,6 +91,9 @@ type AuditEntry struct {
 	After       map[string]string `json:"after,omitempty"`
 	// Comment is what the author said of the change, when they said it.
 	Comment string `json:"comment,omitempty"`
+	// Mail holds the messages the change sends, queued in the outbox in
+	// the same transaction as the entry.
+	Mail []Mail `json:"-"`
 }
 
 // ConventionSummary is a convention as listed, without its content.
@@ -111,6 +114,12 @@ type ConventionSummary struct {
 	Authorizations []*Date `json:"-"`
 	// Acts are the convention's renewal and termination, for its state.
 	Acts LifecycleActs `json:"-"`
+}
+
+// WithMail returns the entry with messages to queue with the change.
+func (e AuditEntry) WithMail(m ...Mail) AuditEntry {
+	e.Mail = append(e.Mail[:len(e.Mail):len(e.Mail)], m...)
+	return e
 }
 
 // WithChange returns the entry with the record's fields before and after.

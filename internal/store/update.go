@@ -83,7 +83,15 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action,
 		e.ObjectType, e.ObjectID, e.ObjectLabel, before, after, e.Comment)
-	return err
+	if err != nil {
+		return err
+	}
+	for _, m := range e.Mail {
+		if err := s.insertMail(ctx, tx, m, s.now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AppendAudit records an entry outside of any other write (imports, sign-ins).

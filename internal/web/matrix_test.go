@@ -96,6 +96,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 	step := e.record(t, "step", step22).Target.Meta.ID
 	eqOwn := e.record(t, "equipment", cordeliere).Target.Meta.ID
 	eqOther := e.record(t, "equipment", limans).Target.Meta.ID
+	if err := e.svc.Enqueue(context.Background(), app.Outgoing{To: "membre@exemple.fr", Subject: "Message de la matrice", Text: "Bonjour"}); err != nil {
+		t.Fatal(err)
+	}
+	outbox, err := e.svc.Outbox(context.Background(), &auth.Actor{PlatformAdmin: true}, 1)
+	if err != nil || len(outbox) != 1 {
+		t.Fatal(err)
+	}
 	c := "/c/" + slug
 	editForm := func(kind, pickField string, pick func(*model.Convention) string) func(string) url.Values {
 		return func(role string) url.Values {
@@ -254,6 +261,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, expect: platformOnly(303)},
 		{method: "POST", path: "/admin/comptes/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
 			expect: platformOnly(200)},
+		{method: "GET", path: "/admin/courriels", expect: platformOnly(200)},
+		{method: "GET", path: "/admin/courriels.csv", expect: platformOnly(200)},
+		{method: "GET", path: "/admin/courriels/" + outbox[0].ID, expect: platformOnly(200)},
 		{method: "POST", path: c + "/membres/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
 			expect: expect{"anonyme": 303, "plateforme": 200, "admin": 422, "editeur": 403, "contributeur": 403, "contributeur-autre": 403, "lecteur": 403, "autre-convention": 404}},
 		{method: "GET", path: "/conventions", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},

@@ -115,6 +115,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/admin/comptes", s.adminCreateAccount},
 		{"POST", "/admin/comptes/etat", s.adminAccountState},
 		{"POST", "/admin/comptes/lien", s.adminAccountLink},
+		{"GET", "/admin/courriels", s.adminMail},
+		{"GET", "/admin/courriels.csv", s.adminMailCSV},
+		{"GET", "/admin/courriels/{id}", s.adminMailMessage},
 		{"POST", "/c/{slug}/membres/lien", s.memberLink},
 		{"GET", "/conventions", s.conventionsPage},
 		{"GET", "/c/{slug}", s.overview},
@@ -253,6 +256,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = s.identify(r)
+	r = r.WithContext(app.WithSite(r.Context(), s.siteOrigin(r)))
 	if a := actorOf(r); a != nil && !safeMethod(r.Method) {
 		// What the person just did may change what they have to do.
 		s.taskCounts.forget(a.UserID)
@@ -497,6 +501,19 @@ func validCSRFHeader(r *http.Request) bool {
 func viaToken(r *http.Request) bool {
 	v, _ := r.Context().Value(tokenKey).(bool)
 	return v
+}
+
+// siteOrigin is the address of the site for the links of e-mails: the
+// configured public address, else the one the browser reached.
+func (s *Server) siteOrigin(r *http.Request) string {
+	if u := s.app.PublicURL; u != "" {
+		return u
+	}
+	scheme := "http"
+	if secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func secure(r *http.Request) bool {

@@ -1,0 +1,94 @@
+package app
+
+import (
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+)
+
+// Every e-mail ctg sends is written here: its subject, its text part and
+// its HTML part, in French, from the same data.
+
+// mailText is the content of one kind of message.
+type mailText struct {
+	subject, text, html string
+}
+
+var mailTexts = map[string]mailText{
+	"invitation": {
+		subject: `Invitation à rejoindre la convention « {{.Convention}} »`,
+		text: `Bonjour,
+
+{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, en tant que {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.
+
+Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :
+{{.URL}}
+
+Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, en tant que {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.</p>
+<p>Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :<br>
+<a href="{{.URL}}">Accepter l'invitation</a></p>
+<p>Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.</p>
+`,
+	},
+	"value_returned": {
+		subject: `{{if eq (len .Values) 1}}{{with index .Values 0}}Valeur renvoyée : {{.Indicator}} ({{.Period}}){{end}}{{else}}{{len .Values}} valeurs renvoyées{{end}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont {{.Organization}} est responsable dans la convention « {{.Convention}} » :
+{{range .Values}}
+- {{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}{{end}}
+
+Motif : {{.Reason}}
+
+Corrigez {{if eq (len .Values) 1}}la valeur, puis soumettez-la{{else}}les valeurs, puis soumettez-les{{end}} à nouveau{{if .URL}} :
+{{.URL}}{{else}}.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont {{.Organization}} est responsable dans la convention « {{.Convention}} » :</p>
+<ul>{{range .Values}}
+<li>{{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}</li>{{end}}
+</ul>
+<p><strong>Motif :</strong> {{.Reason}}</p>
+<p>Corrigez {{if eq (len .Values) 1}}la valeur, puis soumettez-la{{else}}les valeurs, puis soumettez-les{{end}} à nouveau{{if .URL}} : <a href="{{.URL}}">{{if eq (len .Values) 1}}ouvrir l'indicateur{{else}}ouvrir mes tâches{{end}}</a>{{else}}.{{end}}</p>
+`,
+	},
+}
+
+type parsedMail struct {
+	subject, text *texttemplate.Template
+	html          *htmltemplate.Template
+}
+
+var parsedMails = func() map[string]parsedMail {
+	out := map[string]parsedMail{}
+	for name, t := range mailTexts {
+		out[name] = parsedMail{
+			subject: texttemplate.Must(texttemplate.New(name).Parse(t.subject)),
+			text:    texttemplate.Must(texttemplate.New(name).Parse(t.text)),
+			html:    htmltemplate.Must(htmltemplate.New(name).Parse(t.html)),
+		}
+	}
+	return out
+}()
+
+// renderMail writes the subject, text and HTML of a kind of message.
+func renderMail(name string, data any) (subject, text, html string, err error) {
+	p := parsedMails[name]
+	var b strings.Builder
+	if err = p.subject.Execute(&b, data); err != nil {
+		return
+	}
+	// A subject stays on one line whatever the data.
+	subject = strings.Join(strings.Fields(b.String()), " ")
+	b.Reset()
+	if err = p.text.Execute(&b, data); err != nil {
+		return
+	}
+	text = b.String()
+	b.Reset()
+	err = p.html.Execute(&b, data)
+	return subject, text, b.String(), err
+}
