@@ -230,7 +230,8 @@ func (r *reader) committees(c *model.Convention) {
 var tables = []string{"conventions", "organizations", "parties", "representatives", "authorizations", "prefecture_acknowledgements",
 	"legal_bases", "articles", "annexes", "findings", "axes", "fiches", "steps", "indicators", "equipments", "committees", "contacts",
 	"users", "memberships", "sessions", "api_tokens", "audit_log", "indicator_values", "sign_in_attempts", "account_links",
-	"finding_acknowledgements", "assessments", "known_sign_in_addresses", "documents", "lifecycle_acts", "amendments", "amendment_authorizations", "convention_versions"}
+	"finding_acknowledgements", "assessments", "known_sign_in_addresses", "documents", "lifecycle_acts", "amendments", "amendment_authorizations", "convention_versions",
+	"meetings", "meeting_attendance", "meeting_decisions", "meeting_actions"}
 
 // Count returns the number of rows of every table.
 func (s *SQL) Count(ctx context.Context) (map[string]int, error) {

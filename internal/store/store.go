@@ -59,6 +59,7 @@ type Store interface {
 	Acknowledgements
 	AmendmentStore
 	Documents
+	MeetingStore
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.
