@@ -375,7 +375,7 @@ func (s *Service) SaveDecision(ctx context.Context, a *auth.Actor, slug, meeting
 		return nil, err
 	}
 	fields := func(y *model.Decision) map[string]string {
-		return map[string]string{"décision": y.Text, "objet": DecisionObjectLabel(y)}
+		return map[string]string{"décision": y.Text, "objet": y.ObjectLabel()}
 	}
 	entry := audited(a, slug, "create", "meeting-decision", "", "Décision – "+MeetingLabel(c, m))
 	if old != nil {
@@ -388,26 +388,6 @@ func (s *Service) SaveDecision(ctx context.Context, a *auth.Actor, slug, meeting
 		return nil, err
 	}
 	return x, nil
-}
-
-// DecisionObjectLabel names what a decision is about, in French.
-func DecisionObjectLabel(d *model.Decision) string {
-	switch d.ObjectKind {
-	case model.DecisionOnNothing:
-		return ""
-	case model.DecisionOnFiche:
-		return "fiche " + d.ObjectKey
-	case model.DecisionOnStep:
-		code, n, _ := strings.Cut(d.ObjectKey, "/")
-		return fmt.Sprintf("étape %s de la fiche %s", n, code)
-	case model.DecisionOnIndicator:
-		return "indicateur " + d.ObjectKey
-	case model.DecisionOnAmendment:
-		return "avenant n° " + d.ObjectKey
-	case model.DecisionOnRenewal:
-		return "renouvellement de la convention"
-	}
-	return string(d.ObjectKind)
 }
 
 // ActionInput is a follow-up action as typed or sent.

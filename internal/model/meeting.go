@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // MeetingStatus is where a committee meeting stands.
 type MeetingStatus string
 
@@ -122,17 +124,13 @@ func (d Decision) Fiche() string {
 	case DecisionOnFiche:
 		return d.ObjectKey
 	case DecisionOnStep:
-		for i := 0; i < len(d.ObjectKey); i++ {
-			if d.ObjectKey[i] == '/' {
-				return d.ObjectKey[:i]
-			}
-		}
-		return d.ObjectKey
+		code, _, _ := strings.Cut(d.ObjectKey, "/")
+		return code
 	}
 	return ""
 }
 
-// ActionStatusDone and ActionStatusToDo are the states of a follow-up action.
+// FollowUpToDo and FollowUpDone are the states of a follow-up action.
 const (
 	FollowUpToDo = "todo"
 	FollowUpDone = "done"
@@ -157,4 +155,25 @@ type Action struct {
 // OverdueOn reports whether the action, not done, has passed its due date on d.
 func (x Action) OverdueOn(d Date) bool {
 	return x.Status != FollowUpDone && x.DueOn != nil && x.DueOn.Before(d)
+}
+
+// ObjectLabel names what the decision is about, in French: "fiche 2.2",
+// "étape 1 de la fiche 2.2"…; "" when it names nothing.
+func (d Decision) ObjectLabel() string {
+	switch d.ObjectKind {
+	case DecisionOnNothing:
+		return ""
+	case DecisionOnFiche:
+		return "fiche " + d.ObjectKey
+	case DecisionOnStep:
+		code, n, _ := strings.Cut(d.ObjectKey, "/")
+		return "étape " + n + " de la fiche " + code
+	case DecisionOnIndicator:
+		return "indicateur " + d.ObjectKey
+	case DecisionOnAmendment:
+		return "avenant n° " + d.ObjectKey
+	case DecisionOnRenewal:
+		return "renouvellement de la convention"
+	}
+	return string(d.ObjectKind)
 }

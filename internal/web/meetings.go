@@ -364,7 +364,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 	}
 	today := s.today(r)
 	for _, dec := range m.Decisions {
-		dv := decisionView{Decision: dec, Object: app.DecisionObjectLabel(&dec)}
+		dv := decisionView{Decision: dec, Object: dec.ObjectLabel()}
 		if code := dec.Fiche(); code != "" {
 			dv.Link = "/c/" + v.Slug + "/fiches/" + code
 		}
