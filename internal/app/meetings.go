@@ -618,7 +618,7 @@ func shortList(items []string) string {
 	if len(items) <= shown {
 		return strings.Join(items, " ; ")
 	}
-	return fmt.Sprintf("%s ; et %d autres", strings.Join(items[:shown], " ; "), len(items)-shown)
+	return fmt.Sprintf("%s ; et %d %s", strings.Join(items[:shown], " ; "), len(items)-shown, plural(len(items)-shown, "autre", "autres"))
 }
 
 // orgLabel names an organization by its name, "" for no key.

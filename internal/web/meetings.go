@@ -142,12 +142,14 @@ type meetingForm struct {
 	Action, CSRF string
 	Full         bool
 	ID           string
-	Version      int
-	In           app.MeetingInput
-	Agenda       string
-	Errors       map[string]string
-	Committees   []option
-	Statuses     []option
+	// ProposedOn is the day the proposed agenda reads the convention on.
+	ProposedOn string
+	Version    int
+	In         app.MeetingInput
+	Agenda     string
+	Errors     map[string]string
+	Committees []option
+	Statuses   []option
 }
 
 func newMeetingForm(c *model.Convention, in app.MeetingInput) *meetingForm {
@@ -204,7 +206,9 @@ func (s *Server) newMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Agenda = lines
-	s.renderNewMeeting(w, r, http.StatusOK, c, newMeetingForm(c, in))
+	f := newMeetingForm(c, in)
+	f.ProposedOn = on.String()
+	s.renderNewMeeting(w, r, http.StatusOK, c, f)
 }
 
 func (s *Server) renderNewMeeting(w http.ResponseWriter, r *http.Request, status int, c *model.Convention, f *meetingForm) {
