@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -93,7 +94,59 @@ func TestMeetingIsPlannedFromTheProposedAgenda(t *testing.T) {
 		t.Error("liste des réunions du lecteur")
 	}
 	resp, body = e.do(t, "lecteur", "GET", base+".csv", nil)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Comité de pilotage") || !strings.Contains(body, strconv.Itoa(1)) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Comité de pilotage;2025-10-14;14:30;Mairie de Forcalquier;prévue;Bilan 2024 | Étapes en retard;1;1;1") {
 		t.Errorf("export CSV : %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestMeetingsAPI plans a meeting, records a decision and its action and
+// reads them back as JSON; a bad field is named in the error.
+func TestMeetingsAPI(t *testing.T) {
+	e := newEnv(t)
+	api := "/api/v1/conventions/" + slug + "/meetings"
+	status, body := e.apiJSON(t, "editeur", "POST", api, `{"committee": "copil", "date": "2025-10-14", "start_time": "25:00"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"start_time"`) {
+		t.Errorf("heure invalide : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api, `{"committee": "copil", "date": "2025-10-14", "agenda": ["Bilan 2024", "Avenant"]}`)
+	var m struct {
+		ID        string   `json:"id"`
+		Version   int      `json:"version"`
+		Status    string   `json:"status"`
+		Agenda    []string `json:"agenda"`
+		Decisions []struct {
+			ID      string `json:"id"`
+			Text    string `json:"text"`
+			Actions []struct {
+				Text  string `json:"text"`
+				DueOn string `json:"due_on"`
+			} `json:"actions"`
+		} `json:"decisions"`
+	}
+	if status != http.StatusCreated || json.Unmarshal([]byte(body), &m) != nil || m.Status != "planned" || len(m.Agenda) != 2 {
+		t.Fatalf("création : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "PUT", api+"/"+m.ID, `{"version": `+strconv.Itoa(m.Version)+`, "committee": "copil", "date": "2025-10-14", "status": "held"}`)
+	if status != http.StatusOK || !strings.Contains(body, `"status": "held"`) {
+		t.Errorf("mise à jour : %d %s", status, body)
+	}
+	if status, _ := e.apiJSON(t, "editeur", "PUT", api+"/"+m.ID, `{"version": 1, "committee": "copil", "date": "2025-10-14"}`); status != http.StatusConflict {
+		t.Errorf("version dépassée : %d", status)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api+"/"+m.ID+"/decisions", `{"text": "Revoir la cible", "object_kind": "indicator", "object_key": "2.2-1"}`)
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &m) != nil || len(m.Decisions) != 1 {
+		t.Fatalf("décision : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api+"/"+m.ID+"/decisions/"+m.Decisions[0].ID+"/actions",
+		`{"text": "Proposer une cible", "organization": "caf04", "due_on": "2025-12-31"}`)
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &m) != nil || len(m.Decisions[0].Actions) != 1 || m.Decisions[0].Actions[0].DueOn != "2025-12-31" {
+		t.Fatalf("action : %d %s", status, body)
+	}
+	if status, body := e.apiJSON(t, "contributeur-autre", "POST", api+"/"+m.ID+"/attendance", `{"organization": "caf04", "status": "present"}`); status != http.StatusForbidden {
+		t.Errorf("présence d'une autre organisation par l'API : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "lecteur", "GET", api, "")
+	if status != http.StatusOK || !strings.Contains(body, "Proposer une cible") {
+		t.Errorf("liste : %d %s", status, body)
 	}
 }
