@@ -117,12 +117,16 @@ func TestMeetingsFollowTheRolesAndAreAudited(t *testing.T) {
 // meeting on the bundled convention.
 func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
 	svc := apptest.New(t)
+	if _, err := svc.PrepareAmendment(context.Background(), auth.System, examples.ForcalquierSlug, "Fiches des axes 5 et 6"); err != nil {
+		t.Fatal(err)
+	}
 	lines, err := svc.ProposedAgenda(context.Background(), member("Claire", auth.RoleEditor, ""), examples.ForcalquierSlug, model.MustDate("2025-10-14"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := strings.Join(lines, "\n")
-	for _, want := range []string{"Étapes en retard : fiche", "Fiches promises et non livrées : axe", "Collecte des valeurs 2024"} {
+	for _, want := range []string{"Étapes en retard : fiche", "Fiches promises et non livrées : axe", "Collecte des valeurs 2024",
+		"Avenant n° 1 en préparation : Fiches des axes 5 et 6", "Délibérations manquantes : "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("l'ordre du jour proposé ne contient pas %q :\n%s", want, text)
 		}
