@@ -190,7 +190,8 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 
 // Findings runs the convention checker on a convention already loaded,
 // with what the platform records beside its text (the assessments of
-// its fiches, which record its evaluation, and its avenants).
+// its fiches, which record its evaluation, its avenants and the meetings
+// of its committees).
 func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
 	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
 	if err != nil {
@@ -204,5 +205,9 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 	if err != nil {
 		return nil, err
 	}
-	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life}), nil
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings}), nil
 }

@@ -502,6 +502,11 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, slug string, year i
 		return nil, err
 	}
 	r.SetAssessments(assessments)
+	meetings, err := s.store.Meetings(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	r.SetMeetings(meetings)
 	if diffusable {
 		r.MakePublic(s.Secrecy)
 	}

@@ -276,6 +276,24 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A held COPIL with attendance, a decision and its action, for the meetings pages.
+	ctx0 := context.Background()
+	m, err := p.svc.SaveMeeting(ctx0, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2025-10-14", StartTime: "14:30",
+		Place: "Mairie de Forcalquier", Status: "held", Agenda: []string{"Bilan 2024", "Étapes en retard"}, Minutes: "Séance ouverte à 14 h 30."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.RecordAttendance(ctx0, auth.System, slug, m.ID, app.AttendanceInput{Organization: "caf04", Status: "represented", RepresentedBy: "Mme Durand"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := p.svc.SaveDecision(ctx0, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer la démarche", ObjectKind: "fiche", ObjectKey: "2.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.SaveAction(ctx0, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire aux familles", Organization: "caf04", DueOn: "2025-01-31"}); err != nil {
+		t.Fatal(err)
+	}
+	signedIn = append(signedIn, base+"/reunions", base+"/reunions/nouvelle", base+"/reunions/"+m.ID)
 	audit := func(url string) (axeResult, error) {
 		var res axeResult
 		err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))

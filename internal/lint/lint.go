@@ -71,6 +71,8 @@ type Recorded struct {
 	Documents []model.Document
 	// Life is what is known of the convention's avenants, nil for a file.
 	Life *Life
+	// Meetings are the meetings of its committees, with their decisions.
+	Meetings []model.Meeting
 }
 
 // checker runs the rules on one convention and collects their findings.

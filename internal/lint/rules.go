@@ -48,6 +48,8 @@ var Rules = []Rule{
 	{"CONVENTION-EXPIRED", Error, "convention échue sans décision de renouvellement", checkExpired},
 	{"RENEWAL-NOT-DECIDED", Warning, "renouvellement non décidé dans les derniers mois de la période", checkRenewalNotDecided},
 	{"TERMINATION-NOTICE-RUNNING", Info, "préavis de résiliation en cours", checkNoticeRunning},
+	{"COPIL-NOT-HELD", Warning, "comité de pilotage non réuni depuis 12 mois", checkSteeringHeld},
+	{"DECISION-ACTION-OVERDUE", Warning, "action décidée en comité et en retard", checkActionsOverdue},
 	{"PERIOD-BEFORE-SIGNATURE", Warning, "période commençant avant la signature", checkPeriodBeforeSignature},
 	{"FICHE-NO-INDICATOR", Warning, "fiche sans indicateur", checkFicheIndicators},
 	{"INDICATOR-NO-UNIT", Info, "indicateurs sans unité ni périodicité", checkIndicatorUnits},

@@ -1010,7 +1010,56 @@ func (w *writer) governance() {
 	if r.Final {
 		when = "sur la période"
 	}
-	w.para(fmt.Sprintf("Aucune réunion enregistrée %s : les réunions des comités, leurs présences et leurs relevés de décisions ne sont pas encore tenus dans ctg.", when))
+	if len(r.Meetings) == 0 {
+		w.para(fmt.Sprintf("Aucune réunion enregistrée %s.", when))
+		return
+	}
+	rows := [][]string{{"Date", "Comité", "Statut", "Présents ou représentés", "Décisions"}}
+	for _, m := range r.Meetings {
+		present := 0
+		for _, x := range m.Attendance {
+			if x.Status != model.AttendanceExcused {
+				present++
+			}
+		}
+		rows = append(rows, []string{FrenchDate(m.Date), committeeName(r.Convention, m.Committee), model.MeetingStatusLabels[m.Status],
+			strconv.Itoa(present), strconv.Itoa(len(m.Decisions))})
+	}
+	w.table([]float64{36, 54, 25, 40, 25}, rows, []string{"L", "L", "L", "R", "R"})
+	for _, m := range r.Meetings {
+		if len(m.Decisions) == 0 {
+			continue
+		}
+		w.heading(3, fmt.Sprintf("Décisions du %s – %s", committeeName(r.Convention, m.Committee), FrenchDate(m.Date)))
+		for i, d := range m.Decisions {
+			text := fmt.Sprintf("%d. %s", i+1, d.Text)
+			if o := d.ObjectLabel(); o != "" {
+				text += " (" + o + ")"
+			}
+			w.para(text)
+			for _, a := range d.Actions {
+				who := a.Person
+				if a.Organization != "" {
+					who = r.Convention.OrgName(a.Organization)
+				}
+				line := fmt.Sprintf("Action : %s – %s", a.Text, who)
+				if a.DueOn != nil {
+					line += ", pour le " + FrenchDate(*a.DueOn)
+				}
+				w.note(line + " : " + model.FollowUpLabels[a.Status] + ".")
+			}
+		}
+	}
+}
+
+// committeeName names a committee of the convention by its key.
+func committeeName(c *model.Convention, key string) string {
+	for _, k := range c.Committees {
+		if k.Key == key {
+			return k.Name
+		}
+	}
+	return key
 }
 
 // composition draws a committee's composition as a table: for whom, and

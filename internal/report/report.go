@@ -45,6 +45,9 @@ type Report struct {
 	TextFindings []lint.Finding
 	// Decisions are what the committee must decide, from the checker's errors.
 	Decisions []Decision
+	// Meetings are the committees' meetings of the year (of the period
+	// for the final bilan), by date, with their decisions.
+	Meetings []model.Meeting
 	// Synthetic is set when figures come from demonstration data.
 	Synthetic bool
 	// Public is set for a bilan meant to leave the authenticated scope,
@@ -150,6 +153,23 @@ func (r *Report) SetAssessments(list []model.Assessment) {
 		}
 		sort.SliceStable(f.Assessments, func(a, b int) bool { return f.Assessments[a].Year < f.Assessments[b].Year })
 	}
+}
+
+// SetMeetings keeps the meetings the bilan covers: those of its year, or
+// of the whole period for the final one; cancelled ones are left out.
+func (r *Report) SetMeetings(list []model.Meeting) {
+	r.Meetings = nil
+	p := r.Convention.Period
+	for _, m := range list {
+		in := m.Date.Year == r.Year
+		if r.Final {
+			in = !m.Date.Before(p.Start) && !m.Date.After(p.End)
+		}
+		if in && m.Status != model.MeetingCancelled {
+			r.Meetings = append(r.Meetings, m)
+		}
+	}
+	sort.SliceStable(r.Meetings, func(a, b int) bool { return r.Meetings[a].Date.Before(r.Meetings[b].Date) })
 }
 
 // textualRules are the rules about the wording of the signed text (typos,

@@ -205,6 +205,31 @@ func TestPDFListsEquipmentsAndGovernance(t *testing.T) {
 	}
 }
 
+// The governance section lists the year's meetings and their decisions.
+func TestGovernanceListsTheYearsMeetings(t *testing.T) {
+	r := bilan(t, false)
+	due := model.MustDate("2023-12-31")
+	r.SetMeetings([]model.Meeting{
+		{Committee: "copil", Date: model.MustDate("2023-10-17"), Status: model.MeetingHeld,
+			Attendance: []model.Attendance{{Organization: "caf04", Status: model.AttendancePresent}, {Organization: "limans", Status: model.AttendanceExcused}},
+			Decisions: []model.Decision{{Text: "Relancer la démarche d'accès aux droits", ObjectKind: model.DecisionOnFiche, ObjectKey: "2.2",
+				Actions: []model.Action{{Text: "Écrire aux familles", Organization: "caf04", DueOn: &due, Status: model.FollowUpToDo}}}}},
+		{Committee: "cotech", Date: model.MustDate("2024-03-05"), Status: model.MeetingHeld},
+		{Committee: "copil", Date: model.MustDate("2023-05-02"), Status: model.MeetingCancelled},
+	})
+	gov := part(pdfText(t, r), "5. La gouvernance", "6. Points à régler")
+	for _, want := range []string{"17 octobre 2023", "Relancer la démarche d'accès aux droits (fiche 2.2)", "Écrire aux familles", "31 décembre 2023"} {
+		if !strings.Contains(gov, want) {
+			t.Errorf("%q absent de la gouvernance :\n%s", want, gov)
+		}
+	}
+	for _, absent := range []string{"5 mars 2024", "2 mai 2023", "Aucune réunion enregistrée"} {
+		if strings.Contains(gov, absent) {
+			t.Errorf("%q dans la gouvernance du bilan 2023", absent)
+		}
+	}
+}
+
 // Typos of the signed text are left to an appendix: the points to settle
 // are what the committee must act on.
 func TestTextTyposGoToTheAppendixOnly(t *testing.T) {

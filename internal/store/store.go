@@ -60,6 +60,7 @@ type Store interface {
 	AmendmentStore
 	CalendarFeeds
 	Documents
+	MeetingStore
 	Outbox
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)

@@ -66,6 +66,8 @@ func checksView(v *convView, c *app.Checks) checksData {
 		switch {
 		case line.Kind == "amendment":
 			r.URL = "/c/" + v.Slug + "/avenants/" + line.ID
+		case line.Kind == "meeting" && line.ID != "":
+			r.URL = "/c/" + v.Slug + "/reunions/" + line.ID
 		case line.Kind != "" && line.ID != "":
 			r.URL = "/c/" + v.Slug + "/modifier/" + line.Kind + "/" + line.ID
 		}

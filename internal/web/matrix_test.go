@@ -117,6 +117,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	convID := e.record(t, "convention", func(c *model.Convention) string { return c.ID }).Target.Meta.ID
+	meeting, err := e.svc.SaveMeeting(context.Background(), auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2025-10-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decision, err := e.svc.SaveDecision(context.Background(), auth.System, slug, meeting.ID, app.DecisionInput{Text: "Décision de la matrice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meetingVersion := func() int {
+		_, m, err := e.svc.Meeting(context.Background(), auth.System, slug, meeting.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Version
+	}
 	// newIndicator adds an indicator to fiche 2.2 for a role to delete.
 	newIndicator := func(role string) *app.Record {
 		r, err := e.svc.Create(context.Background(), auth.System, slug, "indicator", fiche, map[string]string{"label": "à supprimer par " + role})
@@ -364,6 +379,46 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "DELETE", path: "/api/v1/conventions/" + slug + "/documents/{id}", dynamic: func(role string) string {
 			return "/api/v1/conventions/" + slug + "/documents/" + e.documentFor(t, "retrait par "+role)
 		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/reunions", expect: readPage()},
+		{method: "GET", path: c + "/reunions.csv", expect: readPage()},
+		{method: "GET", path: c + "/reunions/nouvelle", expect: write(200, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/reunions", form: func(role string) url.Values {
+			return url.Values{"committee": {"copil"}, "date": {"2025-10-14"}, "place": {"Salle de " + role}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/reunions/{id}", dynamic: func(string) string { return c + "/reunions/" + meeting.ID }, expect: readPage()},
+		{method: "POST", path: c + "/reunions/{id}", dynamic: func(string) string { return c + "/reunions/" + meeting.ID },
+			form: func(role string) url.Values {
+				return url.Values{"version": {strconv.Itoa(meetingVersion())}, "committee": {"copil"}, "date": {"2025-10-14"}, "minutes": {"Par " + role}}
+			}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/reunions/{id}/presences", dynamic: func(string) string { return c + "/reunions/" + meeting.ID + "/presences" },
+			form:   func(string) url.Values { return url.Values{"organization": {"cordeliere"}, "status": {"present"}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/reunions/{id}/decisions", dynamic: func(string) string { return c + "/reunions/" + meeting.ID + "/decisions" },
+			form:   func(role string) url.Values { return url.Values{"text": {"Décision de " + role}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/reunions/{id}/decisions/{decision}/actions", dynamic: func(string) string {
+			return c + "/reunions/" + meeting.ID + "/decisions/" + decision.ID + "/actions"
+		}, form: func(role string) url.Values { return url.Values{"text": {"Action de " + role}, "person": {role}} },
+			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: api + "/meetings", expect: readAPI()},
+		{method: "POST", path: api + "/meetings", json: func(role string) string {
+			return `{"committee": "cotech", "date": "2025-11-04", "place": "Visio de ` + role + `"}`
+		}, expect: write(201, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: api + "/meetings/{id}", dynamic: func(string) string { return api + "/meetings/" + meeting.ID }, expect: readAPI()},
+		{method: "PUT", path: api + "/meetings/{id}", dynamic: func(string) string { return api + "/meetings/" + meeting.ID },
+			json: func(role string) string {
+				return `{"version": ` + strconv.Itoa(meetingVersion()) + `, "committee": "copil", "date": "2025-10-14", "minutes": "API ` + role + `"}`
+			}, expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: api + "/meetings/{id}/attendance", dynamic: func(string) string { return api + "/meetings/" + meeting.ID + "/attendance" },
+			json:   func(string) string { return `{"organization": "cordeliere", "status": "excused"}` },
+			expect: write(200, 401, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: api + "/meetings/{id}/decisions", dynamic: func(string) string { return api + "/meetings/" + meeting.ID + "/decisions" },
+			json:   func(role string) string { return `{"text": "Décision API de ` + role + `"}` },
+			expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "POST", path: api + "/meetings/{id}/decisions/{decision}/actions", dynamic: func(string) string {
+			return api + "/meetings/" + meeting.ID + "/decisions/" + decision.ID + "/actions"
+		}, json: func(role string) string { return `{"text": "Action API de ` + role + `", "person": "` + role + `"}` },
+			expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},

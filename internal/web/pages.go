@@ -189,6 +189,8 @@ type ficheData struct {
 	Indicators []indicators.Row
 	// Assessment is the coordinator's written assessment of a year.
 	Assessment *assessmentForm
+	// Actions are the follow-up actions decided about the fiche in committee.
+	Actions []ficheAction
 }
 
 func (s *Server) fiche(w http.ResponseWriter, r *http.Request) {
@@ -229,6 +231,10 @@ func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d := ficheData{Fiche: f, Axis: a, Today: lifecycle.EngagementsDay(v.Convention, s.today(r)), History: historyRows(v.Convention, hist), Years: figures.Years, Indicators: figures.Fiche(f.Code), Assessment: form}
+	if d.Actions, err = s.ficheActions(r, v, f.Code); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
 }
 

@@ -1,0 +1,142 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// TestMeetingsFollowTheRolesAndAreAudited plans a meeting, records
+// attendance, a decision and its action, with each role.
+func TestMeetingsFollowTheRolesAndAreAudited(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	const slug = examples.ForcalquierSlug
+	editor := member("Claire", auth.RoleEditor, "")
+	caf := member("Paul", auth.RoleContributor, "caf04")
+	reader := member("Marc", auth.RoleReader, "")
+	stranger := &auth.Actor{UserID: "x", Name: "X"}
+
+	in := app.MeetingInput{Committee: "copil", Date: "2025-10-14", StartTime: "14:30", Place: "Mairie", Agenda: []string{"Bilan 2024", "  ", "Avenant"}}
+	for _, a := range []*auth.Actor{caf, reader} {
+		if _, err := svc.SaveMeeting(ctx, a, slug, "", 0, in); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("%s planifie une réunion : %v, refus attendu", a.Name, err)
+		}
+	}
+	if _, err := svc.SaveMeeting(ctx, stranger, slug, "", 0, in); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("un inconnu planifie une réunion : %v", err)
+	}
+	var ve *model.ValidationError
+	bad := app.MeetingInput{Committee: "nul", Date: "14/10/2025", StartTime: "25:00"}
+	if _, err := svc.SaveMeeting(ctx, editor, slug, "", 0, bad); !errors.As(err, &ve) || len(ve.Errors) != 3 {
+		t.Errorf("réunion mal remplie : %v", err)
+	}
+	m, err := svc.SaveMeeting(ctx, editor, slug, "", 0, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != model.MeetingPlanned || len(m.Agenda) != 2 {
+		t.Errorf("réunion planifiée : %+v", m)
+	}
+	in.Status = string(model.MeetingHeld)
+	if _, err := svc.SaveMeeting(ctx, editor, slug, m.ID, 0, in); !errors.Is(err, model.ErrStale) {
+		t.Errorf("version dépassée : %v", err)
+	}
+	if m, err = svc.SaveMeeting(ctx, editor, slug, m.ID, 1, in); err != nil || m.Status != model.MeetingHeld {
+		t.Fatalf("réunion tenue : %v", err)
+	}
+
+	// A contributor records their own organization only.
+	if _, err := svc.RecordAttendance(ctx, caf, slug, m.ID, app.AttendanceInput{Organization: "cc-pflm", Status: "present"}); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("présence d'une autre organisation : %v", err)
+	}
+	if _, err := svc.RecordAttendance(ctx, caf, slug, m.ID, app.AttendanceInput{Guest: "Invitée", Status: "present"}); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("présence d'un invité par une contributrice : %v", err)
+	}
+	if _, err := svc.RecordAttendance(ctx, caf, slug, m.ID, app.AttendanceInput{Organization: "caf04", Status: "represented"}); !errors.As(err, &ve) ||
+		ve.Errors[0].Path != "represented_by" {
+		t.Errorf("représenté sans représentant : %v", err)
+	}
+	if _, err := svc.RecordAttendance(ctx, caf, slug, m.ID, app.AttendanceInput{Organization: "caf04", Status: "excused"}); err != nil {
+		t.Fatal(err)
+	}
+	// Again for the same organization: its line is updated, not doubled.
+	if _, err := svc.RecordAttendance(ctx, caf, slug, m.ID, app.AttendanceInput{Organization: "caf04", Status: "represented", RepresentedBy: "Mme Durand"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RecordAttendance(ctx, editor, slug, m.ID, app.AttendanceInput{Guest: "Personne ressource", Status: "present"}); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := svc.SaveDecision(ctx, caf, slug, m.ID, app.DecisionInput{Text: "x"}); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("décision par une contributrice : %v", err)
+	}
+	if _, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Revoir", ObjectKind: "fiche", ObjectKey: "9.9"}); !errors.As(err, &ve) ||
+		ve.Errors[0].Path != "object_key" {
+		t.Errorf("décision sur une fiche inconnue : %v", err)
+	}
+	d, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Relancer la démarche", ObjectKind: "step", ObjectKey: "2.2/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Proposer un calendrier", DueOn: "31/12"}); !errors.As(err, &ve) {
+		t.Errorf("action mal remplie : %v", err)
+	}
+	if _, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Proposer un calendrier", Organization: "caf04", DueOn: "2025-12-31"}); err != nil {
+		t.Fatal(err)
+	}
+	actions, err := svc.FicheActions(ctx, reader, slug, "2.2")
+	if err != nil || len(actions) != 1 || actions[0].Text != "Proposer un calendrier" || actions[0].Status != model.FollowUpToDo {
+		t.Errorf("actions de la fiche 2.2 : %v %+v", err, actions)
+	}
+	_, got, err := svc.Meeting(ctx, reader, slug, m.ID)
+	if err != nil || len(got.Attendance) != 2 || got.Attendance[0].RepresentedBy != "Mme Durand" || len(got.Decisions) != 1 {
+		t.Errorf("réunion lue : %v %+v", err, got)
+	}
+	history, err := st.History(ctx, slug, nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range history {
+		kinds[e.ObjectType]++
+	}
+	if kinds["meeting"] != 2 || kinds["meeting-attendance"] != 3 || kinds["meeting-decision"] != 1 || kinds["meeting-action"] != 1 {
+		t.Errorf("historique : %v", kinds)
+	}
+}
+
+// TestProposedAgendaReadsTheConventionsState builds the agenda of a
+// meeting on the bundled convention.
+func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
+	svc := apptest.New(t)
+	if _, err := svc.PrepareAmendment(context.Background(), auth.System, examples.ForcalquierSlug, "Fiches des axes 5 et 6"); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := svc.ProposedAgenda(context.Background(), member("Claire", auth.RoleEditor, ""), examples.ForcalquierSlug, model.MustDate("2025-10-14"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(lines, "\n")
+	for _, want := range []string{"Étapes en retard : fiche", "Fiches promises et non livrées : axe", "Collecte des valeurs 2024",
+		"Avenant n° 1 en préparation : Fiches des axes 5 et 6", "Délibérations manquantes : "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("l'ordre du jour proposé ne contient pas %q :\n%s", want, text)
+		}
+	}
+	// At the start of the convention, no step is late yet.
+	early, err := svc.ProposedAgenda(context.Background(), member("Claire", auth.RoleEditor, ""), examples.ForcalquierSlug, model.MustDate("2023-01-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if early := strings.Join(early, "\n"); strings.Contains(early, "Étapes en retard") {
+		t.Errorf("étapes en retard dès le début :\n%s", early)
+	}
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestMeetingIsPlannedFromTheProposedAgenda plans a COPIL from the form,
+// with bad then good input, records attendance, a decision and its
+// action, and finds the action on the fiche it concerns.
+func TestMeetingIsPlannedFromTheProposedAgenda(t *testing.T) {
+	e := newEnv(t)
+	base := "/c/" + slug + "/reunions"
+	resp, body := e.do(t, "editeur", "GET", base+"/nouvelle?date=2025-10-14", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Étapes en retard : fiche") || !strings.Contains(body, `<label for="r-agenda">`) {
+		t.Fatalf("formulaire de réunion : %d", resp.StatusCode)
+	}
+	// Bad input: the form comes back with what was typed and each error beside its field.
+	resp, body = e.do(t, "editeur", "POST", base, url.Values{"committee": {"copil"}, "date": {"14/10/2025"}, "start_time": {"9h"},
+		"place": {"Salle des fêtes"}, "agenda": {"Point gardé"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("saisie invalide : %d", resp.StatusCode)
+	}
+	for _, want := range []string{`id="r-date-erreur">La date « 14/10/2025 »`, `value="Salle des fêtes"`, ">Point gardé</textarea>",
+		`aria-describedby="r-date-erreur"`, `id="r-time-erreur">L&#39;heure « 9h »`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent du formulaire renvoyé", want)
+		}
+	}
+	resp, _ = e.do(t, "editeur", "POST", base, url.Values{"committee": {"copil"}, "date": {"2025-10-14"}, "start_time": {"14:30"},
+		"place": {"Mairie de Forcalquier"}, "agenda": {"Bilan 2024\nÉtapes en retard"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), base+"/") {
+		t.Fatalf("planification : %d", resp.StatusCode)
+	}
+	page := resp.Header.Get("Location")
+	_, body = e.do(t, "editeur", "GET", page, nil)
+	for _, want := range []string{"Comité de pilotage du 14 octobre 2025", "<li>Bilan 2024</li>", "Mairie de Forcalquier", "non renseignée"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent de la page de la réunion", want)
+		}
+	}
+
+	// The contributor of Limans, a member of the COPIL, may record their organization only.
+	_, body = e.do(t, "contributeur-autre", "GET", page, nil)
+	if !strings.Contains(body, `<option value="limans"`) || strings.Contains(body, `<option value="caf04"`) || strings.Contains(body, "Noter une décision") {
+		t.Error("la contributrice voit d'autres organisations que la sienne, ou le formulaire de décision")
+	}
+	if resp, _ := e.do(t, "contributeur-autre", "POST", page+"/presences", url.Values{"organization": {"caf04"}, "status": {"present"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("présence de la Caf par la contributrice : %d", resp.StatusCode)
+	}
+	resp, body = e.do(t, "contributeur-autre", "POST", page+"/presences", url.Values{"organization": {"limans"}, "status": {"represented"}, "person": {"Mme Roux"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="p-rep-erreur"`) || !strings.Contains(body, `value="Mme Roux"`) {
+		t.Errorf("représentée sans représentant : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "contributeur-autre", "POST", page+"/presences", url.Values{"organization": {"limans"}, "status": {"represented"},
+		"represented_by": {"M. Blanc"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("présence de sa propre organisation : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "contributeur-autre", "POST", page+"/decisions", url.Values{"text": {"x"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("décision par la contributrice : %d", resp.StatusCode)
+	}
+
+	resp, body = e.do(t, "editeur", "POST", page+"/decisions", url.Values{"text": {"Relancer"}, "object_kind": {"fiche"}, "object_key": {"9.9"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "La fiche « 9.9 » n&#39;existe pas") {
+		t.Errorf("décision sur une fiche inconnue : %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "editeur", "POST", page+"/decisions", url.Values{"text": {"Relancer la démarche"}, "object_kind": {"fiche"}, "object_key": {"2.2"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("décision : %d", resp.StatusCode)
+	}
+	_, body = e.do(t, "editeur", "GET", page, nil)
+	i := strings.Index(body, `/decisions/`)
+	decision := strings.Split(body[i+len("/decisions/"):], "/")[0]
+	actions := page + "/decisions/" + decision + "/actions"
+	if resp, _ := e.do(t, "editeur", "POST", actions, url.Values{"text": {"Écrire aux familles"}, "organization": {"caf04"}, "due_on": {"2025-01-31"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("action : %d", resp.StatusCode)
+	}
+	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/fiches/2.2", nil)
+	if !strings.Contains(body, "Actions décidées") || !strings.Contains(body, "Écrire aux familles") || !strings.Contains(body, "en retard") {
+		t.Error("l'action décidée n'apparaît pas sur la fiche 2.2, ou pas en retard")
+	}
+	_, body = e.do(t, "editeur", "GET", page, nil)
+	for _, want := range []string{"M. Blanc", "Relancer la démarche", `href="/c/` + slug + `/fiches/2.2">fiche 2.2</a>`, "Écrire aux familles", "Marquer faite"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%q absent de la réunion", want)
+		}
+	}
+	// The list and its CSV export.
+	_, body = e.do(t, "lecteur", "GET", base, nil)
+	if !strings.Contains(body, "14 octobre 2025") || strings.Contains(body, "Planifier une réunion") {
+		t.Error("liste des réunions du lecteur")
+	}
+	resp, body = e.do(t, "lecteur", "GET", base+".csv", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Comité de pilotage;2025-10-14;14:30;Mairie de Forcalquier;prévue;Bilan 2024 | Étapes en retard;1;1;1") {
+		t.Errorf("export CSV : %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestMeetingsAPI plans a meeting, records a decision and its action and
+// reads them back as JSON; a bad field is named in the error.
+func TestMeetingsAPI(t *testing.T) {
+	e := newEnv(t)
+	api := "/api/v1/conventions/" + slug + "/meetings"
+	status, body := e.apiJSON(t, "editeur", "POST", api, `{"committee": "copil", "date": "2025-10-14", "start_time": "25:00"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"start_time"`) {
+		t.Errorf("heure invalide : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api, `{"committee": "copil", "date": "2025-10-14", "agenda": ["Bilan 2024", "Avenant"]}`)
+	var m struct {
+		ID        string   `json:"id"`
+		Version   int      `json:"version"`
+		Status    string   `json:"status"`
+		Agenda    []string `json:"agenda"`
+		Decisions []struct {
+			ID      string `json:"id"`
+			Text    string `json:"text"`
+			Actions []struct {
+				Text  string `json:"text"`
+				DueOn string `json:"due_on"`
+			} `json:"actions"`
+		} `json:"decisions"`
+	}
+	if status != http.StatusCreated || json.Unmarshal([]byte(body), &m) != nil || m.Status != "planned" || len(m.Agenda) != 2 {
+		t.Fatalf("création : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "PUT", api+"/"+m.ID, `{"version": `+strconv.Itoa(m.Version)+`, "committee": "copil", "date": "2025-10-14", "status": "held"}`)
+	if status != http.StatusOK || !strings.Contains(body, `"status": "held"`) {
+		t.Errorf("mise à jour : %d %s", status, body)
+	}
+	if status, _ := e.apiJSON(t, "editeur", "PUT", api+"/"+m.ID, `{"version": 1, "committee": "copil", "date": "2025-10-14"}`); status != http.StatusConflict {
+		t.Errorf("version dépassée : %d", status)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api+"/"+m.ID+"/decisions", `{"text": "Revoir la cible", "object_kind": "indicator", "object_key": "2.2-1"}`)
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &m) != nil || len(m.Decisions) != 1 {
+		t.Fatalf("décision : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "editeur", "POST", api+"/"+m.ID+"/decisions/"+m.Decisions[0].ID+"/actions",
+		`{"text": "Proposer une cible", "organization": "caf04", "due_on": "2025-12-31"}`)
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &m) != nil || len(m.Decisions[0].Actions) != 1 || m.Decisions[0].Actions[0].DueOn != "2025-12-31" {
+		t.Fatalf("action : %d %s", status, body)
+	}
+	if status, body := e.apiJSON(t, "contributeur-autre", "POST", api+"/"+m.ID+"/attendance", `{"organization": "caf04", "status": "present"}`); status != http.StatusForbidden {
+		t.Errorf("présence d'une autre organisation par l'API : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "lecteur", "GET", api, "")
+	if status != http.StatusOK || !strings.Contains(body, "Proposer une cible") {
+		t.Errorf("liste : %d %s", status, body)
+	}
+}
