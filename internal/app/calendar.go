@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -66,7 +68,8 @@ type Calendar struct {
 // committees' meetings…) adds its events with one function here.
 type calendarSource func(ctx context.Context, s *Service, c *model.Convention, today model.Date) ([]CalendarEvent, error)
 
-var calendarSources = []calendarSource{lifeObligations, stepObligations, collectionObligations, evaluationObligations, renewalObligations}
+var calendarSources = []calendarSource{lifeObligations, stepObligations, collectionObligations, evaluationObligations, renewalObligations,
+	meetingObligations}
 
 // Calendar assembles the obligations calendar of a convention the actor
 // may read, as of day today.
@@ -398,4 +401,58 @@ func GanttOf(c *model.Convention, today model.Date) Gantt {
 		}
 	}
 	return g
+}
+
+// meetingObligations: the committees' meetings (not cancelled) and the
+// actions their decisions asked for, by their due date; an action past
+// its date and not done is missing.
+func meetingObligations(ctx context.Context, s *Service, c *model.Convention, today model.Date) ([]CalendarEvent, error) {
+	if _, _, ok := model.WorkingCopyOf(c.Slug); ok {
+		return nil, nil
+	}
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	committees := map[string]string{}
+	for _, m := range c.Committees {
+		committees[m.Key] = m.Name
+	}
+	var out []CalendarEvent
+	for _, m := range meetings {
+		link := fmt.Sprintf("/c/%s/reunions/%s", c.Slug, m.ID)
+		if m.Status != model.MeetingCancelled {
+			var where []string
+			for _, part := range []string{m.StartTime, m.Place} {
+				if part != "" {
+					where = append(where, part)
+				}
+			}
+			e := dated(m.Date, today, "Réunion : "+cmp.Or(committees[m.Committee], m.Committee), strings.Join(where, " · "), link)
+			e.Kind, e.Key = lifecycle.KindMeeting, m.ID
+			out = append(out, stamp(e, m.Meta))
+		}
+		for _, d := range m.Decisions {
+			for _, x := range d.Actions {
+				if x.DueOn == nil {
+					continue
+				}
+				detail := ""
+				if x.Organization != "" {
+					detail = "confiée à " + c.OrgName(x.Organization)
+				} else if x.Person != "" {
+					detail = "confiée à " + x.Person
+				}
+				e := dated(*x.DueOn, today, "Action décidée : "+x.Text, detail, link)
+				e.Kind, e.Key = lifecycle.KindAction, x.ID
+				if x.OverdueOn(today) {
+					e.State = lifecycle.EventMissing
+				} else if x.Status != model.FollowUpDone {
+					e.State = lifecycle.EventUpcoming
+				}
+				out = append(out, stamp(e, x.Meta))
+			}
+		}
+	}
+	return out, nil
 }

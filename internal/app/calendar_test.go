@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/ctg-territoires/ctg/examples"
@@ -96,6 +97,46 @@ func TestCalendarObligations(t *testing.T) {
 		}
 		if _, ok := found["renewal-due@"+slug]; ok {
 			t.Error("renouvellement encore à décider après la résiliation")
+		}
+	})
+}
+
+// The committees' meetings and the actions they decide are on the
+// calendar; an action past its date and not done is missing.
+func TestCalendarHoldsMeetingsAndActions(t *testing.T) {
+	eachService(t, func(t *testing.T, svc *app.Service) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		m, err := svc.SaveMeeting(ctx, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-05-15", StartTime: "14:00", Place: "Forcalquier",
+			Status: string(model.MeetingHeld), Agenda: []string{"Bilan 2023"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := svc.SaveDecision(ctx, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer la fiche 2.2", ObjectKind: "fiche", ObjectKey: "2.2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SaveAction(ctx, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les partenaires", Organization: "cc-pflm", DueOn: "2024-05-31"}); err != nil {
+			t.Fatal(err)
+		}
+		cal, err := svc.Calendar(ctx, auth.System, slug, model.MustDate("2024-06-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var meeting, action *app.CalendarEvent
+		for i, e := range cal.Events {
+			switch e.Kind {
+			case lifecycle.KindMeeting:
+				meeting = &cal.Events[i]
+			case lifecycle.KindAction:
+				action = &cal.Events[i]
+			}
+		}
+		if meeting == nil || meeting.Date.String() != "2024-05-15" || !strings.Contains(meeting.Label, "Réunion : ") || meeting.Detail != "14:00 · Forcalquier" {
+			t.Errorf("réunion : %+v", meeting)
+		}
+		if action == nil || action.Date.String() != "2024-05-31" || !action.Overdue() || !strings.Contains(action.Detail, "confiée à ") {
+			t.Errorf("action : %+v", action)
 		}
 	})
 }

@@ -61,14 +61,18 @@ const (
 	KindRenewal     EventKind = "renewal"
 	KindAmendment   EventKind = "amendment"
 	KindTermination EventKind = "termination"
+	KindMeeting     EventKind = "meeting"
+	KindAction      EventKind = "action"
 )
 
 // EventKinds lists every kind of obligation.
-var EventKinds = []EventKind{KindPeriod, KindStep, KindFiches, KindCollection, KindEvaluation, KindRenewal, KindAmendment, KindTermination}
+var EventKinds = []EventKind{KindPeriod, KindStep, KindFiches, KindCollection, KindEvaluation, KindRenewal, KindAmendment, KindTermination,
+	KindMeeting, KindAction}
 
 var kindLabels = map[EventKind]string{
 	KindPeriod: "période", KindStep: "étapes des fiches", KindFiches: "fiches promises par avenant", KindCollection: "collecte des indicateurs",
 	KindEvaluation: "évaluation", KindRenewal: "renouvellement", KindAmendment: "avenants", KindTermination: "résiliation",
+	KindMeeting: "réunions des comités", KindAction: "actions décidées",
 }
 
 // Label names the kind in French ("étapes des fiches").
