@@ -33,6 +33,27 @@ Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de vot
 <p>Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.</p>
 `,
 	},
+	"convocation": {
+		subject: `Convocation : {{.Committee}} du {{.Date}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{.Organizer}} vous convoque à la réunion du {{.Committee}} de la convention « {{.Convention}} » :
+le {{.Date}}{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}}{{end}}.
+
+Ordre du jour :
+{{range .Numbered}}{{.}}
+{{end}}
+La réunion sur ctg : {{.URL}}
+L'invitation jointe (reunion.ics) l'ajoute à votre agenda.
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Organizer}} vous convoque à la réunion du {{.Committee}} de la convention « {{.Convention}} » :<br>
+le <strong>{{.Date}}</strong>{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}}{{end}}.</p>
+<p>Ordre du jour :</p>
+<ol>{{range .Agenda}}<li>{{.}}</li>{{end}}</ol>
+<p><a href="{{.URL}}">La réunion sur ctg</a> · l'invitation jointe (reunion.ics) l'ajoute à votre agenda.</p>
+`,
+	},
 	"value_returned": {
 		subject: `{{if eq (len .Values) 1}}{{with index .Values 0}}Valeur renvoyée : {{.Indicator}} ({{.Period}}){{end}}{{else}}{{len .Values}} valeurs renvoyées{{end}} — {{.Convention}}`,
 		text: `Bonjour,

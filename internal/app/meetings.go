@@ -192,6 +192,15 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	} else {
 		entry = entry.WithChange(nil, meetingFields(c, m))
 	}
+	// Convening the committee sends its members the convocation, with the
+	// change.
+	if m.Status == model.MeetingConvened && (old == nil || old.Status != model.MeetingConvened) {
+		mails, err := s.convocation(ctx, a, c, m)
+		if err != nil {
+			return nil, err
+		}
+		entry = entry.WithMail(mails...)
+	}
 	if err := s.store.SaveMeeting(ctx, m, entry); err != nil {
 		return nil, err
 	}

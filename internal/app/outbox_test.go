@@ -308,3 +308,41 @@ func TestValuesReturnedTogetherMakeOneMessagePerPerson(t *testing.T) {
 		}
 	}
 }
+
+// Convening the steering committee sends its convocation, with the agenda
+// and an invitation for the calendar, to the members whose organization
+// sits on it and to the convention's organizers — not to the others.
+func TestConvocationArrivesWithItsInvitation(t *testing.T) {
+	srv := mailtest.Start(t)
+	svc, st := apptest.NewWithStore(t)
+	svc.SetMail(srv.Settings())
+	ctx := app.WithSite(context.Background(), "https://ctg.exemple.fr")
+	coordinator, caf, centre := people(t, svc, st)
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2026-10-15", StartTime: "14:00",
+		Place: "Forcalquier, salle du conseil", Agenda: []string{"Bilan 2025", "Avenant n° 1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := svc.NewMailSender(&mail.Sender{Settings: srv.Settings()}, quiet)
+	if n, _ := sender.SendDue(ctx); n != 0 {
+		t.Fatalf("%d courriel(s) pour une réunion seulement planifiée", n)
+	}
+	if _, err := svc.SaveMeeting(ctx, coordinator, slug, m.ID, m.Version, app.MeetingInput{Committee: "copil", Date: "2026-10-15", StartTime: "14:00",
+		Place: m.Place, Status: string(model.MeetingConvened), Agenda: m.Agenda}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sender.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := received(t, srv)
+	for _, who := range []*auth.Actor{coordinator, caf} {
+		list := got[who.Email]
+		if len(list) != 1 || !strings.HasPrefix(list[0].Subject, "Convocation : Comité de pilotage du 15 octobre 2026") ||
+			!strings.Contains(list[0].Text, "2. Avenant n° 1") || len(list[0].Attachments) != 1 || list[0].Attachments[0].FileName != "reunion.ics" {
+			t.Errorf("convocation de %s : %+v", who.Email, list)
+		}
+	}
+	if len(got[centre.Email]) != 0 {
+		t.Errorf("convocation envoyée à une organisation qui ne siège pas au comité")
+	}
+}
