@@ -54,6 +54,22 @@ le <strong>{{.Date}}</strong>{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}
 <p><a href="{{.URL}}">La réunion sur ctg</a> · l'invitation jointe (reunion.ics) l'ajoute à votre agenda.</p>
 `,
 	},
+	"reminder": {
+		subject: `Rappel : {{.Label}} le {{.Date}} — {{.Convention}}`,
+		text: `Bonjour,
+
+Dans {{.Days}} jours, le {{.Date}}, échéance de la convention « {{.Convention}} » :
+{{.Label}}{{with .Detail}}
+{{.}}{{end}}
+
+Le calendrier des obligations : {{.URL}}
+`,
+		html: `<p>Bonjour,</p>
+<p>Dans {{.Days}} jours, le <strong>{{.Date}}</strong>, échéance de la convention « {{.Convention}} » :</p>
+<p>{{.Label}}{{with .Detail}}<br>{{.}}{{end}}</p>
+<p><a href="{{.URL}}">Le calendrier des obligations</a></p>
+`,
+	},
 	"value_returned": {
 		subject: `{{if eq (len .Values) 1}}{{with index .Values 0}}Valeur renvoyée : {{.Indicator}} ({{.Period}}){{end}}{{else}}{{len .Values}} valeurs renvoyées{{end}} — {{.Convention}}`,
 		text: `Bonjour,

@@ -373,6 +373,7 @@ func TestServeRefusesSMTPSettingsThatCannotWork(t *testing.T) {
 		{[]string{"--smtp-host", "smtp.exemple.fr"}, "--smtp-from : adresse d'expédition obligatoire"},
 		{[]string{"--smtp-host", "smtp.exemple.fr", "--smtp-tls", "ssl", "--smtp-from", "ctg@exemple.fr"}, "--smtp-tls : « ssl » inconnu"},
 		{[]string{"--public-url", "ctg.exemple.fr"}, "--public-url : adresse « ctg.exemple.fr » invalide"},
+		{[]string{"--reminders", "30,sept"}, "--reminders : rappels : « sept » n'est pas un nombre de jours"},
 	} {
 		args := append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, tc.args...)
 		if code, _, errs := run(t, "", args...); code != 1 || !strings.Contains(errs, tc.want) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/config"
 	"github.com/ctg-territoires/ctg/internal/mail"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
@@ -32,6 +33,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.SMTP.TLS, "smtp-tls", cfg.SMTP.TLS, "chiffrement : starttls, tls ou none (serveur local seulement)")
 	fs.StringVar(&cfg.SMTP.User, "smtp-user", cfg.SMTP.User, "identifiant SMTP (le mot de passe : CTG_SMTP_PASSWORD)")
 	fs.StringVar(&cfg.SMTP.From, "smtp-from", cfg.SMTP.From, "adresse d'expédition des courriels")
+	fs.StringVar(&cfg.Reminders, "reminders", cfg.Reminders, "rappels des échéances par courriel, en jours avant l'échéance (0 : aucun)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -40,6 +42,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	if err := cfg.ValidateMail(); err != nil {
 		return err
+	}
+	days, err := app.ParseReminderDays(cfg.Reminders)
+	if err != nil {
+		return fmt.Errorf("--reminders : %w", err)
 	}
 	rule, err := secrecy.ParseRule(cfg.Secrecy)
 	if err != nil {
@@ -95,6 +101,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		log.Info("aucun serveur SMTP configuré : les courriels sont gardés, non envoyés (voir /admin/courriels)")
 	}
 	defer func() { stopMail(); <-mailDone }()
+	if len(days) > 0 {
+		go svc.RunReminders(mailCtx, days, func(err error) { log.Error("rappels des échéances", "error", err) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -24,6 +24,9 @@ type Config struct {
 	NoExample bool
 	// Secrecy is the statistical secrecy rule: mask (default) or round5.
 	Secrecy string
+	// Reminders are the days before an obligation when its reminder is
+	// e-mailed ("30,7"; "0" for none).
+	Reminders string
 	// SMTP is the server e-mails are sent through; no host, none.
 	SMTP mail.Settings
 	// PublicURL is the site's address for the links of e-mails.
@@ -56,6 +59,10 @@ func Defaults() Config {
 		c.Addr = v
 	}
 	c.Secrecy = os.Getenv("CTG_SECRECY")
+	c.Reminders = "30,7"
+	if v, ok := os.LookupEnv("CTG_REMINDERS"); ok {
+		c.Reminders = v
+	}
 	c.PublicURL = os.Getenv("CTG_PUBLIC_URL")
 	c.SMTP = mail.Settings{Host: os.Getenv("CTG_SMTP_HOST"), TLS: os.Getenv("CTG_SMTP_TLS"), User: os.Getenv("CTG_SMTP_USER"),
 		Password: os.Getenv("CTG_SMTP_PASSWORD"), From: os.Getenv("CTG_SMTP_FROM")}

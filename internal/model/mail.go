@@ -70,3 +70,10 @@ type Mail struct {
 // MailSecretMark stands for the message's Secret in its bodies; it reads
 // the same in a URL, in text and in HTML.
 const MailSecretMark = "CTG-SECRET-MARK"
+
+// Reminder is a message recalling an obligation, queued once: its key
+// names the obligation, the delay and the recipient.
+type Reminder struct {
+	Key  string
+	Mail Mail
+}

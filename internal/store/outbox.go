@@ -18,6 +18,8 @@ import (
 type Outbox interface {
 	// EnqueueMail queues messages outside of any other change.
 	EnqueueMail(ctx context.Context, msgs []model.Mail) error
+	// QueueReminders queues the reminders never queued before, by key.
+	QueueReminders(ctx context.Context, reminders []model.Reminder) (int, error)
 	// ClaimMail takes up to limit due messages for owner until now+lease:
 	// queued ones whose next attempt has come, and those whose sender's
 	// lease expired. Each claim counts as an attempt.
@@ -76,6 +78,33 @@ func (s *SQL) EnqueueMail(ctx context.Context, msgs []model.Mail) error {
 		}
 		return nil
 	})
+}
+
+// QueueReminders queues each reminder whose key was never queued before,
+// in one transaction: a reminder goes out once, also when two servers
+// look for due reminders at the same time. It returns how many it queued.
+func (s *SQL) QueueReminders(ctx context.Context, reminders []model.Reminder) (int, error) {
+	now := s.now()
+	queued := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		queued = 0
+		for _, r := range reminders {
+			res, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO mail_reminders (reminder_key, convention_slug, created_at) VALUES (?, ?, ?)
+				ON CONFLICT (reminder_key) DO NOTHING`), r.Key, r.Mail.Convention, s.mailTime(now))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				continue
+			}
+			if err := s.insertMail(ctx, tx, r.Mail, now); err != nil {
+				return err
+			}
+			queued++
+		}
+		return nil
+	})
+	return queued, err
 }
 
 const mailCols = `id, convention_slug, recipient, subject, body_text, body_html, attachments_json, state, attempts,

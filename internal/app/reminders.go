@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
+)
+
+// DefaultReminderDays are how many days before an obligation its reminder
+// goes out, unless the server is told otherwise.
+var DefaultReminderDays = []int{30, 7}
+
+// QueueReminders queues, for each convention, a reminder of each
+// obligation of its calendar still to come exactly days ahead of today, to
+// its administrators and editors, who coordinate it. A reminder is queued
+// once (store.QueueReminders), whatever the number of servers or calls in
+// the day. It returns how many it queued.
+func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []int) (int, error) {
+	conventions, err := s.store.Conventions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var reminders []model.Reminder
+	for _, sum := range conventions {
+		cal, err := s.Calendar(ctx, auth.System, sum.Slug, today)
+		if err != nil {
+			return 0, err
+		}
+		members, err := s.store.Members(ctx, sum.Slug)
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range cal.Events {
+			for _, d := range days {
+				if e.State != lifecycle.EventUpcoming || e.Date != model.DateOf(today.Time().AddDate(0, 0, d)) {
+					continue
+				}
+				subject, text, html, err := renderMail("reminder", map[string]any{"Label": e.Label, "Detail": e.Detail, "Days": d,
+					"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil)})
+				if err != nil {
+					return 0, err
+				}
+				for _, p := range members {
+					if p.InvitationPending || !validEmail(p.Email) || (p.Role != auth.RoleAdmin && p.Role != auth.RoleEditor) {
+						continue
+					}
+					reminders = append(reminders, model.Reminder{Key: fmt.Sprintf("%s|%d|%s", e.UID(sum.Slug), d, p.Email),
+						Mail: s.outboxMail(Outgoing{Convention: sum.Slug, To: p.Email, Subject: subject, Text: text, HTML: html})})
+				}
+			}
+		}
+	}
+	n, err := s.store.QueueReminders(ctx, reminders)
+	if n > 0 {
+		s.mailQueued()
+	}
+	return n, err
+}
+
+// RunReminders queues the day's reminders at start and then every hour,
+// until ctx ends; failures are logged by report and retried at the next
+// round.
+func (s *Service) RunReminders(ctx context.Context, days []int, report func(error)) {
+	for {
+		if _, err := s.QueueReminders(ctx, model.DateOf(s.now().In(textutil.Paris)), days); err != nil && ctx.Err() == nil {
+			report(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// ParseReminderDays reads "30,7": the days before an obligation when its
+// reminder goes out; "" or "0" for none.
+func ParseReminderDays(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		switch {
+		case err != nil || n < 0 || n > 366:
+			return nil, fmt.Errorf("rappels : « %s » n'est pas un nombre de jours entre 0 et 366", f)
+		case n > 0:
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
