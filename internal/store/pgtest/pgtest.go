@@ -12,6 +12,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,6 +37,13 @@ func Required() bool { return os.Getenv("CTG_REQUIRE_POSTGRES") == "1" }
 // server; *srv is nil while tests run when PostgreSQL is absent and not
 // required. Call it from TestMain: os.Exit(pgtest.Main(m, &pg)).
 func Main(m *testing.M, srv **Server) int {
+	// A fuzzing run (its coordinator and each of its workers is a process
+	// running this) needs no PostgreSQL: starting one there slows every
+	// worker and can keep the coordinator waiting.
+	flag.Parse()
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		return m.Run()
+	}
 	s, err := Start()
 	switch {
 	case errors.Is(err, ErrUnavailable) && !Required():
