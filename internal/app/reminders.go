@@ -64,13 +64,18 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 	return n, err
 }
 
-// RunReminders queues the day's reminders at start and then every hour,
-// until ctx ends; failures are logged by report and retried at the next
-// round.
+// RunReminders queues the day's reminders at start and then once each new
+// day (looked for every hour), until ctx ends; a failure is given to
+// report and the day tried again at the next round.
 func (s *Service) RunReminders(ctx context.Context, days []int, report func(error)) {
+	var done model.Date
 	for {
-		if _, err := s.QueueReminders(ctx, model.DateOf(s.now().In(textutil.Paris)), days); err != nil && ctx.Err() == nil {
-			report(err)
+		if today := model.DateOf(s.now().In(textutil.Paris)); today != done {
+			if _, err := s.QueueReminders(ctx, today, days); err == nil {
+				done = today
+			} else if ctx.Err() == nil {
+				report(err)
+			}
 		}
 		select {
 		case <-ctx.Done():

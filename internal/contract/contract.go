@@ -31,17 +31,13 @@ var followUpFields = map[string][]string{
 }
 
 // followUpKinds are the kinds whose records are follow-up as a whole: they
-// may be added, changed and removed after signature.
+// may be added, changed and removed after signature. Organizations are
+// follow-up unless a party is one of them: see SignedOrganization.
 var followUpKinds = map[string]bool{"contact": true, "prefecture_acknowledgement": true}
 
 // Locked reports whether c's signed content is locked: its signature is
 // recorded. Before signature everything is editable.
 func Locked(c *model.Convention) bool { return c.Signature.Date != nil }
-
-// FollowUpKind reports whether records of that kind are follow-up as a
-// whole. Organizations are follow-up unless a party is one of them: see
-// SignedOrganization.
-func FollowUpKind(kind string) bool { return followUpKinds[kind] }
 
 // FollowUpField reports whether a field of a kind of record is follow-up.
 func FollowUpField(kind, field string) bool {

@@ -2,7 +2,6 @@ package textutil
 
 import (
 	"regexp"
-	"strings"
 )
 
 // Op says whether a piece of text is common to two versions, only in the
@@ -77,14 +76,4 @@ func DiffWords(a, b string) (before, after []Piece) {
 		}
 	}
 	return before, after
-}
-
-// Changed reports whether a comparison found anything removed or added.
-func Changed(pieces []Piece) bool {
-	for _, p := range pieces {
-		if p.Op != Same && strings.TrimSpace(p.Text) != "" {
-			return true
-		}
-	}
-	return false
 }
