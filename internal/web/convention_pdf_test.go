@@ -23,6 +23,11 @@ func TestConventionPDFDownload(t *testing.T) {
 	if got := resp.Header.Get("Content-Disposition"); got != `attachment; filename="`+slug+`-convention.pdf"` {
 		t.Errorf("Content-Disposition : %q", got)
 	}
+	// Read at a date, the text says which in its name.
+	resp, _ = e.do(t, "lecteur", "GET", c+"/convention.pdf?a=2023-03-15", nil)
+	if got := resp.Header.Get("Content-Disposition"); got != `attachment; filename="`+slug+`-convention-2023-03-15.pdf"` {
+		t.Errorf("Content-Disposition à une date : %q", got)
+	}
 	if resp, _ := e.do(t, "autre-convention", "GET", c+"/convention.pdf", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("compte d'une autre convention : statut %d, 404 attendu", resp.StatusCode)
 	}

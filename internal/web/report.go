@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -72,7 +73,12 @@ func (s *Server) conventionPDF(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	// A text read at a date says so in its name, apart from today's.
+	name := slug + "-convention"
+	if d, ok := app.DateOf(r.Context()); ok {
+		name += "-" + d.String()
+	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+slug+`-convention.pdf"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
 	_, _ = w.Write(data)
 }
