@@ -76,10 +76,14 @@ func (s *Service) BulkValueAction(ctx context.Context, a *auth.Actor, slug, acti
 	if err := ve.OrNil(); err != nil {
 		return 0, err
 	}
-	if action == ActionReturn {
-		if err := s.returnMails(ctx, a, c, byCode, moved, entries, reason); err != nil {
-			return 0, err
-		}
+	switch action {
+	case ActionReturn:
+		err = s.returnMails(ctx, a, c, byCode, moved, entries, reason)
+	case ActionSubmit:
+		err = s.submitMails(ctx, a, c, byCode, moved, entries)
+	}
+	if err != nil {
+		return 0, err
 	}
 	if err := s.store.SaveValues(ctx, moved, entries); err != nil {
 		return 0, err
@@ -133,7 +137,14 @@ func (s *Service) SubmitDrafts(ctx context.Context, a *auth.Actor, slug, org str
 	if len(moved) == 0 {
 		return 0, nil
 	}
-	return len(moved), s.store.SaveValues(ctx, moved, audit)
+	if err := s.submitMails(ctx, a, c, indicators.ByCode(indicators.Catalogue(c)), moved, audit); err != nil {
+		return 0, err
+	}
+	if err := s.store.SaveValues(ctx, moved, audit); err != nil {
+		return 0, err
+	}
+	s.mailQueued()
+	return len(moved), nil
 }
 
 // AssignResponsible makes an organization responsible for indicators of a

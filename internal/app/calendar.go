@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/edit"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -27,6 +28,13 @@ type CalendarEvent struct {
 	Sequence int
 	// Status is, for a step, its state on the day (late, in progress…).
 	Status model.ActionStatus
+	// Responsible are the organizations (keys) that answer for the
+	// obligation — a step's pilots, the organizations reporting values,
+	// an action's assignee —, and Person the person an action is given
+	// to, by name or e-mail; reminders go to them as well as to the
+	// coordination.
+	Responsible []string
+	Person      string
 }
 
 // StateLabel says in French where the obligation stands: a step's state
@@ -195,6 +203,7 @@ func stepObligations(_ context.Context, _ *Service, c *model.Convention, today m
 					}
 					out := stamp(e, st.Meta)
 					out.Status = st.StateOn(day)
+					out.Responsible = f.Pilots
 					return out
 				}
 				sc := st.Schedule
@@ -242,17 +251,25 @@ func collectionObligations(_ context.Context, _ *Service, c *model.Convention, t
 		return nil, nil
 	}
 	var out []CalendarEvent
+	var reporting []string
+	for _, e := range indicators.Catalogue(c) {
+		if e.Responsible != "" && !slices.Contains(reporting, e.Responsible) {
+			reporting = append(reporting, e.Responsible)
+		}
+	}
 	link := "/c/" + c.Slug + "/collecte?annee="
 	for y := c.Period.Start.Year; y <= c.Period.End.Year; y++ {
 		open := dated(CollectionOpens(y), today, fmt.Sprintf("Ouverture de la collecte des valeurs %d", y),
 			"les organisations responsables saisissent les valeurs des indicateurs", fmt.Sprintf("%s%d", link, y))
 		open.Kind, open.Key = lifecycle.KindCollection, fmt.Sprintf("%d-open", y)
 		out = append(out, stamp(open, c.Meta))
+		out[len(out)-1].Responsible = reporting
 		if y < c.Period.End.Year {
 			end := dated(CollectionCloses(y), today, fmt.Sprintf("Clôture de la collecte des valeurs %d", y),
 				fmt.Sprintf("le lendemain, la collecte des valeurs %d commence", y+1), fmt.Sprintf("%s%d", link, y))
 			end.Kind, end.Key = lifecycle.KindCollection, fmt.Sprintf("%d-close", y)
 			out = append(out, stamp(end, c.Meta))
+			out[len(out)-1].Responsible = reporting
 		}
 	}
 	return out, nil
@@ -431,6 +448,9 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 			e := dated(m.Date, today, "Réunion : "+cmp.Or(committees[m.Committee], m.Committee), strings.Join(where, " · "), link)
 			e.Kind, e.Key = lifecycle.KindMeeting, m.ID
 			out = append(out, stamp(e, m.Meta))
+			if k := Committee(c, m.Committee); k != nil {
+				out[len(out)-1].Responsible = CommitteeOrganizations(k)
+			}
 		}
 		for _, d := range m.Decisions {
 			for _, x := range d.Actions {
@@ -451,6 +471,10 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 					e.State = lifecycle.EventUpcoming
 				}
 				out = append(out, stamp(e, x.Meta))
+				if x.Organization != "" {
+					out[len(out)-1].Responsible = []string{x.Organization}
+				}
+				out[len(out)-1].Person = x.Person
 			}
 		}
 	}

@@ -60,13 +60,14 @@ le <strong>{{.Date}}</strong>{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}
 
 Dans {{.Days}} jours, le {{.Date}}, échéance de la convention « {{.Convention}} » :
 {{.Label}}{{with .Detail}}
-{{.}}{{end}}
+{{.}}{{end}}{{with .Responsible}}
+Responsable : {{.}}{{end}}
 
 Le calendrier des obligations : {{.URL}}
 `,
 		html: `<p>Bonjour,</p>
 <p>Dans {{.Days}} jours, le <strong>{{.Date}}</strong>, échéance de la convention « {{.Convention}} » :</p>
-<p>{{.Label}}{{with .Detail}}<br>{{.}}{{end}}</p>
+<p>{{.Label}}{{with .Detail}}<br>{{.}}{{end}}{{with .Responsible}}<br>Responsable : {{.}}{{end}}</p>
 <p><a href="{{.URL}}">Le calendrier des obligations</a></p>
 `,
 	},
@@ -90,6 +91,25 @@ Corrigez {{if eq (len .Values) 1}}la valeur, puis soumettez-la{{else}}les valeur
 </ul>
 <p><strong>Motif :</strong> {{.Reason}}</p>
 <p>Corrigez {{if eq (len .Values) 1}}la valeur, puis soumettez-la{{else}}les valeurs, puis soumettez-les{{end}} à nouveau{{if .URL}} : <a href="{{.URL}}">{{if eq (len .Values) 1}}ouvrir l'indicateur{{else}}ouvrir mes tâches{{end}}</a>{{else}}.{{end}}</p>
+`,
+	},
+	"values_submitted": {
+		subject: `{{if eq (len .Values) 1}}{{with index .Values 0}}Valeur à valider : {{.Indicator}} ({{.Period}}){{end}}{{else}}{{len .Values}} valeurs à valider{{end}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{.Submitter}}{{with .Organization}} ({{.}}){{end}} a soumis {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} à valider dans la convention « {{.Convention}} » :
+{{range .Values}}
+- {{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}{{end}}
+
+Validez {{if eq (len .Values) 1}}la valeur ou renvoyez-la{{else}}les valeurs ou renvoyez-les{{end}} avec un motif :
+{{.URL}}
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Submitter}}{{with .Organization}} ({{.}}){{end}} a soumis {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} à valider dans la convention « {{.Convention}} » :</p>
+<ul>{{range .Values}}
+<li>{{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}</li>{{end}}
+</ul>
+<p>Validez {{if eq (len .Values) 1}}la valeur ou renvoyez-la{{else}}les valeurs ou renvoyez-les{{end}} avec un motif : <a href="{{.URL}}">les valeurs à valider</a></p>
 `,
 	},
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/mail"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -338,6 +339,37 @@ func (s *Service) returnMails(ctx context.Context, a *auth.Actor, c *model.Conve
 			if m.Organization == org && !m.InvitationPending {
 				entries[g.first] = entries[g.first].WithMail(s.outboxMail(Outgoing{Convention: c.Slug, To: m.Email, Subject: subject, Text: text, HTML: html}))
 			}
+		}
+	}
+	return nil
+}
+
+// submitMails writes, for values just submitted by someone who does not
+// validate them, one e-mail to each administrator and editor of the
+// convention, who validate; it goes with entries[0], in the same
+// transaction.
+func (s *Service) submitMails(ctx context.Context, a *auth.Actor, c *model.Convention, catalogue map[string]model.Indicator,
+	values []*model.Value, entries []model.AuditEntry) error {
+	if len(values) == 0 || CanValidate(a, c.Slug) {
+		return nil
+	}
+	members, err := s.store.Members(ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	listed := make([]returnedValue, len(values))
+	for i, v := range values {
+		listed[i] = returnedValue{Indicator: indicatorName(catalogue[v.Indicator], v.Indicator), Period: v.Period, Breakdown: v.Breakdown}
+	}
+	link := siteURL(ctx, "/c/"+url.PathEscape(c.Slug)+"/collecte", url.Values{"annee": {indicators.Year(values[0].Period)}}) + "#a-valider"
+	subject, text, html, err := renderMail("values_submitted", map[string]any{"Submitter": a.PublicName(), "Convention": c.Title,
+		"Organization": c.OrgName(a.Memberships[c.Slug].Organization), "Values": listed, "URL": link})
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if !m.InvitationPending && validEmail(m.Email) && m.Email != a.Email && (m.Role == auth.RoleAdmin || m.Role == auth.RoleEditor) {
+			entries[0] = entries[0].WithMail(s.outboxMail(Outgoing{Convention: c.Slug, To: m.Email, Subject: subject, Text: text, HTML: html}))
 		}
 	}
 	return nil

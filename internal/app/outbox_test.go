@@ -65,12 +65,24 @@ func TestInvitationAndReturnedValueArriveByEmail(t *testing.T) {
 	}
 
 	sender := svc.NewMailSender(&mail.Sender{Settings: srv.Settings()}, quiet)
-	if n, err := sender.SendDue(ctx); err != nil || n != 2 {
+	if n, err := sender.SendDue(ctx); err != nil || n != 3 {
 		t.Fatalf("envoyés : %d %v", n, err)
 	}
 	got := received(t, srv)
-	if len(got) != 2 || len(got["directrice@exemple.fr"]) != 1 || len(got["caf@exemple.fr"]) != 1 {
+	if len(got) != 3 || len(got["directrice@exemple.fr"]) != 1 || len(got["caf@exemple.fr"]) != 1 || len(got[coordinator.Email]) != 1 {
 		t.Fatalf("reçus : %+v", got)
+	}
+	// The value submitted by the Caf's contributor waits for the
+	// coordination, who validates.
+	sub := got[coordinator.Email][0]
+	if !strings.HasPrefix(sub.Subject, "Valeur à valider : 2.2-1 « ") || !strings.HasSuffix(sub.Subject, "(2024) — "+c.Title) {
+		t.Errorf("objet de la soumission : %q", sub.Subject)
+	}
+	for _, want := range []string{"Paul Conseiller (" + c.OrgName("caf04") + ") a soumis une valeur à valider",
+		"https://ctg.exemple.fr/c/" + slug + "/collecte?annee=2024#a-valider"} {
+		if !strings.Contains(sub.Text, want) {
+			t.Errorf("texte de la soumission sans « %s » :\n%s", want, sub.Text)
+		}
 	}
 	inv := got["directrice@exemple.fr"][0]
 	link := "https://ctg.exemple.fr/invitation?jeton=" + res.Link.Token
@@ -103,7 +115,7 @@ func TestInvitationAndReturnedValueArriveByEmail(t *testing.T) {
 	}
 	admin := &auth.Actor{PlatformAdmin: true}
 	list, err := svc.Outbox(ctx, admin, 10)
-	if err != nil || len(list) != 2 {
+	if err != nil || len(list) != 3 {
 		t.Fatalf("boîte d'envoi : %v %+v", err, list)
 	}
 	for _, m := range list {
@@ -286,19 +298,29 @@ func TestValuesReturnedTogetherMakeOneMessagePerPerson(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v, err = svc.ValueAction(ctx, caf, slug, v.ID, v.Version, app.ActionSubmit, ""); err != nil {
-			t.Fatal(err)
-		}
 		refs = append(refs, app.ValueRef{ID: v.ID, Version: v.Version})
+	}
+	if n, err := svc.BulkValueAction(ctx, caf, slug, app.ActionSubmit, refs, ""); err != nil || n != 2 {
+		t.Fatalf("soumission : %d %v", n, err)
+	}
+	for i := range refs {
+		refs[i].Version++
 	}
 	if n, err := svc.BulkValueAction(ctx, coordinator, slug, app.ActionReturn, refs, "sources à préciser"); err != nil || n != 2 {
 		t.Fatalf("renvoi : %d %v", n, err)
 	}
 	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10)
-	if err != nil || len(list) != 1 {
+	if err != nil || len(list) != 2 {
 		t.Fatalf("boîte d'envoi : %v %+v", err, list)
 	}
-	m := list[0]
+	byTo := map[string]model.Mail{}
+	for _, m := range list {
+		byTo[m.To] = m
+	}
+	if m := byTo[coordinator.Email]; !strings.HasPrefix(m.Subject, "2 valeurs à valider — ") || !strings.Contains(m.Text, "- 2.2-2 « ") {
+		t.Errorf("soumission : %q\n%s", m.Subject, m.Text)
+	}
+	m := byTo["caf@exemple.fr"]
 	if m.To != "caf@exemple.fr" || !strings.HasPrefix(m.Subject, "2 valeurs renvoyées — ") {
 		t.Errorf("message : %s, %q", m.To, m.Subject)
 	}

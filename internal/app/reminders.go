@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,9 @@ var DefaultReminderDays = []int{30, 7}
 
 // QueueReminders queues, for each convention, a reminder of each
 // obligation of its calendar still to come exactly days ahead of today, to
-// its administrators and editors, who coordinate it. A reminder is queued
+// its administrators and editors, who coordinate it, and to the members of
+// the organizations responsible for it (CalendarEvent.Responsible) or the
+// person an action is given to. A reminder is queued
 // once (store.QueueReminders), whatever the number of servers or calls in
 // the day. It returns how many it queued.
 func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []int) (int, error) {
@@ -42,13 +45,21 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 				if e.State != lifecycle.EventUpcoming || e.Date != model.DateOf(today.Time().AddDate(0, 0, d)) {
 					continue
 				}
+				var responsible []string
+				for _, o := range e.Responsible {
+					responsible = append(responsible, cal.Convention.OrgName(o))
+				}
+				if e.Person != "" {
+					responsible = append(responsible, e.Person)
+				}
 				subject, text, html, err := renderMail("reminder", map[string]any{"Label": e.Label, "Detail": e.Detail, "Days": d,
-					"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil)})
+					"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil),
+					"Responsible": strings.Join(responsible, ", ")})
 				if err != nil {
 					return 0, err
 				}
 				for _, p := range members {
-					if p.InvitationPending || !validEmail(p.Email) || (p.Role != auth.RoleAdmin && p.Role != auth.RoleEditor) {
+					if p.InvitationPending || !validEmail(p.Email) || !remindedOf(e, p) {
 						continue
 					}
 					reminders = append(reminders, model.Reminder{Key: fmt.Sprintf("%s|%d|%s", e.UID(sum.Slug), d, p.Email),
@@ -62,6 +73,20 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 		s.mailQueued()
 	}
 	return n, err
+}
+
+// remindedOf reports whether a member is reminded of an obligation: the
+// coordination always, the others when their organization answers for it
+// or when it is given to them by name or e-mail.
+func remindedOf(e CalendarEvent, p auth.Member) bool {
+	switch {
+	case p.Role == auth.RoleAdmin || p.Role == auth.RoleEditor:
+		return true
+	case p.Organization != "" && slices.Contains(e.Responsible, p.Organization):
+		return true
+	}
+	person := strings.TrimSpace(e.Person)
+	return person != "" && (strings.EqualFold(person, p.Email) || (p.Name != "" && strings.EqualFold(person, strings.TrimSpace(p.Name))))
 }
 
 // RunReminders queues the day's reminders at start and then once each new

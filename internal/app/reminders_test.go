@@ -57,3 +57,49 @@ func TestReminderDaysAreRead(t *testing.T) {
 		t.Error("« sept » accepté")
 	}
 }
+
+// The people responsible are reminded too: the members of a fiche's pilot
+// before its step's deadline, the person an action is given to before its
+// due date; not the organizations that answer for neither.
+func TestRemindersReachThePeopleResponsible(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	coordinator, caf, centre := people(t, svc, st)
+	setPilots(t, svc, st, "3.1", "caf04")
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-11-20", Status: "held", Agenda: []string{"Bilan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Préparer la rentrée", ObjectKind: "fiche", ObjectKey: "2.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Person: "nadia directrice", DueOn: "2024-12-08"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.QueueReminders(ctx, model.MustDate("2024-12-01"), app.DefaultReminderDays); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, msg := range list {
+		got[msg.To] = append(got[msg.To], msg.Subject+"\n"+msg.Text)
+	}
+	has := func(who *auth.Actor, want string) bool {
+		return strings.Contains(strings.Join(got[who.Email], "\n"), want)
+	}
+	// Step 2 of fiche 3.1 ends with 2024, thirty days ahead.
+	if !has(caf, "Rappel : Fiche 3.1, étape 2") || !has(caf, "Responsable : Caisse") || has(caf, "Fin de la période") {
+		t.Errorf("rappels au pilote de la fiche 3.1 : %v", got[caf.Email])
+	}
+	if !has(centre, "Rappel : Action décidée : Réunir les animateurs le 8 décembre 2024") || !has(centre, "Responsable : nadia directrice") ||
+		has(centre, "Fiche 3.1") {
+		t.Errorf("rappels à la personne chargée de l'action : %v", got[centre.Email])
+	}
+	if !has(coordinator, "Fiche 3.1, étape 2") || !has(coordinator, "Réunir les animateurs") || !has(coordinator, "Fin de la période") {
+		t.Errorf("rappels à la coordination : %v", got[coordinator.Email])
+	}
+}

@@ -262,6 +262,11 @@ func TestTasks(t *testing.T) {
 	if n, err := svc.SubmitDrafts(ctx, caf, slug, "", 2024); err != nil || n != 3 {
 		t.Fatalf("soumission des brouillons : %d %v", n, err)
 	}
+	// The coordination is told, once for the three values.
+	if list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10); err != nil || len(list) != 1 || list[0].To != coordinator.Email ||
+		!strings.HasPrefix(list[0].Subject, "3 valeurs à valider — ") {
+		t.Errorf("message aux validateurs : %v %+v", err, list)
+	}
 	ct = tasks(coordinator)
 	if len(ct.ToValidate) != 3 || ct.Count() != 3 {
 		t.Fatalf("à valider : %d, total %d", len(ct.ToValidate), ct.Count())

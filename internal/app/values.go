@@ -323,10 +323,14 @@ func (s *Service) ValueAction(ctx context.Context, a *auth.Actor, slug, id strin
 		return nil, err
 	}
 	entries := []model.AuditEntry{entry}
-	if action == ActionReturn {
-		if err := s.returnMails(ctx, a, iv.Convention, iv.Catalogue, []*model.Value{v}, entries, reason); err != nil {
-			return nil, err
-		}
+	switch action {
+	case ActionReturn:
+		err = s.returnMails(ctx, a, iv.Convention, iv.Catalogue, []*model.Value{v}, entries, reason)
+	case ActionSubmit:
+		err = s.submitMails(ctx, a, iv.Convention, iv.Catalogue, []*model.Value{v}, entries)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := s.store.SaveValue(ctx, v, entries[0]); err != nil {
 		return nil, err
