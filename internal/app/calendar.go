@@ -35,6 +35,10 @@ type CalendarEvent struct {
 	// coordination.
 	Responsible []string
 	Person      string
+	// Start is, for a meeting whose time is set, when it begins; Location
+	// where it is held.
+	Start    time.Time
+	Location string
 }
 
 // StateLabel says in French where the obligation stands: a step's state
@@ -451,6 +455,7 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 			if k := Committee(c, m.Committee); k != nil {
 				out[len(out)-1].Responsible = CommitteeOrganizations(k)
 			}
+			out[len(out)-1].Start, out[len(out)-1].Location = meetingStart(&m), m.Place
 		}
 		for _, d := range m.Decisions {
 			for _, x := range d.Actions {
@@ -479,4 +484,14 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 		}
 	}
 	return out, nil
+}
+
+// meetingStart is when a meeting begins, in Paris time; zero when its time
+// is not set.
+func meetingStart(m *model.Meeting) time.Time {
+	var h, min int
+	if _, err := fmt.Sscanf(m.StartTime, "%d:%d", &h, &min); err != nil {
+		return time.Time{}
+	}
+	return time.Date(m.Date.Year, m.Date.Month, m.Date.Day, h, min, 0, 0, textutil.Paris)
 }

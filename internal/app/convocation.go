@@ -67,17 +67,14 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 // identifier as in the convention's calendar feed, so that a calendar
 // holds it once.
 func meetingInvitation(c *model.Convention, committee *model.Committee, m *model.Meeting, now time.Time) ([]byte, error) {
-	description := m.Place
+	description := "Ordre du jour :"
 	for i, l := range m.Agenda {
 		description += fmt.Sprintf("\n%d. %s", i+1, l)
 	}
 	summary := "Réunion : " + committee.Name
-	if m.StartTime != "" {
-		summary += " à " + m.StartTime
-	}
 	var b bytes.Buffer
 	err := ical.Write(&b, ical.Calendar{ProdID: "-//ctg//convocation//FR", Name: c.Title, Events: []ical.Event{{
 		UID: "meeting-" + m.ID + "@" + c.Slug, Stamp: now, Modified: m.UpdatedAt, Sequence: max(m.Version-1, 0),
-		Date: m.Date.Time(), Summary: summary, Description: description}}})
+		Date: m.Date.Time(), Start: meetingStart(m), Summary: summary, Description: description, Location: m.Place}}})
 	return b.Bytes(), err
 }

@@ -176,7 +176,8 @@ func feedEvent(c *model.Convention, e CalendarEvent, now time.Time, base string,
 	}
 	desc = append(desc, "État : "+e.StateLabel(), "Convention : "+c.Title)
 	out := ical.Event{UID: e.UID(c.Slug), Stamp: now, Modified: e.Modified, Sequence: e.Sequence, Date: e.Date.Time(),
-		Summary: summary, Description: strings.Join(desc, "\n"), Categories: []string{e.Kind.Label()}, Transparent: true}
+		Summary: summary, Description: strings.Join(desc, "\n"), Categories: []string{e.Kind.Label()}, Transparent: e.Start.IsZero(),
+		Start: e.Start, Location: e.Location}
 	if e.Link != "" {
 		out.URL = base + e.Link
 	}

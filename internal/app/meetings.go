@@ -200,9 +200,13 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 			return nil, err
 		}
 		entry = entry.WithMail(mails...)
+		m.Convocations = len(mails)
 	}
 	if err := s.store.SaveMeeting(ctx, m, entry); err != nil {
 		return nil, err
+	}
+	if m.Convocations > 0 {
+		s.mailQueued()
 	}
 	return m, nil
 }

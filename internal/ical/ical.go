@@ -40,13 +40,21 @@ type Event struct {
 	Sequence int
 	// Date is the day of the event; Until, when set, its last day.
 	Date, Until time.Time
+	// Start, when set, makes it a timed event rather than an all-day
+	// one: it begins at Start and ends at End (two hours later when End
+	// is not after Start).
+	Start, End  time.Time
 	Summary     string
 	Description string
+	Location    string
 	URL         string
 	Categories  []string
 	// Transparent events do not make their day busy.
 	Transparent bool
 }
+
+// DefaultDuration is how long a timed event without an end lasts.
+const DefaultDuration = 2 * time.Hour
 
 // Write writes the calendar in the iCalendar format: CRLF line ends,
 // lines folded at 75 octets, text escaped.
@@ -77,16 +85,28 @@ func Write(w io.Writer, c Calendar) error {
 			line("LAST-MODIFIED", utc(e.Modified))
 		}
 		line("SEQUENCE", strconv.Itoa(e.Sequence))
-		line("DTSTART;VALUE=DATE", day(e.Date))
-		last := e.Date
-		if !e.Until.IsZero() && e.Until.After(e.Date) {
-			last = e.Until
+		if !e.Start.IsZero() {
+			end := e.End
+			if !end.After(e.Start) {
+				end = e.Start.Add(DefaultDuration)
+			}
+			line("DTSTART", utc(e.Start))
+			line("DTEND", utc(end))
+		} else {
+			line("DTSTART;VALUE=DATE", day(e.Date))
+			last := e.Date
+			if !e.Until.IsZero() && e.Until.After(e.Date) {
+				last = e.Until
+			}
+			// DTEND of an all-day event is the day after its last day.
+			line("DTEND;VALUE=DATE", day(last.AddDate(0, 0, 1)))
 		}
-		// DTEND of an all-day event is the day after its last day.
-		line("DTEND;VALUE=DATE", day(last.AddDate(0, 0, 1)))
 		line("SUMMARY", Text(e.Summary))
 		if e.Description != "" {
 			line("DESCRIPTION", Text(e.Description))
+		}
+		if e.Location != "" {
+			line("LOCATION", Text(e.Location))
 		}
 		if e.URL != "" {
 			line("URL;VALUE=URI", e.URL)

@@ -117,3 +117,33 @@ func TestFoldingNeverSplitsACharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestTimedEventReadsBackWithItsPlace: a meeting at a set time comes back
+// at that instant, two hours long by default, with its place.
+func TestTimedEventReadsBackWithItsPlace(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2024, 10, 15, 14, 30, 0, 0, paris)
+	var buf bytes.Buffer
+	err = Write(&buf, Calendar{ProdID: "x", Events: []Event{{UID: "meeting-1@c", Stamp: start, Date: time.Date(2024, 10, 15, 0, 0, 0, 0, time.UTC),
+		Start: start, Summary: "Réunion : Comité de pilotage", Location: "Salle du conseil, mairie; Forcalquier"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := goical.NewDecoder(&buf).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := cal.Events()[0]
+	if from, err := e.DateTimeStart(time.UTC); err != nil || !from.Equal(start) {
+		t.Errorf("début %v (%v), attendu %v", from, err, start)
+	}
+	if to, err := e.DateTimeEnd(time.UTC); err != nil || !to.Equal(start.Add(2*time.Hour)) {
+		t.Errorf("fin %v (%v)", to, err)
+	}
+	if where, _ := e.Props.Text("LOCATION"); where != "Salle du conseil, mairie; Forcalquier" {
+		t.Errorf("LOCATION = %q", where)
+	}
+}

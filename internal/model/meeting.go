@@ -44,6 +44,9 @@ type Meeting struct {
 	Minutes    string       `json:"minutes,omitempty"`
 	Attendance []Attendance `json:"attendance"`
 	Decisions  []Decision   `json:"decisions"`
+	// Convocations is, in the answer to the change that convened the
+	// meeting, how many convocations it queued; it is not stored.
+	Convocations int `json:"convocations,omitempty"`
 }
 
 // AttendanceStatus says whether a member came.

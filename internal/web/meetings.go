@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -447,8 +448,16 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 	}
 	in := meetingInputOf(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	_, err := s.app.SaveMeeting(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), version, in)
-	s.meetingAnswer(w, r, err, &meetingFailure{meeting: &in}, "Réunion enregistrée.", "")
+	m, err := s.app.SaveMeeting(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), version, in)
+	saved := "Réunion enregistrée."
+	switch {
+	case err != nil || m.Convocations == 0:
+	case s.app.MailConfigured():
+		saved = fmt.Sprintf("Réunion enregistrée ; convocation envoyée par courriel à %d destinataire(s), avec l'ordre du jour et l'invitation pour l'agenda.", m.Convocations)
+	default:
+		saved = fmt.Sprintf("Réunion enregistrée ; %d convocation(s) préparée(s), non envoyée(s) : aucun serveur de courriel n'est configuré (voir l'administration, Courriels).", m.Convocations)
+	}
+	s.meetingAnswer(w, r, err, &meetingFailure{meeting: &in}, saved, "")
 }
 
 func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) {
