@@ -66,6 +66,14 @@ func TestCoordinatorAmendsTheConventionWithAFicheOfAxis5(t *testing.T) {
 	if got := mainText(t, ctx); strings.Contains(got, "Fiche 5.1") || !strings.Contains(got, "feront l’objet d’un avenant") {
 		t.Errorf("le plan au 31 mars 2023 montre la fiche 5.1 :\n%s", got)
 	}
+	// A link to the fiche kept from a later reading says why it is not
+	// there that day, and leads to it in the text in force.
+	do(t, ctx, "ouvrir la fiche 5.1 avant la date d'effet",
+		chromedp.Navigate(base+"/fiches/5.1?a=2023-03-31"),
+		chromedp.WaitVisible(chromedp.Search(`//main//p[contains(., "La fiche 5.1 ne figure pas dans la version de la convention en vigueur le 31 mars 2023")]`)),
+		chromedp.Click(chromedp.Search(`//main//a[normalize-space()="Lire la fiche 5.1 dans le texte en vigueur"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Fiche action 5.1")]`)),
+	)
 	do(t, ctx, "comparer les versions",
 		chromedp.Navigate(base+"/versions?de=0&vers=1"),
 		chromedp.WaitVisible(chromedp.Search(`//th[contains(., "fiche 5.1")]`)),

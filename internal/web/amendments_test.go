@@ -76,6 +76,10 @@ func TestAvenantThroughThePagesAndVersionsAtADate(t *testing.T) {
 		!strings.Contains(body, `action="`+c+`/fiches/2.2#appreciation"><input type="hidden" name="a" value="2023-03-15">`) {
 		t.Error("une fiche lue à une date offre d'écrire son appréciation, ou en perd la date")
 	}
+	if resp, body := e.do(t, "lecteur", "GET", c+"/fiches/9.9?a=2023-03-15", nil); resp.StatusCode != http.StatusNotFound ||
+		!strings.Contains(body, "La fiche 9.9 ne figure pas dans la version de la convention en vigueur le 15 mars 2023.") || strings.Contains(body, "Lire la fiche") {
+		t.Errorf("fiche absente à une date : %d", resp.StatusCode)
+	}
 	if _, body := e.do(t, "lecteur", "GET", c+"/texte?a=2023-04-01", nil); !strings.Contains(body, amended) || !strings.Contains(body, "après l&#39;avenant n° 1") {
 		t.Error("le texte au 1er avril 2023 n'est pas celui de l'avenant")
 	}

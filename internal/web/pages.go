@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -206,7 +207,7 @@ func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int,
 	}
 	f, a := v.Fiche(r.PathValue("code"))
 	if f == nil {
-		s.notFound(w, r)
+		s.ficheNotInVersion(w, r, v)
 		return
 	}
 	form, err := s.assessmentForm(r, v, f, in)
@@ -236,6 +237,32 @@ func (s *Server) renderFiche(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	s.render(w, r, status, "fiche.html", page{Title: "Fiche action " + f.Code, Conv: v, Nav: "plan", Data: d})
+}
+
+// ficheNotInVersion answers for a fiche the page cannot show: when the
+// convention is read at a date, it says the fiche is not in the version
+// in force that day, and links to the fiche in the current text if it is
+// there; else the page is not found.
+func (s *Server) ficheNotInVersion(w http.ResponseWriter, r *http.Request, v *convView) {
+	day, ok := app.DateOf(r.Context())
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	code := r.PathValue("code")
+	msg := messageWithNext{Text: fmt.Sprintf("La fiche %s ne figure pas dans la version de la convention en vigueur le %s.", code, textutil.FrenchDate(day))}
+	current, _, err := s.app.ConventionAt(r.Context(), actorOf(r), v.Slug, s.today(r))
+	if err == nil {
+		for _, a := range current.Axes {
+			for _, f := range a.Fiches {
+				if f.Code == code {
+					msg.Text += " Un avenant l'a ajoutée depuis : elle figure dans le texte en vigueur aujourd'hui."
+					msg.Next = &nextStep{URL: "/c/" + v.Slug + "/fiches/" + code, Label: "Lire la fiche " + code + " dans le texte en vigueur"}
+				}
+			}
+		}
+	}
+	s.errorPage(w, r, http.StatusNotFound, "Fiche absente de cette version", msg)
 }
 
 type equipmentData struct {
