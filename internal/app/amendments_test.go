@@ -206,6 +206,10 @@ func TestAvenantChangesTheConventionFromItsDateOfEffect(t *testing.T) {
 		if !strings.Contains(timeline, "2023-02-20 Avenant n° 1 signé\n") || !strings.Contains(timeline, "2023-04-01 Avenant n° 1 en vigueur") {
 			t.Errorf("la vie de la convention ne montre pas l'avenant :\n%s", timeline)
 		}
+		// Promised by 31 March 2023, the fiches of axis 5 came in force the day after.
+		if !strings.Contains(timeline, "2023-03-31 Fiches de l'axe 5 attendues par avenant au plus tard le 31 mars 2023 — enregistrées par avenant en vigueur le 1er avril 2023, après l'échéance") {
+			t.Errorf("la livraison tardive des fiches de l'axe 5 n'est pas dite :\n%s", timeline)
+		}
 
 		// The checker knows the avenant: the fiches of axis 5 are adopted,
 		// not those of axis 6, and the parties' authorizations are missing.

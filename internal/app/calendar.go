@@ -134,6 +134,7 @@ func lifeObligations(ctx context.Context, s *Service, c *model.Convention, today
 		if amendments, err = s.store.Amendments(ctx, c.Slug); err != nil {
 			return nil, err
 		}
+		datedDelivery(events, amendments)
 		events = append(events, amendmentEvents(c.Slug, amendments, today)...)
 	}
 	var out []CalendarEvent

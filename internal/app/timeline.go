@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -44,6 +45,7 @@ func (s *Service) Life(ctx context.Context, a *auth.Actor, slug string, today mo
 		if err != nil {
 			return nil, err
 		}
+		datedDelivery(l.Events, list)
 		l.Events = append(l.Events, amendmentEvents(slug, list, today)...)
 		lifecycle.SortEvents(l.Events)
 	}
@@ -237,4 +239,39 @@ func amendmentEvents(slug string, list []model.Amendment, today model.Date) []li
 		}
 	}
 	return out
+}
+
+// datedDelivery completes the events of fiches promised by avenant with
+// the day the signed avenant that added them took effect, and says when
+// that was after the date promised.
+func datedDelivery(events []lifecycle.Event, list []model.Amendment) {
+	delivered := map[string]model.Date{}
+	for _, x := range list {
+		if x.State != model.AmendmentSigned || x.EffectiveOn == nil || len(x.Changes) == 0 {
+			continue
+		}
+		var changes []model.AmendmentChange
+		if json.Unmarshal(x.Changes, &changes) != nil {
+			continue
+		}
+		for _, ch := range changes {
+			key := fmt.Sprintf("axis-%d", ch.Axis)
+			if ch.Kind == "fiche" && ch.Op == "add" && ch.Axis > 0 {
+				if d, ok := delivered[key]; !ok || x.EffectiveOn.Before(d) {
+					delivered[key] = *x.EffectiveOn
+				}
+			}
+		}
+	}
+	for i := range events {
+		e := &events[i]
+		d, ok := delivered[e.Key]
+		if e.Kind != lifecycle.KindFiches || !ok || e.State != lifecycle.EventDone {
+			continue
+		}
+		e.Label += " par avenant en vigueur le " + textutil.FrenchDate(d)
+		if d.After(e.Date) {
+			e.Label += ", après l'échéance"
+		}
+	}
 }
