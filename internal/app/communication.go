@@ -152,6 +152,12 @@ func LogoExtension(contentType string) string {
 	return ".bin"
 }
 
+// LogoFileName is the name a logo is sent and archived under: its
+// organization's key, made safe, and the extension of its type.
+func LogoFileName(l *model.Logo) string {
+	return safeFileStem(l.Organization) + LogoExtension(l.ContentType)
+}
+
 // safeFileStem keeps the letters, digits and dashes of an organization's
 // key, so that an entry of the archive cannot name a path.
 func safeFileStem(key string) string {
