@@ -81,7 +81,7 @@ type Calendar struct {
 type calendarSource func(ctx context.Context, s *Service, c *model.Convention, today model.Date) ([]CalendarEvent, error)
 
 var calendarSources = []calendarSource{lifeObligations, stepObligations, collectionObligations, evaluationObligations, renewalObligations,
-	meetingObligations}
+	meetingObligations, eventObligations}
 
 // Calendar assembles the obligations calendar of a convention the actor
 // may read, as of day today.

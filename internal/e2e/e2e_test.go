@@ -294,6 +294,16 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	signedIn = append(signedIn, base+"/reunions", base+"/reunions/nouvelle", base+"/reunions/"+m.ID)
+	// The communication page with an event to answer and a party's logo.
+	if _, err := p.svc.SaveEventRequest(ctx0, auth.System, slug, "", app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration",
+		Title: "Crèche rénovée", ProposedDate: "2025-06-14"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.PutLogo(ctx0, auth.System, slug, app.LogoInput{Organization: "caf04", Name: "caf.svg",
+		Content: strings.NewReader(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"><rect width="2" height="1" fill="#036"/></svg>`)}); err != nil {
+		t.Fatal(err)
+	}
+	signedIn = append(signedIn, base+"/communication")
 	audit := func(url string) (axeResult, error) {
 		var res axeResult
 		err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))

@@ -63,16 +63,17 @@ const (
 	KindTermination EventKind = "termination"
 	KindMeeting     EventKind = "meeting"
 	KindAction      EventKind = "action"
+	KindPublicEvent EventKind = "public_event"
 )
 
 // EventKinds lists every kind of obligation.
 var EventKinds = []EventKind{KindPeriod, KindStep, KindFiches, KindCollection, KindEvaluation, KindRenewal, KindAmendment, KindTermination,
-	KindMeeting, KindAction}
+	KindMeeting, KindAction, KindPublicEvent}
 
 var kindLabels = map[EventKind]string{
 	KindPeriod: "période", KindStep: "étapes des fiches", KindFiches: "fiches promises par avenant", KindCollection: "collecte des indicateurs",
 	KindEvaluation: "évaluation", KindRenewal: "renouvellement", KindAmendment: "avenants", KindTermination: "résiliation",
-	KindMeeting: "réunions des comités", KindAction: "actions décidées",
+	KindMeeting: "réunions des comités", KindAction: "actions décidées", KindPublicEvent: "manifestations publiques (art. 8)",
 }
 
 // Label names the kind in French ("étapes des fiches").

@@ -125,6 +125,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	event := e.eventFor(t)
 	meetingVersion := func() int {
 		_, m, err := e.svc.Meeting(context.Background(), auth.System, slug, meeting.ID)
 		if err != nil {
@@ -419,6 +420,53 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return api + "/meetings/" + meeting.ID + "/decisions/" + decision.ID + "/actions"
 		}, json: func(role string) string { return `{"text": "Action API de ` + role + `", "person": "` + role + `"}` },
 			expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/communication", expect: readPage()},
+		{method: "GET", path: c + "/communication/logos.zip", expect: readPage()},
+		{method: "POST", path: c + "/communication/logos?organization=cordeliere", upload: func(string) string { return string(smallPNG) },
+			expect: expect{"anonyme": 303, "plateforme": 303, "admin": 303, "editeur": 303, "contributeur": 303, "contributeur-autre": 403,
+				"lecteur": 403, "autre-convention": 404}},
+		{method: "GET", path: c + "/communication/logos/{organization}", dynamic: func(string) string { return c + "/communication/logos/" + e.logoFor(t) },
+			expect: readPage()},
+		{method: "POST", path: c + "/communication/logos/{organization}/supprimer", dynamic: func(string) string {
+			return c + "/communication/logos/" + e.logoFor(t) + "/supprimer"
+		}, form: func(string) url.Values { return url.Values{} }, expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/communication/evenements", form: func(role string) url.Values {
+			return url.Values{"organization": {"cordeliere"}, "kind": {"inauguration"}, "title": {"Fête de " + role}, "proposed_date": {"2025-06-14"}}
+		}, expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/communication/evenements/{id}/date", dynamic: func(string) string { return c + "/communication/evenements/" + event.ID + "/date" },
+			form: func(string) url.Values {
+				return url.Values{"version": {strconv.Itoa(e.eventVersion(t, event.ID))}, "date_agreement": {"accepted"}}
+			}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/communication/evenements/{id}/charte", dynamic: func(string) string { return c + "/communication/evenements/" + event.ID + "/charte" },
+			form: func(string) url.Values {
+				return url.Values{"version": {strconv.Itoa(e.eventVersion(t, event.ID))}, "charter_agreement": {"granted"}}
+			}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: api + "/communication/logos", expect: readAPI()},
+		{method: "POST", path: api + "/communication/logos?organization=cordeliere", upload: func(string) string { return string(smallPNG) },
+			expect: write(201, 401, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "GET", path: api + "/communication/logos/{organization}", dynamic: func(string) string { return api + "/communication/logos/" + e.logoFor(t) },
+			expect: readAPI()},
+		{method: "DELETE", path: api + "/communication/logos/{organization}", dynamic: func(string) string {
+			return api + "/communication/logos/" + e.logoFor(t)
+		}, json: func(string) string { return "" }, expect: write(204, 401, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "GET", path: api + "/communication/events", expect: readAPI()},
+		{method: "POST", path: api + "/communication/events", json: func(role string) string {
+			return `{"organization": "cordeliere", "kind": "signing", "title": "Signature de ` + role + `", "proposed_date": "2025-06-14"}`
+		}, expect: write(201, 401, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "PUT", path: api + "/communication/events/{id}", dynamic: func(string) string { return api + "/communication/events/" + event.ID },
+			json: func(role string) string {
+				return `{"version": ` + strconv.Itoa(e.eventVersion(t, event.ID)) + `, "kind": "inauguration", "title": "Par ` + role + `", "proposed_date": "2025-06-14"}`
+			}, expect: write(200, 401, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "PUT", path: api + "/communication/events/{id}/date-agreement", dynamic: func(string) string {
+			return api + "/communication/events/" + event.ID + "/date-agreement"
+		}, json: func(string) string {
+			return `{"version": ` + strconv.Itoa(e.eventVersion(t, event.ID)) + `, "date_agreement": "accepted"}`
+		}, expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "PUT", path: api + "/communication/events/{id}/charter-agreement", dynamic: func(string) string {
+			return api + "/communication/events/" + event.ID + "/charter-agreement"
+		}, json: func(string) string {
+			return `{"version": ` + strconv.Itoa(e.eventVersion(t, event.ID)) + `, "charter_agreement": "refused", "charter_conditions": "…"}`
+		}, expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},

@@ -1,0 +1,539 @@
+package app
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/document"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
+)
+
+// MaxLogoSize bounds a logo: a logo for print stays far below.
+const MaxLogoSize = 2 << 20
+
+// CanChangeLogo reports whether the actor may upload, replace and remove
+// an organization's logo: editors and administrators, and a contributor
+// for their own organization. An avenant's working copy holds none.
+func CanChangeLogo(a *auth.Actor, slug, organization string) bool {
+	_, _, workingCopy := model.WorkingCopyOf(slug)
+	return !workingCopy && a.CanEdit(slug, []string{organization})
+}
+
+// Logos returns a convention the actor may read and its logos, without
+// their content.
+func (s *Service) Logos(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, []model.Logo, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.store.Logos(ctx, slug)
+	return c, list, err
+}
+
+// LogoFile returns an organization's logo with its content, for a member
+// of the convention; ErrNotFound otherwise.
+func (s *Service) LogoFile(ctx context.Context, a *auth.Actor, slug, organization string) (*model.Logo, []byte, error) {
+	if !a.CanRead(slug) {
+		return nil, nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+	}
+	return s.store.Logo(ctx, slug, organization)
+}
+
+// LogoInput is a logo sent for an organization.
+type LogoInput struct {
+	Organization string
+	// Name is the file name as sent; it is cleaned before it is stored.
+	Name string
+	// Content is read up to MaxLogoSize, and one byte more to tell that
+	// it is larger.
+	Content io.Reader
+}
+
+// PutLogo stores an organization's logo in place of the one it had, with
+// its entry in the history. It refuses, writing nothing, an organization
+// that is not the convention's (*model.ValidationError on organization),
+// an actor who may not change it (ErrForbidden), a file over MaxLogoSize
+// or that SniffLogo refuses (*model.ValidationError on file).
+func (s *Service) PutLogo(ctx context.Context, a *auth.Actor, slug string, in LogoInput) (*model.Logo, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	in.Organization = strings.TrimSpace(in.Organization)
+	if !hasOrganization(c, in.Organization) {
+		return nil, single("organization", "choisissez l'organisation dont c'est le logo")
+	}
+	if !CanChangeLogo(a, slug, in.Organization) {
+		return nil, fmt.Errorf("changer le logo de %s : %w", c.OrgName(in.Organization), model.ErrForbidden)
+	}
+	name := document.CleanName(in.Name)
+	if in.Content == nil {
+		return nil, single("file", "choisissez le fichier du logo")
+	}
+	data, err := io.ReadAll(io.LimitReader(in.Content, MaxLogoSize+1))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(data) > MaxLogoSize:
+		return nil, single("file", fmt.Sprintf("« %s » est trop volumineux : %d Mo au plus pour un logo", name, MaxLogoSize>>20))
+	case len(data) == 0:
+		return nil, single("file", fmt.Sprintf("« %s » est vide", name))
+	}
+	info, err := document.SniffLogo(data)
+	if err != nil {
+		return nil, single("file", fmt.Sprintf("« %s » : %s", name, err.Error()))
+	}
+	sum := sha256.Sum256(data)
+	l := &model.Logo{Convention: slug, Organization: in.Organization, Name: name, ContentType: info.ContentType, Size: int64(len(data)),
+		SHA256: hex.EncodeToString(sum[:]), Width: info.Width, Height: info.Height, UploadedBy: a.Label()}
+	if a != nil && a.Name != "" {
+		l.UploadedBy = a.Name
+	}
+	entry := audited(a, slug, "attach", "logo", in.Organization, "Logo de "+c.OrgName(in.Organization))
+	var before map[string]string
+	if old, _, err := s.store.Logo(ctx, slug, in.Organization); err == nil {
+		entry.Action, before = "replace", logoAudit(old)
+	}
+	entry = entry.WithChange(before, logoAudit(l))
+	if err := s.store.PutLogo(ctx, l, data, entry); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// RemoveLogo removes an organization's logo, with its entry in the
+// history; ErrNotFound when it has none.
+func (s *Service) RemoveLogo(ctx context.Context, a *auth.Actor, slug, organization string) error {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	if !CanChangeLogo(a, slug, organization) {
+		return fmt.Errorf("retirer le logo de %s : %w", c.OrgName(organization), model.ErrForbidden)
+	}
+	old, _, err := s.store.Logo(ctx, slug, organization)
+	if err != nil {
+		return err
+	}
+	entry := audited(a, slug, "detach", "logo", organization, "Logo de "+c.OrgName(organization)).WithChange(logoAudit(old), nil)
+	return s.store.DeleteLogo(ctx, slug, organization, entry)
+}
+
+// logoAudit is what the history keeps of a logo: enough to recognize the
+// file without its content.
+func logoAudit(l *model.Logo) map[string]string {
+	m := map[string]string{"file_name": l.Name, "size": strconv.FormatInt(l.Size, 10), "sha256": l.SHA256, "content_type": l.ContentType}
+	if l.Width > 0 {
+		m["dimensions"] = fmt.Sprintf("%d × %d", l.Width, l.Height)
+	}
+	return m
+}
+
+// LogoExtension is the file extension of a logo's type.
+func LogoExtension(contentType string) string {
+	switch contentType {
+	case document.PNG:
+		return ".png"
+	case document.JPEG:
+		return ".jpg"
+	case document.SVG:
+		return ".svg"
+	}
+	return ".bin"
+}
+
+// LogoFileName is the name a logo is sent and archived under: its
+// organization's key, made safe, and the extension of its type.
+func LogoFileName(l *model.Logo) string {
+	return safeFileStem(l.Organization) + LogoExtension(l.ContentType)
+}
+
+// safeFileStem keeps the letters, digits and dashes of an organization's
+// key, so that an entry of the archive cannot name a path.
+func safeFileStem(key string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(key) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() == 0 {
+		return "logo"
+	}
+	return textutil.ExcerptAt(b.String(), 0, 0, 60)
+}
+
+// WriteLogosZip writes the logos of a convention the actor may read as a
+// ZIP archive, one entry per organization named after its key
+// ("caf04.png"), in the order of the convention's organizations. It holds
+// at most one logo of MaxLogoSize per organization.
+func (s *Service) WriteLogosZip(ctx context.Context, a *auth.Actor, slug string, w io.Writer) error {
+	c, list, err := s.Logos(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, l := range list {
+		have[l.Organization] = true
+	}
+	zw := zip.NewWriter(w)
+	used := map[string]bool{}
+	for _, o := range c.Organizations {
+		if !have[o.Key] {
+			continue
+		}
+		l, data, err := s.store.Logo(ctx, slug, o.Key)
+		if err != nil {
+			return err
+		}
+		name := safeFileStem(o.Key)
+		for n := 2; used[name]; n++ {
+			name = safeFileStem(o.Key) + "-" + strconv.Itoa(n)
+		}
+		used[name] = true
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name + LogoExtension(l.ContentType), Method: zip.Deflate, Modified: l.UploadedAt})
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// CommunicationArticle is the convention's own article on communication
+// (its title says so), or nil when its text has none.
+func CommunicationArticle(c *model.Convention) *model.Article {
+	for i := range c.Articles {
+		if strings.Contains(strings.ToLower(c.Articles[i].Title), "communication") {
+			return &c.Articles[i]
+		}
+	}
+	return nil
+}
+
+// CafParty is the key of the party that finances and whose agreement an
+// event needs: the party of kind Caf, else the first party whose name
+// starts with « Caf »; "" when there is none.
+func CafParty(c *model.Convention) string {
+	kind := map[string]model.OrganizationKind{}
+	for _, o := range c.Organizations {
+		kind[o.Key] = o.Kind
+	}
+	for _, p := range c.Parties {
+		if kind[p.Organization] == model.KindCaf {
+			return p.Organization
+		}
+	}
+	for _, p := range c.Parties {
+		if strings.HasPrefix(strings.ToLower(c.OrgName(p.Organization)), "caf") {
+			return p.Organization
+		}
+	}
+	return ""
+}
+
+// CanRequestEvent reports whether the actor may declare and change the
+// event requests of an organization: editors and administrators, and a
+// contributor for their own organization.
+func CanRequestEvent(a *auth.Actor, slug, organization string) bool {
+	_, _, workingCopy := model.WorkingCopyOf(slug)
+	return !workingCopy && a.CanEdit(slug, []string{organization})
+}
+
+// CanAnswerEvent reports whether the actor may answer, for the financing
+// organization, on an event's date and charter: editors and
+// administrators, and a contributor of the financer.
+func CanAnswerEvent(a *auth.Actor, slug string, x *model.EventRequest) bool {
+	_, _, workingCopy := model.WorkingCopyOf(slug)
+	return !workingCopy && a.CanEdit(slug, []string{x.Financer})
+}
+
+// EventRequests returns a convention the actor may read and its event requests.
+func (s *Service) EventRequests(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, []model.EventRequest, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.store.EventRequests(ctx, slug)
+	return c, list, err
+}
+
+// EventRequest returns a convention the actor may read and one of its event requests.
+func (s *Service) EventRequest(ctx context.Context, a *auth.Actor, slug, id string) (*model.Convention, *model.EventRequest, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := s.store.EventRequest(ctx, slug, id)
+	return c, x, err
+}
+
+// EventRequestInput is an event request as typed or sent.
+type EventRequestInput struct {
+	Version      int    `json:"version"`
+	Organization string `json:"organization"`
+	// Financer defaults to CafParty.
+	Financer     string `json:"financer"`
+	Kind         string `json:"kind"`
+	Title        string `json:"title"`
+	SubjectKind  string `json:"subject_kind"`
+	SubjectKey   string `json:"subject_key"`
+	ProposedDate string `json:"proposed_date"`
+	Place        string `json:"place"`
+}
+
+// EventLabel names an event request in the history and on pages.
+func EventLabel(c *model.Convention, x *model.EventRequest) string {
+	label := upperFirst(model.PublicEventKindLabels[x.Kind])
+	if x.Title != "" {
+		label += " « " + x.Title + " »"
+	}
+	return label + " – " + c.OrgName(x.Organization) + ", " + textutil.FrenchDate(x.ProposedDate)
+}
+
+func upperFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// EventSubjectLabel names what an event is about, "" for nothing.
+func EventSubjectLabel(x *model.EventRequest) string {
+	switch x.SubjectKind {
+	case model.SubjectFiche:
+		return "Fiche " + x.SubjectKey
+	case model.SubjectEquipment:
+		return "Équipement « " + x.SubjectKey + " »"
+	}
+	return ""
+}
+
+func eventFields(c *model.Convention, x *model.EventRequest) map[string]string {
+	m := map[string]string{"organisation": c.OrgName(x.Organization), "financeur": c.OrgName(x.Financer),
+		"type": model.PublicEventKindLabels[x.Kind], "objet": x.Title, "rattachement": EventSubjectLabel(x), "date proposée": x.ProposedDate.String(),
+		"lieu": x.Place, "accord sur la date": model.DateAgreementLabels[x.Date], "note sur la date": x.DateNote,
+		"charte graphique": model.CharterAgreementLabels[x.Charter], "conditions": x.CharterConditions}
+	if x.OtherDate != nil {
+		m["autre date"] = x.OtherDate.String()
+	}
+	return m
+}
+
+// SaveEventRequest declares a public event (id empty) or changes one still
+// at version. A contributor declares events of their own organization. A
+// new proposed date asks the financer again: its answer on the date goes
+// back to pending. Refusals are *model.ValidationError naming the field,
+// ErrForbidden or ErrStale, and nothing is written then.
+func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id string, in EventRequestInput) (*model.EventRequest, error) {
+	c, err := s.Convention(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	x := &model.EventRequest{Convention: slug, Date: model.DatePending, Charter: model.CharterPending}
+	var old *model.EventRequest
+	if id != "" {
+		if old, err = s.store.EventRequest(ctx, slug, id); err != nil {
+			return nil, err
+		}
+		copy := *old
+		x = &copy
+		// The organizer stays who declared the event.
+		in.Organization = old.Organization
+	}
+	in.Organization = strings.TrimSpace(in.Organization)
+	ve := &model.ValidationError{}
+	if !hasOrganization(c, in.Organization) {
+		ve.Add("organization", "choisissez l'organisation qui organise la manifestation")
+		return nil, ve
+	}
+	if !CanRequestEvent(a, slug, in.Organization) {
+		return nil, fmt.Errorf("déclarer une manifestation de %s : %w", c.OrgName(in.Organization), model.ErrForbidden)
+	}
+	if old != nil && old.Version != in.Version {
+		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
+	}
+	x.Organization = in.Organization
+	x.Financer = strings.TrimSpace(in.Financer)
+	if x.Financer == "" {
+		x.Financer = CafParty(c)
+	}
+	if x.Financer == "" || !hasOrganization(c, x.Financer) {
+		ve.Add("financer", "choisissez l'organisation qui finance et doit donner son accord")
+	}
+	x.Kind = model.PublicEventKind(in.Kind)
+	if _, ok := model.PublicEventKindLabels[x.Kind]; !ok {
+		ve.Add("kind", "choisissez le type de manifestation : inauguration, signature officielle, pose de la première pierre ou autre")
+	}
+	x.Title = strings.TrimSpace(in.Title)
+	if x.Title == "" {
+		ve.Add("title", "dites ce qui est inauguré, signé ou posé")
+	}
+	ve.Bound("title", "Objet", x.Title, maxShortField)
+	x.SubjectKind, x.SubjectKey = model.EventSubject(strings.TrimSpace(in.SubjectKind)), strings.TrimSpace(in.SubjectKey)
+	switch x.SubjectKind {
+	case model.SubjectNone:
+		x.SubjectKey = ""
+	case model.SubjectFiche:
+		if ficheByCode(c, x.SubjectKey) == nil {
+			ve.Add("subject_key", "la fiche « %s » n'existe pas", x.SubjectKey)
+		}
+	case model.SubjectEquipment:
+		found := false
+		for _, e := range c.Equipments {
+			found = found || e.Name == x.SubjectKey
+		}
+		if !found {
+			ve.Add("subject_key", "l'équipement « %s » n'est pas dans l'annexe 2", x.SubjectKey)
+		}
+	default:
+		ve.Add("subject_kind", "le rattachement « %s » n'existe pas : fiche ou équipement", x.SubjectKind)
+	}
+	if d, err := model.ParseDate(strings.TrimSpace(in.ProposedDate)); err != nil {
+		ve.Add("proposed_date", "la date « %s » n'est pas une date (AAAA-MM-JJ)", in.ProposedDate)
+	} else {
+		x.ProposedDate = d
+	}
+	x.Place = strings.TrimSpace(in.Place)
+	ve.Bound("place", "Lieu", x.Place, maxShortField)
+	if err := ve.OrNil(); err != nil {
+		return nil, err
+	}
+	entry := audited(a, slug, "create", "event-request", x.ID, EventLabel(c, x))
+	if old != nil {
+		if old.ProposedDate != x.ProposedDate || old.Financer != x.Financer {
+			x.Date, x.OtherDate, x.DateNote = model.DatePending, nil, ""
+		}
+		entry.Action = "update"
+		entry = entry.WithChange(eventFields(c, old), eventFields(c, x))
+	} else {
+		entry = entry.WithChange(nil, eventFields(c, x))
+	}
+	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// DateAnswerInput is the financer's answer on an event's date.
+type DateAnswerInput struct {
+	Version int    `json:"version"`
+	Answer  string `json:"date_agreement"`
+	// OtherDate is the date proposed instead, with other_date.
+	OtherDate string `json:"other_date"`
+	Note      string `json:"date_note"`
+}
+
+// CharterAnswerInput is the financer's answer on the use of its charter.
+type CharterAnswerInput struct {
+	Version    int    `json:"version"`
+	Answer     string `json:"charter_agreement"`
+	Conditions string `json:"charter_conditions"`
+}
+
+// answerEvent changes an event request as the financer answers.
+func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id string, version int, what string,
+	change func(x *model.EventRequest, ve *model.ValidationError)) (*model.EventRequest, error) {
+	c, old, err := s.EventRequest(ctx, a, slug, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanAnswerEvent(a, slug, old) {
+		return nil, fmt.Errorf("répondre pour %s %s : %w", c.OrgName(old.Financer), what, model.ErrForbidden)
+	}
+	if old.Version != version {
+		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
+	}
+	copy := *old
+	x := &copy
+	ve := &model.ValidationError{}
+	change(x, ve)
+	if err := ve.OrNil(); err != nil {
+		return nil, err
+	}
+	entry := audited(a, slug, "answer", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x))
+	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// AnswerEventDate records the financer's answer on an event's date:
+// accepted, another date proposed (with that date) or refused.
+func (s *Service) AnswerEventDate(ctx context.Context, a *auth.Actor, slug, id string, in DateAnswerInput) (*model.EventRequest, error) {
+	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la date", func(x *model.EventRequest, ve *model.ValidationError) {
+		x.Date, x.OtherDate, x.DateNote = model.DateAgreement(in.Answer), nil, strings.TrimSpace(in.Note)
+		if _, ok := model.DateAgreementLabels[x.Date]; !ok {
+			ve.Add("date_agreement", "choisissez la réponse sur la date : acceptée, autre date proposée ou refusée")
+		}
+		if x.Date == model.DateOther {
+			d, err := model.ParseDate(strings.TrimSpace(in.OtherDate))
+			if err != nil {
+				ve.Add("other_date", "indiquez la date proposée à la place (AAAA-MM-JJ)")
+			} else {
+				x.OtherDate = &d
+			}
+		}
+		ve.Bound("date_note", "Note", x.DateNote, maxShortField)
+	})
+}
+
+// AnswerEventCharter records the financer's answer on the use of its
+// graphic charter and logo, with its conditions.
+func (s *Service) AnswerEventCharter(ctx context.Context, a *auth.Actor, slug, id string, in CharterAnswerInput) (*model.EventRequest, error) {
+	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la charte graphique", func(x *model.EventRequest, ve *model.ValidationError) {
+		x.Charter, x.CharterConditions = model.CharterAgreement(in.Answer), strings.TrimSpace(in.Conditions)
+		if _, ok := model.CharterAgreementLabels[x.Charter]; !ok {
+			ve.Add("charter_agreement", "choisissez la réponse sur la charte graphique : accordée ou refusée")
+		}
+		ve.Bound("charter_conditions", "Conditions", x.CharterConditions, maxMinutes)
+	})
+}
+
+// eventObligations: the public events declared under article 8, not
+// refused, on their proposed date; one whose date passed without the
+// financer's agreement is missing.
+func eventObligations(ctx context.Context, s *Service, c *model.Convention, today model.Date) ([]CalendarEvent, error) {
+	if _, _, ok := model.WorkingCopyOf(c.Slug); ok {
+		return nil, nil
+	}
+	list, err := s.store.EventRequests(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	var out []CalendarEvent
+	for i := range list {
+		x := &list[i]
+		if x.Date == model.DateRefused {
+			continue
+		}
+		detail := []string{"organisée par " + c.OrgName(x.Organization)}
+		if x.Place != "" {
+			detail = append(detail, x.Place)
+		}
+		detail = append(detail, "date : "+model.DateAgreementLabels[x.Date])
+		e := dated(x.ProposedDate, today, "Manifestation : "+model.PublicEventKindLabels[x.Kind]+" « "+x.Title+" »", strings.Join(detail, " · "),
+			"/c/"+c.Slug+"/communication#evenement-"+x.ID)
+		e.Kind, e.Key = lifecycle.KindPublicEvent, x.ID
+		if x.UnagreedOn(today) {
+			e.State = lifecycle.EventMissing
+		}
+		out = append(out, stamp(e, x.Meta))
+	}
+	return out, nil
+}

@@ -1,0 +1,124 @@
+package document
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+func encodePNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestSniffLogoAcceptsImages: a PNG, a JPEG and a clean SVG (with an
+// internal gradient reference and an inline image) are logos.
+func TestSniffLogoAcceptsImages(t *testing.T) {
+	var j bytes.Buffer
+	if err := jpeg.Encode(&j, image.NewGray(image.Rect(0, 0, 30, 12)), nil); err != nil {
+		t.Fatal(err)
+	}
+	svg := `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">
+<defs><linearGradient id="g"><stop offset="0" stop-color="#00f"/></linearGradient></defs>
+<style>rect { fill: url(#g); }</style>
+<rect width="10" height="10" fill="url(#g)"/><use xlink:href="#g"/>
+<image href="data:image/png;base64,iVBORw0KGgo="/>
+</svg>`
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want LogoInfo
+	}{
+		{"PNG", encodePNG(t, 40, 20), LogoInfo{PNG, 40, 20}},
+		{"JPEG", j.Bytes(), LogoInfo{JPEG, 30, 12}},
+		{"SVG", []byte(svg), LogoInfo{ContentType: SVG}},
+	} {
+		got, err := SniffLogo(tc.data)
+		if err != nil || got != tc.want {
+			t.Errorf("%s : %+v, %v ; %+v attendu", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+// TestSniffLogoRefusesDangers: each guard refuses what it is there for,
+// with a message naming it.
+func TestSniffLogoRefusesDangers(t *testing.T) {
+	wrap := func(inner string) []byte {
+		return []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">` + inner + `</svg>`)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"trop large", encodePNG(t, MaxLogoPixels+1, 1), "pixels"},
+		{"trop haut", encodePNG(t, 1, MaxLogoPixels+1), "pixels"},
+		{"PDF", []byte("%PDF-1.7 …"), "PNG, JPEG ou SVG"},
+		{"texte", []byte("bonjour"), "PNG, JPEG ou SVG"},
+		{"HTML", []byte("<html><script>alert(1)</script></html>"), "PNG, JPEG ou SVG"},
+		{"script", wrap(`<script>alert(1)</script>`), "script"},
+		{"SCRIPT", wrap(`<SCRIPT>alert(1)</SCRIPT>`), "script"},
+		{"onload", wrap(`<rect onload="alert(1)"/>`), "onload"},
+		{"onclick racine", []byte(`<svg xmlns="http://www.w3.org/2000/svg" OnClick="x()"></svg>`), "OnClick"},
+		{"foreignObject", wrap(`<foreignObject><p>x</p></foreignObject>`), "foreignObject"},
+		{"href externe", wrap(`<image href="https://exemple.fr/x.png"/>`), "externe"},
+		{"xlink:href externe", wrap(`<use xlink:href="autre.svg#x"/>`), "externe"},
+		{"lien javascript", wrap(`<a xlink:href="javascript:alert(1)"><rect/></a>`), "externe"},
+		{"animation de lien", wrap(`<a><set attributeName="href" to="javascript:alert(1)"/></a>`), "anime"},
+		{"style url", wrap(`<style>rect { fill: url(https://exemple.fr/x) }</style>`), "style"},
+		{"style @import", wrap(`<style>@import "https://exemple.fr/x.css";</style>`), "style"},
+		{"attribut style", wrap(`<rect style="background: url('//exemple.fr/x')"/>`), "style"},
+		{"échappement CSS", wrap(`<rect style="background: u\72l(//exemple.fr/x)"/>`), "échapp"},
+		{"DOCTYPE", []byte(`<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>`), "DOCTYPE"},
+		{"entité inconnue", wrap(`&x;`), "bien formé"},
+		{"instruction", []byte(`<?xml-stylesheet href="https://exemple.fr/x.css"?><svg xmlns="http://www.w3.org/2000/svg"/>`), "instruction"},
+		{"mal formé", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g></svg>`), "bien formé"},
+		{"profondeur", wrap(strings.Repeat("<g>", maxSVGDepth+1) + strings.Repeat("</g>", maxSVGDepth+1)), "niveaux"},
+		{"Latin-1", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"/>`), "bien formé"},
+	} {
+		_, err := SniffLogo(tc.data)
+		if !errors.Is(err, ErrUnsafeLogo) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s : %v ; refus attendu mentionnant « %s »", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestSniffLogoBoundsTokens: an SVG of many small elements is refused
+// before it is read to its end.
+func TestSniffLogoBoundsTokens(t *testing.T) {
+	data := wrapMany(maxSVGTokens)
+	if _, err := SniffLogo(data); err == nil || !strings.Contains(err.Error(), "trop complexe") {
+		t.Errorf("SVG de %d éléments : %v", maxSVGTokens, err)
+	}
+}
+
+func wrapMany(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg">`)
+	for range n {
+		b.WriteString("<g/>")
+	}
+	b.WriteString("</svg>")
+	return b.Bytes()
+}
+
+// FuzzSniffLogo: no input makes the logo check fail other than by refusing.
+func FuzzSniffLogo(f *testing.F) {
+	f.Add([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#g)"/></svg>`))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		info, err := SniffLogo(data)
+		if err == nil && info.ContentType != PNG && info.ContentType != JPEG && info.ContentType != SVG {
+			t.Errorf("type %q accepté", info.ContentType)
+		}
+	})
+}
