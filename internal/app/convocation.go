@@ -10,13 +10,15 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/ical"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/report"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // convocation writes the messages that convene a committee's meeting: one
 // to each member of the convention whose organization sits on the
 // committee, and to its administrators and editors, who organize it; each
-// with the agenda and an invitation (reunion.ics) for their calendar.
+// with the agenda, an invitation (reunion.ics) for their calendar and the
+// convocation as a PDF.
 func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Convention, m *model.Meeting) ([]model.Mail, error) {
 	committee := Committee(c, m.Committee)
 	if committee == nil {
@@ -49,6 +51,11 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 	if err != nil {
 		return nil, err
 	}
+	// The convocation itself, to print or to file.
+	convocation, err := report.ConvocationPDF(c, m, report.MeetingOptions{Generated: s.now()})
+	if err != nil {
+		return nil, err
+	}
 	var out []model.Mail
 	var sent []string
 	for _, p := range members {
@@ -58,7 +65,8 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 		}
 		sent = append(sent, p.Email)
 		out = append(out, s.outboxMail(Outgoing{Convention: c.Slug, To: p.Email, Subject: subject, Text: text, HTML: html,
-			Attachments: []model.MailAttachment{{Name: "reunion.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Content: invitation}}}))
+			Attachments: []model.MailAttachment{{Name: "reunion.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Content: invitation},
+				{Name: "convocation.pdf", ContentType: "application/pdf", Content: convocation}}}))
 	}
 	return out, nil
 }

@@ -19,8 +19,8 @@ import (
 // ImportResult tells what an import stored and what it left out.
 type ImportResult struct {
 	Convention *model.Convention
-	// Avenants and Documents count what was stored beside the text.
-	Avenants, Documents int
+	// Avenants, Documents and Meetings count what was stored beside the text.
+	Avenants, Documents, Meetings int
 	// Notes say, in French, what the file describes that was not stored,
 	// and why: an import never leaves something out silently.
 	Notes []string
@@ -92,7 +92,7 @@ func (s *Service) importFile(ctx context.Context, data []byte, contents map[stri
 	if err != nil {
 		return nil, err
 	}
-	out := &ImportResult{Avenants: len(f.Avenants)}
+	out := &ImportResult{Avenants: len(f.Avenants), Meetings: len(f.Meetings)}
 	if life.Documents != nil {
 		out.Documents = len(life.Documents)
 	}
@@ -194,6 +194,9 @@ func (s *Service) lifeFromFile(f *model.ConventionFile, contents map[string][]by
 		}
 		life.Acts = &acts
 	}
+	if len(f.Meetings) > 0 {
+		life.Meetings = f.Meetings
+	}
 	if contents != nil {
 		life.Documents = []store.DocumentContent{}
 		for _, d := range f.Documents {
@@ -264,6 +267,9 @@ func (s *Service) conventionFile(ctx context.Context, slug string) (*model.Conve
 		f.LifeActs = &a
 	}
 	if f.Documents, err = s.store.Documents(ctx, slug); err != nil {
+		return nil, err
+	}
+	if f.Meetings, err = s.store.Meetings(ctx, slug); err != nil {
 		return nil, err
 	}
 	return f, nil

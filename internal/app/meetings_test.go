@@ -11,6 +11,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // TestMeetingsFollowTheRolesAndAreAudited plans a meeting, records
@@ -139,4 +140,76 @@ func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
 	if early := strings.Join(early, "\n"); strings.Contains(early, "Étapes en retard") {
 		t.Errorf("étapes en retard dès le début :\n%s", early)
 	}
+}
+
+// TestMeetingsTravelWithTheConventionFile records a held COPIL with its
+// attendance, decisions and an action, exports the convention, imports
+// it with --replace into another database, and finds the same meetings.
+func TestMeetingsTravelWithTheConventionFile(t *testing.T) {
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
+		ctx := context.Background()
+		const slug = examples.ForcalquierSlug
+		editor := member("Claire", auth.RoleEditor, "")
+		m, err := svc.SaveMeeting(ctx, editor, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", StartTime: "14:00",
+			Place: "Salle du conseil", Status: string(model.MeetingHeld), Agenda: []string{"Bilan 2023\nÉtapes en retard"}, Minutes: "Séance ouverte.\nSéance levée."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SaveMeeting(ctx, editor, slug, "", 0, app.MeetingInput{Committee: "cotech", Date: "2025-03-04", Place: "https://visio.exemple.fr/cotech"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []app.AttendanceInput{{Organization: "caf04", Status: "represented", RepresentedBy: "Mme Durand"},
+			{Organization: "limans", Status: "excused"}, {Guest: "Chloé Garçon", Person: "centre socioculturel", Status: "present"}} {
+			if _, err := svc.RecordAttendance(ctx, editor, slug, m.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Décaler l'étape", ObjectKind: "step", ObjectKey: "2.2/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Proposer un calendrier", Organization: "cc-pflm", DueOn: "2024-12-31"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Engager le renouvellement", ObjectKind: "renewal"}); err != nil {
+			t.Fatal(err)
+		}
+		file, err := svc.Export(ctx, auth.System, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(file), "\nmeetings:\n") || !strings.Contains(string(file), "represented_by: Mme Durand") {
+			t.Fatalf("réunions absentes du fichier exporté :\n%s", file)
+		}
+
+		other := emptyLike(t, st)
+		r, err := other.ImportFile(ctx, file, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Meetings != 2 {
+			t.Errorf("%d réunion(s) importée(s)", r.Meetings)
+		}
+		again, err := other.Export(ctx, auth.System, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(file) {
+			t.Errorf("le fichier change après import puis export :\n%s", firstDifference(file, again))
+		}
+		_, list, err := other.Meetings(ctx, auth.System, slug)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("réunions importées : %v %d", err, len(list))
+		}
+		got := list[0]
+		if got.Status != model.MeetingHeld || len(got.Agenda) != 2 || got.Minutes != "Séance ouverte.\nSéance levée." || len(got.Attendance) != 3 ||
+			got.Attendance[2].Guest != "Chloé Garçon" || len(got.Decisions) != 2 || got.Decisions[0].ObjectKey != "2.2/1" ||
+			len(got.Decisions[0].Actions) != 1 || got.Decisions[0].Actions[0].Organization != "cc-pflm" || got.Decisions[1].ObjectKind != model.DecisionOnRenewal {
+			t.Errorf("réunion importée : %+v", got)
+		}
+		// The imported action is on its fiche, as the original one.
+		if actions, err := other.FicheActions(ctx, auth.System, slug, "2.2"); err != nil || len(actions) != 1 || actions[0].Text != "Proposer un calendrier" {
+			t.Errorf("actions de la fiche 2.2 : %v %+v", err, actions)
+		}
+	})
 }

@@ -320,6 +320,9 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	if r.Avenants > 0 || r.Documents > 0 {
 		fmt.Fprintf(env.Stderr, "%d avenant(s) et %d document(s) importé(s) avec la convention\n", r.Avenants, r.Documents)
 	}
+	if r.Meetings > 0 {
+		fmt.Fprintf(env.Stderr, "%d réunion(s) des comités importée(s) avec la convention\n", r.Meetings)
+	}
 	for _, note := range r.Notes {
 		fmt.Fprintln(env.Stderr, "attention :", note)
 	}

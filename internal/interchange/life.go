@@ -33,6 +33,7 @@ func validateFile(f *model.ConventionFile, ref *territory.Data) error {
 	}
 	v.acts()
 	v.documents()
+	v.meetings()
 	return v.errs.OrNil()
 }
 

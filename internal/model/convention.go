@@ -459,8 +459,8 @@ func (c *Convention) OrgName(key string) string {
 // ConventionFile is a whole file of the interchange format: the
 // convention's text, then, when the platform records them, its life: its
 // avenants, the stored texts of its versions, its renewal and
-// termination, and the description of its documents (their bytes travel
-// in the archive only).
+// termination, the description of its documents (their bytes travel
+// in the archive only) and the meetings of its committees.
 type ConventionFile struct {
 	Convention `yaml:",inline"`
 	// Avenants are the convention's avenants, by number.
@@ -472,4 +472,7 @@ type ConventionFile struct {
 	LifeActs *LifecycleActs `yaml:"acts,omitempty"`
 	// Documents describe the files attached to the convention.
 	Documents []Document `yaml:"documents,omitempty"`
+	// Meetings are the meetings of its committees, by date, with their
+	// attendance, decisions and follow-up actions.
+	Meetings []Meeting `yaml:"meetings,omitempty"`
 }

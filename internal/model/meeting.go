@@ -28,25 +28,25 @@ var MeetingStatusLabels = map[MeetingStatus]string{
 // 4). Like indicator values, it refers to its convention by slug and to
 // its committee by key, which survive a re-import of the convention.
 type Meeting struct {
-	Meta
-	Convention string `json:"convention"`
+	Meta       `yaml:",inline"`
+	Convention string `yaml:"-" json:"convention"`
 	// Committee is the key of the committee that meets.
-	Committee string `json:"committee"`
-	Date      Date   `json:"date"`
+	Committee string `yaml:"committee" json:"committee"`
+	Date      Date   `yaml:"date" json:"date"`
 	// StartTime is "HH:MM", empty when not fixed yet.
-	StartTime string `json:"start_time,omitempty"`
+	StartTime string `yaml:"start_time,omitempty" json:"start_time,omitempty"`
 	// Place is an address or a video link.
-	Place  string        `json:"place,omitempty"`
-	Status MeetingStatus `json:"status"`
+	Place  string        `yaml:"place,omitempty" json:"place,omitempty"`
+	Status MeetingStatus `yaml:"status" json:"status"`
 	// Agenda is the order of the day, one item a line, in order.
-	Agenda []string `json:"agenda"`
+	Agenda []string `yaml:"agenda,omitempty" json:"agenda"`
 	// Minutes is the written record of the meeting.
-	Minutes    string       `json:"minutes,omitempty"`
-	Attendance []Attendance `json:"attendance"`
-	Decisions  []Decision   `json:"decisions"`
+	Minutes    string       `yaml:"minutes,omitempty" json:"minutes,omitempty"`
+	Attendance []Attendance `yaml:"attendance,omitempty" json:"attendance"`
+	Decisions  []Decision   `yaml:"decisions,omitempty" json:"decisions"`
 	// Convocations is, in the answer to the change that convened the
 	// meeting, how many convocations it queued; it is not stored.
-	Convocations int `json:"convocations,omitempty"`
+	Convocations int `yaml:"-" json:"convocations,omitempty"`
 }
 
 // AttendanceStatus says whether a member came.
@@ -72,14 +72,14 @@ var AttendanceStatusLabels = map[AttendanceStatus]string{
 // Attendance is one line of a meeting's attendance: a member organization
 // (by key) or a guest (a resource person, by name).
 type Attendance struct {
-	Meta
-	Meeting      string `json:"meeting"`
-	Organization string `json:"organization,omitempty"`
-	Guest        string `json:"guest,omitempty"`
+	Meta         `yaml:",inline"`
+	Meeting      string `yaml:"-" json:"meeting"`
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
+	Guest        string `yaml:"guest,omitempty" json:"guest,omitempty"`
 	// Person names who sat, when known.
-	Person        string           `json:"person,omitempty"`
-	Status        AttendanceStatus `json:"status"`
-	RepresentedBy string           `json:"represented_by,omitempty"`
+	Person        string           `yaml:"person,omitempty" json:"person,omitempty"`
+	Status        AttendanceStatus `yaml:"status" json:"status"`
+	RepresentedBy string           `yaml:"represented_by,omitempty" json:"represented_by,omitempty"`
 }
 
 // DecisionObject is the kind of record a decision is about.
@@ -112,12 +112,12 @@ var DecisionObjectLabels = map[DecisionObject]string{
 // natural key: a fiche's code ("2.2"), a step as "code/number" ("2.2/1"),
 // an indicator's code, an avenant's number; none for the renewal.
 type Decision struct {
-	Meta
-	Meeting    string         `json:"meeting"`
-	Text       string         `json:"text"`
-	ObjectKind DecisionObject `json:"object_kind,omitempty"`
-	ObjectKey  string         `json:"object_key,omitempty"`
-	Actions    []Action       `json:"actions"`
+	Meta       `yaml:",inline"`
+	Meeting    string         `yaml:"-" json:"meeting"`
+	Text       string         `yaml:"text" json:"text"`
+	ObjectKind DecisionObject `yaml:"object_kind,omitempty" json:"object_kind,omitempty"`
+	ObjectKey  string         `yaml:"object_key,omitempty" json:"object_key,omitempty"`
+	Actions    []Action       `yaml:"actions,omitempty" json:"actions"`
 }
 
 // Fiche returns the code of the fiche the decision concerns, directly or
@@ -144,15 +144,15 @@ var FollowUpLabels = map[string]string{FollowUpToDo: "à faire", FollowUpDone: "
 
 // Action is the follow-up a decision asks for: who does it, by when.
 type Action struct {
-	Meta
-	Decision string `json:"decision"`
-	Meeting  string `json:"meeting"`
-	Text     string `json:"text"`
+	Meta     `yaml:",inline"`
+	Decision string `yaml:"-" json:"decision"`
+	Meeting  string `yaml:"-" json:"meeting"`
+	Text     string `yaml:"text" json:"text"`
 	// Organization is the assignee organization's key; Person a name.
-	Organization string `json:"organization,omitempty"`
-	Person       string `json:"person,omitempty"`
-	DueOn        *Date  `json:"due_on,omitempty"`
-	Status       string `json:"status"`
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
+	Person       string `yaml:"person,omitempty" json:"person,omitempty"`
+	DueOn        *Date  `yaml:"due_on,omitempty" json:"due_on,omitempty"`
+	Status       string `yaml:"status" json:"status"`
 }
 
 // OverdueOn reports whether the action, not done, has passed its due date on d.

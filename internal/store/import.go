@@ -25,6 +25,9 @@ type Life struct {
 	Acts *model.LifecycleActs
 	// Documents, when not nil, replace the documents, content included.
 	Documents []DocumentContent
+	// Meetings, when not nil, replace the meetings with their attendance,
+	// decisions and actions.
+	Meetings []model.Meeting
 }
 
 // DocumentContent is a document with its bytes.
@@ -60,6 +63,11 @@ func (s *SQL) ImportConvention(ctx context.Context, c *model.Convention, life *L
 		}
 		if life.Acts != nil {
 			if err := s.replaceActs(ctx, tx, c.Slug, life.Acts); err != nil {
+				return err
+			}
+		}
+		if life.Meetings != nil {
+			if err := s.replaceMeetings(ctx, tx, c.Slug, life.Meetings, now); err != nil {
 				return err
 			}
 		}

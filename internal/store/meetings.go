@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -222,4 +223,88 @@ func (s *SQL) SaveAction(ctx context.Context, convention string, x *model.Action
 	}
 	return s.saveRow(ctx, "meeting_actions", "convention_slug, "+actionCols, &x.Meta, []any{convention, x.Meeting, x.Decision, x.Text,
 		x.Organization, x.Person, due, x.Status}, entry)
+}
+
+// replaceMeetings deletes the convention's meetings and writes list in
+// its order. A meeting of the same committee, day and time as one
+// recorded keeps its id, so that its address and its event in the
+// calendars stay the same. Rows are read back in the order of their
+// creation time: each gets its own second, the last one now, which both
+// dialects store and sort exactly.
+func (s *SQL) replaceMeetings(ctx context.Context, tx *sql.Tx, slug string, list []model.Meeting, now time.Time) error {
+	kept := map[string][]string{}
+	key := func(m *model.Meeting) string { return m.Committee + "|" + m.Date.String() + "|" + m.StartTime }
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT id, committee_key, meeting_date, start_time FROM meetings WHERE convention_slug = ?`), slug)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var m model.Meeting
+		if err := rows.Scan(&m.ID, &m.Committee, requiredDateCol{&m.Date}, &m.StartTime); err != nil {
+			rows.Close()
+			return err
+		}
+		kept[key(&m)] = append(kept[key(&m)], m.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, table := range []string{"meeting_actions", "meeting_decisions", "meeting_attendance", "meetings"} {
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM `+table+` WHERE convention_slug = ?`), slug); err != nil {
+			return err
+		}
+	}
+	// The rows take the seconds up to now, none in the future.
+	n := 0
+	for _, m := range list {
+		n += 1 + len(m.Attendance) + len(m.Decisions)
+		for _, d := range m.Decisions {
+			n += len(d.Actions)
+		}
+	}
+	at := now.UTC().Truncate(time.Second).Add(-time.Duration(n) * time.Second)
+	// insert writes a row with id, or a new one when id is empty.
+	insert := func(table, cols, id string, args ...any) (string, error) {
+		if id == "" {
+			id = s.newID()
+		}
+		at = at.Add(time.Second)
+		ts := s.d.timestamp(at)
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)+4), ", ")
+		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO `+table+` (id, `+cols+`, created_at, updated_at, version) VALUES (`+marks+`)`),
+			append(append([]any{id}, args...), ts, ts, 1)...)
+		return id, err
+	}
+	for i := range list {
+		m := &list[i]
+		reuse := ""
+		if ids := kept[key(m)]; len(ids) == 1 {
+			reuse = ids[0]
+		}
+		id, err := insert("meetings", meetingCols, reuse, slug, m.Committee, m.Date.String(), m.StartTime, m.Place, string(m.Status),
+			agendaText(m.Agenda), m.Minutes)
+		if err != nil {
+			return err
+		}
+		for _, x := range m.Attendance {
+			if _, err := insert("meeting_attendance", "convention_slug, "+attendanceCols, "", slug, id, x.Organization, x.Guest, x.Person,
+				string(x.Status), x.RepresentedBy); err != nil {
+				return err
+			}
+		}
+		for _, d := range m.Decisions {
+			did, err := insert("meeting_decisions", "convention_slug, "+decisionCols, "", slug, id, d.Text, string(d.ObjectKind), d.ObjectKey)
+			if err != nil {
+				return err
+			}
+			for _, a := range d.Actions {
+				if _, err := insert("meeting_actions", "convention_slug, "+actionCols, "", slug, id, did, a.Text, a.Organization, a.Person,
+					dateArg(a.DueOn), a.Status); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

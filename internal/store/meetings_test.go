@@ -98,3 +98,71 @@ func TestMeetingsSurviveAReimport(t *testing.T) {
 		}
 	})
 }
+
+// TestImportReplacesTheMeetingsInTheirOrder imports meetings with a
+// convention, in the file's order, then again: a meeting of the same
+// committee, day and time keeps its id; one the file no longer holds goes.
+func TestImportReplacesTheMeetingsInTheirOrder(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		c := forcalquier(t)
+		entry := model.AuditEntry{Convention: c.Slug, Actor: "Import", Action: "import", ObjectType: "convention"}
+		due := model.MustDate("2025-01-31")
+		copil := model.Meeting{Committee: "copil", Date: model.MustDate("2024-10-15"), StartTime: "14:00", Place: "Forcalquier", Status: model.MeetingHeld,
+			Agenda: []string{"Bilan", "Avenant"}, Minutes: "Séance ouverte.\nSéance levée.",
+			Attendance: []model.Attendance{
+				{Organization: "limans", Status: model.AttendanceExcused},
+				{Organization: "caf04", Status: model.AttendanceRepresented, RepresentedBy: "Adjointe"},
+				{Guest: "Personne ressource", Person: "CAF, responsable", Status: model.AttendancePresent},
+			},
+			Decisions: []model.Decision{
+				{Text: "Troisième par l'alphabet, première par l'ordre", ObjectKind: model.DecisionOnStep, ObjectKey: "2.2/1", Actions: []model.Action{
+					{Text: "Z en premier", Organization: "cc-pflm", DueOn: &due, Status: model.FollowUpToDo},
+					{Text: "A en second", Person: "Mme Roux", Status: model.FollowUpDone},
+				}},
+				{Text: "Avenant à préparer", ObjectKind: model.DecisionOnRenewal},
+			}}
+		cotech := model.Meeting{Committee: "cotech", Date: model.MustDate("2024-03-01"), Status: model.MeetingCancelled}
+		if _, err := s.ImportConvention(ctx, c, &Life{Meetings: []model.Meeting{copil, cotech}}, false, entry); err != nil {
+			t.Fatal(err)
+		}
+		first, err := s.Meetings(ctx, c.Slug)
+		if err != nil || len(first) != 2 {
+			t.Fatalf("réunions importées : %v %d", err, len(first))
+		}
+		got := first[1]
+		if first[0].Committee != "cotech" || got.Committee != "copil" || got.Minutes != copil.Minutes || !slices.Equal(got.Agenda, copil.Agenda) ||
+			got.Status != model.MeetingHeld || got.Convention != c.Slug {
+			t.Errorf("réunion importée : %+v", got)
+		}
+		var who []string
+		for _, x := range got.Attendance {
+			who = append(who, x.Organization+x.Guest)
+		}
+		if !slices.Equal(who, []string{"limans", "caf04", "Personne ressource"}) || got.Attendance[1].RepresentedBy != "Adjointe" {
+			t.Errorf("présences dans l'ordre du fichier : %v", who)
+		}
+		if len(got.Decisions) != 2 || got.Decisions[0].ObjectKey != "2.2/1" || len(got.Decisions[0].Actions) != 2 ||
+			got.Decisions[0].Actions[0].Text != "Z en premier" || *got.Decisions[0].Actions[0].DueOn != due || got.Decisions[0].Actions[1].Person != "Mme Roux" ||
+			got.Decisions[1].ObjectKind != model.DecisionOnRenewal {
+			t.Errorf("décisions importées : %+v", got.Decisions)
+		}
+
+		// Again, without the COTECH: the COPIL keeps its id, its rows are the file's.
+		copil.Decisions = copil.Decisions[:1]
+		if _, err := s.ImportConvention(ctx, c, &Life{Meetings: []model.Meeting{copil}}, true, entry); err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.Meetings(ctx, c.Slug)
+		if err != nil || len(again) != 1 || again[0].ID != got.ID || len(again[0].Decisions) != 1 || len(again[0].Attendance) != 3 {
+			t.Fatalf("réimport : %v %+v", err, again)
+		}
+		// A file without meetings leaves them as recorded.
+		if _, err := s.ImportConvention(ctx, c, &Life{}, true, entry); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Count(ctx); n["meetings"] != 1 || n["meeting_actions"] != 2 || n["meeting_attendance"] != 3 {
+			t.Errorf("comptes après un import sans réunions : %v", n)
+		}
+	})
+}

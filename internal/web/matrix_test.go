@@ -401,6 +401,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return c + "/reunions/" + meeting.ID + "/decisions/" + decision.ID + "/actions"
 		}, form: func(role string) url.Values { return url.Values{"text": {"Action de " + role}, "person": {role}} },
 			expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/reunions/{id}/convocation.pdf", dynamic: func(string) string { return c + "/reunions/" + meeting.ID + "/convocation.pdf" },
+			expect: readPage()},
+		// The meeting is not held: its minutes are refused to every reader.
+		{method: "GET", path: c + "/reunions/{id}/compte-rendu.pdf", dynamic: func(string) string { return c + "/reunions/" + meeting.ID + "/compte-rendu.pdf" },
+			expect: expect{"anonyme": 303, "plateforme": 409, "admin": 409, "editeur": 409, "contributeur": 409, "contributeur-autre": 409, "lecteur": 409, "autre-convention": 404}},
 		{method: "GET", path: api + "/meetings", expect: readAPI()},
 		{method: "POST", path: api + "/meetings", json: func(role string) string {
 			return `{"committee": "cotech", "date": "2025-11-04", "place": "Visio de ` + role + `"}`

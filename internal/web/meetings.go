@@ -647,3 +647,37 @@ func (s *Server) ficheActions(r *http.Request, v *convView, code string) ([]fich
 	}
 	return out, nil
 }
+
+// meetingPDF sends the convocation or the minutes of a meeting as a PDF;
+// the minutes of a meeting not held yet are refused with 409 and a page
+// that says why.
+func (s *Server) meetingPDF(minutes bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := s.signedIn(w, r)
+		if a == nil {
+			return
+		}
+		slug, id := r.PathValue("slug"), r.PathValue("id")
+		write, name := s.app.ConvocationPDF, "convocation"
+		if minutes {
+			write, name = s.app.MinutesPDF, "compte-rendu"
+		}
+		data, err := write(r.Context(), a, slug, id)
+		var notHeld *app.NotHeldError
+		if errors.As(err, &notHeld) {
+			s.errorPage(w, r, http.StatusConflict, "Compte rendu indisponible", upperFirst(notHeld.Error())+".")
+			return
+		}
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		// The file is named after the committee and the day.
+		if _, m, err := s.app.Meeting(r.Context(), a, slug, id); err == nil {
+			name = m.Committee + "-" + m.Date.String() + "-" + name
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="`+slug+"-"+name+`.pdf"`)
+		_, _ = w.Write(data)
+	}
+}

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
 
 // TestMeetingIsPlannedFromTheProposedAgenda plans a COPIL from the form,
@@ -148,5 +152,66 @@ func TestMeetingsAPI(t *testing.T) {
 	status, body = e.apiJSON(t, "lecteur", "GET", api, "")
 	if status != http.StatusOK || !strings.Contains(body, "Proposer une cible") {
 		t.Errorf("liste : %d %s", status, body)
+	}
+}
+
+// TestMeetingPDFs: a reader downloads the convocation from the meeting
+// page; the minutes are refused, with the reason, until the meeting is
+// held, then hold the attendance, the decision and its action.
+func TestMeetingPDFs(t *testing.T) {
+	e := newEnv(t)
+	base := "/c/" + slug + "/reunions"
+	resp, _ := e.do(t, "editeur", "POST", base, url.Values{"committee": {"copil"}, "date": {"2025-10-14"}, "start_time": {"14:30"},
+		"place": {"Salle des fêtes de Limans"}, "agenda": {"Bilan 2024\nÉtapes en retard"}})
+	page := resp.Header.Get("Location")
+	_, body := e.do(t, "lecteur", "GET", page, nil)
+	if !strings.Contains(body, `href="`+page+`/convocation.pdf"`) || strings.Contains(body, `href="`+page+`/compte-rendu.pdf"`) ||
+		!strings.Contains(body, "disponible une fois la réunion tenue") {
+		t.Errorf("liens des PDF d'une réunion prévue :\n%s", body)
+	}
+	resp, body = e.do(t, "lecteur", "GET", page+"/convocation.pdf", nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="`+slug+`-copil-2025-10-14-convocation.pdf"` {
+		t.Fatalf("convocation : %d %v", resp.StatusCode, resp.Header)
+	}
+	text := strings.Join(strings.Fields(pdftext.Text(t, []byte(body))), " ")
+	for _, want := range []string{"Convocation – Comité de pilotage", "14 octobre 2025 à 14 h 30", "Salle des fêtes de Limans", "1. Bilan 2024", "2. Étapes en retard"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q absent de la convocation :\n%s", want, text)
+		}
+	}
+	resp, body = e.do(t, "lecteur", "GET", page+"/compte-rendu.pdf", nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "n&#39;est pas encore disponible : la réunion est prévue") {
+		t.Errorf("compte rendu d'une réunion prévue : %d\n%s", resp.StatusCode, body)
+	}
+
+	// Held, with attendance, a decision and its action.
+	if resp, _ := e.do(t, "editeur", "POST", page, url.Values{"version": {"1"}, "committee": {"copil"}, "date": {"2025-10-14"}, "start_time": {"14:30"},
+		"status": {"held"}, "agenda": {"Bilan 2024"}, "minutes": {"Séance ouverte à 14 h 35."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("réunion tenue : %d", resp.StatusCode)
+	}
+	e.do(t, "editeur", "POST", page+"/presences", url.Values{"organization": {"limans"}, "status": {"represented"}, "represented_by": {"M. Blanc"}})
+	e.do(t, "editeur", "POST", page+"/decisions", url.Values{"text": {"Réviser le calendrier de la fiche"}, "object_kind": {"fiche"}, "object_key": {"2.2"}})
+	_, m, err := e.svc.Meeting(context.Background(), auth.System, slug, strings.TrimPrefix(page, base+"/"))
+	if err != nil || len(m.Decisions) != 1 {
+		t.Fatalf("décision : %v", err)
+	}
+	e.do(t, "editeur", "POST", page+"/decisions/"+m.Decisions[0].ID+"/actions", url.Values{"text": {"Proposer un calendrier révisé"},
+		"organization": {"limans"}, "due_on": {"2025-12-31"}})
+	_, body = e.do(t, "lecteur", "GET", page, nil)
+	if !strings.Contains(body, `href="`+page+`/compte-rendu.pdf"`) {
+		t.Error("pas de lien vers le compte rendu d'une réunion tenue")
+	}
+	resp, body = e.do(t, "lecteur", "GET", page+"/compte-rendu.pdf", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("compte rendu : %d", resp.StatusCode)
+	}
+	text = strings.Join(strings.Fields(pdftext.Text(t, []byte(body))), " ")
+	for _, want := range []string{"Compte rendu – Comité de pilotage", "réunion tenue", "Commune de Limans représenté", "M. Blanc", "Séance ouverte à 14 h 35.",
+		"Réviser le calendrier de la fiche", "Objet : fiche 2.2 – Mettre en œuvre", "Proposer un calendrier révisé", "31 décembre 2025", "à faire",
+		"Compte rendu rédigé par"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q absent du compte rendu :\n%s", want, text)
+		}
 	}
 }

@@ -207,6 +207,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/reunions/{id}/presences", s.recordAttendance},
 		{"POST", "/c/{slug}/reunions/{id}/decisions", s.addDecision},
 		{"POST", "/c/{slug}/reunions/{id}/decisions/{decision}/actions", s.saveAction},
+		{"GET", "/c/{slug}/reunions/{id}/convocation.pdf", s.meetingPDF(false)},
+		{"GET", "/c/{slug}/reunions/{id}/compte-rendu.pdf", s.meetingPDF(true)},
 		{"GET", "/api/v1/conventions/{slug}/meetings", s.apiMeetings},
 		{"POST", "/api/v1/conventions/{slug}/meetings", s.apiCreateMeeting()},
 		{"GET", "/api/v1/conventions/{slug}/meetings/{id}", s.apiMeeting},
