@@ -61,6 +61,7 @@ type Store interface {
 	CalendarFeeds
 	Documents
 	MeetingStore
+	DataRequestStore
 	Outbox
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
