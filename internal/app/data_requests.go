@@ -373,12 +373,16 @@ func (s *Service) memberIs(ctx context.Context, m auth.Member, userID string) bo
 	return err == nil && u.ID == userID && !u.Disabled
 }
 
+// RegisterEntry is one entry of a controller's record of processing
+// activities, as the register's page, CSV and PDF show it.
+type RegisterEntry = report.RegisterEntry
+
 // Register returns the entries of the records of processing activities
 // (GDPR art. 30) that a convention's implemented data exchanges give: one
 // for the holding party, source controller, and one for the requesting
 // party, recipient controller; only those of one organization when org
 // is set.
-func (s *Service) Register(ctx context.Context, a *auth.Actor, slug, org string) (*model.Convention, []report.RegisterEntry, error) {
+func (s *Service) Register(ctx context.Context, a *auth.Actor, slug, org string) (*model.Convention, []RegisterEntry, error) {
 	c, list, err := s.DataRequests(ctx, a, slug)
 	if err != nil {
 		return nil, nil, err
@@ -386,13 +390,13 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, slug, org string)
 	if org != "" && !hasOrganization(c, org) {
 		return nil, nil, single("organisation", fmt.Sprintf("la convention ne compte pas d'organisation « %s »", org))
 	}
-	var out []report.RegisterEntry
+	var out []RegisterEntry
 	for i := range list {
 		r := &list[i]
 		if r.State != model.DataRequestImplemented {
 			continue
 		}
-		base := report.RegisterEntry{Title: r.Title, Purposes: r.Purpose, LegalBasis: model.GDPRBasisLabels[r.LegalBasis],
+		base := RegisterEntry{Title: r.Title, Purposes: r.Purpose, LegalBasis: model.GDPRBasisLabels[r.LegalBasis],
 			Persons: r.Persons, Data: r.DataCategories, Recipients: r.Recipients, Transfers: "aucun", Retention: r.Retention,
 			Security: r.Security, Opinion: "aucun avis enregistré"}
 		if r.Transfers {
