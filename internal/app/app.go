@@ -209,5 +209,10 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 	if err != nil {
 		return nil, err
 	}
-	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings}), nil
+	requests, err := s.store.DataRequests(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings,
+		DataRequests: requests}), nil
 }

@@ -105,7 +105,7 @@ func (s *Service) SubmitDrafts(ctx context.Context, a *auth.Actor, slug, org str
 	}
 	if !CanValidate(a, slug) {
 		m := a.Memberships[slug]
-		if m.Organization == "" || m.Role == auth.RoleReader {
+		if m.Organization == "" || m.Role.ReadsOnly() {
 			return 0, &RefusedError{Reason: fmt.Sprintf("seuls les membres d'une organisation responsable d'indicateurs, les éditeurs et les administrateurs soumettent des valeurs : demandez à %s", s.whoManages(ctx, slug))}
 		}
 		org = m.Organization

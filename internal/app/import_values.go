@@ -175,7 +175,7 @@ func (s *Service) ImportValuesXLSX(ctx context.Context, a *auth.Actor, slug stri
 // their own organization.
 func CollectionForm(a *auth.Actor, c *model.Convention, values []model.Value, org string, year int) (collection.Form, error) {
 	slug := c.Slug
-	if m, ok := a.Memberships[slug]; ok && m.Organization != "" && !CanValidate(a, slug) {
+	if m, ok := a.Memberships[slug]; ok && m.Organization != "" && !m.Role.ReadsOnly() && !CanValidate(a, slug) {
 		org = m.Organization
 	}
 	if year < c.Period.Start.Year || year > c.Period.End.Year {

@@ -112,6 +112,46 @@ Validez {{if eq (len .Values) 1}}la valeur ou renvoyez-la{{else}}les valeurs ou 
 <p>Validez {{if eq (len .Values) 1}}la valeur ou renvoyez-la{{else}}les valeurs ou renvoyez-les{{end}} avec un motif : <a href="{{.URL}}">les valeurs à valider</a></p>
 `,
 	},
+	"data_request_filed": {
+		subject: `Demande d'échange de données à étudier : {{.Title}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{.Requester}} demande à {{.Holder}} des données à caractère personnel dans le cadre de la convention « {{.Convention}} » (article 7) :
+{{.Title}}
+Finalité : {{.Purpose}}
+Demande déposée par {{.FiledBy}}.
+
+En tant que délégué·e à la protection des données de {{.Holder}}, il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} :
+{{.URL}}{{else}} sur ctg.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Requester}} demande à {{.Holder}} des données à caractère personnel dans le cadre de la convention « {{.Convention}} » (article 7) :<br>
+<strong>{{.Title}}</strong><br>
+Finalité : {{.Purpose}}<br>
+Demande déposée par {{.FiledBy}}.</p>
+<p>En tant que délégué·e à la protection des données de {{.Holder}}, il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}} sur ctg.{{end}}</p>
+`,
+	},
+	"data_request_opinion": {
+		subject: `Avis du DPO rendu : {{.Title}} — {{.Convention}}`,
+		text: `Bonjour,
+
+Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
+avis {{.Opinion}}.{{with .Recommendations}}
+
+Recommandations :
+{{.}}{{end}}
+
+{{.Holder}} va maintenant décider de la suite{{if .URL}} :
+{{.URL}}{{else}}.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
+<strong>avis {{.Opinion}}</strong>.</p>
+{{with .Recommendations}}<p><strong>Recommandations :</strong><br>{{.}}</p>{{end}}
+<p>{{.Holder}} va maintenant décider de la suite{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
+`,
+	},
 }
 
 type parsedMail struct {

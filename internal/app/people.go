@@ -99,7 +99,7 @@ func resolveOrganization(c *model.Convention, m *auth.Membership) {
 // checkMembership adds to ve what is wrong with a role given in c.
 func checkMembership(c *model.Convention, m auth.Membership, ve *model.ValidationError) {
 	if !m.Role.Valid() {
-		ve.Add("role", "rôle « %s » inconnu (admin, editor, contributor, reader)", m.Role)
+		ve.Add("role", "rôle « %s » inconnu (admin, editor, contributor, reader, dpo)", m.Role)
 	}
 	if m.Organization != "" && !hasOrganization(c, m.Organization) {
 		var names []string
@@ -108,8 +108,8 @@ func checkMembership(c *model.Convention, m auth.Membership, ve *model.Validatio
 		}
 		ve.Add("organization", "la convention ne compte pas d'organisation « %s » ; ses organisations : %s", m.Organization, strings.Join(names, ", "))
 	}
-	if m.Role == auth.RoleContributor && m.Organization == "" {
-		ve.Add("organization", "un·e contributeur·rice agit pour une organisation de la convention")
+	if m.Role.ForOrganization() && m.Organization == "" {
+		ve.Add("organization", "un·e %s agit pour une organisation de la convention : choisissez-la", auth.RoleLabels[m.Role])
 	}
 }
 

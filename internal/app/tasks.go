@@ -105,7 +105,7 @@ func (s *Service) Tasks(ctx context.Context, a *auth.Actor, today model.Date) (*
 func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.Convention, values []model.Value, today model.Date) (ConventionTasks, error) {
 	slug := c.Slug
 	t := ConventionTasks{Slug: slug, Title: c.Title, Year: CollectionYear(c, today), CanValidate: CanValidate(a, slug)}
-	if m, ok := a.Memberships[slug]; ok && m.Role != auth.RoleReader {
+	if m, ok := a.Memberships[slug]; ok && !m.Role.ReadsOnly() {
 		t.Organization = m.Organization
 	}
 	t.OrganizationName = c.OrgName(t.Organization)

@@ -190,7 +190,7 @@ func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *Indicator
 func (s *Service) cannotEnter(ctx context.Context, a *auth.Actor, iv *IndicatorView) error {
 	slug, e := iv.Convention.Slug, iv.Entry
 	who := s.whoManages(ctx, slug)
-	if m, ok := a.Memberships[slug]; ok && m.Role == auth.RoleReader {
+	if m, ok := a.Memberships[slug]; ok && m.Role.ReadsOnly() {
 		return &RefusedError{Reason: fmt.Sprintf("votre accès à la convention est en lecture seule : pour saisir des valeurs, demandez un rôle de contributeur à %s", who)}
 	}
 	if e.Responsible == "" {

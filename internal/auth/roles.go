@@ -21,10 +21,15 @@ const (
 	RoleContributor Role = "contributor"
 	// RoleReader only reads.
 	RoleReader Role = "reader"
+	// RoleDPO is the data protection officer of one organization of the
+	// convention: they read it like a reader and give their opinion on
+	// the personal-data exchange requests addressed to their organization
+	// (art. 7).
+	RoleDPO Role = "dpo"
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleEditor, RoleContributor, RoleReader}
+var Roles = []Role{RoleAdmin, RoleEditor, RoleContributor, RoleReader, RoleDPO}
 
 // RoleLabels gives each role's name in the interface.
 var RoleLabels = map[Role]string{
@@ -32,13 +37,22 @@ var RoleLabels = map[Role]string{
 	RoleEditor:      "éditeur·rice",
 	RoleContributor: "contributeur·rice",
 	RoleReader:      "lecteur·rice",
+	RoleDPO:         "délégué·e à la protection des données",
 }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
-// Membership gives a user a role in a convention; a contributor acts for
-// one organization of that convention (its key).
+// ForOrganization reports whether the role acts for one organization of
+// the convention, which it then requires.
+func (r Role) ForOrganization() bool { return r == RoleContributor || r == RoleDPO }
+
+// ReadsOnly reports whether the role changes nothing of the convention's
+// content: a reader, and a DPO, whose only writes are their opinions.
+func (r Role) ReadsOnly() bool { return r == RoleReader || r == RoleDPO }
+
+// Membership gives a user a role in a convention; a contributor or a DPO
+// acts for one organization of that convention (its key).
 type Membership struct {
 	Convention   string `json:"convention"`
 	Role         Role   `json:"role"`
@@ -140,7 +154,17 @@ func (a *Actor) CanEditSomething(convention string) bool {
 		return false
 	}
 	m, ok := a.membership(convention)
-	return a.PlatformAdmin || (ok && m.Role != RoleReader)
+	return a.PlatformAdmin || (ok && !m.Role.ReadsOnly())
+}
+
+// IsDPO reports whether the actor is the data protection officer of the
+// organization (by key) in the convention.
+func (a *Actor) IsDPO(convention, org string) bool {
+	if a == nil || org == "" {
+		return false
+	}
+	m, ok := a.Memberships[convention]
+	return ok && m.Role == RoleDPO && m.Organization == org
 }
 
 // CanAdmin reports whether the actor may manage the convention's members.

@@ -12,7 +12,7 @@ import (
 )
 
 const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] [--admin] [--password-stdin]
-       ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader [--organization ORGANISATION]
+       ctg user grant --email ADRESSE --convention SLUG --role admin|editor|contributor|reader|dpo [--organization ORGANISATION]
        ctg user revoke --email ADRESSE --convention SLUG   (retire l'accès à la convention)
        ctg user password --email ADRESSE   (nouveau mot de passe lu sur l'entrée standard ; ferme les sessions)
        ctg user disable --email ADRESSE   (désactive le compte : sessions fermées, jetons refusés)
@@ -61,7 +61,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	orgHelp := "organisation de la personne (nom libre)"
 	nameHelp := "nom de la personne"
 	if args[0] == "grant" {
-		orgHelp = "organisation de la convention pour laquelle la personne agit : son nom ou son sigle (obligatoire pour contributor)"
+		orgHelp = "organisation de la convention pour laquelle la personne agit : son nom ou son sigle (obligatoire pour contributor et dpo)"
 	}
 	if args[0] == "token" {
 		nameHelp = "nom du jeton (l'outil qui l'utilisera)"
@@ -81,7 +81,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		case "convention":
 			fs.StringVar(&slug, f, "", "identifiant de la convention")
 		case "role":
-			fs.StringVar(&role, f, "", "rôle dans la convention : admin, editor, contributor ou reader")
+			fs.StringVar(&role, f, "", "rôle dans la convention : admin, editor, contributor, reader ou dpo")
 		case "revoke":
 			fs.StringVar(&revoke, f, "", "identifiant du jeton à révoquer (voir ctg user tokens)")
 		}

@@ -304,6 +304,17 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	signedIn = append(signedIn, base+"/communication")
+	// A data-exchange request in study, for the article 7 pages.
+	req, err := p.svc.FileDataRequest(ctx0, auth.System, slug, app.DataRequestInput{Requester: "cc-pflm", Holder: "caf04", Title: "Familles allocataires",
+		DataCategories: "composition du foyer", Purpose: "tarification", LegalBasis: "public_task", Persons: "allocataires", Retention: "un an",
+		Recipients: "service enfance", Security: "dépôt chiffré"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.AdvanceDataRequest(ctx0, auth.System, slug, req.ID, app.StepStudy, app.DataRequestStep{}); err != nil {
+		t.Fatal(err)
+	}
+	signedIn = append(signedIn, base+"/echanges-donnees", base+"/echanges-donnees/nouvelle", base+"/echanges-donnees/"+req.ID, base+"/registre-art30")
 	audit := func(url string) (axeResult, error) {
 		var res axeResult
 		err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))

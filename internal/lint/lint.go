@@ -73,6 +73,9 @@ type Recorded struct {
 	Life *Life
 	// Meetings are the meetings of its committees, with their decisions.
 	Meetings []model.Meeting
+	// DataRequests are the personal-data exchange requests between its
+	// parties (art. 7).
+	DataRequests []model.DataRequest
 }
 
 // checker runs the rules on one convention and collects their findings.

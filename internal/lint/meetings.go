@@ -78,3 +78,19 @@ func checkActionsOverdue(x *checker) {
 		}
 	}
 }
+
+// checkDataExchangeOpinion reports a personal-data exchange marked
+// implemented while no opinion of the holding party's DPO is recorded
+// (art. 7). The service refuses that step, but an imported or older
+// record can still be in that state.
+func checkDataExchangeOpinion(x *checker) {
+	for _, r := range x.rec.DataRequests {
+		if r.State != model.DataRequestImplemented || r.HasOpinion() {
+			continue
+		}
+		x.reportf(fmt.Sprintf("data_requests[%s]", r.ID), "article 7", "data-request", r.ID,
+			"Faites étudier l'échange par le·la délégué·e à la protection des données de la partie qui détient les données, et enregistrez son avis ; suspendez l'échange d'ici là.",
+			"L'échange de données « %s » (%s vers %s) est mis en œuvre sans avis du délégué à la protection des données de %s.",
+			r.Title, x.orgName(r.Holder), x.orgName(r.Requester), x.orgName(r.Holder))
+	}
+}

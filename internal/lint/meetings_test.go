@@ -64,3 +64,31 @@ func TestOverdueActionsAreReported(t *testing.T) {
 		t.Errorf("action due le jour même signalée : %s", f.Message)
 	}
 }
+
+func init() {
+	recordedTriggers["DATA-EXCHANGE-WITHOUT-DPO-OPINION"] = func(*model.Convention) Recorded {
+		return Recorded{DataRequests: []model.DataRequest{{Meta: model.Meta{ID: "r1"}, Title: "Familles", Requester: "cc", Holder: "caf",
+			State: model.DataRequestImplemented}}}
+	}
+}
+
+// DATA-EXCHANGE-WITHOUT-DPO-OPINION: an implemented exchange needs the
+// opinion of the holding party's DPO; one in study does not yet.
+func TestDataExchangeNeedsTheDPOOpinion(t *testing.T) {
+	on := model.MustDate("2024-06-01")
+	d := model.MustDate("2024-03-01")
+	check := func(r model.DataRequest) *Finding {
+		r.Meta.ID, r.Title, r.Requester, r.Holder = "r1", "Familles allocataires", "cc", "caf"
+		return find(RunWith(clean(), territory.MustLoad(), on, Recorded{DataRequests: []model.DataRequest{r}}), "DATA-EXCHANGE-WITHOUT-DPO-OPINION")
+	}
+	f := check(model.DataRequest{State: model.DataRequestImplemented})
+	if f == nil || f.Severity != Error || f.Kind != "data-request" || f.ID != "r1" || !strings.Contains(f.Message, "Familles allocataires") {
+		t.Fatalf("échange mis en œuvre sans avis : %+v", f)
+	}
+	if f := check(model.DataRequest{State: model.DataRequestImplemented, Opinion: model.OpinionFavorable, OpinionOn: &d}); f != nil {
+		t.Errorf("échange avec avis signalé : %+v", f)
+	}
+	if f := check(model.DataRequest{State: model.DataRequestInStudy}); f != nil {
+		t.Errorf("demande en étude signalée : %+v", f)
+	}
+}

@@ -50,6 +50,7 @@ var Rules = []Rule{
 	{"TERMINATION-NOTICE-RUNNING", Info, "préavis de résiliation en cours", checkNoticeRunning},
 	{"COPIL-NOT-HELD", Warning, "comité de pilotage non réuni depuis 12 mois", checkSteeringHeld},
 	{"DECISION-ACTION-OVERDUE", Warning, "action décidée en comité et en retard", checkActionsOverdue},
+	{"DATA-EXCHANGE-WITHOUT-DPO-OPINION", Error, "échange de données mis en œuvre sans avis du DPO", checkDataExchangeOpinion},
 	{"PERIOD-BEFORE-SIGNATURE", Warning, "période commençant avant la signature", checkPeriodBeforeSignature},
 	{"FICHE-NO-INDICATOR", Warning, "fiche sans indicateur", checkFicheIndicators},
 	{"INDICATOR-NO-UNIT", Info, "indicateurs sans unité ni périodicité", checkIndicatorUnits},

@@ -62,6 +62,7 @@ type Store interface {
 	Documents
 	MeetingStore
 	Communication
+	DataRequestStore
 	Outbox
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)

@@ -68,6 +68,8 @@ func checksView(v *convView, c *app.Checks) checksData {
 			r.URL = "/c/" + v.Slug + "/avenants/" + line.ID
 		case line.Kind == "meeting" && line.ID != "":
 			r.URL = "/c/" + v.Slug + "/reunions/" + line.ID
+		case line.Kind == "data-request" && line.ID != "":
+			r.URL = "/c/" + v.Slug + "/echanges-donnees/" + line.ID
 		case line.Kind != "" && line.ID != "":
 			r.URL = "/c/" + v.Slug + "/modifier/" + line.Kind + "/" + line.ID
 		}

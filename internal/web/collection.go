@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/ctg-territoires/ctg/internal/app"
-	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -56,7 +55,7 @@ func (s *Server) collectionData(w http.ResponseWriter, r *http.Request) (*convVi
 	d := &collectionData{Year: year, Years: years(v.Convention), Rows: app.CollectionProgress(v.Convention, values, year),
 		Indicators: indicators.Catalogue(v.Convention), Done: doneMessage(r.URL.Query())}
 	a := actorOf(r)
-	if m, ok := a.Memberships[v.Slug]; ok && m.Role != auth.RoleReader {
+	if m, ok := a.Memberships[v.Slug]; ok && !m.Role.ReadsOnly() {
 		d.Organization, d.OrganizationName = m.Organization, v.OrgName(m.Organization)
 	}
 	labels, responsible := map[string]string{}, map[string]string{}

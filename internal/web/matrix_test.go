@@ -472,6 +472,32 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, json: func(string) string {
 			return `{"version": ` + strconv.Itoa(e.eventVersion(t, event.ID)) + `, "charter_agreement": "refused", "charter_conditions": "…"}`
 		}, expect: write(200, 401, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/echanges-donnees", expect: readPage()},
+		{method: "GET", path: c + "/echanges-donnees/nouvelle", expect: write(200, 303, "plateforme", "admin", "editeur", "contributeur-autre")},
+		{method: "POST", path: c + "/echanges-donnees", form: func(role string) url.Values { return exchangeForm(role) },
+			expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur-autre")},
+		{method: "GET", path: c + "/echanges-donnees/{id}", dynamic: func(string) string { return c + "/echanges-donnees/" + e.exchange(t, "") },
+			expect: readPage()},
+		{method: "POST", path: c + "/echanges-donnees/{id}/{step}", dynamic: func(string) string {
+			return c + "/echanges-donnees/" + e.exchange(t, "") + "/etude"
+		}, form: func(string) url.Values { return url.Values{} }, expect: write(303, 303, "plateforme")},
+		{method: "POST", path: c + "/echanges-donnees/{id}/{step}", dynamic: func(string) string {
+			return c + "/echanges-donnees/" + e.exchange(t, app.StepOpinion) + "/decision"
+		}, form: func(string) url.Values { return url.Values{"decision": {"accepted"}} }, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "GET", path: c + "/registre-art30", expect: readPage()},
+		{method: "GET", path: c + "/registre-art30.csv", expect: readPage()},
+		{method: "GET", path: c + "/registre-art30.pdf", expect: readPage()},
+		{method: "GET", path: api + "/data-requests", expect: readAPI()},
+		{method: "POST", path: api + "/data-requests", json: func(role string) string { return exchangeJSON(role) },
+			expect: write(201, 401, "plateforme", "admin", "editeur", "contributeur-autre")},
+		{method: "GET", path: api + "/data-requests/{id}", dynamic: func(string) string { return api + "/data-requests/" + e.exchange(t, "") },
+			expect: readAPI()},
+		{method: "POST", path: api + "/data-requests/{id}/{step}", dynamic: func(string) string {
+			return api + "/data-requests/" + e.exchange(t, app.StepStudy) + "/opinion"
+		}, json: func(string) string { return exchangeOpinionJSON }, expect: write(200, 401, "plateforme")},
+		{method: "POST", path: api + "/data-requests/{id}/{step}", dynamic: func(string) string {
+			return api + "/data-requests/" + e.exchange(t, app.StepDecision) + "/implementation"
+		}, json: func(string) string { return `{"implemented_on": "2099-01-01"}` }, expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
