@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -27,7 +26,6 @@ func (v *lifeValidator) meetings() {
 	for _, k := range c.Committees {
 		committees[k.Key] = true
 	}
-	var catalogue map[string]model.Indicator
 	for i := range v.f.Meetings {
 		m := &v.f.Meetings[i]
 		p := fmt.Sprintf("meetings[%d]", i)
@@ -72,10 +70,7 @@ func (v *lifeValidator) meetings() {
 			if strings.TrimSpace(d.Text) == "" {
 				v.add(q+".text", "champ obligatoire vide : le texte de la décision")
 			}
-			if catalogue == nil && d.ObjectKind == model.DecisionOnIndicator {
-				catalogue = indicators.ByCode(indicators.Catalogue(c))
-			}
-			if why := v.decisionObject(d, catalogue); why != "" {
+			if why := v.decisionObject(d); why != "" {
 				path := q + ".object_key"
 				if _, ok := model.DecisionObjectLabels[d.ObjectKind]; !ok {
 					path = q + ".object_kind"
@@ -102,38 +97,27 @@ func (v *lifeValidator) meetings() {
 }
 
 // decisionObject tells why a decision cannot concern the record its kind
-// and key name, or "".
-func (v *lifeValidator) decisionObject(d model.Decision, catalogue map[string]model.Indicator) string {
-	c := &v.f.Convention
-	fiche := func(code string) *model.Fiche {
-		for i := range c.Axes {
-			for j := range c.Axes[i].Fiches {
-				if c.Axes[i].Fiches[j].Code == code {
-					return &c.Axes[i].Fiches[j]
-				}
-			}
-		}
-		return nil
-	}
+// and key name, or "". A fiche, a step or an indicator is checked by the
+// form of its key only: a decision keeps naming what an avenant removed
+// since, and the file that carries it must import again.
+func (v *lifeValidator) decisionObject(d model.Decision) string {
 	switch d.ObjectKind {
 	case model.DecisionOnNothing, model.DecisionOnRenewal:
 		if d.ObjectKey != "" {
 			return fmt.Sprintf("une décision %s ne désigne aucun élément : retirez object_key", map[bool]string{true: "sans objet", false: "sur le renouvellement"}[d.ObjectKind == model.DecisionOnNothing])
 		}
 	case model.DecisionOnFiche:
-		if fiche(d.ObjectKey) == nil {
-			return fmt.Sprintf("la fiche « %s » n'existe pas (axes[].fiches[].code)", d.ObjectKey)
+		if strings.TrimSpace(d.ObjectKey) == "" || strings.Contains(d.ObjectKey, "/") {
+			return fmt.Sprintf("« %s » n'est pas un code de fiche (axes[].fiches[].code, par exemple 2.2)", d.ObjectKey)
 		}
 	case model.DecisionOnStep:
 		code, n, _ := strings.Cut(d.ObjectKey, "/")
-		f := fiche(code)
-		k, err := strconv.Atoi(n)
-		if f == nil || err != nil || k < 1 || k > len(f.Steps) {
-			return fmt.Sprintf("l'étape « %s » n'existe pas (fiche/numéro, par exemple 2.2/1)", d.ObjectKey)
+		if k, err := strconv.Atoi(n); strings.TrimSpace(code) == "" || err != nil || k < 1 {
+			return fmt.Sprintf("« %s » ne désigne pas une étape (fiche/numéro, par exemple 2.2/1)", d.ObjectKey)
 		}
 	case model.DecisionOnIndicator:
-		if _, ok := catalogue[d.ObjectKey]; !ok {
-			return fmt.Sprintf("l'indicateur « %s » n'existe pas", d.ObjectKey)
+		if strings.TrimSpace(d.ObjectKey) == "" {
+			return "champ obligatoire vide : le code de l'indicateur"
 		}
 	case model.DecisionOnAmendment:
 		n, err := strconv.Atoi(d.ObjectKey)

@@ -88,7 +88,7 @@ func TestBadMeetingsAreReportedWithTheirPath(t *testing.T) {
 		{"bad time", `start_time: "14:00"`, `start_time: "14h"`, "meetings[0].start_time", "n'est pas une heure"},
 		{"organization unknown", "      - organization: f\n        status: represented", "      - organization: mairie\n        status: represented", "meetings[0].attendance[0].organization", "« mairie » n'est pas une organisation"},
 		{"represented by nobody", "        represented_by: Adjointe\n", "", "meetings[0].attendance[0].represented_by", "par qui"},
-		{"no fiche", "object_key: 1.1/1", "object_key: 9.9/1", "meetings[0].decisions[0].object_key", "l'étape « 9.9/1 » n'existe pas"},
+		{"no step", "object_key: 1.1/1", "object_key: 1.1/zéro", "meetings[0].decisions[0].object_key", "« 1.1/zéro » ne désigne pas une étape"},
 		{"no avenant", `object_key: "2"`, `object_key: "5"`, "meetings[0].decisions[1].object_key", "aucun avenant"},
 		{"unknown object", "object_kind: amendment", "object_kind: budget", "meetings[0].decisions[1].object_kind", "objet « budget » inconnu"},
 		{"action of nobody", "            organization: f\n            due_on", "            due_on", "meetings[0].decisions[0].actions[0].organization", "qui mène l'action"},
@@ -112,5 +112,16 @@ func TestBadMeetingsAreReportedWithTheirPath(t *testing.T) {
 			}
 			t.Errorf("attendu %s : …%s… avec sa ligne ; reçu :\n%v", tc.path, tc.message, err)
 		})
+	}
+}
+
+// A decision keeps naming a fiche an avenant removed since: the file that
+// carries it imports again.
+func TestDecisionOnARemovedFicheImports(t *testing.T) {
+	if !strings.Contains(met, "object_key: 1.1/1") {
+		t.Fatal("décision sur l'étape 1.1/1 absente")
+	}
+	if _, err := DecodeFile([]byte(strings.Replace(met, "object_key: 1.1/1", "object_key: 9.9/1", 1)), territory.MustLoad()); err != nil {
+		t.Errorf("décision sur une étape retirée depuis : %v", err)
 	}
 }
