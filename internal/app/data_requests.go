@@ -349,6 +349,8 @@ func (s *Service) AdvanceDataRequest(ctx context.Context, a *auth.Actor, slug, i
 		switch {
 		case err != nil:
 			ve.Add("implemented_on", "la date « %s » n'est pas une date (AAAA-MM-JJ)", in.ImplementedOn)
+		case d.After(today):
+			ve.Add("implemented_on", "la mise en œuvre ne peut être datée dans le futur (%s) : enregistrez-la le jour où l'échange commence", textutil.FrenchDate(d))
 		case old.DecidedOn != nil && d.Before(*old.DecidedOn):
 			ve.Add("implemented_on", "la mise en œuvre ne peut précéder la décision du %s", textutil.FrenchDate(*old.DecidedOn))
 		case !old.HasOpinion():

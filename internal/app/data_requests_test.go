@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -48,6 +49,7 @@ func exchangeInput() app.DataRequestInput {
 func TestDataRequestGoesToTheHoldersDPO(t *testing.T) {
 	ctx := context.Background()
 	svc, st := apptest.NewWithStore(t)
+	svc.SetClock(func() time.Time { return time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC) })
 	const slug = examples.ForcalquierSlug
 	coordinator := account(t, svc, st, "coordinatrice", auth.RoleContributor, "cc-pflm")
 	cafDPO := account(t, svc, st, "dpo-caf", auth.RoleDPO, "caf04")
@@ -124,7 +126,11 @@ func TestDataRequestGoesToTheHoldersDPO(t *testing.T) {
 		ve.Errors[0].Path != "implemented_on" {
 		t.Errorf("mise en œuvre avant la décision : %v", err)
 	}
-	if r, err = svc.AdvanceDataRequest(ctx, cafContributor, slug, r.ID, app.StepImplementation, app.DataRequestStep{ImplementedOn: "2099-01-01"}); err != nil ||
+	if _, err := svc.AdvanceDataRequest(ctx, cafContributor, slug, r.ID, app.StepImplementation, app.DataRequestStep{ImplementedOn: "2025-06-11"}); !errors.As(err, &ve) ||
+		!strings.Contains(ve.Errors[0].Message, "dans le futur") {
+		t.Errorf("mise en œuvre datée de demain : %v", err)
+	}
+	if r, err = svc.AdvanceDataRequest(ctx, cafContributor, slug, r.ID, app.StepImplementation, app.DataRequestStep{ImplementedOn: "2025-06-10"}); err != nil ||
 		r.State != model.DataRequestImplemented {
 		t.Fatalf("mise en œuvre : %v", err)
 	}
@@ -135,7 +141,7 @@ func TestDataRequestGoesToTheHoldersDPO(t *testing.T) {
 	}
 	implemented := false
 	for _, h := range history {
-		implemented = implemented || (h.Before["état"] == "acceptée" && h.After["état"] == "mise en œuvre" && h.After["mise en œuvre le"] == "2099-01-01")
+		implemented = implemented || (h.Before["état"] == "acceptée" && h.After["état"] == "mise en œuvre" && h.After["mise en œuvre le"] == "2025-06-10")
 	}
 	if !implemented {
 		t.Errorf("mise en œuvre absente de l'historique : %+v", history)

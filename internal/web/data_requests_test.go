@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -158,7 +159,7 @@ func TestRegisterListsImplementedExchangesAsCSVAndPDF(t *testing.T) {
 		in   app.DataRequestStep
 	}{{app.StepStudy, app.DataRequestStep{}},
 		{app.StepOpinion, app.DataRequestStep{Opportunity: "u", Feasibility: "f", Compliance: "c", Opinion: "favorable", OpinionText: "Avis"}},
-		{app.StepDecision, app.DataRequestStep{Decision: "accepted"}}, {app.StepImplementation, app.DataRequestStep{ImplementedOn: "2099-01-01"}}} {
+		{app.StepDecision, app.DataRequestStep{Decision: "accepted"}}, {app.StepImplementation, app.DataRequestStep{ImplementedOn: time.Now().In(paris).Format("2006-01-02")}}} {
 		if _, err := e.svc.AdvanceDataRequest(ctx, auth.System, slug, r.ID, st.name, st.in); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/docs"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -497,7 +498,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, json: func(string) string { return exchangeOpinionJSON }, expect: write(200, 401, "plateforme")},
 		{method: "POST", path: api + "/data-requests/{id}/{step}", dynamic: func(string) string {
 			return api + "/data-requests/" + e.exchange(t, app.StepDecision) + "/implementation"
-		}, json: func(string) string { return `{"implemented_on": "2099-01-01"}` }, expect: write(200, 401, "plateforme", "admin", "editeur")},
+		}, json: func(string) string { return `{"implemented_on": "` + time.Now().In(paris).Format("2006-01-02") + `"}` }, expect: write(200, 401, "plateforme", "admin", "editeur")},
 		{method: "GET", path: "/api/openapi.json", expect: public()},
 		{method: "GET", path: "/api/v1/schema", expect: public()},
 		{method: "GET", path: "/api/v1/conventions", expect: expect{"anonyme": 401, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},
