@@ -44,9 +44,9 @@ type Meeting struct {
 	Minutes    string       `yaml:"minutes,omitempty" json:"minutes,omitempty"`
 	Attendance []Attendance `yaml:"attendance,omitempty" json:"attendance"`
 	Decisions  []Decision   `yaml:"decisions,omitempty" json:"decisions"`
-	// Convocations is, in the answer to the change that convened the
-	// meeting, how many convocations it queued; it is not stored.
-	Convocations int `yaml:"-" json:"convocations,omitempty"`
+	// Convocations is, after the change that convened the meeting, how
+	// many convocations it queued; it is neither stored nor sent.
+	Convocations int `yaml:"-" json:"-"`
 }
 
 // AttendanceStatus says whether a member came.
