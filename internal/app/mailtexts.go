@@ -44,14 +44,14 @@ Ordre du jour :
 {{range .Numbered}}{{.}}
 {{end}}
 La réunion sur ctg : {{.URL}}
-L'invitation jointe (reunion.ics) l'ajoute à votre agenda.
+La convocation est jointe en PDF (convocation.pdf) ; l'invitation jointe (reunion.ics) l'ajoute à votre agenda.
 `,
 		html: `<p>Bonjour,</p>
 <p>{{.Organizer}} vous convoque à la réunion du {{.Committee}} de la convention « {{.Convention}} » :<br>
 le <strong>{{.Date}}</strong>{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}}{{end}}.</p>
 <p>Ordre du jour :</p>
 <ol>{{range .Agenda}}<li>{{.}}</li>{{end}}</ol>
-<p><a href="{{.URL}}">La réunion sur ctg</a> · l'invitation jointe (reunion.ics) l'ajoute à votre agenda.</p>
+<p><a href="{{.URL}}">La réunion sur ctg</a> · la convocation est jointe en PDF (convocation.pdf) ; l'invitation jointe (reunion.ics) l'ajoute à votre agenda.</p>
 `,
 	},
 	"reminder": {

@@ -360,7 +360,7 @@ func TestConvocationArrivesWithItsInvitation(t *testing.T) {
 	for _, who := range []*auth.Actor{coordinator, caf} {
 		list := got[who.Email]
 		if len(list) != 1 || !strings.HasPrefix(list[0].Subject, "Convocation : Comité de pilotage du 15 octobre 2026") ||
-			!strings.Contains(list[0].Text, "2. Avenant n° 1") || len(list[0].Attachments) != 2 || list[0].Attachments[0].FileName != "reunion.ics" ||
+			!strings.Contains(list[0].Text, "2. Avenant n° 1") || !strings.Contains(list[0].Text, "jointe en PDF (convocation.pdf)") || len(list[0].Attachments) != 2 || list[0].Attachments[0].FileName != "reunion.ics" ||
 			list[0].Attachments[1].FileName != "convocation.pdf" || list[0].Attachments[1].ContentType != "application/pdf" {
 			t.Errorf("convocation de %s : %+v", who.Email, list)
 		}
