@@ -170,6 +170,9 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 			ve.Add("status", "le statut « %s » n'existe pas", in.Status)
 		}
 	}
+	if today := model.DateOf(s.now().In(textutil.Paris)); m.Status == model.MeetingHeld && m.Date.After(today) {
+		ve.Add("status", "la réunion du %s ne peut être tenue avant sa date : elle reste prévue ou convoquée jusque-là", textutil.FrenchDate(m.Date))
+	}
 	m.Agenda = []string{}
 	for _, l := range in.Agenda {
 		m.Agenda = append(m.Agenda, AgendaLines(l)...)

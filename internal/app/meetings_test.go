@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -212,4 +213,22 @@ func TestMeetingsTravelWithTheConventionFile(t *testing.T) {
 			t.Errorf("actions de la fiche 2.2 : %v %+v", err, actions)
 		}
 	})
+}
+
+// A meeting is held on its day or after, never before.
+func TestMeetingIsNotHeldBeforeItsDate(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	svc.SetClock(func() time.Time { return time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC) })
+	editor := member("Claire", auth.RoleEditor, "")
+	in := app.MeetingInput{Committee: "copil", Date: "2026-12-15", Status: "held"}
+	var ve *model.ValidationError
+	if _, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, in); !errors.As(err, &ve) || ve.Errors[0].Path != "status" ||
+		!strings.Contains(ve.Errors[0].Message, "ne peut être tenue avant sa date") {
+		t.Errorf("réunion tenue avant sa date : %v", err)
+	}
+	in.Date = "2026-11-29"
+	if _, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, in); err != nil {
+		t.Errorf("réunion tenue le jour même : %v", err)
+	}
 }
