@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -50,7 +51,12 @@ func (s *Service) MinutesPDF(ctx context.Context, a *auth.Actor, slug, id string
 	// The newest change of the minutes' text names who wrote them.
 	for _, e := range entries {
 		if e.After["compte rendu"] != "" && e.After["compte rendu"] != e.Before["compte rendu"] {
-			opts.MinutesBy, opts.MinutesAt = e.Actor, e.At
+			// A document every member reads names its author, not their address.
+			by := e.Actor
+			if i := strings.LastIndex(by, " <"); i > 0 && strings.HasSuffix(by, ">") {
+				by = by[:i]
+			}
+			opts.MinutesBy, opts.MinutesAt = by, e.At
 			break
 		}
 	}

@@ -214,4 +214,8 @@ func TestMeetingPDFs(t *testing.T) {
 			t.Errorf("%q absent du compte rendu :\n%s", want, text)
 		}
 	}
+	// Every member reads the minutes: their author is named, without their address.
+	if strings.Contains(text, "@") {
+		t.Errorf("une adresse électronique dans le compte rendu :\n%s", text)
+	}
 }
