@@ -146,7 +146,8 @@ func (s *Service) FileDataRequest(ctx context.Context, a *auth.Actor, slug strin
 			return nil, fmt.Errorf("déposer une demande d'échange de données : %w", model.ErrForbidden)
 		}
 	}
-	r := &model.DataRequest{Convention: slug, Requester: in.Requester, Holder: in.Holder, Title: clean(in.Title),
+	// Named before it is stored: the DPO's e-mail links to it.
+	r := &model.DataRequest{Meta: model.Meta{ID: model.NewID()}, Convention: slug, Requester: in.Requester, Holder: in.Holder, Title: clean(in.Title),
 		DataCategories: clean(in.DataCategories), Purpose: clean(in.Purpose), LegalBasis: model.GDPRBasis(in.LegalBasis),
 		Persons: clean(in.Persons), Retention: clean(in.Retention), Recipients: clean(in.Recipients), Transfers: in.Transfers,
 		TransferDetail: clean(in.TransferDetail), Security: clean(in.Security), State: model.DataRequestFiled,
@@ -186,10 +187,10 @@ func (s *Service) FileDataRequest(ctx context.Context, a *auth.Actor, slug strin
 	if !r.Transfers {
 		r.TransferDetail = ""
 	}
-	ve.Bound("title", "Objet", r.Title, maxRequestTitle)
+	ve.Line("title", "Objet", r.Title, maxRequestTitle)
 	for path, v := range map[string]string{"data_categories": r.DataCategories, "purpose": r.Purpose, "persons": r.Persons,
 		"retention": r.Retention, "recipients": r.Recipients, "transfer_detail": r.TransferDetail, "security_measures": r.Security} {
-		ve.Bound(path, "Texte", v, maxRequestText)
+		ve.Text(path, "Texte", v, maxRequestText)
 	}
 	if err := ve.OrNil(); err != nil {
 		return nil, err
@@ -317,7 +318,7 @@ func (s *Service) AdvanceDataRequest(ctx context.Context, a *auth.Actor, slug, i
 			if f.value == "" {
 				ve.Add(f.path, "écrivez %s", f.label)
 			}
-			ve.Bound(f.path, "Texte", f.value, maxRequestText)
+			ve.Text(f.path, "Texte", f.value, maxRequestText)
 		}
 		if _, ok := model.DPOOpinionLabels[r.Opinion]; !ok {
 			ve.Add("opinion", "choisissez l'avis : favorable, favorable avec recommandations ou défavorable")
@@ -325,7 +326,7 @@ func (s *Service) AdvanceDataRequest(ctx context.Context, a *auth.Actor, slug, i
 		if r.Opinion == model.OpinionFavorableRecommendation && r.Recommendations == "" {
 			ve.Add("recommendations", "un avis favorable avec recommandations les énonce : écrivez-les")
 		}
-		ve.Bound("recommendations", "Texte", r.Recommendations, maxRequestText)
+		ve.Text("recommendations", "Texte", r.Recommendations, maxRequestText)
 		r.State, r.OpinionOn, r.OpinionBy = model.DataRequestOpinion, &today, a.PublicName()
 		if len(ve.Errors) == 0 {
 			if mails, err = s.dataRequestMails(ctx, c, r, "data_request_opinion", func(m auth.Member) bool {
@@ -342,7 +343,7 @@ func (s *Service) AdvanceDataRequest(ctx context.Context, a *auth.Actor, slug, i
 			ve.Add("decision", "choisissez d'accepter ou de refuser la demande")
 		}
 		r.DecisionNote = clean(in.DecisionNote)
-		ve.Bound("decision_note", "Note", r.DecisionNote, maxRequestText)
+		ve.Text("decision_note", "Note", r.DecisionNote, maxRequestText)
 		r.DecidedOn, r.DecidedBy = &today, a.PublicName()
 	case StepImplementation:
 		d, err := model.ParseDate(strings.TrimSpace(in.ImplementedOn))

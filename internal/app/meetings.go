@@ -136,7 +136,9 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	if !CanPlanMeetings(a, slug) {
 		return nil, fmt.Errorf("organiser les réunions : %w", model.ErrForbidden)
 	}
-	m := &model.Meeting{Convention: slug, Status: model.MeetingPlanned}
+	// A new meeting is named before it is stored: its convocation links
+	// to it, and its invitation carries its identifier.
+	m := &model.Meeting{Meta: model.Meta{ID: model.NewID()}, Convention: slug, Status: model.MeetingPlanned}
 	var old *model.Meeting
 	if id != "" {
 		if old, err = s.store.Meeting(ctx, slug, id); err != nil {
@@ -155,6 +157,8 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	}
 	if d, err := model.ParseDate(strings.TrimSpace(in.Date)); err != nil {
 		ve.Add("date", "la date « %s » n'est pas une date (AAAA-MM-JJ)", in.Date)
+	} else if why := outsideLife(c, d); why != "" {
+		ve.Add("date", "%s", why)
 	} else {
 		m.Date = d
 	}
@@ -163,7 +167,7 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 		ve.Add("start_time", "l'heure « %s » n'est pas une heure (HH:MM)", m.StartTime)
 	}
 	m.Place = strings.TrimSpace(in.Place)
-	ve.Bound("place", "Lieu", m.Place, maxShortField)
+	ve.Line("place", "Lieu", m.Place, maxShortField)
 	if in.Status != "" {
 		m.Status = model.MeetingStatus(in.Status)
 		if _, ok := model.MeetingStatusLabels[m.Status]; !ok {
@@ -181,10 +185,10 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 		ve.Add("agenda", "l'ordre du jour compte %d points, %d au plus", len(m.Agenda), maxAgendaLines)
 	}
 	for i, l := range m.Agenda {
-		ve.Bound("agenda", fmt.Sprintf("Point %d de l'ordre du jour", i+1), l, maxLineLength)
+		ve.Line("agenda", fmt.Sprintf("Point %d de l'ordre du jour", i+1), l, maxLineLength)
 	}
 	m.Minutes = strings.TrimSpace(strings.ReplaceAll(in.Minutes, "\r\n", "\n"))
-	ve.Bound("minutes", "Compte rendu", m.Minutes, maxMinutes)
+	ve.Text("minutes", "Compte rendu", m.Minutes, maxMinutes)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
@@ -212,6 +216,20 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 		s.mailQueued()
 	}
 	return m, nil
+}
+
+// LifeMargin is how many years before the start and after the end of a
+// convention's period its meetings and follow-up may be dated.
+const LifeMargin = 10
+
+// outsideLife says why d cannot date a meeting or an action of c — years
+// away from its period, a typing slip (« 0202 ») — or "".
+func outsideLife(c *model.Convention, d model.Date) string {
+	from, to := c.Period.Start.Year-LifeMargin, c.Period.End.Year+LifeMargin
+	if d.Year < from || d.Year > to {
+		return fmt.Sprintf("le %s est trop loin de la période de la convention : une date entre %d et %d est attendue", textutil.FrenchDate(d), from, to)
+	}
+	return ""
 }
 
 // AttendanceInput is one attendance line as typed or sent.
@@ -270,9 +288,9 @@ func (s *Service) RecordAttendance(ctx context.Context, a *auth.Actor, slug, mee
 	if x.Status != model.AttendanceRepresented {
 		x.RepresentedBy = ""
 	}
-	ve.Bound("guest", "Nom de l'invité", x.Guest, maxShortField)
-	ve.Bound("person", "Personne", x.Person, maxShortField)
-	ve.Bound("represented_by", "Représenté par", x.RepresentedBy, maxShortField)
+	ve.Line("guest", "Nom de l'invité", x.Guest, maxShortField)
+	ve.Line("person", "Personne", x.Person, maxShortField)
+	ve.Line("represented_by", "Représenté par", x.RepresentedBy, maxShortField)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
@@ -370,7 +388,7 @@ func (s *Service) SaveDecision(ctx context.Context, a *auth.Actor, slug, meeting
 	if x.Text == "" {
 		ve.Add("text", "écrivez la décision")
 	}
-	ve.Bound("text", "Décision", x.Text, maxDecisionText)
+	ve.Text("text", "Décision", x.Text, maxDecisionText)
 	if x.ObjectKind == model.DecisionOnNothing || x.ObjectKind == model.DecisionOnRenewal {
 		x.ObjectKey = ""
 	} else if x.ObjectKey == "" {
@@ -459,8 +477,8 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 	if x.Text == "" {
 		ve.Add("text", "décrivez l'action à mener")
 	}
-	ve.Bound("text", "Action", x.Text, maxLineLength)
-	ve.Bound("person", "Personne", x.Person, maxShortField)
+	ve.Line("text", "Action", x.Text, maxLineLength)
+	ve.Line("person", "Personne", x.Person, maxShortField)
 	if x.Organization == "" && x.Person == "" {
 		ve.Add("organization", "indiquez qui mène l'action : une organisation ou une personne")
 	}
@@ -470,6 +488,8 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 	if due := strings.TrimSpace(in.DueOn); due != "" {
 		if d, err := model.ParseDate(due); err != nil {
 			ve.Add("due_on", "l'échéance « %s » n'est pas une date (AAAA-MM-JJ)", due)
+		} else if why := outsideLife(c, d); why != "" {
+			ve.Add("due_on", "%s", why)
 		} else {
 			x.DueOn = &d
 		}

@@ -232,3 +232,36 @@ func TestMeetingIsNotHeldBeforeItsDate(t *testing.T) {
 		t.Errorf("réunion tenue le jour même : %v", err)
 	}
 }
+
+// What a meeting says goes into e-mails and calendars: one-line fields
+// keep to one line, and dates stay near the convention's period.
+func TestMeetingFieldsKeepTheirShape(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	editor := member("Claire", auth.RoleEditor, "")
+	for name, in := range map[string]app.MeetingInput{
+		"place":   {Committee: "copil", Date: "2024-10-15", Place: "Mairie\r\nBcc: x@exemple.fr"},
+		"agenda":  {Committee: "copil", Date: "2024-10-15", Agenda: []string{"Bilan\x1b[31m"}},
+		"minutes": {Committee: "copil", Date: "2024-10-15", Minutes: "Séance\x07 ouverte"},
+		"date":    {Committee: "copil", Date: "9999-12-31"},
+	} {
+		var ve *model.ValidationError
+		if _, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, in); !errors.As(err, &ve) || ve.Errors[0].Path != name {
+			t.Errorf("%s : %v", name, err)
+		}
+	}
+	m, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held",
+		Minutes: "Séance ouverte.\n\tPoint 1 :\r\nbilan."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ve *model.ValidationError
+	if _, err := svc.SaveAction(ctx, editor, examples.ForcalquierSlug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Person: "Mme X", DueOn: "0001-01-01"}); !errors.As(err, &ve) ||
+		ve.Errors[0].Path != "due_on" || !strings.Contains(ve.Errors[0].Message, "entre 2012 et 2034") {
+		t.Errorf("échéance au 1er janvier de l'an 1 : %v", err)
+	}
+}

@@ -369,3 +369,29 @@ func TestConvocationArrivesWithItsInvitation(t *testing.T) {
 		t.Errorf("convocation envoyée à une organisation qui ne siège pas au comité")
 	}
 }
+
+// A meeting planned already convened is named before its convocation is
+// written: the link and the invitation name it, as the calendar feed does.
+func TestConvocationOfANewMeetingNamesIt(t *testing.T) {
+	svc, st := apptest.NewWithStore(t)
+	ctx := app.WithSite(context.Background(), "https://ctg.exemple.fr")
+	coordinator, _, _ := people(t, svc, st)
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", StartTime: "14:00", Status: "convened"})
+	if err != nil || m.Convocations == 0 {
+		t.Fatalf("réunion convoquée d'emblée : %v, %d convocation(s)", err, m.Convocations)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("boîte d'envoi : %v", err)
+	}
+	msg, err := st.MailMessage(ctx, list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Text, "/reunions/"+m.ID+"\n") {
+		t.Errorf("lien de la convocation :\n%s", msg.Text)
+	}
+	if ics := string(msg.Attachments[0].Content); !strings.Contains(ics, "UID:meeting-"+m.ID+"@"+slug) {
+		t.Errorf("invitation :\n%s", ics)
+	}
+}

@@ -5,7 +5,11 @@
 // adds the record metadata (id, version, timestamps).
 package model
 
-import "time"
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
 
 // Meta is the bookkeeping every stored record carries. It never appears in
 // the interchange format: a file describes a convention, not a database.
@@ -14,6 +18,17 @@ type Meta struct {
 	Version   int       `yaml:"-" json:"version,omitempty"`
 	CreatedAt time.Time `yaml:"-" json:"created_at,omitzero"`
 	UpdatedAt time.Time `yaml:"-" json:"updated_at,omitzero"`
+}
+
+// NewID returns a random 128-bit identifier, hex-encoded, for a record
+// that must be named (in a link, an e-mail, an invitation) before it is
+// stored: a record with an ID and no version is inserted with that ID.
+func NewID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
 }
 
 // FormatVersion names the interchange format a file follows.

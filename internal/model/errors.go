@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,6 +62,29 @@ func (e *ValidationError) Add(path, format string, args ...any) {
 func (e *ValidationError) Bound(path, label, value string, max int) {
 	if n := utf8.RuneCountInString(value); n > max {
 		e.Add(path, "%s trop long : %d caractères, %d au plus", label, n, max)
+	}
+}
+
+// Line is Bound for a field of one line: it also refuses line breaks and
+// other control characters, which would let the field write lines of its
+// own into an e-mail or a calendar.
+func (e *ValidationError) Line(path, label, value string, max int) {
+	e.Bound(path, label, value, max)
+	if i := strings.IndexFunc(value, unicode.IsControl); i >= 0 {
+		what := "un caractère de contrôle"
+		if value[i] == '\n' || value[i] == '\r' {
+			what = "un retour à la ligne"
+		}
+		e.Add(path, "%s tient sur une ligne : retirez %s", label, what)
+	}
+}
+
+// Text is Bound for a text of several lines: line breaks and tabs are
+// kept, other control characters refused.
+func (e *ValidationError) Text(path, label, value string, max int) {
+	e.Bound(path, label, value, max)
+	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
+		e.Add(path, "%s contient un caractère de contrôle : retirez-le", label)
 	}
 }
 

@@ -142,14 +142,19 @@ func (s *SQL) meetings(ctx context.Context, convention, id string) ([]model.Meet
 	return out, nil
 }
 
-// saveRow inserts a row (x.ID empty: gets its metadata) or updates it at
-// its version, with the audit entry, in one transaction.
+// saveRow inserts a row (no version yet: gets its metadata, and an ID
+// unless the caller named it beforehand) or updates it at its version,
+// with the audit entry, in one transaction.
 func (s *SQL) saveRow(ctx context.Context, table, cols string, meta *model.Meta, args []any, entry model.AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		names := strings.Split(cols, ", ")
-		if meta.ID == "" {
-			*meta = model.Meta{ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
+		if meta.Version == 0 {
+			id := meta.ID
+			if id == "" {
+				id = s.newID()
+			}
+			*meta = model.Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
 			marks := strings.TrimSuffix(strings.Repeat("?, ", len(names)+4), ", ")
 			if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO `+table+` (`+cols+`, `+metaCols+`) VALUES (`+marks+`)`),
 				append(args, meta.ID, s.d.timestamp(now), s.d.timestamp(now), 1)...); err != nil {
