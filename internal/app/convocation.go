@@ -59,8 +59,11 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 	var out []model.Mail
 	var sent []string
 	for _, p := range members {
+		// A DPO acts for their organization on data exchanges only: they
+		// do not sit on the committee through it.
 		organizer := p.Role == auth.RoleAdmin || p.Role == auth.RoleEditor
-		if p.InvitationPending || !validEmail(p.Email) || slices.Contains(sent, p.Email) || !(organizer || sitting[p.Organization]) {
+		member := sitting[p.Organization] && p.Role != auth.RoleDPO
+		if p.InvitationPending || !validEmail(p.Email) || slices.Contains(sent, p.Email) || !(organizer || member) {
 			continue
 		}
 		sent = append(sent, p.Email)

@@ -58,7 +58,7 @@ le <strong>{{.Date}}</strong>{{with .Time}} à {{.}}{{end}}{{with .Place}}, {{.}
 		subject: `Rappel : {{.Label}} le {{.Date}} — {{.Convention}}`,
 		text: `Bonjour,
 
-Dans {{.Days}} jours, le {{.Date}}, échéance de la convention « {{.Convention}} » :
+{{.When}}, le {{.Date}}, échéance de la convention « {{.Convention}} » :
 {{.Label}}{{with .Detail}}
 {{.}}{{end}}{{with .Responsible}}
 Responsable : {{.}}{{end}}
@@ -66,7 +66,7 @@ Responsable : {{.}}{{end}}
 Le calendrier des obligations : {{.URL}}
 `,
 		html: `<p>Bonjour,</p>
-<p>Dans {{.Days}} jours, le <strong>{{.Date}}</strong>, échéance de la convention « {{.Convention}} » :</p>
+<p>{{.When}}, le <strong>{{.Date}}</strong>, échéance de la convention « {{.Convention}} » :</p>
 <p>{{.Label}}{{with .Detail}}<br>{{.}}{{end}}{{with .Responsible}}<br>Responsable : {{.}}{{end}}</p>
 <p><a href="{{.URL}}">Le calendrier des obligations</a></p>
 `,

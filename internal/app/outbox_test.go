@@ -395,3 +395,31 @@ func TestConvocationOfANewMeetingNamesIt(t *testing.T) {
 		t.Errorf("invitation :\n%s", ics)
 	}
 }
+
+// The DPO of an organization sitting on the committee is not convened:
+// they act for it on data exchanges only.
+func TestConvocationSkipsTheDPO(t *testing.T) {
+	svc, st := apptest.NewWithStore(t)
+	ctx := context.Background()
+	coordinator, caf, _ := people(t, svc, st)
+	if err := st.CreateUser(ctx, &auth.User{Email: "dpo@caf.fr", Name: "DPO", PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Grant(ctx, auth.System, "dpo@caf.fr", auth.Membership{Convention: slug, Role: auth.RoleDPO, Organization: "caf04"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "convened"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := map[string]bool{}
+	for _, m := range list {
+		to[m.To] = true
+	}
+	if !to[caf.Email] || !to[coordinator.Email] || to["dpo@caf.fr"] {
+		t.Errorf("convoqués : %v", to)
+	}
+}

@@ -19,17 +19,22 @@ import (
 var DefaultReminderDays = []int{30, 7}
 
 // QueueReminders queues, for each convention, a reminder of each
-// obligation of its calendar still to come exactly days ahead of today, to
-// its administrators and editors, who coordinate it, and to the members of
-// the organizations responsible for it (CalendarEvent.Responsible) or the
-// person an action is given to. A reminder is queued
-// once (store.QueueReminders), whatever the number of servers or calls in
-// the day. It returns how many it queued.
+// obligation of its calendar still to come within one of days ahead of
+// today, to its administrators and editors, who coordinate it, and to the
+// members of the organizations responsible for it (CalendarEvent.
+// Responsible) or the person an action is given to. An obligation gets the
+// reminder of the shortest delay it falls within: 30 days before, then 7
+// days before with days 30 and 7 — or, recorded 10 days before its date,
+// the 30-day one at once, then the 7-day one. A reminder is queued once
+// (store.QueueReminders), whatever the number of servers or calls, and a
+// day missed (the server stopped) is caught up the next. It returns how
+// many it queued.
 func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []int) (int, error) {
 	conventions, err := s.store.Conventions(ctx)
 	if err != nil {
 		return 0, err
 	}
+	days = slices.Sorted(slices.Values(days))
 	var reminders []model.Reminder
 	for _, sum := range conventions {
 		cal, err := s.Calendar(ctx, auth.System, sum.Slug, today)
@@ -41,30 +46,30 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 			return 0, err
 		}
 		for _, e := range cal.Events {
-			for _, d := range days {
-				if e.State != lifecycle.EventUpcoming || e.Date != model.DateOf(today.Time().AddDate(0, 0, d)) {
+			left := int(e.Date.Time().Sub(today.Time()).Hours() / 24)
+			i := slices.IndexFunc(days, func(d int) bool { return left <= d })
+			if e.State != lifecycle.EventUpcoming || left < 0 || i < 0 {
+				continue
+			}
+			var responsible []string
+			for _, o := range e.Responsible {
+				responsible = append(responsible, cal.Convention.OrgName(o))
+			}
+			if e.Person != "" {
+				responsible = append(responsible, e.Person)
+			}
+			subject, text, html, err := renderMail("reminder", map[string]any{"Label": e.Label, "Detail": e.Detail, "When": inDays(left),
+				"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil),
+				"Responsible": strings.Join(responsible, ", ")})
+			if err != nil {
+				return 0, err
+			}
+			for _, p := range members {
+				if p.InvitationPending || !validEmail(p.Email) || !remindedOf(e, p) {
 					continue
 				}
-				var responsible []string
-				for _, o := range e.Responsible {
-					responsible = append(responsible, cal.Convention.OrgName(o))
-				}
-				if e.Person != "" {
-					responsible = append(responsible, e.Person)
-				}
-				subject, text, html, err := renderMail("reminder", map[string]any{"Label": e.Label, "Detail": e.Detail, "Days": d,
-					"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil),
-					"Responsible": strings.Join(responsible, ", ")})
-				if err != nil {
-					return 0, err
-				}
-				for _, p := range members {
-					if p.InvitationPending || !validEmail(p.Email) || !remindedOf(e, p) {
-						continue
-					}
-					reminders = append(reminders, model.Reminder{Key: fmt.Sprintf("%s|%d|%s", e.UID(sum.Slug), d, p.Email),
-						Mail: s.outboxMail(Outgoing{Convention: sum.Slug, To: p.Email, Subject: subject, Text: text, HTML: html})})
-				}
+				reminders = append(reminders, model.Reminder{Key: fmt.Sprintf("%s|%d|%s", e.UID(sum.Slug), days[i], p.Email),
+					Mail: s.outboxMail(Outgoing{Convention: sum.Slug, To: p.Email, Subject: subject, Text: text, HTML: html})})
 			}
 		}
 	}
@@ -75,6 +80,17 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 	return n, err
 }
 
+// inDays says when, from today, a date n days ahead comes.
+func inDays(n int) string {
+	switch n {
+	case 0:
+		return "Aujourd'hui"
+	case 1:
+		return "Demain"
+	}
+	return fmt.Sprintf("Dans %d jours", n)
+}
+
 // remindedOf reports whether a member is reminded of an obligation: the
 // coordination always, the others when their organization answers for it
 // or when it is given to them by name or e-mail.
@@ -82,7 +98,9 @@ func remindedOf(e CalendarEvent, p auth.Member) bool {
 	switch {
 	case p.Role == auth.RoleAdmin || p.Role == auth.RoleEditor:
 		return true
-	case p.Organization != "" && slices.Contains(e.Responsible, p.Organization):
+	case p.Role != auth.RoleDPO && p.Organization != "" && slices.Contains(e.Responsible, p.Organization):
+		// A DPO answers for data exchanges, not for their organization's
+		// other obligations.
 		return true
 	}
 	person := strings.TrimSpace(e.Person)

@@ -103,3 +103,59 @@ func TestRemindersReachThePeopleResponsible(t *testing.T) {
 		t.Errorf("rappels à la coordination : %v", got[coordinator.Email])
 	}
 }
+
+// An action decided ten days before its due date is reminded at once, in
+// the 30-day window, then once more seven days before; never twice in a
+// window, and not to the DPO of the organization that carries it.
+func TestAReminderIsCaughtUpWithinItsWindow(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	coordinator, caf, _ := people(t, svc, st)
+	if err := st.CreateUser(ctx, &auth.User{Email: "dpo@caf.fr", Name: "DPO", PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Grant(ctx, auth.System, "dpo@caf.fr", auth.Membership{Convention: slug, Role: auth.RoleDPO, Organization: "caf04"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2023-05-02", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire aux partenaires", Organization: "caf04", DueOn: "2023-05-20"}); err != nil {
+		t.Fatal(err)
+	}
+	reminded := func(day string) []string {
+		if _, err := svc.QueueReminders(ctx, model.MustDate(day), app.DefaultReminderDays); err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, msg := range list {
+			if strings.Contains(msg.Subject, "Écrire aux partenaires") {
+				if msg.To == "dpo@caf.fr" {
+					t.Errorf("rappel au DPO : %s", msg.Subject)
+				}
+				if msg.To == caf.Email {
+					out = append(out, strings.SplitN(strings.SplitN(msg.Text, "\n", 4)[2], ",", 2)[0])
+				}
+			}
+		}
+		return out
+	}
+	for _, step := range []struct {
+		day  string
+		want string
+	}{{"2023-05-10", "Dans 10 jours"}, {"2023-05-11", "Dans 10 jours"}, {"2023-05-13", "Dans 10 jours|Dans 7 jours"},
+		{"2023-05-19", "Dans 10 jours|Dans 7 jours"}, {"2023-05-21", "Dans 10 jours|Dans 7 jours"}} {
+		if got := strings.Join(reminded(step.day), "|"); got != step.want {
+			t.Errorf("le %s, rappels reçus : %q, attendu %q", step.day, got, step.want)
+		}
+	}
+}

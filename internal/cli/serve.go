@@ -102,7 +102,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	defer func() { stopMail(); <-mailDone }()
 	if len(days) > 0 {
-		go svc.RunReminders(mailCtx, days, func(err error) { log.Error("rappels des échéances", "error", err) })
+		// Reminders are written outside any request: their links take the
+		// public address, or else the address the server listens on.
+		origin := svc.PublicURL
+		if origin == "" {
+			origin = "http://" + displayAddr(ln.Addr())
+		}
+		go svc.RunReminders(app.WithSite(mailCtx, origin), days, func(err error) { log.Error("rappels des échéances", "error", err) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
