@@ -1008,7 +1008,7 @@ func (w *writer) governance() {
 	w.heading(3, "Réunions")
 	when := fmt.Sprintf("en %d", r.Year)
 	if r.Final {
-		when = "sur la période"
+		when = "depuis le début de la période"
 	}
 	if len(r.Meetings) == 0 {
 		w.para(fmt.Sprintf("Aucune réunion enregistrée %s.", when))

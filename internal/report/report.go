@@ -155,15 +155,17 @@ func (r *Report) SetAssessments(list []model.Assessment) {
 	}
 }
 
-// SetMeetings keeps the meetings the bilan covers: those of its year, or
-// of the whole period for the final one; cancelled ones are left out.
+// SetMeetings keeps the meetings the bilan covers: those of its year, or,
+// for the final one, every meeting from the start of the period — the
+// closing committee, held after its end, included; cancelled ones are
+// left out.
 func (r *Report) SetMeetings(list []model.Meeting) {
 	r.Meetings = nil
 	p := r.Convention.Period
 	for _, m := range list {
 		in := m.Date.Year == r.Year
 		if r.Final {
-			in = !m.Date.Before(p.Start) && !m.Date.After(p.End)
+			in = !m.Date.Before(p.Start)
 		}
 		if in && m.Status != model.MeetingCancelled {
 			r.Meetings = append(r.Meetings, m)

@@ -451,3 +451,17 @@ func TestNoEvolutionBetweenRealAndFictive(t *testing.T) {
 		t.Error("unité vide")
 	}
 }
+
+// The final bilan holds the closing committee, held after the period.
+func TestFinalBilanHoldsTheClosingCommittee(t *testing.T) {
+	r := bilan(t, true)
+	r.SetMeetings([]model.Meeting{
+		{Committee: "copil", Date: model.MustDate("2021-06-01"), Status: model.MeetingHeld},
+		{Committee: "copil", Date: model.MustDate("2023-10-17"), Status: model.MeetingHeld},
+		{Committee: "copil", Date: model.MustDate("2025-02-11"), Status: model.MeetingHeld,
+			Decisions: []model.Decision{{Text: "Engager le renouvellement", ObjectKind: model.DecisionOnRenewal}}},
+	})
+	if len(r.Meetings) != 2 || r.Meetings[1].Date.String() != "2025-02-11" {
+		t.Errorf("réunions du bilan final : %+v", r.Meetings)
+	}
+}
