@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -37,6 +38,14 @@ type ConventionTasks struct {
 	CanValidate bool
 	// LateSteps are the late steps of the fiches the organization pilots.
 	LateSteps []LateStep
+	// Actions are the actions decided in committee still to do that are
+	// given to the person or their organization — and, for the
+	// coordination, every one past its date.
+	Actions []DecidedAction
+	// ToStudy are the data-exchange requests waiting for the study and
+	// opinion of the person, DPO of the holding organization; ToDecide
+	// those waiting for the holder's decision after the opinion.
+	ToStudy, ToDecide []model.DataRequest
 }
 
 // IndicatorToEnter is an indicator with the periods still to fill.
@@ -53,7 +62,7 @@ type TaskValue struct {
 
 // Count is the number of things to do in the convention.
 func (t *ConventionTasks) Count() int {
-	n := len(t.Drafts) + len(t.Returned) + len(t.ToValidate) + len(t.LateSteps)
+	n := len(t.Drafts) + len(t.Returned) + len(t.ToValidate) + len(t.LateSteps) + len(t.Actions) + len(t.ToStudy) + len(t.ToDecide)
 	for _, e := range t.ToEnter {
 		n += len(e.Periods)
 	}
@@ -138,6 +147,9 @@ func (s *Service) conventionTasks(ctx context.Context, a *auth.Actor, c *model.C
 		}
 	}
 	slices.Sort(t.DraftYears)
+	if err := s.governanceTasks(ctx, a, c, today, &t); err != nil {
+		return t, err
+	}
 	if t.Organization == "" {
 		return t, nil
 	}
@@ -186,4 +198,53 @@ func yearOf(period string) int {
 	var y int
 	_, _ = fmt.Sscanf(indicators.Year(period), "%d", &y)
 	return y
+}
+
+// governanceTasks adds to t the decided actions and the data-exchange
+// requests waiting for the person.
+func (s *Service) governanceTasks(ctx context.Context, a *auth.Actor, c *model.Convention, today model.Date, t *ConventionTasks) error {
+	if _, _, copy := model.WorkingCopyOf(c.Slug); copy {
+		return nil
+	}
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	for i := range meetings {
+		for j := range meetings[i].Decisions {
+			d := &meetings[i].Decisions[j]
+			for _, x := range d.Actions {
+				person := strings.TrimSpace(x.Person)
+				mine := (t.Organization != "" && x.Organization == t.Organization) ||
+					(person != "" && (strings.EqualFold(person, a.Email) || (a.Name != "" && strings.EqualFold(person, strings.TrimSpace(a.Name)))))
+				if x.Status != model.FollowUpDone && (mine || (t.CanValidate && x.OverdueOn(today))) {
+					t.Actions = append(t.Actions, DecidedAction{Action: x, Meeting: &meetings[i], Decision: d})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(t.Actions, func(x, y DecidedAction) int {
+		switch {
+		case x.DueOn == nil || y.DueOn == nil:
+			return 0
+		case x.DueOn.Before(*y.DueOn):
+			return -1
+		case y.DueOn.Before(*x.DueOn):
+			return 1
+		}
+		return 0
+	})
+	requests, err := s.store.DataRequests(ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	for _, r := range requests {
+		switch {
+		case (r.State == model.DataRequestFiled || r.State == model.DataRequestInStudy) && a.IsDPO(c.Slug, r.Holder):
+			t.ToStudy = append(t.ToStudy, r)
+		case r.State == model.DataRequestOpinion && CanDecideDataRequest(a, c.Slug, r.Holder):
+			t.ToDecide = append(t.ToDecide, r)
+		}
+	}
+	return nil
 }

@@ -351,3 +351,61 @@ func TestBulkActions(t *testing.T) {
 		t.Errorf("renvoi de valeurs validées : %v", err)
 	}
 }
+
+// Mes tâches lists the actions decided for the person or their
+// organization, and the data-exchange requests waiting for their DPO.
+func TestTasksHoldDecidedActionsAndRequestsToStudy(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	slug := examples.ForcalquierSlug
+	coordinator, caf, centre := people(t, svc, st)
+	if err := st.CreateUser(ctx, &auth.User{Email: "dpo@caf.fr", Name: "Délégué Caf", PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Grant(ctx, auth.System, "dpo@caf.fr", auth.Membership{Convention: slug, Role: auth.RoleDPO, Organization: "caf04"}); err != nil {
+		t.Fatal(err)
+	}
+	dpo, err := svc.ActorByEmail(ctx, "dpo@caf.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []app.ActionInput{{Text: "Écrire aux familles", Organization: "caf04", DueOn: "2024-12-15"},
+		{Text: "Réunir les animateurs", Person: "Nadia Directrice", DueOn: "2024-11-30"}} {
+		if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.FileDataRequest(ctx, coordinator, slug, app.DataRequestInput{Requester: "cc-pflm", Holder: "caf04", Title: "Familles allocataires",
+		DataCategories: "composition du foyer", Purpose: "tarification", LegalBasis: "public_task", Persons: "allocataires", Retention: "un an",
+		Recipients: "service enfance", Security: "dépôt chiffré"}); err != nil {
+		t.Fatal(err)
+	}
+	tasks := func(a *auth.Actor) app.ConventionTasks {
+		all, err := svc.Tasks(ctx, a, model.MustDate("2024-12-01"))
+		if err != nil || len(all.Conventions) != 1 {
+			t.Fatalf("tâches de %s : %v", a.Email, err)
+		}
+		return all.Conventions[0]
+	}
+	if got := tasks(caf); len(got.Actions) != 1 || got.Actions[0].Text != "Écrire aux familles" || len(got.ToStudy) != 0 {
+		t.Errorf("tâches de la Caf : %+v", got.Actions)
+	}
+	if got := tasks(centre); len(got.Actions) != 1 || got.Actions[0].Text != "Réunir les animateurs" {
+		t.Errorf("tâches de la personne nommée : %+v", got.Actions)
+	}
+	// The coordination sees the action past its date, not the one to come.
+	if got := tasks(coordinator); len(got.Actions) != 1 || got.Actions[0].Text != "Réunir les animateurs" {
+		t.Errorf("tâches de la coordination : %+v", got.Actions)
+	}
+	if got := tasks(dpo); len(got.ToStudy) != 1 || got.ToStudy[0].Title != "Familles allocataires" || got.Count() != 1 {
+		t.Errorf("tâches du DPO : %+v", got)
+	}
+}
