@@ -17,6 +17,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/mail"
 	"github.com/ctg-territoires/ctg/internal/mail/mailtest"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -421,5 +422,43 @@ func TestConvocationSkipsTheDPO(t *testing.T) {
 	}
 	if !to[caf.Email] || !to[coordinator.Email] || to["dpo@caf.fr"] {
 		t.Errorf("convoqués : %v", to)
+	}
+}
+
+// An emoji in the agenda or the place, which the PDF fonts cannot draw,
+// does not stop the convocation: it is queued with its PDF, where the
+// emoji is a white square and the text around it intact.
+func TestConvocationWithAnEmojiIsSentWithItsPDF(t *testing.T) {
+	svc, st := apptest.NewWithStore(t)
+	ctx := app.WithSite(context.Background(), "https://ctg.exemple.fr")
+	coordinator, caf, _ := people(t, svc, st)
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2026-10-15", StartTime: "14:00",
+		Place: "Forcalquier 🎉, salle du conseil", Agenda: []string{"Bilan 2025 📊", "Pot de départ de Jean 🙂"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveMeeting(ctx, coordinator, slug, m.ID, m.Version, app.MeetingInput{Committee: "copil", Date: "2026-10-15", StartTime: "14:00",
+		Place: m.Place, Status: string(model.MeetingConvened), Agenda: m.Agenda}); err != nil {
+		t.Fatalf("convocation refusée : %v", err)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTo := map[string]model.Mail{}
+	for _, m := range list {
+		byTo[m.To] = m
+	}
+	for _, who := range []*auth.Actor{coordinator, caf} {
+		m := byTo[who.Email]
+		if !strings.Contains(m.Text, "2. Pot de départ de Jean 🙂") || len(m.Attachments) != 2 || m.Attachments[1].Name != "convocation.pdf" {
+			t.Fatalf("convocation de %s : %q %+v", who.Email, m.Text, m.Attachments)
+		}
+		flat := strings.Join(strings.Fields(pdftext.Text(t, m.Attachments[1].Content)), " ")
+		for _, want := range []string{"Forcalquier □, salle du conseil", "1. Bilan 2025 □", "2. Pot de départ de Jean □"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%q absent de la convocation jointe :\n%s", want, flat)
+			}
+		}
 	}
 }

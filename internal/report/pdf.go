@@ -99,8 +99,8 @@ func (r *Report) PDF() ([]byte, error) {
 // newPDF starts an A4 document in the fonts, margins and metadata every
 // PDF of ctg shares; from the second page on, each page ends with the
 // footer's text and "page X / Y".
-func newPDF(title string, created time.Time, footer string) *fpdf.Fpdf {
-	p := fpdf.New("P", "mm", "A4", "")
+func newPDF(title string, created time.Time, footer string) *pdf {
+	p := &pdf{fpdf.New("P", "mm", "A4", "")}
 	p.AddUTF8FontFromBytes(font, "", fontRegular)
 	p.AddUTF8FontFromBytes(font, "B", fontBold)
 	p.SetTitle(title, true)
@@ -127,7 +127,7 @@ func newPDF(title string, created time.Time, footer string) *fpdf.Fpdf {
 }
 
 // output returns the finished document's bytes.
-func output(p *fpdf.Fpdf) ([]byte, error) {
+func output(p *pdf) ([]byte, error) {
 	if err := p.Error(); err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func output(p *fpdf.Fpdf) ([]byte, error) {
 // doc draws the blocks every PDF of ctg is made of: headings, paragraphs,
 // boxes and tables, flowing from page to page.
 type doc struct {
-	p *fpdf.Fpdf
+	p *pdf
 }
 
 // writer draws the bilan.
@@ -938,7 +938,7 @@ func (w *writer) legend(real, fictiveShown, target bool) {
 }
 
 // truncate shortens a text to fit a width, with an ellipsis.
-func truncate(p *fpdf.Fpdf, s string, width float64) string {
+func truncate(p *pdf, s string, width float64) string {
 	if p.GetStringWidth(s) <= width {
 		return s
 	}
