@@ -325,6 +325,15 @@ func (w *doc) tableSized(widths []float64, rows [][]string, aligns []string, siz
 // facts draws label: value lines, the label in bold in a left column.
 func (w *doc) facts(labelW float64, rows [][2]string) {
 	for _, row := range rows {
+		// A row is not cut from its label: it starts a page when it does
+		// not fit on what is left of this one (unless no page holds it).
+		w.p.SetFont(font, "B", 10.5)
+		lines := len(w.p.SplitText(row[0], labelW))
+		w.p.SetFont(font, "", 10.5)
+		lines = max(lines, w.cellLines(row[1], textW-labelW))
+		if h := 5.5*float64(lines) + 1.5; h < bottom-margin {
+			w.need(h)
+		}
 		y := w.p.GetY()
 		w.p.SetFont(font, "B", 10.5)
 		w.p.SetXY(margin, y)

@@ -1,10 +1,12 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
 
 func TestPrintableKeepsFrenchTypographyAndReplacesWhatTheFontsLack(t *testing.T) {
@@ -99,4 +101,29 @@ func TestEveryPDFDrawsCharactersTheFontsLack(t *testing.T) {
 		pdf, err := RegisterPDF(forcalquier(t), "toutes les parties 🙂", model.MustDate("2025-03-15"), []RegisterEntry{e})
 		survived(t, "registre", pdf, err)
 	})
+}
+
+// A field of the register is never cut from its label by a page break:
+// each label and the first words of its value are read on one page.
+func TestRegisterKeepsEachFieldOnOnePage(t *testing.T) {
+	long := strings.Repeat("composition du foyer, quotient familial, âge des enfants ; ", 6)
+	var entries []RegisterEntry
+	for i := range 4 {
+		entries = append(entries, RegisterEntry{Controller: "Caf", Role: "responsable de traitement source", Counterpart: "Communauté de communes",
+			Title: fmt.Sprintf("Échange %d", i+1), Purposes: long, LegalBasis: "mission d'intérêt public", Persons: long, Data: "DONNEES " + long,
+			Recipients: long, Transfers: "non", Retention: "un an", Security: long, Opinion: "favorable", ImplementedOn: "15 mars 2025"})
+	}
+	pdf, err := RegisterPDF(forcalquier(t), "toutes les parties", model.MustDate("2025-03-15"), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(pdftext.Text(t, pdf), "\f")
+	if len(pages) < 3 {
+		t.Fatalf("%d page(s) seulement", len(pages))
+	}
+	for i, page := range pages {
+		if strings.Count(page, "Catégories de données") != strings.Count(page, "DONNEES") {
+			t.Errorf("page %d : un libellé « Catégories de données » séparé de sa valeur :\n%s", i+1, page)
+		}
+	}
 }
