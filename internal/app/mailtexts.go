@@ -19,7 +19,7 @@ var mailTexts = map[string]mailText{
 		subject: `Invitation à rejoindre la convention « {{.Convention}} »`,
 		text: `Bonjour,
 
-{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, en tant que {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.
+{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.
 
 Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :
 {{.URL}}
@@ -27,7 +27,7 @@ Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, va
 Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.
 `,
 		html: `<p>Bonjour,</p>
-<p>{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, en tant que {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.</p>
+<p>{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.</p>
 <p>Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :<br>
 <a href="{{.URL}}">Accepter l'invitation</a></p>
 <p>Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.</p>

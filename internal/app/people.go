@@ -62,7 +62,7 @@ func (s *Service) withInvitationMail(ctx context.Context, a *auth.Actor, c *mode
 		org = c.OrgName(m.Organization)
 	}
 	subject, text, html, err := renderMail("invitation", map[string]string{
-		"Inviter": a.PublicName(), "Convention": c.Title, "Role": auth.RoleLabels[m.Role], "Organization": org,
+		"Inviter": a.PublicName(), "Convention": c.Title, "Role": asRole(auth.RoleLabels[m.Role]), "Organization": org,
 		"Expires": textutil.FrenchDate(model.DateOf(l.ExpiresAt.In(textutil.Paris))), "URL": link})
 	if err != nil {
 		return entry, err
@@ -530,4 +530,13 @@ func (s *Service) MyAccess(ctx context.Context, a *auth.Actor) ([]Access, error)
 	}
 	slices.SortFunc(out, func(x, y Access) int { return strings.Compare(x.Title, y.Title) })
 	return out, nil
+}
+
+// asRole writes « en tant que » before a role, elided before a vowel:
+// « en tant qu'éditeur·rice ».
+func asRole(label string) string {
+	if strings.ContainsRune("aeéèêiouyAEÉIOUY", []rune(label + " ")[0]) {
+		return "en tant qu'" + label
+	}
+	return "en tant que " + label
 }

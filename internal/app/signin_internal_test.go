@@ -36,3 +36,12 @@ func TestSignInBeyondCapacityIsToldToComeBack(t *testing.T) {
 		t.Fatalf("erreur %v, ErrBadCredentials attendue", err)
 	}
 }
+
+func TestAsRoleElidesBeforeAVowel(t *testing.T) {
+	for label, want := range map[string]string{"éditeur·rice": "en tant qu'éditeur·rice", "administrateur·rice": "en tant qu'administrateur·rice",
+		"lecteur·rice": "en tant que lecteur·rice", "délégué·e à la protection des données": "en tant que délégué·e à la protection des données"} {
+		if got := asRole(label); got != want {
+			t.Errorf("%s : %q", label, got)
+		}
+	}
+}

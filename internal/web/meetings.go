@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -370,8 +371,15 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 	today := s.today(r)
 	for _, dec := range m.Decisions {
 		dv := decisionView{Decision: dec, Object: dec.ObjectLabel()}
-		if code := dec.Fiche(); code != "" {
-			dv.Link = "/c/" + v.Slug + "/fiches/" + code
+		switch {
+		case dec.Fiche() != "":
+			dv.Link = "/c/" + v.Slug + "/fiches/" + dec.Fiche()
+		case dec.ObjectKind == model.DecisionOnIndicator:
+			dv.Link = "/c/" + v.Slug + "/indicateurs/" + url.PathEscape(dec.ObjectKey)
+		case dec.ObjectKind == model.DecisionOnAmendment:
+			dv.Link = "/c/" + v.Slug + "/avenants/" + url.PathEscape(dec.ObjectKey)
+		case dec.ObjectKind == model.DecisionOnRenewal:
+			dv.Link = "/c/" + v.Slug + "/vie"
 		}
 		for _, x := range dec.Actions {
 			dv.Actions = append(dv.Actions, actionViewOf(c, x, today))
