@@ -257,10 +257,63 @@ func CanRequestEvent(a *auth.Actor, slug, organization string) bool {
 
 // CanAnswerEvent reports whether the actor may answer, for the financing
 // organization, on an event's date and charter: editors and
-// administrators, and a contributor of the financer.
+// administrators, and a contributor of the financer when the financer is
+// not also the organizer (an organizer never approves its own event).
 func CanAnswerEvent(a *auth.Actor, slug string, x *model.EventRequest) bool {
 	_, _, workingCopy := model.WorkingCopyOf(slug)
-	return !workingCopy && a.CanEdit(slug, []string{x.Financer})
+	if workingCopy {
+		return false
+	}
+	if x.Financer == x.Organization {
+		return CanChooseFinancer(a, slug)
+	}
+	return a.CanEdit(slug, []string{x.Financer})
+}
+
+// CanChooseFinancer reports whether the actor may name or change the
+// financer of an event: editors and administrators. An event a
+// contributor declares is financed by the Caf party.
+func CanChooseFinancer(a *auth.Actor, slug string) bool {
+	return a.CanEdit(slug, nil)
+}
+
+// EventWindowYears is how far, in years, an event's dates may stray
+// from the convention's period.
+const EventWindowYears = 10
+
+// EventWindow is the first and last day an event's dates may fall on:
+// the convention's period widened by EventWindowYears on each side (from
+// today when the period is unknown).
+func EventWindow(c *model.Convention, today model.Date) (from, to model.Date) {
+	start, end := c.Period.Start, c.Period.End
+	if start.IsZero() {
+		start = today
+	}
+	if end.IsZero() || end.Before(start) {
+		end = start
+	}
+	return model.DateOf(start.Time().AddDate(-EventWindowYears, 0, 0)), model.DateOf(end.Time().AddDate(EventWindowYears, 0, 0))
+}
+
+// eventDate reads an event's date into d, refusing on field what is not a
+// date or falls outside EventWindow.
+func eventDate(ve *model.ValidationError, c *model.Convention, today model.Date, field, text, missing string) (model.Date, bool) {
+	d, err := model.ParseDate(strings.TrimSpace(text))
+	if err != nil {
+		if strings.TrimSpace(text) == "" && missing != "" {
+			ve.Add(field, "%s", missing)
+		} else {
+			ve.Add(field, "la date « %s » n'est pas une date (AAAA-MM-JJ)", text)
+		}
+		return d, false
+	}
+	from, to := EventWindow(c, today)
+	if d.Before(from) || d.After(to) {
+		ve.Add(field, "la date du %s est hors de la période admise : entre le %s et le %s (période de la convention, à %d ans près)",
+			textutil.FrenchDate(d), textutil.FrenchDate(from), textutil.FrenchDate(to), EventWindowYears)
+		return d, false
+	}
+	return d, true
 }
 
 // EventRequests returns a convention the actor may read and its event requests.
@@ -369,12 +422,24 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
 	}
 	x.Organization = in.Organization
-	x.Financer = strings.TrimSpace(in.Financer)
-	if x.Financer == "" {
-		x.Financer = CafParty(c)
+	// The financer stays, or is the Caf party for a new event, unless an
+	// editor names another.
+	current := CafParty(c)
+	if old != nil {
+		current = old.Financer
 	}
-	if x.Financer == "" || !hasOrganization(c, x.Financer) {
+	x.Financer = strings.TrimSpace(in.Financer)
+	switch {
+	case x.Financer == "":
+		x.Financer = current
+	case x.Financer != current && !CanChooseFinancer(a, slug):
+		ve.Add("financer", "seuls les éditeurs et les administrateurs choisissent le financeur : laissez ce champ vide pour %s", orgOrNone(c, current))
+	}
+	switch {
+	case x.Financer == "" || !hasOrganization(c, x.Financer):
 		ve.Add("financer", "choisissez l'organisation qui finance et doit donner son accord")
+	case x.Financer == x.Organization:
+		ve.Add("financer", "le financeur dont l'accord est requis ne peut pas être l'organisateur de la manifestation (%s)", c.OrgName(x.Organization))
 	}
 	x.Kind = model.PublicEventKind(in.Kind)
 	if _, ok := model.PublicEventKindLabels[x.Kind]; !ok {
@@ -404,9 +469,7 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 	default:
 		ve.Add("subject_kind", "le rattachement « %s » n'existe pas : fiche ou équipement", x.SubjectKind)
 	}
-	if d, err := model.ParseDate(strings.TrimSpace(in.ProposedDate)); err != nil {
-		ve.Add("proposed_date", "la date « %s » n'est pas une date (AAAA-MM-JJ)", in.ProposedDate)
-	} else {
+	if d, ok := eventDate(ve, c, model.DateOf(s.now().In(textutil.Paris)), "proposed_date", in.ProposedDate, ""); ok {
 		x.ProposedDate = d
 	}
 	x.Place = strings.TrimSpace(in.Place)
@@ -416,8 +479,9 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 	}
 	entry := audited(a, slug, "create", "event-request", x.ID, EventLabel(c, x))
 	if old != nil {
-		if old.ProposedDate != x.ProposedDate || old.Financer != x.Financer {
+		if EventChanged(old, x) {
 			x.Date, x.OtherDate, x.DateNote = model.DatePending, nil, ""
+			x.Charter, x.CharterConditions = model.CharterPending, ""
 		}
 		entry.Action = "update"
 		entry = entry.WithChange(eventFields(c, old), eventFields(c, x))
@@ -428,6 +492,22 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		return nil, err
 	}
 	return x, nil
+}
+
+// EventChanged reports whether an event changed in substance, so that
+// the financer's answers on its date and charter no longer hold: its
+// kind, title, subject, proposed date, place or financer.
+func EventChanged(old, x *model.EventRequest) bool {
+	return old.Kind != x.Kind || old.Title != x.Title || old.SubjectKind != x.SubjectKind || old.SubjectKey != x.SubjectKey ||
+		old.ProposedDate != x.ProposedDate || old.Place != x.Place || old.Financer != x.Financer
+}
+
+// orgOrNone names an organization, or says there is none.
+func orgOrNone(c *model.Convention, key string) string {
+	if key == "" {
+		return "aucun financeur (la convention n'a pas de partie Caf)"
+	}
+	return c.OrgName(key)
 }
 
 // DateAnswerInput is the financer's answer on an event's date.
@@ -448,7 +528,7 @@ type CharterAnswerInput struct {
 
 // answerEvent changes an event request as the financer answers.
 func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id string, version int, what string,
-	change func(x *model.EventRequest, ve *model.ValidationError)) (*model.EventRequest, error) {
+	change func(c *model.Convention, x *model.EventRequest, ve *model.ValidationError)) (*model.EventRequest, error) {
 	c, old, err := s.EventRequest(ctx, a, slug, id)
 	if err != nil {
 		return nil, err
@@ -462,7 +542,7 @@ func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id strin
 	copy := *old
 	x := &copy
 	ve := &model.ValidationError{}
-	change(x, ve)
+	change(c, x, ve)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
@@ -476,16 +556,13 @@ func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id strin
 // AnswerEventDate records the financer's answer on an event's date:
 // accepted, another date proposed (with that date) or refused.
 func (s *Service) AnswerEventDate(ctx context.Context, a *auth.Actor, slug, id string, in DateAnswerInput) (*model.EventRequest, error) {
-	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la date", func(x *model.EventRequest, ve *model.ValidationError) {
+	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la date", func(c *model.Convention, x *model.EventRequest, ve *model.ValidationError) {
 		x.Date, x.OtherDate, x.DateNote = model.DateAgreement(in.Answer), nil, strings.TrimSpace(in.Note)
 		if _, ok := model.DateAgreementLabels[x.Date]; !ok {
 			ve.Add("date_agreement", "choisissez la réponse sur la date : acceptée, autre date proposée ou refusée")
 		}
 		if x.Date == model.DateOther {
-			d, err := model.ParseDate(strings.TrimSpace(in.OtherDate))
-			if err != nil {
-				ve.Add("other_date", "indiquez la date proposée à la place (AAAA-MM-JJ)")
-			} else {
+			if d, ok := eventDate(ve, c, model.DateOf(s.now().In(textutil.Paris)), "other_date", in.OtherDate, "indiquez la date proposée à la place (AAAA-MM-JJ)"); ok {
 				x.OtherDate = &d
 			}
 		}
@@ -496,7 +573,7 @@ func (s *Service) AnswerEventDate(ctx context.Context, a *auth.Actor, slug, id s
 // AnswerEventCharter records the financer's answer on the use of its
 // graphic charter and logo, with its conditions.
 func (s *Service) AnswerEventCharter(ctx context.Context, a *auth.Actor, slug, id string, in CharterAnswerInput) (*model.EventRequest, error) {
-	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la charte graphique", func(x *model.EventRequest, ve *model.ValidationError) {
+	return s.answerEvent(ctx, a, slug, id, in.Version, "sur la charte graphique", func(c *model.Convention, x *model.EventRequest, ve *model.ValidationError) {
 		x.Charter, x.CharterConditions = model.CharterAgreement(in.Answer), strings.TrimSpace(in.Conditions)
 		if _, ok := model.CharterAgreementLabels[x.Charter]; !ok {
 			ve.Add("charter_agreement", "choisissez la réponse sur la charte graphique : accordée ou refusée")

@@ -161,9 +161,9 @@ func TestEventRequestsFollowTheProtocol(t *testing.T) {
 		x.Charter != model.CharterGranted || x.Date != model.DateAccepted {
 		t.Fatalf("charte accordée : %v %+v", err, x)
 	}
-	// A new date asks the Caf again; the charter stays granted.
+	// A new date asks the Caf again, on the date and on its charter.
 	in.Version, in.ProposedDate = 3, "2025-06-21"
-	if x, err = svc.SaveEventRequest(ctx, cordeliere, slug, x.ID, in); err != nil || x.Date != model.DatePending || x.Charter != model.CharterGranted {
+	if x, err = svc.SaveEventRequest(ctx, cordeliere, slug, x.ID, in); err != nil || x.Date != model.DatePending || x.Charter != model.CharterPending {
 		t.Fatalf("nouvelle date : %v %+v", err, x)
 	}
 	cal, err := svc.Calendar(ctx, cordeliere, slug, model.MustDate("2025-07-01"))
@@ -190,6 +190,139 @@ func TestEventRequestsFollowTheProtocol(t *testing.T) {
 	}
 	if n != 5 {
 		t.Errorf("%d entrées d'historique des demandes, 5 attendues", n)
+	}
+}
+
+// TestEventFinancerIsNeverTheOrganizer: an organizer cannot name itself
+// financer nor approve its own event; only editors choose the financer,
+// a contributor's request goes to the Caf.
+func TestEventFinancerIsNeverTheOrganizer(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	const slug = examples.ForcalquierSlug
+	cordeliere := member("Paul", auth.RoleContributor, "cordeliere")
+	editor := member("Claire", auth.RoleEditor, "")
+	in := app.EventRequestInput{Organization: "cordeliere", Financer: "cordeliere", Kind: "inauguration", Title: "Nouvelle crèche", ProposedDate: "2023-06-14"}
+	financerRefused := func(who string, err error) {
+		t.Helper()
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) || len(ve.Errors) == 0 || ve.Errors[0].Path != "financer" {
+			t.Errorf("%s : %v ; refus sur le financeur attendu", who, err)
+		}
+	}
+	_, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in)
+	financerRefused("l'organisateur se désigne financeur", err)
+	_, err = svc.SaveEventRequest(ctx, editor, slug, "", in)
+	financerRefused("un éditeur désigne l'organisateur financeur", err)
+	in.Financer = "limans"
+	_, err = svc.SaveEventRequest(ctx, cordeliere, slug, "", in)
+	financerRefused("un contributeur choisit le financeur", err)
+	in.Financer = ""
+	x, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in)
+	if err != nil || x.Financer != "caf04" {
+		t.Fatalf("demande d'un contributeur : %v %+v", err, x)
+	}
+	up := in
+	up.Version, up.Financer = x.Version, "cordeliere"
+	_, err = svc.SaveEventRequest(ctx, cordeliere, slug, x.ID, up)
+	financerRefused("l'organisateur se désigne financeur en modifiant", err)
+	up.Financer = "limans"
+	_, err = svc.SaveEventRequest(ctx, cordeliere, slug, x.ID, up)
+	financerRefused("un contributeur change le financeur", err)
+	if x, err = svc.SaveEventRequest(ctx, editor, slug, x.ID, up); err != nil || x.Financer != "limans" {
+		t.Fatalf("un éditeur change le financeur : %v", err)
+	}
+	// The financer chosen by the editor stays when the organizer leaves it out.
+	up.Version, up.Financer, up.Place = x.Version, "", "Salle des fêtes"
+	if x, err = svc.SaveEventRequest(ctx, cordeliere, slug, x.ID, up); err != nil || x.Financer != "limans" {
+		t.Fatalf("modification par l'organisateur : %v %+v", err, x)
+	}
+	if app.CanAnswerEvent(cordeliere, slug, &model.EventRequest{Organization: "cordeliere", Financer: "cordeliere"}) {
+		t.Error("l'organisateur peut répondre pour lui-même")
+	}
+}
+
+// TestEventChangeAsksTheCafAgain: any change of substance puts both the
+// answer on the date and the one on the charter back to pending; saving
+// the same event keeps them.
+func TestEventChangeAsksTheCafAgain(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	const slug = examples.ForcalquierSlug
+	cordeliere := member("Paul", auth.RoleContributor, "cordeliere")
+	editor := member("Claire", auth.RoleEditor, "")
+	caf := member("Anne", auth.RoleContributor, "caf04")
+	base := app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration", Title: "Nouvelle crèche", SubjectKind: "fiche", SubjectKey: "2.2",
+		ProposedDate: "2023-06-14", Place: "Forcalquier"}
+	for _, tc := range []struct {
+		name   string
+		change func(in *app.EventRequestInput)
+		reset  bool
+	}{
+		{"rien", func(*app.EventRequestInput) {}, false},
+		{"type", func(in *app.EventRequestInput) { in.Kind = "signing" }, true},
+		{"objet", func(in *app.EventRequestInput) { in.Title = "Autre crèche" }, true},
+		{"rattachement", func(in *app.EventRequestInput) { in.SubjectKind, in.SubjectKey = "", "" }, true},
+		{"date", func(in *app.EventRequestInput) { in.ProposedDate = "2023-06-21" }, true},
+		{"lieu", func(in *app.EventRequestInput) { in.Place = "Limans" }, true},
+		{"financeur", func(in *app.EventRequestInput) { in.Financer = "msa-alpes-vaucluse" }, true},
+	} {
+		x, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x, err = svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "accepted"}); err != nil {
+			t.Fatal(err)
+		}
+		if x, err = svc.AnswerEventCharter(ctx, caf, slug, x.ID, app.CharterAnswerInput{Version: x.Version, Answer: "granted", Conditions: "Logo en couleur"}); err != nil {
+			t.Fatal(err)
+		}
+		in := base
+		in.Version = x.Version
+		tc.change(&in)
+		if x, err = svc.SaveEventRequest(ctx, editor, slug, x.ID, in); err != nil {
+			t.Fatalf("%s : %v", tc.name, err)
+		}
+		pending := x.Date == model.DatePending && x.Charter == model.CharterPending && x.CharterConditions == ""
+		kept := x.Date == model.DateAccepted && x.Charter == model.CharterGranted
+		if (tc.reset && !pending) || (!tc.reset && !kept) {
+			t.Errorf("changement %s : date %s, charte %s", tc.name, x.Date, x.Charter)
+		}
+	}
+}
+
+// TestEventDatesStayNearThePeriod: a proposed or other date more than ten
+// years away from the convention's period (2022–2024) is refused, naming
+// the field and the window.
+func TestEventDatesStayNearThePeriod(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	const slug = examples.ForcalquierSlug
+	cordeliere := member("Paul", auth.RoleContributor, "cordeliere")
+	caf := member("Anne", auth.RoleContributor, "caf04")
+	in := app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration", Title: "Nouvelle crèche"}
+	for _, d := range []string{"0000-01-01", "1900-01-01", "2011-12-31", "2035-01-01", "9999-12-31"} {
+		in.ProposedDate = d
+		var ve *model.ValidationError
+		if _, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in); !errors.As(err, &ve) || ve.Errors[0].Path != "proposed_date" ||
+			!strings.Contains(ve.Errors[0].Message, "entre le 1er janvier 2012 et le 31 décembre 2034") {
+			t.Errorf("date proposée %s : %v", d, err)
+		}
+	}
+	in.ProposedDate = "2012-01-01"
+	x, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in)
+	if err != nil {
+		t.Fatalf("date au bord de la période : %v", err)
+	}
+	for _, d := range []string{"0001-01-01", "2034-12-31"} {
+		_, err := svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date", OtherDate: d})
+		var ve *model.ValidationError
+		if d == "0001-01-01" && (!errors.As(err, &ve) || ve.Errors[0].Path != "other_date") {
+			t.Errorf("autre date %s : %v", d, err)
+		}
+		if d == "2034-12-31" && err != nil {
+			t.Errorf("autre date %s : %v", d, err)
+		}
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 	_ "image/jpeg" // registers the JPEG decoder for image.DecodeConfig
 	_ "image/png"  // registers the PNG decoder for image.DecodeConfig
 	"io"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -76,38 +78,132 @@ func looksLikeXML(data []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("<"))
 }
 
-// cssURL finds the references of style text: url(…) and @import.
-var cssURL = regexp.MustCompile(`(?i)url\s*\(\s*['"]?\s*([^'")\s]*)|@import`)
+// cssURL finds the url(…) references of style text, with their target.
+var cssURL = regexp.MustCompile(`(?i)url\s*\(\s*['"]?\s*([^'")\s]*)`)
 
-// localRef reports whether a reference stays inside the document or
-// inlines an image: "#id" or "data:image/…".
-func localRef(ref string) bool {
-	ref = strings.TrimSpace(ref)
-	return strings.HasPrefix(ref, "#") || strings.HasPrefix(strings.ToLower(ref), "data:image/")
+// cssFetch finds what in style text fetches or runs anything other than
+// a url(#id): @import, the image functions that take an address or a
+// string, src() and expression().
+var cssFetch = regexp.MustCompile(`(?i)@import|(?:image-set|image|cross-fade|src|expression)\s*\(`)
+
+// cssString finds the quoted strings of style text.
+var cssString = regexp.MustCompile(`"[^"]*"|'[^']*'`)
+
+// MaxSVGSize bounds the width and height an SVG logo declares on its
+// root, and the dimensions of its viewBox, in pixels.
+const MaxSVGSize = MaxLogoPixels
+
+// svgElements are the elements an SVG logo may hold: shapes, text,
+// groups, paint servers, clipping and masking, filters, a few
+// animations, and what describes the drawing. Names are lower case.
+var svgElements = map[string]bool{
+	"svg": true, "g": true, "defs": true, "use": true, "symbol": true, "a": true, "image": true, "marker": true,
+	"path": true, "rect": true, "circle": true, "ellipse": true, "line": true, "polyline": true, "polygon": true,
+	"text": true, "tspan": true, "textpath": true,
+	"lineargradient": true, "radialgradient": true, "stop": true, "clippath": true, "mask": true, "pattern": true,
+	"title": true, "desc": true, "style": true, "metadata": true,
+	"filter": true, "fegaussianblur": true, "feoffset": true, "feblend": true, "fecolormatrix": true, "fecomposite": true,
+	"feflood": true, "femerge": true, "femergenode": true, "femorphology": true, "fedropshadow": true,
+	"fecomponenttransfer": true, "fefuncr": true, "fefuncg": true, "fefuncb": true, "fefunca": true,
+	"animate": true, "animatetransform": true, "set": true,
 }
 
-// checkStyle refuses style text that fetches anything.
+const svgNamespace = "http://www.w3.org/2000/svg"
+
+// foreignNamespaces are those of documents a browser shows within an SVG,
+// whose elements may run or fetch something.
+var foreignNamespaces = map[string]bool{"http://www.w3.org/1999/xhtml": true, "http://www.w3.org/1998/Math/MathML": true}
+
+// Namespaces whose elements browsers ignore: an SVG editor's settings.
+var editorNamespaces = map[string]bool{
+	"http://www.inkscape.org/namespaces/inkscape":        true,
+	"http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd": true,
+}
+
+// inlineImages are the types a data: address may carry in an SVG logo:
+// images that cannot hold a script.
+var inlineImages = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+
+// urlBlanks are what a browser drops from an address before reading it.
+var urlBlanks = strings.NewReplacer("\t", "", "\n", "", "\r", "")
+
+// localRef reports whether a reference stays inside the document ("#id")
+// or, when images is true, inlines a PNG, JPEG, GIF or WebP image.
+func localRef(ref string, images bool) bool {
+	ref = strings.ToLower(strings.TrimSpace(urlBlanks.Replace(ref)))
+	if strings.HasPrefix(ref, "#") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(ref, "data:")
+	if !ok || !images {
+		return false
+	}
+	i := strings.IndexAny(rest, ";,")
+	return i > 0 && inlineImages[strings.TrimSpace(rest[:i])]
+}
+
+// checkStyle refuses style text that fetches or runs anything: only
+// url(#id) may refer to something, and no quoted string may hold an
+// address.
 func checkStyle(text string) error {
 	if strings.Contains(text, `\`) {
 		// A CSS escape could spell url( or @import in disguise.
 		return refuse("le SVG contient un style avec des caractères échappés")
 	}
+	if m := cssFetch.FindString(text); m != "" {
+		return refuse("le SVG charge une ressource externe dans un style (%s)", strings.TrimSpace(m))
+	}
 	for _, m := range cssURL.FindAllStringSubmatch(text, -1) {
-		if m[0] == "" || strings.EqualFold(m[0], "@import") || !localRef(m[1]) {
+		if !localRef(m[1], false) {
 			return refuse("le SVG charge une ressource externe dans un style (%s)", strings.TrimSpace(m[0]))
+		}
+	}
+	for _, q := range cssString.FindAllString(text, -1) {
+		if strings.Contains(q, ":") || strings.Contains(q, "//") {
+			return refuse("le SVG contient une adresse dans un style (%s)", q)
+		}
+	}
+	return nil
+}
+
+// checkRootSize refuses a root width, height or viewBox above
+// MaxSVGSize when given as plain numbers or pixels.
+func checkRootSize(attrs []xml.Attr) error {
+	for _, a := range attrs {
+		if a.Name.Space != "" {
+			continue
+		}
+		var sizes []string
+		switch a.Name.Local {
+		case "width", "height":
+			sizes = []string{strings.TrimSuffix(strings.TrimSpace(a.Value), "px")}
+		case "viewBox":
+			if f := strings.FieldsFunc(a.Value, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }); len(f) == 4 {
+				sizes = f[2:]
+			}
+		}
+		for _, v := range sizes {
+			if n, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && (n > MaxSVGSize || math.IsNaN(n)) {
+				return refuse("le SVG déclare une dimension de %s (attribut %s) : %d pixels au plus", strings.TrimSpace(v), a.Name.Local, MaxSVGSize)
+			}
 		}
 	}
 	return nil
 }
 
 // checkSVG parses an SVG strictly, in bounded tokens and depth, and
-// refuses what a browser could run or fetch.
+// refuses what a browser could run or fetch, and any element that is not
+// in svgElements (the content of metadata and an editor's own elements
+// aside).
 func checkSVG(data []byte) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	// No other encoding than UTF-8 is read: CharsetReader stays nil.
 	depth, tokens, root := 0, 0, false
-	inStyle := false
+	// styleDepth is the depth of the style element being read, 0 outside
+	// one; style gathers its text, comments aside, as the browser does.
+	styleDepth, metadataDepth := 0, 0
+	var style strings.Builder
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -131,27 +227,63 @@ func checkSVG(data []byte) error {
 			if depth > maxSVGDepth {
 				return refuse("le SVG imbrique plus de %d niveaux d'éléments", maxSVGDepth)
 			}
+			if styleDepth > 0 {
+				return refuse("le SVG contient un élément « %s » dans un style", t.Name.Local)
+			}
 			name := strings.ToLower(t.Name.Local)
 			if depth == 1 {
 				if name != "svg" {
 					return refuse("ce n'est pas une image %s (le type est lu dans le contenu du fichier, pas dans son nom)", LogoAccepted)
 				}
 				root = true
+				if err := checkRootSize(t.Attr); err != nil {
+					return err
+				}
 			}
 			switch name {
 			case "script":
 				return refuse("le SVG contient un script")
 			case "foreignobject":
 				return refuse("le SVG contient un élément foreignObject")
-			case "iframe", "embed", "object", "handler", "listener":
-				return refuse("le SVG contient un élément « %s »", t.Name.Local)
 			}
-			inStyle = name == "style"
-			if name == "animate" || name == "set" {
-				// An animation may set a link's target to a script.
+			// SVG elements must be known ones, even in metadata; HTML and
+			// MathML have no place in a logo; other namespaces (RDF, Dublin
+			// Core, an editor's) are inert in metadata, and an editor's
+			// settings anywhere.
+			svg := t.Name.Space == "" || t.Name.Space == svgNamespace
+			switch {
+			case svg && svgElements[name]:
+			case !svg && !foreignNamespaces[t.Name.Space] && (metadataDepth > 0 || editorNamespaces[t.Name.Space]):
+			default:
+				return refuse("le SVG contient un élément « %s », qu'un logo n'accepte pas", t.Name.Local)
+			}
+			if svg && name == "metadata" && metadataDepth == 0 {
+				metadataDepth = depth
+			}
+			if svg && name == "style" {
 				for _, a := range t.Attr {
-					if a.Name.Local == "attributeName" && strings.Contains(strings.ToLower(a.Value), "href") {
-						return refuse("le SVG anime l'adresse d'un lien")
+					if a.Name.Space == "" && a.Name.Local == "type" {
+						if v := strings.ToLower(strings.TrimSpace(a.Value)); v != "" && v != "text/css" {
+							return refuse("le SVG contient un style de type « %s » (text/css seulement)", a.Value)
+						}
+					}
+				}
+				styleDepth = depth
+				style.Reset()
+			}
+			if name == "animate" || name == "set" || name == "animatetransform" {
+				// An animation may set an event handler, or a link's target
+				// to a script.
+				for _, a := range t.Attr {
+					if a.Name.Local != "attributeName" {
+						continue
+					}
+					v := strings.ToLower(strings.TrimSpace(a.Value))
+					if _, local, ok := strings.Cut(v, ":"); ok {
+						v = local
+					}
+					if strings.HasPrefix(v, "on") || strings.Contains(v, "href") {
+						return refuse("le SVG anime l'attribut « %s »", a.Value)
 					}
 				}
 			}
@@ -161,23 +293,29 @@ func checkSVG(data []byte) error {
 				case strings.HasPrefix(attr, "on"):
 					return refuse("le SVG contient un gestionnaire d'événement (attribut %s)", a.Name.Local)
 				case attr == "href" || attr == "src" || attr == "action" || attr == "formaction":
-					if !localRef(a.Value) {
+					if !localRef(a.Value, name != "use" && name != "textpath") {
 						return refuse("le SVG fait référence à une ressource externe (%s)", a.Name.Local)
 					}
-				case attr == "style" || strings.Contains(strings.ToLower(a.Value), "url") || strings.Contains(a.Value, "@"):
+				case a.Name.Space == "" && (attr == "style" || strings.ContainsAny(a.Value, "(@")):
 					if err := checkStyle(a.Value); err != nil {
 						return err
 					}
 				}
 			}
 		case xml.EndElement:
-			depth--
-			inStyle = false
-		case xml.CharData:
-			if inStyle {
-				if err := checkStyle(string(t)); err != nil {
+			if depth == styleDepth {
+				if err := checkStyle(style.String()); err != nil {
 					return err
 				}
+				styleDepth = 0
+			}
+			if depth == metadataDepth {
+				metadataDepth = 0
+			}
+			depth--
+		case xml.CharData:
+			if styleDepth > 0 {
+				style.Write(t)
 			}
 		}
 	}

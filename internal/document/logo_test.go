@@ -41,6 +41,7 @@ func TestSniffLogoAcceptsImages(t *testing.T) {
 		{"PNG", encodePNG(t, 40, 20), LogoInfo{PNG, 40, 20}},
 		{"JPEG", j.Bytes(), LogoInfo{JPEG, 30, 12}},
 		{"SVG", []byte(svg), LogoInfo{ContentType: SVG}},
+		{"SVG d'Inkscape", []byte(inkscape), LogoInfo{ContentType: SVG}},
 	} {
 		got, err := SniffLogo(tc.data)
 		if err != nil || got != tc.want {
@@ -48,6 +49,27 @@ func TestSniffLogoAcceptsImages(t *testing.T) {
 		}
 	}
 }
+
+// inkscape is an SVG as an editor saves it: its settings, RDF metadata,
+// a stated size, a style sheet with a font name, an inline GIF, a filter,
+// an animated colour.
+const inkscape = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+<svg width="400px" height="120" viewBox="0 0 4000 1200" version="1.1" xmlns="http://www.w3.org/2000/svg"
+ xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+ xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="0.5"/>
+<metadata><rdf:RDF><cc:Work rdf:about=""><dc:format>image/svg+xml</dc:format>
+<dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage"/></cc:Work></rdf:RDF></metadata>
+<style type="text/css"><![CDATA[ text { font-family: "Open Sans", sans-serif; } ]]></style>
+<defs><filter id="f"><feGaussianBlur stdDeviation="2"/></filter><radialGradient id="r"><stop offset="1" stop-color="red"/></radialGradient></defs>
+<g inkscape:label="Calque 1" inkscape:groupmode="layer" transform="translate(10,20)" filter="url(#f)">
+<circle r="5" fill="url(#r)"><animate attributeName="fill" values="red;blue" dur="2s"/></circle>
+<text x="1" y="2"><tspan>Caf</tspan></text>
+<image width="1" height="1" xlink:href="data:image/gif;base64,R0lGODlhAQABAAAAACw="/>
+</g>
+</svg>`
 
 // TestSniffLogoRefusesDangers: each guard refuses what it is there for,
 // with a message naming it.
@@ -78,6 +100,30 @@ func TestSniffLogoRefusesDangers(t *testing.T) {
 		{"style @import", wrap(`<style>@import "https://exemple.fr/x.css";</style>`), "style"},
 		{"attribut style", wrap(`<rect style="background: url('//exemple.fr/x')"/>`), "style"},
 		{"échappement CSS", wrap(`<rect style="background: u\72l(//exemple.fr/x)"/>`), "échapp"},
+		{"image-set", wrap(`<style>rect{fill:image-set("http://evil.test/x" 1x)}</style>`), "image-set("},
+		{"image-set sans adresse", wrap(`<style>rect{fill:-webkit-image-set(x.png 1x)}</style>`), "image-set("},
+		{"src()", wrap(`<style>@font-face{src:src(x)}</style>`), "src("},
+		{"expression", wrap(`<rect style="width:expression(alert(1))"/>`), "expression("},
+		{"chaîne avec adresse", wrap(`<style>rect{font-family:"http://evil.test/x"}</style>`), "adresse"},
+		{"chaîne avec //", wrap(`<style>rect{content:'//evil.test/x'}</style>`), "adresse"},
+		{"url de données dans un style", wrap(`<style>rect{fill:url(data:image/svg+xml,x)}</style>`), "externe"},
+		{"style coupé par un commentaire", wrap(`<style>rect{fill:u<!-- -->rl(http://evil.test/x)}</style>`), "externe"},
+		{"élément dans un style", wrap(`<style><g/>rect{fill:url(http://evil.test/x)}</style>`), "dans un style"},
+		{"style JavaScript", wrap(`<style type="text/javascript">alert(1)</style>`), "text/javascript"},
+		{"animation onload", wrap(`<animate attributeName="onload" values="alert(1)"/>`), "onload"},
+		{"animation xlink:href", wrap(`<a><animate attributeName="xlink:href" values="javascript:alert(1)"/></a>`), "xlink:href"},
+		{"animateTransform onclick", wrap(`<animateTransform attributeName="OnClick" values="alert(1)"/>`), "OnClick"},
+		{"lien vers un SVG en données", wrap(`<a href="data:image/svg+xml,&lt;svg/&gt;"><rect/></a>`), "externe"},
+		{"image SVG en données", wrap(`<image href="data:image/svg+xml;base64,PHN2Zy8+"/>`), "externe"},
+		{"image HTML en données", wrap(`<image xlink:href="data:text/html,x"/>`), "externe"},
+		{"use d'une image", wrap(`<use href="data:image/png;base64,iVBORw0KGgo="/>`), "externe"},
+		{"largeur démesurée", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="99999999"/>`), "99999999"},
+		{"hauteur en px", []byte(`<svg xmlns="http://www.w3.org/2000/svg" height="4001px"/>`), "4001"},
+		{"viewBox démesurée", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0,0 10 1e9"/>`), "1e9"},
+		{"élément inconnu", wrap(`<iframe src="#x"/>`), "« iframe »"},
+		{"élément HTML", wrap(`<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="#x"/>`), "« img »"},
+		{"HTML dans les métadonnées", wrap(`<metadata><h:meta xmlns:h="http://www.w3.org/1999/xhtml"/></metadata>`), "« meta »"},
+		{"feImage", wrap(`<filter><feImage href="#x"/></filter>`), "« feImage »"},
 		{"DOCTYPE", []byte(`<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>`), "DOCTYPE"},
 		{"entité inconnue", wrap(`&x;`), "bien formé"},
 		{"instruction", []byte(`<?xml-stylesheet href="https://exemple.fr/x.css"?><svg xmlns="http://www.w3.org/2000/svg"/>`), "instruction"},

@@ -257,13 +257,20 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeBody reads a JSON request body of at most 1 MiB with no unknown
-// field into v; on failure it answers 400 showing the expected shape. Every
+// field into v; on failure it answers 400 showing the expected shape, or
+// 413 for a body over 1 MiB. Every
 // API write reads its body here, so here text that is not valid UTF-8, or
 // holds a NUL character, is refused before anything is stored.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, shape string) bool {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		badBody(w, shape, "", "corps illisible ou trop volumineux (1 Mio au plus)")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "corps de la requête trop volumineux : 1 Mio au plus",
+				Details: []model.FieldError{{Message: "1 Mio au plus"}}})
+			return false
+		}
+		badBody(w, shape, "", "corps illisible")
 		return false
 	}
 	if path, bad := invalidJSONText(data); bad {

@@ -68,6 +68,9 @@ type eventForm struct {
 	Organizations, Kinds, Subjects, Financers []option
 	In                                        app.EventRequestInput
 	Subject                                   string
+	// DefaultFinancer names the Caf party, the financer of the events a
+	// contributor declares (Financers is empty for them).
+	DefaultFinancer string
 }
 
 func (s *Server) communicationPage(w http.ResponseWriter, r *http.Request) {
@@ -156,8 +159,13 @@ func (s *Server) renderCommunication(w http.ResponseWriter, r *http.Request, sta
 			f.Organizations = append(f.Organizations, option{o.Key, o.Name})
 		}
 	}
+	if caf := app.CafParty(c); caf != "" {
+		f.DefaultFinancer = c.OrgName(caf)
+	}
 	for _, p := range c.Parties {
-		f.Financers = append(f.Financers, option{p.Organization, c.OrgName(p.Organization)})
+		if app.CanChooseFinancer(a, v.Slug) {
+			f.Financers = append(f.Financers, option{p.Organization, c.OrgName(p.Organization)})
+		}
 	}
 	for _, k := range model.PublicEventKinds {
 		f.Kinds = append(f.Kinds, option{string(k), upperFirst(model.PublicEventKindLabels[k])})

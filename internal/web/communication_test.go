@@ -217,3 +217,79 @@ func TestLogoAPI(t *testing.T) {
 		t.Errorf("retrait par l'API : %s", n)
 	}
 }
+
+// TestEventOrganizerCannotApproveItself: an organizer naming itself
+// financer, from the form or the API, or changing the financer of its
+// event, is refused on the financer; a contributor's form has no
+// financer to choose, an editor's has.
+func TestEventOrganizerCannotApproveItself(t *testing.T) {
+	e := newEnv(t)
+	form := url.Values{"organization": {"cordeliere"}, "kind": {"inauguration"}, "title": {"Nouvelle crèche"}, "proposed_date": {"2023-06-14"},
+		"financer": {"cordeliere"}}
+	resp, body := e.do(t, "contributeur", "POST", "/c/"+slug+"/communication/evenements", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "ne peut pas être l&#39;organisateur") {
+		t.Errorf("formulaire, l'organisateur financeur : %d", resp.StatusCode)
+	}
+	api := "/api/v1/conventions/" + slug + "/communication/events"
+	status, body := e.apiJSON(t, "contributeur", "POST", api,
+		`{"organization": "cordeliere", "financer": "cordeliere", "kind": "inauguration", "title": "Crèche", "proposed_date": "2023-06-14"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"path": "financer"`) {
+		t.Errorf("API, l'organisateur financeur : %d %s", status, body)
+	}
+	x := e.eventFor(t)
+	status, body = e.apiJSON(t, "contributeur", "PUT", api+"/"+x.ID,
+		`{"version": 1, "financer": "cordeliere", "kind": "inauguration", "title": "Crèche rénovée", "proposed_date": "2025-06-14"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"path": "financer"`) {
+		t.Errorf("API, l'organisateur devient financeur : %d %s", status, body)
+	}
+	if got := e.apiCall(t, "contributeur", "PUT", api+"/"+x.ID+"/date-agreement", `{"version": 1, "date_agreement": "accepted"}`); got != http.StatusForbidden {
+		t.Errorf("l'organisateur répond sur la date : %d", got)
+	}
+	_, body = e.do(t, "contributeur", "GET", "/c/"+slug+"/communication", nil)
+	if strings.Contains(body, `name="financer"`) || !strings.Contains(body, "Financeur dont l'accord est requis : Caisse") {
+		t.Error("le contributeur peut choisir le financeur sur la page")
+	}
+	_, body = e.do(t, "editeur", "GET", "/c/"+slug+"/communication", nil)
+	if !strings.Contains(body, `name="financer"`) {
+		t.Error("l'éditeur ne peut pas choisir le financeur")
+	}
+}
+
+// TestEventAPIAnswersChangesAndBounds: a changed event comes back with
+// both answers pending; a date far from the convention's period is
+// refused on its field; a body over 1 Mio is too large (413).
+func TestEventAPIAnswersChangesAndBounds(t *testing.T) {
+	e := newEnv(t)
+	x := e.eventFor(t)
+	api := "/api/v1/conventions/" + slug + "/communication/events"
+	if got := e.apiCall(t, "editeur", "PUT", api+"/"+x.ID+"/date-agreement", `{"version": 1, "date_agreement": "accepted"}`); got != http.StatusOK {
+		t.Fatalf("accord sur la date : %d", got)
+	}
+	if got := e.apiCall(t, "editeur", "PUT", api+"/"+x.ID+"/charter-agreement", `{"version": 2, "charter_agreement": "granted"}`); got != http.StatusOK {
+		t.Fatalf("accord sur la charte : %d", got)
+	}
+	status, body := e.apiJSON(t, "contributeur", "PUT", api+"/"+x.ID,
+		`{"version": 3, "kind": "signing", "title": "Crèche rénovée", "proposed_date": "2025-06-14"}`)
+	var got model.EventRequest
+	if err := json.Unmarshal([]byte(body), &got); status != http.StatusOK || err != nil || got.Date != model.DatePending || got.Charter != model.CharterPending {
+		t.Errorf("manifestation changée : %d %s", status, body)
+	}
+	status, body = e.apiJSON(t, "contributeur", "POST", api,
+		`{"organization": "cordeliere", "kind": "inauguration", "title": "Crèche", "proposed_date": "9999-12-31"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `"path": "proposed_date"`) || !strings.Contains(body, "hors de la période admise") {
+		t.Errorf("date de l'an 9999 : %d %s", status, body)
+	}
+	big := `{"organization": "cordeliere", "kind": "inauguration", "title": "` + strings.Repeat("x", 2<<20) + `", "proposed_date": "2023-06-14"}`
+	for _, path := range []string{api, api + "/" + x.ID, api + "/" + x.ID + "/date-agreement"} {
+		method := "PUT"
+		if path == api {
+			method = "POST"
+		}
+		if status, body := e.apiJSON(t, "contributeur", method, path, big); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "trop volumineux") {
+			t.Errorf("%s %s, corps de 2 Mio : %d", method, path, status)
+		}
+	}
+	if status, _ := e.apiJSON(t, "editeur", "POST", "/api/v1/conventions/"+slug+"/data-requests", big); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("demande de données, corps de 2 Mio : %d", status)
+	}
+}
