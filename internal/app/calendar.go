@@ -36,9 +36,10 @@ type CalendarEvent struct {
 	Responsible []string
 	Person      string
 	// Start is, for a meeting whose time is set, when it begins; Location
-	// where it is held.
+	// where it is held; Agenda its order of the day, for the feeds.
 	Start    time.Time
 	Location string
+	Agenda   []string
 }
 
 // StateLabel says in French where the obligation stands: a step's state
@@ -456,18 +457,23 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 			if k := Committee(c, m.Committee); k != nil {
 				out[len(out)-1].Responsible = CommitteeOrganizations(k)
 			}
-			out[len(out)-1].Start, out[len(out)-1].Location = meetingStart(&m), m.Place
+			out[len(out)-1].Start, out[len(out)-1].Location, out[len(out)-1].Agenda = meetingStart(&m), m.Place, m.Agenda
 		}
 		for _, d := range m.Decisions {
 			for _, x := range d.Actions {
 				if x.DueOn == nil {
 					continue
 				}
-				detail := ""
+				var who []string
 				if x.Organization != "" {
-					detail = "confiée à " + c.OrgName(x.Organization)
-				} else if x.Person != "" {
-					detail = "confiée à " + x.Person
+					who = append(who, c.OrgName(x.Organization))
+				}
+				if x.Person != "" {
+					who = append(who, x.Person)
+				}
+				detail := ""
+				if len(who) > 0 {
+					detail = "confiée à " + strings.Join(who, " – ")
 				}
 				e := dated(*x.DueOn, today, "Action décidée : "+x.Text, detail, link)
 				e.Kind, e.Key = lifecycle.KindAction, x.ID

@@ -174,6 +174,12 @@ func feedEvent(c *model.Convention, e CalendarEvent, now time.Time, base string,
 	if e.Detail != "" {
 		desc = append(desc, e.Detail)
 	}
+	if len(e.Agenda) > 0 {
+		desc = append(desc, "Ordre du jour :")
+		for i, l := range e.Agenda {
+			desc = append(desc, fmt.Sprintf("%d. %s", i+1, l))
+		}
+	}
 	desc = append(desc, "État : "+e.StateLabel(), "Convention : "+c.Title)
 	out := ical.Event{UID: e.UID(c.Slug), Stamp: now, Modified: e.Modified, Sequence: e.Sequence, Date: e.Date.Time(),
 		Summary: summary, Description: strings.Join(desc, "\n"), Categories: []string{e.Kind.Label()}, Transparent: e.Start.IsZero(),

@@ -125,6 +125,9 @@ func TestCoordinatorRunsASteeringCommittee(t *testing.T) {
 			if where, _ := ev.Props.Text("LOCATION"); where != "Salle du conseil, Forcalquier" {
 				t.Errorf("lieu de la réunion dans le flux : %q", where)
 			}
+			if desc, _ := ev.Props.Text("DESCRIPTION"); !strings.Contains(desc, "Ordre du jour :") || !strings.Contains(desc, "Préparation de l'évaluation finale") {
+				t.Errorf("description de la réunion dans le flux : %q", desc)
+			}
 			paris, _ := time.LoadLocation("Europe/Paris")
 			if from, err := ev.DateTimeStart(time.UTC); err != nil || !from.Equal(time.Date(2024, 10, 15, 14, 30, 0, 0, paris)) {
 				t.Errorf("heure de la réunion dans le flux : %v (%v)", from, err)
