@@ -135,11 +135,16 @@ func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
+	title := ""
+	if slug != "" {
+		c, err := s.app.Convention(r.Context(), a, slug)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		title = c.Title
 	}
-	s.renderAccount(w, r, a, http.StatusOK, accountData{FeedURL: scheme + "://" + r.Host + "/ical/" + token + ".ics", FeedConvention: slug})
+	s.renderAccount(w, r, a, http.StatusOK, accountData{FeedURL: s.siteOrigin(r) + "/ical/" + token + ".ics", FeedConvention: title})
 }
 
 func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) {

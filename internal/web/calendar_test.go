@@ -142,6 +142,9 @@ func TestCalendarFeeds(t *testing.T) {
 	e := newEnv(t)
 	now := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
 	e.svc.SetClock(func() time.Time { return now })
+	if _, page := e.do(t, "lecteur", "POST", "/compte/calendriers", url.Values{"convention": {slug}}); !strings.Contains(page, "Adresse du calendrier de « Convention territoriale globale") {
+		t.Error("la page du compte nomme la convention du flux par son identifiant, pas par son titre")
+	}
 	status, address := e.feedURL(t, "lecteur", slug)
 	if status != 200 || address == "" {
 		t.Fatalf("création du flux : statut %d, adresse %q", status, address)
