@@ -566,14 +566,20 @@ func (s *Service) ProposedAgenda(ctx context.Context, a *auth.Actor, slug string
 	lines := []string{"Approbation du relevé de décisions de la réunion précédente"}
 	table := indicators.Yearly(c, values, ConventionYears(c))
 	var devs []string
+	synthetic := false
 	for _, d := range table.Deviations() {
 		if y, _ := strconv.Atoi(d.Year); y > on.Year {
 			continue
 		}
-		devs = append(devs, fmt.Sprintf("%s %s en %s (%+.0f %% de la cible)", d.Code, d.Label, d.Year, d.Percent))
+		devs = append(devs, fmt.Sprintf("%s %s en %s (%s de la cible)", d.Code, d.Label, d.Year, indicators.FormatPercent(d.Percent)))
+		synthetic = synthetic || d.Synthetic
 	}
 	if len(devs) > 0 {
-		lines = append(lines, "Écarts importants aux cibles des indicateurs : "+shortList(devs))
+		line := "Écarts importants aux cibles des indicateurs : " + shortList(devs)
+		if synthetic {
+			line += " — calculés en partie sur des valeurs fictives de démonstration"
+		}
+		lines = append(lines, line)
 	}
 	var late []string
 	for _, l := range PlanProgressOn(c, on).Late {

@@ -133,6 +133,28 @@ func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
 			t.Errorf("l'ordre du jour proposé ne contient pas %q :\n%s", want, text)
 		}
 	}
+	// Deviations computed on demonstration values say so.
+	ctx := context.Background()
+	if _, err := svc.LoadDemo(ctx, examples.ForcalquierSlug, app.DemoSeed); err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.Convention(ctx, auth.System, examples.ForcalquierSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind := c.Axes[1].Fiches[1].Steps[0].Indicators[0]
+	if _, _, err := svc.Edit(ctx, auth.System, examples.ForcalquierSlug, "indicator", ind.ID, ind.Version,
+		map[string]string{"targets": "2022 = 100000\n2023 = 100000\n2024 = 100000", "tolerance": "10"}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err = svc.ProposedAgenda(ctx, member("Claire", auth.RoleEditor, ""), examples.ForcalquierSlug, model.MustDate("2025-10-14"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(lines, "\n"); !strings.Contains(text, "Écarts importants aux cibles des indicateurs : "+ind.Code) ||
+		!strings.Contains(text, "−") || !strings.Contains(text, "calculés en partie sur des valeurs fictives de démonstration") {
+		t.Errorf("écarts sur des valeurs fictives :\n%s", text)
+	}
 	// At the start of the convention, no step is late yet.
 	early, err := svc.ProposedAgenda(context.Background(), member("Claire", auth.RoleEditor, ""), examples.ForcalquierSlug, model.MustDate("2023-01-10"))
 	if err != nil {

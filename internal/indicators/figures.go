@@ -79,6 +79,8 @@ type ImportantDeviation struct {
 	Entry
 	Year string
 	Deviation
+	// Synthetic is set when the figure comes from demonstration data.
+	Synthetic bool
 }
 
 // Table is the yearly figures of a convention's indicators: computed once
@@ -181,7 +183,7 @@ func (t *Table) Deviations() []ImportantDeviation {
 	for _, r := range t.Rows {
 		for _, f := range r.Figures {
 			if f.Deviation != nil && f.Deviation.Important {
-				out = append(out, ImportantDeviation{Entry: r.Entry, Year: f.Year, Deviation: *f.Deviation})
+				out = append(out, ImportantDeviation{Entry: r.Entry, Year: f.Year, Deviation: *f.Deviation, Synthetic: f.Synthetic})
 			}
 		}
 	}

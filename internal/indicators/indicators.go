@@ -65,6 +65,16 @@ func CheckNumber(v float64, unit model.Unit) error {
 	return nil
 }
 
+// FormatPercent writes a signed deviation in percent the French way, to
+// one decimal: "+12,5 %", "−24,4 %".
+func FormatPercent(p float64) string {
+	sign := "+"
+	if p < 0 {
+		sign = "−"
+	}
+	return sign + FormatNumber(math.Abs(math.Round(p*10)/10)) + " %"
+}
+
 // FormatNumber writes a number the French way: "1 234,5".
 func FormatNumber(v float64) string {
 	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)

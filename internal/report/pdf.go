@@ -827,13 +827,7 @@ func cellText(c indicators.Figure) string {
 	return s
 }
 
-func percent(p float64) string {
-	sign := "+"
-	if p < 0 {
-		sign = "−"
-	}
-	return sign + Number(math.Abs(math.Round(p*10)/10)) + " %"
-}
+func percent(p float64) string { return indicators.FormatPercent(p) }
 
 // chart draws an indicator's yearly values as bars in a box whose top
 // left corner is (left, top): validated values in solid blue, fictive

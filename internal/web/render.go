@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -242,16 +241,10 @@ func pathLabel(path string) string {
 }
 
 var funcs = template.FuncMap{
-	"number": frenchNumber,
-	"num":    indicators.FormatNumber,
-	"deref":  func(p *float64) float64 { return *p },
-	"pct": func(p float64) string {
-		sign := "+"
-		if p < 0 {
-			sign = "−"
-		}
-		return sign + indicators.FormatNumber(math.Abs(math.Round(p*10)/10)) + " %"
-	},
+	"number":     frenchNumber,
+	"num":        indicators.FormatNumber,
+	"deref":      func(p *float64) float64 { return *p },
+	"pct":        indicators.FormatPercent,
 	"valueState": func(s model.ValueState) string { return s.Label() },
 	"date":       frenchDate,
 	"pathLabel":  pathLabel,
