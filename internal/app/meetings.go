@@ -654,10 +654,16 @@ func plural(n int, one, many string) string {
 	return one
 }
 
-// shortList joins items, the first three only, saying how many more.
+// shortList joins items, as many as an agenda line holds, saying how many more.
 func shortList(items []string) string {
-	const shown = 3
-	if len(items) <= shown {
+	// As many as an agenda line holds (maxLineLength), then how many more.
+	const room = maxLineLength - 100
+	shown, length := 0, 0
+	for shown < len(items) && (shown == 0 || length+len(items[shown])+3 <= room) {
+		length += len(items[shown]) + 3
+		shown++
+	}
+	if shown == len(items) {
 		return strings.Join(items, " ; ")
 	}
 	return fmt.Sprintf("%s ; et %d %s", strings.Join(items[:shown], " ; "), len(items)-shown, plural(len(items)-shown, "autre", "autres"))

@@ -127,6 +127,10 @@ func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Join(lines, "\n")
+	// Every party without a dated deliberation is named.
+	if c, _ := svc.Convention(context.Background(), auth.System, examples.ForcalquierSlug); strings.Contains(text, "autres") || !strings.Contains(text, c.OrgName(c.Parties[len(c.Parties)-1].Organization)) {
+		t.Errorf("les délibérations manquantes ne sont pas toutes nommées :\n%s", text)
+	}
 	for _, want := range []string{"Étapes en retard : fiche", "Fiches promises et non livrées : axe", "Collecte des valeurs 2024",
 		"Avenant n° 1 en préparation : Fiches des axes 5 et 6", "Délibérations manquantes : "} {
 		if !strings.Contains(text, want) {
