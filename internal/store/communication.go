@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -41,32 +40,13 @@ func logoDest(l *model.Logo) []any {
 
 // Logos lists a convention's logos, without their content.
 func (s *SQL) Logos(ctx context.Context, convention string) ([]model.Logo, error) {
-	out := []model.Logo{}
-	err := s.each(ctx, `SELECT `+logoCols+` FROM logos WHERE convention_slug = ? ORDER BY organization_key`, []any{convention},
-		func(scan func(...any) error) error {
-			var l model.Logo
-			if err := scan(logoDest(&l)...); err != nil {
-				return err
-			}
-			out = append(out, l)
-			return nil
-		})
-	return out, err
+	return rowsOf(ctx, s, `SELECT `+logoCols+` FROM logos WHERE convention_slug = ? ORDER BY organization_key`, []any{convention}, logoDest)
 }
 
 // Logo returns an organization's logo with its content.
 func (s *SQL) Logo(ctx context.Context, convention, organization string) (*model.Logo, []byte, error) {
-	var l model.Logo
-	var content []byte
-	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT `+logoCols+`, content FROM logos WHERE convention_slug = ? AND organization_key = ?`),
-		convention, organization).Scan(append(logoDest(&l), &content)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, fmt.Errorf("logo : %w", model.ErrNotFound)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return &l, content, nil
+	return fileOf(ctx, s, "logo", `SELECT `+logoCols+`, content FROM logos WHERE convention_slug = ? AND organization_key = ?`,
+		[]any{convention, organization}, logoDest)
 }
 
 // PutLogo stores an organization's logo in place of the one it had.

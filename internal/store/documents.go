@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -34,32 +33,14 @@ func documentDest(d *model.Document) []any {
 
 // Documents lists a convention's documents, without their content.
 func (s *SQL) Documents(ctx context.Context, convention string) ([]model.Document, error) {
-	var out []model.Document
-	err := s.each(ctx, `SELECT `+documentCols+` FROM documents WHERE convention_slug = ?
-		ORDER BY owner_kind, owner_key, uploaded_at, id`, []any{convention}, func(scan func(...any) error) error {
-		var d model.Document
-		if err := scan(documentDest(&d)...); err != nil {
-			return err
-		}
-		out = append(out, d)
-		return nil
-	})
-	return out, err
+	return rowsOf(ctx, s, `SELECT `+documentCols+` FROM documents WHERE convention_slug = ?
+		ORDER BY owner_kind, owner_key, uploaded_at, id`, []any{convention}, documentDest)
 }
 
 // Document returns one document of a convention with its content.
 func (s *SQL) Document(ctx context.Context, convention, id string) (*model.Document, []byte, error) {
-	var d model.Document
-	var content []byte
-	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT `+documentCols+`, content FROM documents WHERE convention_slug = ? AND id = ?`),
-		convention, id).Scan(append(documentDest(&d), &content)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, fmt.Errorf("document : %w", model.ErrNotFound)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return &d, content, nil
+	return fileOf(ctx, s, "document", `SELECT `+documentCols+`, content FROM documents WHERE convention_slug = ? AND id = ?`,
+		[]any{convention, id}, documentDest)
 }
 
 // InsertDocument stores a document, its content and its audit entry.

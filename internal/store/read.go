@@ -40,6 +40,36 @@ func (s *SQL) each(ctx context.Context, q string, args []any, row func(scan func
 	return rows.Err()
 }
 
+// rowsOf reads every row of a query into a T whose columns dest points to.
+func rowsOf[T any](ctx context.Context, s *SQL, q string, args []any, dest func(*T) []any) ([]T, error) {
+	out := []T{}
+	err := s.each(ctx, q, args, func(scan func(...any) error) error {
+		var x T
+		if err := scan(dest(&x)...); err != nil {
+			return err
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
+// fileOf reads one stored file: the row whose columns dest points to,
+// then its content, the query's last column; what names it in the error
+// when there is none.
+func fileOf[T any](ctx context.Context, s *SQL, what, q string, args []any, dest func(*T) []any) (*T, []byte, error) {
+	var x T
+	var content []byte
+	err := s.read.QueryRowContext(ctx, s.d.rebind(q), args...).Scan(append(dest(&x), &content)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("%s : %w", what, model.ErrNotFound)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &x, content, nil
+}
+
 // Conventions lists the stored conventions by slug.
 func (s *SQL) Conventions(ctx context.Context) ([]model.ConventionSummary, error) {
 	var out []model.ConventionSummary
