@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -12,10 +11,7 @@ import (
 // signs it, and reads the fiche in the convention from its date of
 // effect, not before.
 func TestCoordinatorAmendsTheConventionWithAFicheOfAxis5(t *testing.T) {
-	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
-	if err != nil {
-		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
-	}
+	axe := axeCore(t)
 	p := startPlatform(t)
 	ctx := browser(t)
 	base := p.url + "/c/" + slug

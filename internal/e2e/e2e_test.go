@@ -75,6 +75,16 @@ func missing(t *testing.T, what string) {
 	t.Skip(what + " : tests dans le navigateur ignorés")
 }
 
+// axeCore reads the axe-core script that the accessibility checks run.
+func axeCore(t *testing.T) []byte {
+	t.Helper()
+	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
+	if err != nil {
+		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
+	}
+	return axe
+}
+
 // browser starts headless Chromium and returns a context for its first tab.
 func browser(t *testing.T) context.Context {
 	t.Helper()
@@ -232,10 +242,7 @@ type axeViolation struct {
 }
 
 func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
-	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
-	if err != nil {
-		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
-	}
+	axe := axeCore(t)
 	p := startPlatform(t)
 	ctx := browser(t)
 	c := p.convention(t)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +16,7 @@ import (
 // action; the action is on the obligations calendar and in the calendar
 // feed she subscribes to.
 func TestCoordinatorRunsASteeringCommittee(t *testing.T) {
-	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
-	if err != nil {
-		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
-	}
+	axe := axeCore(t)
 	p := startPlatform(t)
 	ctx := browser(t)
 	base := p.url + "/c/" + slug

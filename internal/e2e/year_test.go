@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -189,10 +188,7 @@ var lastFictive = regexp.MustCompile(`([0-9][0-9 ,.\x{202f}\x{a0}]*) \(fictive\)
 // corrects it; the coordinator validates it, writes the fiche's
 // assessment, and the 2024 bilan shows the figures and the assessment.
 func TestCoordinatorsYear(t *testing.T) {
-	axe, err := os.ReadFile("../../tools/e2e/node_modules/axe-core/axe.min.js")
-	if err != nil {
-		missing(t, "axe-core absent (cd tools/e2e && npm ci)")
-	}
+	axe := axeCore(t)
 	p := startPlatform(t)
 	ctx := context.Background()
 	// The coordinator of the CTG, at the intercommunality, administers the
