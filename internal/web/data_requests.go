@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -299,20 +300,29 @@ type registerEntryView struct {
 	Fields  [][2]string
 }
 
-func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
-	if a == nil {
-		return
+// register reads the Art. 30 register a page asks for (filtered by the
+// organization its query names); nil when the answer is already written.
+func (s *Server) register(w http.ResponseWriter, r *http.Request) (a *auth.Actor, c *model.Convention, entries []app.RegisterEntry, org string) {
+	if a = s.signedIn(w, r); a == nil {
+		return nil, nil, nil, ""
 	}
-	org := r.URL.Query().Get("organisation")
+	org = r.URL.Query().Get("organisation")
 	c, entries, err := s.app.Register(r.Context(), a, r.PathValue("slug"), org)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, nil, nil, ""
+	}
+	return a, c, entries, org
+}
+
+func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
+	a, c, entries, org := s.register(w, r)
+	if c == nil {
 		return
 	}
 	d := registerData{Organization: org}
 	if org != "" {
-		d.Query = "?organisation=" + org
+		d.Query = "?" + url.Values{"organisation": {org}}.Encode()
 	}
 	for _, p := range c.Parties {
 		d.Choices = append(d.Choices, option{p.Organization, c.OrgName(p.Organization)})
@@ -324,14 +334,8 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) registerCSV(w http.ResponseWriter, r *http.Request) {
-	a := s.signedIn(w, r)
-	if a == nil {
-		return
-	}
-	org := r.URL.Query().Get("organisation")
-	c, entries, err := s.app.Register(r.Context(), a, r.PathValue("slug"), org)
-	if err != nil {
-		s.pageError(w, r, err)
+	_, c, entries, _ := s.register(w, r)
+	if c == nil {
 		return
 	}
 	var header []string
