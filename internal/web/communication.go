@@ -65,7 +65,7 @@ type eventView struct {
 	// StateClass colours it.
 	State                       model.EventState
 	StateLabel, StateClass      string
-	Unagreed, CanAnswer         bool
+	CanAnswer                   bool
 	DateChoices, CharterChoices []option
 	// CanAcceptOther: the organizer's side may accept the date the
 	// financer proposed instead; CanPropose: it may propose another date.
@@ -163,7 +163,7 @@ func (s *Server) renderCommunication(w http.ResponseWriter, r *http.Request, sta
 	for _, x := range events {
 		ev := eventView{EventRequest: x, KindLabel: model.PublicEventKindLabels[x.Kind], Label: app.EventLabel(c, &x), Subject: app.EventSubjectLabel(&x),
 			Proposed: textutil.FrenchDate(x.ProposedDate), Organizer: c.OrgName(x.Organization), Financer: c.OrgName(x.Financer),
-			DateState: model.DateAgreementLabels[x.Date], CharterState: model.CharterAgreementLabels[x.Charter], Unagreed: x.UnagreedOn(today),
+			DateState: model.DateAgreementLabels[x.Date], CharterState: model.CharterAgreementLabels[x.Charter],
 			CanAnswer: writable && app.CanAnswerEvent(a, v.Slug, &x), State: x.StateOn(today)}
 		ev.StateLabel, ev.StateClass = model.EventStateLabels[ev.State], eventStateClass(ev.State)
 		ev.CanPropose = writable && app.CanRequestEvent(a, v.Slug, x.Organization)
