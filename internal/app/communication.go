@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,7 @@ func (s *Service) PutLogo(ctx context.Context, a *auth.Actor, slug string, in Lo
 		return nil, single("organization", "choisissez l'organisation dont c'est le logo")
 	}
 	if !CanChangeLogo(a, slug, in.Organization) {
-		return nil, fmt.Errorf("changer le logo de %s : %w", c.OrgName(in.Organization), model.ErrForbidden)
+		return nil, fmt.Errorf("changer le logo de cette organisation (%s) : %w", c.OrgName(in.Organization), model.ErrForbidden)
 	}
 	name := document.CleanName(in.Name)
 	if in.Content == nil {
@@ -119,7 +120,7 @@ func (s *Service) RemoveLogo(ctx context.Context, a *auth.Actor, slug, organizat
 		return err
 	}
 	if !CanChangeLogo(a, slug, organization) {
-		return fmt.Errorf("retirer le logo de %s : %w", c.OrgName(organization), model.ErrForbidden)
+		return fmt.Errorf("retirer le logo de cette organisation (%s) : %w", c.OrgName(organization), model.ErrForbidden)
 	}
 	old, _, err := s.store.Logo(ctx, slug, organization)
 	if err != nil {
@@ -398,7 +399,8 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 	if err != nil {
 		return nil, err
 	}
-	x := &model.EventRequest{Convention: slug, Date: model.DatePending, Charter: model.CharterPending}
+	// A new request has its id now, for the link of its e-mail.
+	x := &model.EventRequest{Meta: model.Meta{ID: model.NewID()}, Convention: slug, Date: model.DatePending, Charter: model.CharterPending}
 	var old *model.EventRequest
 	if id != "" {
 		if old, err = s.store.EventRequest(ctx, slug, id); err != nil {
@@ -416,7 +418,7 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		return nil, ve
 	}
 	if !CanRequestEvent(a, slug, in.Organization) {
-		return nil, fmt.Errorf("déclarer une manifestation de %s : %w", c.OrgName(in.Organization), model.ErrForbidden)
+		return nil, fmt.Errorf("déclarer une manifestation pour cette organisation (%s) : %w", c.OrgName(in.Organization), model.ErrForbidden)
 	}
 	if old != nil && old.Version != in.Version {
 		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
@@ -460,8 +462,13 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		}
 	case model.SubjectEquipment:
 		found := false
+		for _, e := range EquipmentChoices(c) {
+			found = found || e.Key == x.SubjectKey
+		}
+		// An event saved before homonyms were told apart names the
+		// equipment by its name alone.
 		for _, e := range c.Equipments {
-			found = found || e.Name == x.SubjectKey
+			found = found || (old != nil && old.SubjectKey == x.SubjectKey && e.Name == x.SubjectKey)
 		}
 		if !found {
 			ve.Add("subject_key", "l'équipement « %s » n'est pas dans l'annexe 2", x.SubjectKey)
@@ -478,15 +485,25 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		return nil, err
 	}
 	entry := audited(a, slug, "create", "event-request", x.ID, EventLabel(c, x))
+	ask := old == nil
 	if old != nil {
 		if EventChanged(old, x) {
 			x.Date, x.OtherDate, x.DateNote = model.DatePending, nil, ""
 			x.Charter, x.CharterConditions = model.CharterPending, ""
+			ask = true
 		}
 		entry.Action = "update"
 		entry = entry.WithChange(eventFields(c, old), eventFields(c, x))
 	} else {
 		entry = entry.WithChange(nil, eventFields(c, x))
+	}
+	if ask {
+		// The financer is asked for its answers again.
+		mails, err := s.eventMails(ctx, c, x, "event_request_filed", old != nil, x.Financer, true)
+		if err != nil {
+			return nil, err
+		}
+		entry = entry.WithMail(mails...)
 	}
 	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
 		return nil, err
@@ -534,7 +551,7 @@ func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id strin
 		return nil, err
 	}
 	if !CanAnswerEvent(a, slug, old) {
-		return nil, fmt.Errorf("répondre pour %s %s : %w", c.OrgName(old.Financer), what, model.ErrForbidden)
+		return nil, fmt.Errorf("répondre %s pour le financeur (%s) : %w", what, c.OrgName(old.Financer), model.ErrForbidden)
 	}
 	if old.Version != version {
 		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
@@ -546,11 +563,134 @@ func (s *Service) answerEvent(ctx context.Context, a *auth.Actor, slug, id strin
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
-	entry := audited(a, slug, "answer", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x))
+	mails, err := s.eventMails(ctx, c, x, "event_request_answered", false, x.Organization, false)
+	if err != nil {
+		return nil, err
+	}
+	entry := audited(a, slug, "answer", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x)).WithMail(mails...)
 	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
 		return nil, err
 	}
 	return x, nil
+}
+
+// eventMails writes the message name about an event request to the
+// members of the organization org, its DPOs aside (and pending
+// invitations); when it has none and orEditors, to the convention's
+// administrators and editors.
+func (s *Service) eventMails(ctx context.Context, c *model.Convention, x *model.EventRequest, name string, changed bool, org string, orEditors bool) ([]model.Mail, error) {
+	members, err := s.store.Members(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Convention": c.Title, "Title": x.Title, "Kind": upperFirst(model.PublicEventKindLabels[x.Kind]),
+		"Organizer": c.OrgName(x.Organization), "Financer": c.OrgName(x.Financer), "Date": textutil.FrenchDate(x.ProposedDate),
+		"Place": x.Place, "Changed": changed, "DateAnswer": model.DateAgreementLabels[x.Date], "OtherDate": "", "DateNote": x.DateNote,
+		"Charter": model.CharterAgreementLabels[x.Charter], "Conditions": x.CharterConditions,
+		"State": model.EventStateLabels[x.StateOn(model.DateOf(s.now().In(textutil.Paris)))],
+		"URL":   siteURL(ctx, "/c/"+url.PathEscape(c.Slug)+"/communication", nil)}
+	if x.OtherDate != nil {
+		data["OtherDate"] = textutil.FrenchDate(*x.OtherDate)
+	}
+	if u := data["URL"].(string); u != "" {
+		data["URL"] = u + "#evenement-" + x.ID
+	}
+	subject, text, html, err := renderMail(name, data)
+	if err != nil {
+		return nil, err
+	}
+	pick := func(to func(auth.Member) bool) []model.Mail {
+		var out []model.Mail
+		seen := map[string]bool{}
+		for _, m := range members {
+			if !m.InvitationPending && validEmail(m.Email) && !seen[m.Email] && to(m) {
+				seen[m.Email] = true
+				out = append(out, s.outboxMail(Outgoing{Convention: c.Slug, To: m.Email, Subject: subject, Text: text, HTML: html}))
+			}
+		}
+		return out
+	}
+	out := pick(func(m auth.Member) bool { return org != "" && m.Organization == org && m.Role != auth.RoleDPO })
+	if len(out) == 0 && orEditors {
+		out = pick(func(m auth.Member) bool { return m.Role == auth.RoleAdmin || m.Role == auth.RoleEditor })
+	}
+	return out, nil
+}
+
+// AcceptOtherDate is the organizer's acceptance of the date the financer
+// proposed instead: it becomes the proposed date, and the answer on the
+// date becomes accepted, since the financer proposed it; the answer on
+// the charter stays. ErrForbidden for who may not change the request,
+// a *model.ValidationError when no other date is proposed, ErrStale.
+func (s *Service) AcceptOtherDate(ctx context.Context, a *auth.Actor, slug, id string, version int) (*model.EventRequest, error) {
+	c, old, err := s.EventRequest(ctx, a, slug, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanRequestEvent(a, slug, old.Organization) {
+		return nil, fmt.Errorf("accepter la date proposée pour cette manifestation (organisée par %s) : %w", c.OrgName(old.Organization), model.ErrForbidden)
+	}
+	if old.Version != version {
+		return nil, fmt.Errorf("%s a été modifiée entre-temps : %w", EventLabel(c, old), model.ErrStale)
+	}
+	if old.Date != model.DateOther || old.OtherDate == nil {
+		return nil, single("other_date", "le financeur n'a pas proposé d'autre date pour cette manifestation")
+	}
+	copy := *old
+	x := &copy
+	x.ProposedDate, x.OtherDate, x.Date = *old.OtherDate, nil, model.DateAccepted
+	entry := audited(a, slug, "update", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x))
+	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// EquipmentChoice is an equipment an event may be about: Key is what the
+// event stores, Label tells it from its homonyms.
+type EquipmentChoice struct {
+	Key, Label string
+}
+
+// EquipmentChoices lists the equipments of the annex an event may be
+// about, each once. Equipments have no key of their own: an event names
+// one by its name, and, when several share that name, by its name, its
+// address and its city; identical entries of the annex are one.
+func EquipmentChoices(c *model.Convention) []EquipmentChoice {
+	count := map[string]int{}
+	for _, e := range c.Equipments {
+		count[e.Name]++
+	}
+	var out []EquipmentChoice
+	seen := map[string]bool{}
+	for _, e := range c.Equipments {
+		var where []string
+		if a := strings.TrimSpace(strings.Join(e.Address, ", ")); a != "" {
+			where = append(where, a)
+		}
+		if e.City != "" {
+			where = append(where, e.City)
+		}
+		key := e.Name
+		if count[e.Name] > 1 && len(where) > 0 {
+			key += " – " + strings.Join(where, ", ")
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		label := e.Name
+		var about []string
+		if e.ActivityType != "" {
+			about = append(about, e.ActivityType)
+		}
+		about = append(about, where...)
+		if len(about) > 0 {
+			label += " (" + strings.Join(about, ", ") + ")"
+		}
+		out = append(out, EquipmentChoice{Key: key, Label: label})
+	}
+	return out
 }
 
 // AnswerEventDate records the financer's answer on an event's date:

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -344,5 +345,212 @@ func TestCafPartyAndArticle(t *testing.T) {
 	c.Articles = []model.Article{{Number: 7, Title: "Données"}, {Number: 8, Title: "COMMUNICATION", Text: "Les parties…"}}
 	if a := app.CommunicationArticle(c); a == nil || a.Number != 8 {
 		t.Errorf("article 8 : %+v", a)
+	}
+}
+
+// TestEventMailsGoToTheFinancerThenTheOrganizer: a request filed or
+// changed so that the answers go back to pending mails the financer's
+// members (its DPO aside), or the editors when it has none; an answer
+// mails the organizer's members.
+func TestEventMailsGoToTheFinancerThenTheOrganizer(t *testing.T) {
+	ctx := app.WithSite(context.Background(), "https://ctg.exemple.fr")
+	svc, st := apptest.NewWithStore(t)
+	svc.SetClock(func() time.Time { return time.Date(2025, 5, 2, 9, 0, 0, 0, time.UTC) })
+	const slug = examples.ForcalquierSlug
+	caf := account(t, svc, st, "caf", auth.RoleContributor, "caf04")
+	account(t, svc, st, "dpo-caf", auth.RoleDPO, "caf04")
+	centre := account(t, svc, st, "centre", auth.RoleContributor, "cordeliere")
+	editor := account(t, svc, st, "editrice", auth.RoleEditor, "")
+	outbox := func() map[string][]model.Mail {
+		t.Helper()
+		list, err := svc.Outbox(ctx, auth.System, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]model.Mail{}
+		for _, m := range list {
+			out[m.To] = append(out[m.To], m)
+		}
+		return out
+	}
+	in := app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration", Title: "Nouvelle crèche", ProposedDate: "2025-06-14", Place: "Forcalquier"}
+	x, err := svc.SaveEventRequest(ctx, centre, slug, "", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outbox()
+	if len(got) != 1 || len(got["caf@exemple.fr"]) != 1 {
+		t.Fatalf("courriels après la déclaration : %v", got)
+	}
+	m := got["caf@exemple.fr"][0]
+	c, _ := svc.Convention(ctx, auth.System, slug)
+	if m.Subject != "Manifestation à accorder : Nouvelle crèche — "+c.Title {
+		t.Errorf("objet : %q", m.Subject)
+	}
+	link := "https://ctg.exemple.fr/c/" + slug + "/communication#evenement-" + x.ID
+	for _, want := range []string{"Inauguration « Nouvelle crèche »", "Organisateur : " + c.OrgName("cordeliere"), "Date proposée : 14 juin 2025", link} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("texte sans « %s » :\n%s", want, m.Text)
+		}
+	}
+	if !strings.Contains(m.HTML, `<a href="`+link+`">ouvrir la demande</a>`) {
+		t.Errorf("HTML : %s", m.HTML)
+	}
+	if x, err = svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date", OtherDate: "2025-06-21"}); err != nil {
+		t.Fatal(err)
+	}
+	got = outbox()
+	if len(got["centre@exemple.fr"]) != 1 || !strings.Contains(got["centre@exemple.fr"][0].Text, "Date : autre date proposée, le 21 juin 2025") ||
+		!strings.Contains(got["centre@exemple.fr"][0].Text, "État de la demande : à revoir") {
+		t.Fatalf("courriel de réponse à l'organisateur : %+v", got["centre@exemple.fr"])
+	}
+	// A new date asks the Caf again.
+	in.Version, in.ProposedDate = x.Version, "2025-06-28"
+	if x, err = svc.SaveEventRequest(ctx, centre, slug, x.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	got = outbox()
+	changed := slices.IndexFunc(got["caf@exemple.fr"], func(m model.Mail) bool { return strings.Contains(m.Text, "a été modifiée") })
+	if len(got["caf@exemple.fr"]) != 2 || changed < 0 {
+		t.Fatalf("courriels à la Caf après le changement : %+v", got["caf@exemple.fr"])
+	}
+	// A financer without members: the editors are told.
+	in.Version, in.Financer = x.Version, "limans"
+	if _, err = svc.SaveEventRequest(ctx, editor, slug, x.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	got = outbox()
+	if len(got["editrice@exemple.fr"]) != 1 || len(got["dpo-caf@exemple.fr"]) != 0 {
+		t.Errorf("courriels quand le financeur n'a pas de membre : %v", got)
+	}
+}
+
+// TestOrganizerAcceptsTheOtherDate: the date the Caf proposes instead
+// becomes the proposed date in one action, accepted, and the history
+// keeps it; only the organizer's side may do it, and only when a date
+// was proposed.
+func TestOrganizerAcceptsTheOtherDate(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	const slug = examples.ForcalquierSlug
+	cordeliere := member("Paul", auth.RoleContributor, "cordeliere")
+	caf := member("Anne", auth.RoleContributor, "caf04")
+	x, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration",
+		Title: "Nouvelle crèche", ProposedDate: "2025-06-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ve *model.ValidationError
+	if _, err := svc.AcceptOtherDate(ctx, cordeliere, slug, x.ID, x.Version); !errors.As(err, &ve) || ve.Errors[0].Path != "other_date" {
+		t.Errorf("accepter sans autre date : %v", err)
+	}
+	if x, err = svc.AnswerEventCharter(ctx, caf, slug, x.ID, app.CharterAnswerInput{Version: x.Version, Answer: "granted"}); err != nil {
+		t.Fatal(err)
+	}
+	if x, err = svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date", OtherDate: "2025-06-21"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AcceptOtherDate(ctx, caf, slug, x.ID, x.Version); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("le financeur accepte sa propre date : %v", err)
+	}
+	if _, err := svc.AcceptOtherDate(ctx, cordeliere, slug, x.ID, x.Version-1); !errors.Is(err, model.ErrStale) {
+		t.Errorf("version dépassée : %v", err)
+	}
+	if x, err = svc.AcceptOtherDate(ctx, cordeliere, slug, x.ID, x.Version); err != nil {
+		t.Fatal(err)
+	}
+	if x.ProposedDate != model.MustDate("2025-06-21") || x.Date != model.DateAccepted || x.OtherDate != nil || x.Charter != model.CharterGranted {
+		t.Errorf("date acceptée : %+v", x)
+	}
+	if s := x.StateOn(model.MustDate("2025-05-01")); s != model.EventGranted {
+		t.Errorf("état : %s", s)
+	}
+	history, _ := st.History(ctx, slug, []string{x.ID}, 10)
+	if len(history) == 0 || history[0].Before["autre date"] != "2025-06-21" || history[0].After["date proposée"] != "2025-06-21" ||
+		history[0].After["accord sur la date"] != "date acceptée" {
+		t.Errorf("historique : %+v", history)
+	}
+}
+
+// TestEventStates: the overall state of a request follows the answers
+// and the day.
+func TestEventStates(t *testing.T) {
+	today := model.MustDate("2025-06-01")
+	other := model.MustDate("2025-06-21")
+	for _, tc := range []struct {
+		date    model.DateAgreement
+		charter model.CharterAgreement
+		on      string
+		want    model.EventState
+	}{
+		{model.DatePending, model.CharterPending, "2025-06-14", model.EventAwaiting},
+		{model.DateAccepted, model.CharterPending, "2025-06-14", model.EventAwaiting},
+		{model.DateAccepted, model.CharterGranted, "2025-06-14", model.EventGranted},
+		{model.DateAccepted, model.CharterGranted, "2025-05-14", model.EventGranted},
+		{model.DateOther, model.CharterGranted, "2025-06-14", model.EventToReview},
+		{model.DateRefused, model.CharterPending, "2025-06-14", model.EventToReview},
+		{model.DateAccepted, model.CharterRefused, "2025-06-14", model.EventToReview},
+		{model.DatePending, model.CharterPending, "2025-05-14", model.EventLapsed},
+		{model.DateOther, model.CharterGranted, "2025-05-14", model.EventLapsed},
+	} {
+		x := model.EventRequest{Date: tc.date, Charter: tc.charter, ProposedDate: model.MustDate(tc.on)}
+		if tc.date == model.DateOther {
+			x.OtherDate = &other
+		}
+		if got := x.StateOn(today); got != tc.want {
+			t.Errorf("date %s, charte %s, le %s : %s, %s attendu", tc.date, tc.charter, tc.on, got, tc.want)
+		}
+	}
+	if model.EventStateLabels[model.EventAwaiting] != "en attente de la Caf" || model.EventStateLabels[model.EventLapsed] != "passée sans accord" {
+		t.Error("libellés des états")
+	}
+}
+
+// TestEquipmentChoicesAreDistinct: homonymous equipments of the annex
+// (three « Périscolaire la Cordelière ») are each a choice of their own,
+// told apart by address and city, and an event keeps the one chosen.
+func TestEquipmentChoicesAreDistinct(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	const slug = examples.ForcalquierSlug
+	c, err := svc.Convention(ctx, auth.System, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	choices := app.EquipmentChoices(c)
+	keys, labels := map[string]bool{}, map[string]bool{}
+	homonyms := 0
+	for _, e := range choices {
+		if keys[e.Key] || labels[e.Label] {
+			t.Errorf("choix en double : %+v", e)
+		}
+		keys[e.Key], labels[e.Label] = true, true
+		if strings.HasPrefix(e.Key, "Périscolaire la Cordelière") {
+			homonyms++
+		}
+	}
+	if len(choices) != len(c.Equipments) || homonyms != 3 {
+		t.Fatalf("%d choix pour %d équipements, %d périscolaires : %+v", len(choices), len(c.Equipments), homonyms, choices)
+	}
+	key := "Périscolaire la Cordelière – CHEMIN DE LA LOUETTE, FORCALQUIER"
+	if !keys[key] {
+		t.Fatalf("clé %q absente : %+v", key, choices)
+	}
+	cordeliere := member("Paul", auth.RoleContributor, "cordeliere")
+	in := app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration", Title: "Nouvelle salle", SubjectKind: "equipment",
+		SubjectKey: "Périscolaire la Cordelière", ProposedDate: "2025-06-14"}
+	var ve *model.ValidationError
+	if _, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in); !errors.As(err, &ve) || ve.Errors[0].Path != "subject_key" {
+		t.Errorf("équipement ambigu : %v", err)
+	}
+	in.SubjectKey = key
+	x, err := svc.SaveEventRequest(ctx, cordeliere, slug, "", in)
+	if err != nil || x.SubjectKey != key {
+		t.Fatalf("équipement choisi : %v %+v", err, x)
+	}
+	// Identical entries of the annex are one choice.
+	c.Equipments = append(c.Equipments, c.Equipments[0])
+	if n := len(app.EquipmentChoices(c)); n != len(choices) {
+		t.Errorf("doublon exact : %d choix", n)
 	}
 }

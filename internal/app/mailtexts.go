@@ -152,6 +152,58 @@ Recommandations :
 <p>{{.Holder}} va maintenant décider de la suite{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
 `,
 	},
+	"event_request_filed": {
+		subject: `Manifestation à accorder : {{.Title}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{if .Changed}}Une demande de manifestation publique a été modifiée{{else}}Une manifestation publique est déclarée{{end}} dans le cadre de la convention « {{.Convention}} » (article 8). Elle attend l'accord du financeur sur sa date et sur l'utilisation de sa charte graphique{{if .Changed}} : les réponses précédentes ne valent plus{{end}}.
+
+{{.Kind}} « {{.Title}} »
+Organisateur : {{.Organizer}}
+Financeur : {{.Financer}}
+Date proposée : {{.Date}}{{with .Place}}
+Lieu : {{.}}{{end}}
+
+Répondez sur la date et sur la charte graphique{{if .URL}} :
+{{.URL}}{{else}} sur ctg.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>{{if .Changed}}Une demande de manifestation publique a été modifiée{{else}}Une manifestation publique est déclarée{{end}} dans le cadre de la convention « {{.Convention}} » (article 8). Elle attend l'accord du financeur sur sa date et sur l'utilisation de sa charte graphique{{if .Changed}} : les réponses précédentes ne valent plus{{end}}.</p>
+<p><strong>{{.Kind}} « {{.Title}} »</strong><br>
+Organisateur : {{.Organizer}}<br>
+Financeur : {{.Financer}}<br>
+Date proposée : {{.Date}}{{with .Place}}<br>
+Lieu : {{.}}{{end}}</p>
+<p>Répondez sur la date et sur la charte graphique{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}} sur ctg.{{end}}</p>
+`,
+	},
+	"event_request_answered": {
+		subject: `Réponse du financeur : {{.Title}} — {{.Convention}}`,
+		text: `Bonjour,
+
+Le financeur a répondu à votre demande de manifestation publique (convention « {{.Convention}} », article 8).
+
+{{.Kind}} « {{.Title}} », date proposée : {{.Date}}
+Financeur : {{.Financer}}
+Date : {{.DateAnswer}}{{with .OtherDate}}, le {{.}}{{end}}{{with .DateNote}} ({{.}}){{end}}
+Charte graphique : {{.Charter}}{{with .Conditions}}
+Conditions : {{.}}{{end}}
+État de la demande : {{.State}}
+
+{{if .URL}}La demande sur ctg :
+{{.URL}}{{else}}La demande est sur ctg.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>Le financeur a répondu à votre demande de manifestation publique (convention « {{.Convention}} », article 8).</p>
+<p><strong>{{.Kind}} « {{.Title}} »</strong>, date proposée : {{.Date}}<br>
+Financeur : {{.Financer}}<br>
+Date : {{.DateAnswer}}{{with .OtherDate}}, le {{.}}{{end}}{{with .DateNote}} ({{.}}){{end}}<br>
+Charte graphique : {{.Charter}}{{with .Conditions}}<br>
+Conditions : {{.}}{{end}}<br>
+État de la demande : <strong>{{.State}}</strong></p>
+<p>{{if .URL}}<a href="{{.URL}}">La demande sur ctg</a>{{else}}La demande est sur ctg.{{end}}</p>
+`,
+	},
 }
 
 type parsedMail struct {

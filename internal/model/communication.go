@@ -132,3 +132,41 @@ type EventRequest struct {
 func (r *EventRequest) UnagreedOn(today Date) bool {
 	return r.ProposedDate.Before(today) && (r.Date == DatePending || r.Date == DateOther)
 }
+
+// EventState is where an event request stands as a whole, computed from
+// the financer's answers and the day.
+type EventState string
+
+// The states of an event request.
+const (
+	// EventAwaiting: an answer of the financer is still pending.
+	EventAwaiting EventState = "awaiting"
+	// EventToReview: the date is refused or another one proposed, or the
+	// charter is refused: the organizer has to act.
+	EventToReview EventState = "to_review"
+	// EventGranted: date accepted and charter granted.
+	EventGranted EventState = "granted"
+	// EventLapsed: the proposed date passed without agreement.
+	EventLapsed EventState = "lapsed"
+)
+
+// EventStateLabels gives each state its French label.
+var EventStateLabels = map[EventState]string{
+	EventAwaiting: "en attente de la Caf",
+	EventToReview: "à revoir",
+	EventGranted:  "accordée",
+	EventLapsed:   "passée sans accord",
+}
+
+// StateOn is where the request stands on day today.
+func (r *EventRequest) StateOn(today Date) EventState {
+	switch {
+	case r.Date == DateAccepted && r.Charter == CharterGranted:
+		return EventGranted
+	case r.UnagreedOn(today):
+		return EventLapsed
+	case r.Date == DateRefused || r.Date == DateOther || r.Charter == CharterRefused:
+		return EventToReview
+	}
+	return EventAwaiting
+}

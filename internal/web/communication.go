@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,8 +61,18 @@ type eventView struct {
 	model.EventRequest
 	KindLabel, Label, Subject, SubjectLink, Proposed, Other string
 	Organizer, Financer, DateState, CharterState            string
-	Unagreed, CanAnswer                                     bool
-	DateChoices, CharterChoices                             []option
+	// State and StateLabel say where the request stands as a whole;
+	// StateClass colours it.
+	State                       model.EventState
+	StateLabel, StateClass      string
+	CanAnswer                   bool
+	DateChoices, CharterChoices []option
+	// CanAcceptOther: the organizer's side may accept the date the
+	// financer proposed instead; CanPropose: it may propose another date.
+	CanAcceptOther, CanPropose bool
+	// Edit is the form that changes every field, for editors and
+	// administrators.
+	Edit *eventForm
 }
 
 type eventForm struct {
@@ -71,6 +82,27 @@ type eventForm struct {
 	// DefaultFinancer names the Caf party, the financer of the events a
 	// contributor declares (Financers is empty for them).
 	DefaultFinancer string
+	// Prefix makes the ids of the form's fields unique on the page.
+	Prefix string
+}
+
+// eventStateClass colours a request's state.
+func eventStateClass(st model.EventState) string {
+	switch st {
+	case model.EventGranted:
+		return "ok"
+	case model.EventToReview:
+		return "warn"
+	case model.EventLapsed:
+		return "bad"
+	}
+	return ""
+}
+
+// eventJSON is an event request as the API sends it, with its state.
+type eventJSON struct {
+	model.EventRequest
+	State model.EventState `json:"state"`
 }
 
 func (s *Server) communicationPage(w http.ResponseWriter, r *http.Request) {
@@ -131,8 +163,11 @@ func (s *Server) renderCommunication(w http.ResponseWriter, r *http.Request, sta
 	for _, x := range events {
 		ev := eventView{EventRequest: x, KindLabel: model.PublicEventKindLabels[x.Kind], Label: app.EventLabel(c, &x), Subject: app.EventSubjectLabel(&x),
 			Proposed: textutil.FrenchDate(x.ProposedDate), Organizer: c.OrgName(x.Organization), Financer: c.OrgName(x.Financer),
-			DateState: model.DateAgreementLabels[x.Date], CharterState: model.CharterAgreementLabels[x.Charter], Unagreed: x.UnagreedOn(today),
-			CanAnswer: writable && app.CanAnswerEvent(a, v.Slug, &x)}
+			DateState: model.DateAgreementLabels[x.Date], CharterState: model.CharterAgreementLabels[x.Charter],
+			CanAnswer: writable && app.CanAnswerEvent(a, v.Slug, &x), State: x.StateOn(today)}
+		ev.StateLabel, ev.StateClass = model.EventStateLabels[ev.State], eventStateClass(ev.State)
+		ev.CanPropose = writable && app.CanRequestEvent(a, v.Slug, x.Organization)
+		ev.CanAcceptOther = ev.CanPropose && x.Date == model.DateOther && x.OtherDate != nil
 		if x.SubjectKind == model.SubjectFiche {
 			ev.SubjectLink = "/c/" + v.Slug + "/fiches/" + x.SubjectKey
 		}
@@ -147,7 +182,7 @@ func (s *Server) renderCommunication(w http.ResponseWriter, r *http.Request, sta
 		}
 		d.Events = append(d.Events, ev)
 	}
-	f := &eventForm{In: app.EventRequestInput{Kind: string(model.EventInauguration), Financer: app.CafParty(c)}}
+	f := &eventForm{In: app.EventRequestInput{Kind: string(model.EventInauguration), Financer: app.CafParty(c)}, Prefix: "ev"}
 	if typed != nil {
 		f.In = *typed
 		if f.In.SubjectKind != "" {
@@ -175,11 +210,30 @@ func (s *Server) renderCommunication(w http.ResponseWriter, r *http.Request, sta
 			f.Subjects = append(f.Subjects, option{"fiche|" + fi.Code, "Fiche " + fi.Code + " – " + fi.Title})
 		}
 	}
-	for _, e := range c.Equipments {
-		f.Subjects = append(f.Subjects, option{"equipment|" + e.Name, "Équipement – " + e.Name})
+	for _, e := range app.EquipmentChoices(c) {
+		f.Subjects = append(f.Subjects, option{"equipment|" + e.Key, "Équipement – " + e.Label})
 	}
 	if len(f.Organizations) > 0 {
 		d.NewEvent = f
+	}
+	for i := range d.Events {
+		x := &d.Events[i]
+		if !writable || !app.CanChooseFinancer(a, v.Slug) {
+			continue
+		}
+		edit := *f
+		edit.Prefix = "ev-" + x.ID
+		edit.In = app.EventRequestInput{Version: x.Version, Organization: x.Organization, Financer: x.Financer, Kind: string(x.Kind), Title: x.Title,
+			SubjectKind: string(x.SubjectKind), SubjectKey: x.SubjectKey, ProposedDate: x.ProposedDate.String(), Place: x.Place}
+		edit.Subject = ""
+		if x.SubjectKind != "" {
+			edit.Subject = string(x.SubjectKind) + "|" + x.SubjectKey
+			if !slices.ContainsFunc(edit.Subjects, func(o option) bool { return o.Value == edit.Subject }) {
+				// A subject saved before homonyms were told apart.
+				edit.Subjects = append(slices.Clip(edit.Subjects), option{edit.Subject, x.Subject})
+			}
+		}
+		x.Edit = &edit
 	}
 	s.render(w, r, status, "communication.html", page{Title: "Communication (article 8)", Conv: v, Nav: "governance", Data: d})
 }
@@ -221,7 +275,7 @@ func (s *Server) uploadLogo(w http.ResponseWriter, r *http.Request) {
 		s.communicationRefused(w, r, err, nil)
 		return
 	}
-	s.communicationDone(w, r, "Logo de "+s.orgName(r, l.Organization)+" enregistré.", "#logos")
+	s.communicationDone(w, r, "Logo enregistré : "+s.orgName(r, l.Organization)+".", "#logos")
 }
 
 // orgName names an organization of the convention of the request.
@@ -288,7 +342,7 @@ func (s *Server) removeLogo(w http.ResponseWriter, r *http.Request) {
 		s.communicationRefused(w, r, err, nil)
 		return
 	}
-	s.communicationDone(w, r, "Logo de "+s.orgName(r, org)+" retiré. L'historique garde son nom, sa taille et son empreinte.", "#logos")
+	s.communicationDone(w, r, "Logo retiré : "+s.orgName(r, org)+". L'historique garde son nom, sa taille et son empreinte.", "#logos")
 }
 
 // createEventRequest declares a public event from the page's form.
@@ -306,6 +360,57 @@ func (s *Server) createEventRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.communicationDone(w, r, "Demande enregistrée : la Caf doit maintenant donner son accord sur la date et sur sa charte graphique.", "#evenement-"+x.ID)
+}
+
+// updateEventRequest changes an event request from the page: every
+// field from an editor's form, the proposed date alone from the
+// organizer's. The fields the form leaves out stay as they are.
+func (s *Server) updateEventRequest(w http.ResponseWriter, r *http.Request) {
+	a := s.signedPost(w, r)
+	if a == nil {
+		return
+	}
+	_, x, err := s.app.EventRequest(r.Context(), a, r.PathValue("slug"), r.PathValue("id"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	in := app.EventRequestInput{Version: version, Organization: x.Organization, Financer: x.Financer, Kind: string(x.Kind), Title: x.Title,
+		SubjectKind: string(x.SubjectKind), SubjectKey: x.SubjectKey, ProposedDate: x.ProposedDate.String(), Place: x.Place}
+	for name, field := range map[string]*string{"financer": &in.Financer, "kind": &in.Kind, "title": &in.Title, "proposed_date": &in.ProposedDate, "place": &in.Place} {
+		if v, ok := r.PostForm[name]; ok && len(v) > 0 {
+			*field = v[0]
+		}
+	}
+	if v, ok := r.PostForm["subject"]; ok && len(v) > 0 {
+		in.SubjectKind, in.SubjectKey, _ = strings.Cut(v[0], "|")
+	}
+	saved, err := s.app.SaveEventRequest(r.Context(), a, r.PathValue("slug"), x.ID, in)
+	if err != nil {
+		s.communicationRefused(w, r, err, nil)
+		return
+	}
+	msg := "Demande modifiée."
+	if saved.Date == model.DatePending && saved.Charter == model.CharterPending && app.EventChanged(x, saved) {
+		msg = "Demande modifiée : la Caf doit à nouveau donner son accord sur la date et sur sa charte graphique."
+	}
+	s.communicationDone(w, r, msg, "#evenement-"+x.ID)
+}
+
+// acceptOtherDate makes the date the financer proposed the event's date.
+func (s *Server) acceptOtherDate(w http.ResponseWriter, r *http.Request) {
+	a := s.signedPost(w, r)
+	if a == nil {
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	x, err := s.app.AcceptOtherDate(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), version)
+	if err != nil {
+		s.communicationRefused(w, r, err, nil)
+		return
+	}
+	s.communicationDone(w, r, "Date acceptée : la manifestation aura lieu le "+textutil.FrenchDate(x.ProposedDate)+".", "#evenement-"+x.ID)
 }
 
 func (s *Server) answerEventDate(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +524,12 @@ func (s *Server) apiEventRequests(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"event_requests": list})
+	today := s.today(r)
+	out := make([]eventJSON, 0, len(list))
+	for _, x := range list {
+		out = append(out, eventJSON{EventRequest: x, State: x.StateOn(today)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"event_requests": out})
 }
 
 // eventCall answers an API call that changes an event request: its JSON
@@ -442,7 +552,7 @@ func eventCall[T any](s *Server, example string, status int, save func(r *http.R
 		if status == http.StatusCreated {
 			w.Header().Set("Location", "/api/v1/conventions/"+x.Convention+"/communication/events/"+x.ID)
 		}
-		writeJSON(w, status, x)
+		writeJSON(w, status, eventJSON{EventRequest: *x, State: x.StateOn(s.today(r))})
 	}
 }
 

@@ -49,6 +49,19 @@ func (e *testEnv) eventFor(t *testing.T) *model.EventRequest {
 	return x
 }
 
+// otherDateEvent declares an event of La Cordelière for which the Caf
+// proposes another date, at version 2.
+func (e *testEnv) otherDateEvent(t *testing.T) *model.EventRequest {
+	t.Helper()
+	x := e.eventFor(t)
+	x, err := e.svc.AnswerEventDate(context.Background(), auth.System, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date",
+		OtherDate: "2025-06-21"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
 func (e *testEnv) eventVersion(t *testing.T, id string) int {
 	t.Helper()
 	_, x, err := e.svc.EventRequest(context.Background(), auth.System, slug, id)
@@ -77,7 +90,7 @@ func TestCommunicationPageListsLogosArticleAndContacts(t *testing.T) {
 		t.Fatalf("statut %d", resp.StatusCode)
 	}
 	for _, want := range []string{"Article 8 – COMMUNICATION", "Les supports communs font apparaître les logos de chacune des parties.",
-		`alt="Logo de Caisse d’Allocations Familiales des Alpes de Haute-Provence"`, "Logos à compléter", "<li>Mutualité Sociale Agricole",
+		`alt="Logo : Caisse d’Allocations Familiales des Alpes de Haute-Provence"`, "Logos à compléter", "<li>Mutualité Sociale Agricole",
 		"04 92 30 22 16", "04 92 30 24 20", "Télécharger tous les logos (ZIP)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("la page ne contient pas %q", want)
@@ -115,6 +128,9 @@ func TestLogoUploadAndServing(t *testing.T) {
 	resp, _ = e.attach(t, "contributeur", page, "fichier", "../../logo.svg", []byte(cleanSVG), fields)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("dépôt du logo : %d", resp.StatusCode)
+	}
+	if flash, _ := url.QueryUnescape(resp.Header.Get("Set-Cookie")); !strings.Contains(flash, "Logo enregistré : Centre socioculturel La Cordelière.") {
+		t.Errorf("confirmation du dépôt : %q", flash)
 	}
 	resp, body = e.do(t, "lecteur", "GET", page+"/cordeliere", nil)
 	h := resp.Header
@@ -155,7 +171,7 @@ func TestEventRequestsOnThePageAndInTheAPI(t *testing.T) {
 		t.Errorf("déclaration incomplète : %d", resp.StatusCode)
 	}
 	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/communication", nil)
-	for _, want := range []string{"Pose de la première pierre « Nouvelle crèche »", "Date passée sans accord de Caisse", `href="/c/` + slug + `/fiches/2.2"`} {
+	for _, want := range []string{"Pose de la première pierre « Nouvelle crèche »", `État de la demande : <strong class="badge bad">passée sans accord</strong>`, `href="/c/` + slug + `/fiches/2.2"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("la page ne contient pas %q", want)
 		}
@@ -186,7 +202,7 @@ func TestEventRequestsOnThePageAndInTheAPI(t *testing.T) {
 		t.Errorf("demandes lues par l'API : %v %s", err, body)
 	}
 	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/communication", nil)
-	if strings.Contains(body, "Date passée sans accord") {
+	if strings.Contains(body, "passée sans accord") {
 		t.Error("une date acceptée est signalée sans accord")
 	}
 	_, body = e.do(t, "lecteur", "GET", "/c/"+slug+"/calendrier?au=2020-01-01", nil)
@@ -291,5 +307,96 @@ func TestEventAPIAnswersChangesAndBounds(t *testing.T) {
 	}
 	if status, _ := e.apiJSON(t, "editeur", "POST", "/api/v1/conventions/"+slug+"/data-requests", big); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("demande de données, corps de 2 Mio : %d", status)
+	}
+}
+
+// TestOrganizerAcceptsOrProposesADateOnThePage: when the Caf proposes
+// another date, the organizer accepts it in one action or proposes
+// another; an editor changes every field; each request shows its state,
+// on the page and in the API.
+func TestOrganizerAcceptsOrProposesADateOnThePage(t *testing.T) {
+	e := newEnv(t)
+	x := e.otherDateEvent(t)
+	page := "/c/" + slug + "/communication"
+	_, body := e.do(t, "contributeur", "GET", page+"?au=2025-05-01", nil)
+	for _, want := range []string{"Accepter la date du 21 juin 2025", "Proposer une autre date", `<strong class="badge warn">à revoir</strong>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("l'organisateur ne voit pas %q", want)
+		}
+	}
+	if strings.Contains(body, "Modifier la demande") {
+		t.Error("un contributeur voit le formulaire complet de l'éditeur")
+	}
+	_, body = e.do(t, "lecteur", "GET", page, nil)
+	if strings.Contains(body, "Accepter la date") || strings.Contains(body, "Proposer une autre date") {
+		t.Error("un lecteur voit les formulaires de l'organisateur")
+	}
+	_, body = e.do(t, "lecteur", "GET", "/api/v1/conventions/"+slug+"/communication/events?au=2025-05-01", nil)
+	if !strings.Contains(body, `"state": "to_review"`) {
+		t.Errorf("état dans l'API : %s", body)
+	}
+	resp, _ := e.do(t, "contributeur", "POST", page+"/evenements/"+x.ID+"/accepter-date", url.Values{"version": {strconv.Itoa(x.Version)}})
+	if flash, _ := url.QueryUnescape(resp.Header.Get("Set-Cookie")); resp.StatusCode != http.StatusSeeOther || !strings.Contains(flash, "le 21 juin 2025") {
+		t.Fatalf("acceptation de l'autre date : %d %q", resp.StatusCode, flash)
+	}
+	_, body = e.do(t, "lecteur", "GET", page+"?au=2025-05-01", nil)
+	if !strings.Contains(body, "Inauguration « Crèche rénovée » – Centre socioculturel La Cordelière, 21 juin 2025") ||
+		!strings.Contains(body, "<dd>date acceptée</dd>") || !strings.Contains(body, `<strong class="badge">en attente de la Caf</strong>`) {
+		t.Errorf("la date acceptée n'est pas la date de la manifestation :\n%s", body)
+	}
+	// The organizer proposes yet another date: the Caf is asked again.
+	resp, _ = e.do(t, "contributeur", "POST", page+"/evenements/"+x.ID, url.Values{"version": {strconv.Itoa(e.eventVersion(t, x.ID))},
+		"proposed_date": {"2025-06-28"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("nouvelle date : %d", resp.StatusCode)
+	}
+	_, y, _ := e.svc.EventRequest(context.Background(), auth.System, slug, x.ID)
+	if y.ProposedDate != model.MustDate("2025-06-28") || y.Date != model.DatePending || y.Title != "Crèche rénovée" {
+		t.Errorf("nouvelle date proposée : %+v", y)
+	}
+	// An editor changes the other fields from the page.
+	_, body = e.do(t, "editeur", "GET", page, nil)
+	if !strings.Contains(body, "Modifier la demande") || !strings.Contains(body, `id="ev-`+x.ID+`-title"`) {
+		t.Error("l'éditeur n'a pas le formulaire de modification")
+	}
+	resp, _ = e.do(t, "editeur", "POST", page+"/evenements/"+x.ID, url.Values{"version": {strconv.Itoa(y.Version)}, "kind": {"signing"},
+		"title": {"Convention crèche"}, "subject": {""}, "proposed_date": {"2025-06-28"}, "place": {"Mairie"}, "financer": {"caf04"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("modification par l'éditeur : %d", resp.StatusCode)
+	}
+	if _, y, _ = e.svc.EventRequest(context.Background(), auth.System, slug, x.ID); y.Title != "Convention crèche" || y.Kind != model.EventSigning || y.Place != "Mairie" {
+		t.Errorf("modification par l'éditeur : %+v", y)
+	}
+	if resp, _ = e.do(t, "lecteur", "POST", page+"/evenements/"+x.ID, url.Values{"version": {strconv.Itoa(y.Version)}, "title": {"X"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("modification par un lecteur : %d", resp.StatusCode)
+	}
+}
+
+// TestEventSubjectOptionsAreDistinct: each equipment of the annex is one
+// option of the « Rattachement » list, with a value and a label of its
+// own, homonyms told apart by their address.
+func TestEventSubjectOptionsAreDistinct(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.do(t, "contributeur", "GET", "/c/"+slug+"/communication", nil)
+	start := strings.Index(body, `id="ev-subject"`)
+	if start < 0 {
+		t.Fatal("pas de liste de rattachement")
+	}
+	list := body[start : start+strings.Index(body[start:], "</select>")]
+	values, labels := map[string]bool{}, map[string]bool{}
+	n := 0
+	for _, opt := range strings.Split(list, "<option ")[1:] {
+		value, label, _ := strings.Cut(opt, ">")
+		label, _, _ = strings.Cut(label, "<")
+		if values[value] || labels[label] {
+			t.Errorf("option en double : %s %s", value, label)
+		}
+		values[value], labels[label] = true, true
+		if strings.Contains(label, "Périscolaire la Cordelière") {
+			n++
+		}
+	}
+	if n != 3 || !strings.Contains(list, "Périscolaire la Cordelière (Accueil de loisirs sans hébergement, CHEMIN DE LA LOUETTE, FORCALQUIER)") {
+		t.Errorf("périscolaires de La Cordelière : %d\n%s", n, list)
 	}
 }

@@ -447,6 +447,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			form: func(string) url.Values {
 				return url.Values{"version": {strconv.Itoa(e.eventVersion(t, event.ID))}, "charter_agreement": {"granted"}}
 			}, expect: write(303, 303, "plateforme", "admin", "editeur")},
+		{method: "POST", path: c + "/communication/evenements/{id}", dynamic: func(string) string { return c + "/communication/evenements/" + event.ID },
+			form: func(role string) url.Values {
+				return url.Values{"version": {strconv.Itoa(e.eventVersion(t, event.ID))}, "place": {"Salle de " + role}}
+			}, expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
+		{method: "POST", path: c + "/communication/evenements/{id}/accepter-date", dynamic: func(string) string {
+			return c + "/communication/evenements/" + e.otherDateEvent(t).ID + "/accepter-date"
+		}, form: func(string) url.Values { return url.Values{"version": {"2"}} }, expect: write(303, 303, "plateforme", "admin", "editeur", "contributeur")},
 		{method: "GET", path: api + "/communication/logos", expect: readAPI()},
 		{method: "POST", path: api + "/communication/logos?organization=cordeliere", upload: func(string) string { return string(smallPNG) },
 			expect: write(201, 401, "plateforme", "admin", "editeur", "contributeur")},

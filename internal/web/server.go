@@ -224,6 +224,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/c/{slug}/communication/evenements", s.createEventRequest},
 		{"POST", "/c/{slug}/communication/evenements/{id}/date", s.answerEventDate},
 		{"POST", "/c/{slug}/communication/evenements/{id}/charte", s.answerEventCharter},
+		{"POST", "/c/{slug}/communication/evenements/{id}", s.updateEventRequest},
+		{"POST", "/c/{slug}/communication/evenements/{id}/accepter-date", s.acceptOtherDate},
 		{"GET", "/api/v1/conventions/{slug}/communication/logos", s.apiLogos},
 		{"POST", "/api/v1/conventions/{slug}/communication/logos", s.apiUploadLogo},
 		{"GET", "/api/v1/conventions/{slug}/communication/logos/{organization}", s.apiLogo},
