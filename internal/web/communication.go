@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"slices"
@@ -476,15 +475,7 @@ func (s *Server) apiUploadLogo(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	if err := parseUpload(w, r); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			msg := fmt.Sprintf("%d Mo au plus", app.MaxLogoSize>>20)
-			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "logo trop volumineux : " + msg,
-				Details: []model.FieldError{{Path: "file", Message: msg}}})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps multipart/form-data attendu (champs file, organization)"})
+	if !apiUpload(w, r, "logo", app.MaxLogoSize, "file, organization") {
 		return
 	}
 	in := app.LogoInput{Organization: r.FormValue("organization")}

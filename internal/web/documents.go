@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -279,6 +280,24 @@ func (s *Server) removeDocument(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, documentsReturn(r, slug), http.StatusSeeOther)
 }
 
+// apiUpload reads the multipart/form-data body of an API upload of a
+// file (what names it) of at most limit bytes, whose form has the given
+// fields; false when the answer is written: 413 beyond the limit, 400
+// for a body of another kind.
+func apiUpload(w http.ResponseWriter, r *http.Request, what string, limit int64, fields string) bool {
+	err := parseUpload(w, r)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		msg := fmt.Sprintf("%d Mo au plus", limit>>20)
+		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: what + " trop volumineux : " + msg,
+			Details: []model.FieldError{{Path: "file", Message: msg}}})
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps multipart/form-data attendu (champs " + fields + ")"})
+	}
+	return err == nil
+}
+
 // apiDocuments lists the documents of a convention, without their content.
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 	a := apiActor(w, r)
@@ -316,14 +335,7 @@ func (s *Server) apiAttachDocument(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	if err := parseUpload(w, r); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "fichier trop volumineux : " + strconv.Itoa(app.MaxDocumentSize>>20) + " Mo au plus",
-				Details: []model.FieldError{{Path: "file", Message: "10 Mo au plus"}}})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "corps multipart/form-data attendu (champs file, owner_kind, owner_key, title)"})
+	if !apiUpload(w, r, "fichier", app.MaxDocumentSize, "file, owner_kind, owner_key, title") {
 		return
 	}
 	in := app.DocumentInput{OwnerKind: model.OwnerKind(r.FormValue("owner_kind")), OwnerKey: r.FormValue("owner_key"), Title: r.FormValue("title")}
