@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -166,9 +167,36 @@ func checkStyle(text string) error {
 	return nil
 }
 
-// checkRootSize refuses a root width, height or viewBox above
-// MaxSVGSize when given as plain numbers or pixels.
-func checkRootSize(attrs []xml.Attr) error {
+// svgUnits gives the pixels of each absolute CSS unit.
+var svgUnits = map[string]float64{"": 1, "px": 1, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6, "pt": 96.0 / 72, "pc": 16}
+
+// svgLength reads a length ("120", "3in", "50%") in pixels; relative
+// lengths (a percentage) are not a size of their own and give ok false.
+func svgLength(v string) (px float64, ok bool, err error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if v == "" || v == "auto" || strings.HasSuffix(v, "%") {
+		return 0, false, nil
+	}
+	i := strings.IndexFunc(v, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != '+' && r != 'e' })
+	num, unit := v, ""
+	if i >= 0 {
+		num, unit = v[:i], strings.TrimSpace(v[i:])
+	}
+	// "1e9" keeps its exponent; a unit starting with e (em, ex) does not.
+	if strings.HasSuffix(num, "e") {
+		num, unit = num[:len(num)-1], "e"+unit
+	}
+	scale, known := svgUnits[unit]
+	n, perr := strconv.ParseFloat(num, 64)
+	if !known || perr != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+		return 0, false, refuse("le SVG déclare une dimension « %s » qu'un logo n'accepte pas (pixels, in, cm, mm, pt ou pc)", v)
+	}
+	return n * scale, true, nil
+}
+
+// checkSize refuses an svg element's width, height (as attributes or in
+// its style) or viewBox above MaxSVGSize pixels.
+func checkSize(attrs []xml.Attr) error {
 	for _, a := range attrs {
 		if a.Name.Space != "" {
 			continue
@@ -176,20 +204,36 @@ func checkRootSize(attrs []xml.Attr) error {
 		var sizes []string
 		switch a.Name.Local {
 		case "width", "height":
-			sizes = []string{strings.TrimSuffix(strings.TrimSpace(a.Value), "px")}
+			sizes = []string{a.Value}
+		case "style":
+			for decl := range strings.SplitSeq(a.Value, ";") {
+				if prop, v, ok := strings.Cut(decl, ":"); ok {
+					if p := strings.ToLower(strings.TrimSpace(prop)); strings.Contains(p, "width") || strings.Contains(p, "height") {
+						sizes = append(sizes, v)
+					}
+				}
+			}
 		case "viewBox":
 			if f := strings.FieldsFunc(a.Value, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }); len(f) == 4 {
 				sizes = f[2:]
 			}
 		}
 		for _, v := range sizes {
-			if n, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && (n > MaxSVGSize || math.IsNaN(n)) {
-				return refuse("le SVG déclare une dimension de %s (attribut %s) : %d pixels au plus", strings.TrimSpace(v), a.Name.Local, MaxSVGSize)
+			n, ok, err := svgLength(v)
+			if err != nil {
+				return err
+			}
+			if ok && n > MaxSVGSize {
+				return refuse("le SVG déclare une dimension de %s (%s) : %d pixels au plus", strings.TrimSpace(v), a.Name.Local, MaxSVGSize)
 			}
 		}
 	}
 	return nil
 }
+
+// maxSVGUses bounds the use elements of a logo: each draws a copy of
+// what it names, which may not hold a use itself (checkSVG).
+const maxSVGUses = 200
 
 // checkSVG parses an SVG strictly, in bounded tokens and depth, and
 // refuses what a browser could run or fetch, and any element that is not
@@ -199,7 +243,9 @@ func checkSVG(data []byte) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	// No other encoding than UTF-8 is read: CharsetReader stays nil.
-	depth, tokens, root := 0, 0, false
+	depth, tokens, root, uses := 0, 0, false, 0
+	// namedOpen tells, for each open element, whether it has an id.
+	var namedOpen []bool
 	// styleDepth is the depth of the style element being read, 0 outside
 	// one; style gathers its text, comments aside, as the browser does.
 	styleDepth, metadataDepth := 0, 0
@@ -236,10 +282,22 @@ func checkSVG(data []byte) error {
 					return refuse("ce n'est pas une image %s (le type est lu dans le contenu du fichier, pas dans son nom)", LogoAccepted)
 				}
 				root = true
-				if err := checkRootSize(t.Attr); err != nil {
+			}
+			if name == "svg" {
+				if err := checkSize(t.Attr); err != nil {
 					return err
 				}
 			}
+			// A use copies what it names: copies of copies would multiply
+			// at each level. So no use inside what can be named (an element
+			// with an id, the root aside), and a bounded number of them.
+			named := depth > 1 && slices.ContainsFunc(t.Attr, func(a xml.Attr) bool { return a.Name.Local == "id" })
+			if name == "use" {
+				if uses++; uses > maxSVGUses || slices.Contains(namedOpen, true) {
+					return refuse("le SVG répète des éléments par « use » imbriqués ou trop nombreux (%d au plus, jamais l'un dans un élément nommé)", maxSVGUses)
+				}
+			}
+			namedOpen = append(namedOpen, named)
 			switch name {
 			case "script":
 				return refuse("le SVG contient un script")
@@ -303,6 +361,7 @@ func checkSVG(data []byte) error {
 				}
 			}
 		case xml.EndElement:
+			namedOpen = namedOpen[:len(namedOpen)-1]
 			if depth == styleDepth {
 				if err := checkStyle(style.String()); err != nil {
 					return err

@@ -31,6 +31,7 @@ func TestSniffLogoAcceptsImages(t *testing.T) {
 <defs><linearGradient id="g"><stop offset="0" stop-color="#00f"/></linearGradient></defs>
 <style>rect { fill: url(#g); }</style>
 <rect width="10" height="10" fill="url(#g)"/><use xlink:href="#g"/>
+<svg width="100%" height="2.5cm"/>
 <image href="data:image/png;base64,iVBORw0KGgo="/>
 </svg>`
 	for _, tc := range []struct {
@@ -130,6 +131,14 @@ func TestSniffLogoRefusesDangers(t *testing.T) {
 		{"mal formé", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g></svg>`), "bien formé"},
 		{"profondeur", wrap(strings.Repeat("<g>", maxSVGDepth+1) + strings.Repeat("</g>", maxSVGDepth+1)), "niveaux"},
 		{"Latin-1", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"/>`), "bien formé"},
+		{"use imbriqués", wrap(`<defs><g id="a0"><rect width="1" height="1"/></g><g id="a1">` + strings.Repeat(`<use href="#a0"/>`, 10) +
+			`</g></defs><use href="#a1"/>`), "use"},
+		{"use trop nombreux", wrap(`<rect id="r" width="1" height="1"/>` + strings.Repeat(`<use href="#r"/>`, maxSVGUses+1)), "use"},
+		{"largeur en pouces", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="3000in" height="10"/>`), "pixels au plus"},
+		{"largeur en centimètres", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="200cm" height="10"/>`), "pixels au plus"},
+		{"largeur dans le style", []byte(`<svg xmlns="http://www.w3.org/2000/svg" style="width:1e9px"/>`), "pixels au plus"},
+		{"svg imbriqué immense", wrap(`<svg width="100000"/>`), "pixels au plus"},
+		{"unité relative", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="3em"/>`), "dimension « 3em »"},
 	} {
 		_, err := SniffLogo(tc.data)
 		if !errors.Is(err, ErrUnsafeLogo) || !strings.Contains(err.Error(), tc.want) {
