@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -73,7 +72,7 @@ func (s *Service) SaveAssessment(ctx context.Context, a *auth.Actor, slug, code 
 	if !CanAssess(a, slug, f) {
 		return nil, fmt.Errorf("écrire l'appréciation de la fiche %s : %w", code, model.ErrForbidden)
 	}
-	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = model.CleanText(text)
 	ve := &model.ValidationError{}
 	if year < c.Period.Start.Year || year > c.Period.End.Year {
 		ve.Add("year", "l'année %d est hors de la convention (%d-%d)", year, c.Period.Start.Year, c.Period.End.Year)
@@ -81,6 +80,7 @@ func (s *Service) SaveAssessment(ctx context.Context, a *auth.Actor, slug, code 
 	if n := utf8.RuneCountInString(text); n > MaxAssessmentLength {
 		ve.Add("text", "l'appréciation compte %d caractères, %d au plus", n, MaxAssessmentLength)
 	}
+	ve.NoControls("text", "L'appréciation", text)
 	old, err := s.store.Assessment(ctx, slug, code, year)
 	switch {
 	case errors.Is(err, model.ErrNotFound):

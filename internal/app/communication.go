@@ -451,7 +451,7 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 	if x.Title == "" {
 		ve.Add("title", "dites ce qui est inauguré, signé ou posé")
 	}
-	ve.Bound("title", "Objet", x.Title, maxShortField)
+	ve.Line("title", "Objet", x.Title, maxShortField)
 	x.SubjectKind, x.SubjectKey = model.EventSubject(strings.TrimSpace(in.SubjectKind)), strings.TrimSpace(in.SubjectKey)
 	switch x.SubjectKind {
 	case model.SubjectNone:
@@ -480,7 +480,7 @@ func (s *Service) SaveEventRequest(ctx context.Context, a *auth.Actor, slug, id 
 		x.ProposedDate = d
 	}
 	x.Place = strings.TrimSpace(in.Place)
-	ve.Bound("place", "Lieu", x.Place, maxShortField)
+	ve.Line("place", "Lieu", x.Place, maxShortField)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
@@ -706,7 +706,7 @@ func (s *Service) AnswerEventDate(ctx context.Context, a *auth.Actor, slug, id s
 				x.OtherDate = &d
 			}
 		}
-		ve.Bound("date_note", "Note", x.DateNote, maxShortField)
+		ve.Text("date_note", "Note", x.DateNote, maxShortField)
 	})
 }
 
@@ -718,7 +718,7 @@ func (s *Service) AnswerEventCharter(ctx context.Context, a *auth.Actor, slug, i
 		if _, ok := model.CharterAgreementLabels[x.Charter]; !ok {
 			ve.Add("charter_agreement", "choisissez la réponse sur la charte graphique : accordée ou refusée")
 		}
-		ve.Bound("charter_conditions", "Conditions", x.CharterConditions, maxMinutes)
+		ve.Text("charter_conditions", "Conditions", x.CharterConditions, maxMinutes)
 	})
 }
 

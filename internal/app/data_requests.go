@@ -96,7 +96,7 @@ type DataRequestInput struct {
 }
 
 // clean trims a typed text and normalizes its line ends.
-func clean(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+func clean(s string) string { return model.CleanText(s) }
 
 func dataRequestFields(c *model.Convention, r *model.DataRequest) map[string]string {
 	transfers := "non"

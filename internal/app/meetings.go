@@ -112,7 +112,7 @@ var clockTime = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 // AgendaLines splits typed text into agenda lines, without the blank ones.
 func AgendaLines(text string) []string {
 	var out []string
-	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+	for _, l := range strings.Split(model.CleanText(text), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}
@@ -187,7 +187,7 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	for i, l := range m.Agenda {
 		ve.Line("agenda", fmt.Sprintf("Point %d de l'ordre du jour", i+1), l, maxLineLength)
 	}
-	m.Minutes = strings.TrimSpace(strings.ReplaceAll(in.Minutes, "\r\n", "\n"))
+	m.Minutes = model.CleanText(in.Minutes)
 	ve.Text("minutes", "Compte rendu", m.Minutes, maxMinutes)
 	if err := ve.OrNil(); err != nil {
 		return nil, err
@@ -367,7 +367,7 @@ func (s *Service) SaveDecision(ctx context.Context, a *auth.Actor, slug, meeting
 	if !CanPlanMeetings(a, slug) {
 		return nil, fmt.Errorf("noter les décisions : %w", model.ErrForbidden)
 	}
-	x := &model.Decision{Meeting: m.ID, Text: strings.TrimSpace(in.Text), ObjectKind: model.DecisionObject(in.ObjectKind),
+	x := &model.Decision{Meeting: m.ID, Text: model.CleanText(in.Text), ObjectKind: model.DecisionObject(in.ObjectKind),
 		ObjectKey: strings.TrimSpace(in.ObjectKey)}
 	var old *model.Decision
 	if in.ID != "" {

@@ -96,3 +96,24 @@ func TestCompositionRoundTrip(t *testing.T) {
 		t.Error("ligne sans « = » acceptée")
 	}
 }
+
+// A one-line field keeps to one line, and no field takes a control
+// character; a text of several lines keeps its line breaks and tabs.
+func TestFieldsRefuseControlCharacters(t *testing.T) {
+	c := convention()
+	k, _ := Lookup("step")
+	tg, _ := k.Find(c, "s")
+	for name, values := range map[string]map[string]string{
+		"saut de ligne":       {"text": "Étape\r\nBcc: x@exemple.fr"},
+		"séparateur de ligne": {"text": "Étape\u2028suite"},
+		"cloche":              {"details": "un\adeux"},
+		"échappement":         {"text": "\x1b[31mÉtape"},
+	} {
+		if _, err := k.Apply(tg, values); err == nil || len(err.Errors) != 1 {
+			t.Errorf("%s : %v", name, err)
+		}
+	}
+	if _, err := k.Apply(tg, map[string]string{"details": "un\r\n\tdeux"}); err != nil {
+		t.Errorf("texte de plusieurs lignes : %v", err)
+	}
+}

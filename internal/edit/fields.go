@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -57,6 +58,20 @@ func (f Field) Get(obj any) string {
 func (f Field) Set(obj any, text string) error {
 	if limit := f.MaxLength(); utf8.RuneCountInString(text) > limit {
 		return fmt.Errorf("texte trop long : %s caractères au plus", indicators.FormatNumber(float64(limit)))
+	}
+	// What a person types holds no control character; a one-line field,
+	// no line break either: it would write lines of its own into a
+	// document, an e-mail or a calendar.
+	multiline := f.Widget == TextArea || f.Widget == Lines || f.Widget == OrgList
+	for _, r := range text {
+		switch {
+		case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			if !multiline {
+				return fmt.Errorf("le champ tient sur une ligne : retirez le retour à la ligne")
+			}
+		case unicode.IsControl(r) && r != '\t':
+			return fmt.Errorf("retirez le caractère de contrôle (U+%04X)", r)
+		}
 	}
 	v := fieldValue(reflect.ValueOf(obj), f.Name)
 	return parse(v, text)

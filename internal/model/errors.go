@@ -70,20 +70,45 @@ func (e *ValidationError) Bound(path, label, value string, max int) {
 // own into an e-mail or a calendar.
 func (e *ValidationError) Line(path, label, value string, max int) {
 	e.Bound(path, label, value, max)
-	if i := strings.IndexFunc(value, unicode.IsControl); i >= 0 {
+	if i := strings.IndexFunc(value, func(r rune) bool { return unicode.IsControl(r) || lineBreak(r) }); i >= 0 {
 		what := "un caractère de contrôle"
-		if value[i] == '\n' || value[i] == '\r' {
+		if r, _ := utf8.DecodeRuneInString(value[i:]); lineBreak(r) {
 			what = "un retour à la ligne"
 		}
 		e.Add(path, "%s tient sur une ligne : retirez %s", label, what)
 	}
 }
 
+// lineBreak reports whether r breaks a line: LF, CR, NEL and the Unicode
+// line and paragraph separators.
+func lineBreak(r rune) bool {
+	return r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029'
+}
+
+// CleanText gives a text of several lines its one form: trimmed, every
+// line break a "\n".
+func CleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if lineBreak(r) {
+			return '\n'
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
 // Text is Bound for a text of several lines: line breaks and tabs are
 // kept, other control characters refused.
 func (e *ValidationError) Text(path, label, value string, max int) {
 	e.Bound(path, label, value, max)
-	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
+	e.NoControls(path, label, value)
+}
+
+// NoControls refuses, in a text of several lines, the control characters
+// other than line breaks and tabs.
+func (e *ValidationError) NoControls(path, label, value string) {
+	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && !lineBreak(r) && r != '\t' }) {
 		e.Add(path, "%s contient un caractère de contrôle : retirez-le", label)
 	}
 }
