@@ -104,8 +104,8 @@ func TestFieldsRefuseControlCharacters(t *testing.T) {
 	k, _ := Lookup("step")
 	tg, _ := k.Find(c, "s")
 	for name, values := range map[string]map[string]string{
-		"saut de ligne":       {"text": "Étape\r\nBcc: x@exemple.fr"},
-		"séparateur de ligne": {"text": "Étape\u2028suite"},
+		"saut de ligne":       {"schedule.as_written": "En 2024\r\nBcc: x@exemple.fr"},
+		"séparateur de ligne": {"schedule.as_written": "En 2024\u2028suite"},
 		"cloche":              {"details": "un\adeux"},
 		"échappement":         {"text": "\x1b[31mÉtape"},
 	} {
