@@ -441,9 +441,6 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 	if err != nil {
 		return nil, err
 	}
-	if !CanPlanMeetings(a, slug) {
-		return nil, fmt.Errorf("noter les actions : %w", model.ErrForbidden)
-	}
 	var d *model.Decision
 	for i := range m.Decisions {
 		if m.Decisions[i].ID == decisionID {
@@ -472,6 +469,15 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 	}
 	if x.Status == "" {
 		x.Status = model.FollowUpToDo
+	}
+	// The coordination records actions; who carries one marks it done
+	// (or to do again), and changes nothing else.
+	if !CanPlanMeetings(a, slug) {
+		statusOnly := old != nil && x.Text == old.Text && x.Organization == old.Organization && x.Person == old.Person &&
+			strings.TrimSpace(in.DueOn) == dateText(old.DueOn)
+		if !statusOnly || !CanCloseAction(a, slug, *old) {
+			return nil, fmt.Errorf("noter les actions : %w", model.ErrForbidden)
+		}
 	}
 	ve := &model.ValidationError{}
 	if x.Text == "" {
@@ -519,6 +525,37 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 		return nil, err
 	}
 	return x, nil
+}
+
+// CanCloseAction reports whether the actor may mark an action done or to
+// do again: the coordination, the members of the organization that
+// carries it (its contributors) and the person it is given to.
+func CanCloseAction(a *auth.Actor, slug string, x model.Action) bool {
+	if CanPlanMeetings(a, slug) {
+		return true
+	}
+	if a == nil || !a.CanRead(slug) {
+		return false
+	}
+	if x.Organization != "" && a.CanEdit(slug, []string{x.Organization}) {
+		return true
+	}
+	return namesActor(x.Person, a)
+}
+
+// namesActor reports whether person, as an action names whom it is
+// given to, is the actor: their name or their e-mail address.
+func namesActor(person string, a *auth.Actor) bool {
+	person = strings.TrimSpace(person)
+	return person != "" && (strings.EqualFold(person, a.Email) || (a.Name != "" && strings.EqualFold(person, strings.TrimSpace(a.Name))))
+}
+
+// dateText writes a date as typed (AAAA-MM-JJ), "" for none.
+func dateText(d *model.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // DecidedAction is a follow-up action with the meeting and decision it comes from.

@@ -291,3 +291,52 @@ func TestMeetingFieldsKeepTheirShape(t *testing.T) {
 		t.Errorf("échéance au 1er janvier de l'an 1 : %v", err)
 	}
 }
+
+// Who carries an action marks it done; they change nothing else of it,
+// and nobody else but the coordination may.
+func TestTheAssigneeMarksTheActionDone(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	const slug = examples.ForcalquierSlug
+	editor := member("Claire", auth.RoleEditor, "")
+	caf := member("Paul", auth.RoleContributor, "caf04")
+	centre := member("Nadia Directrice", auth.RoleContributor, "cordeliere")
+	other := member("Marc", auth.RoleContributor, "limans")
+	m, err := svc.SaveMeeting(ctx, editor, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: "2024-12-15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir", Person: "nadia directrice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := func(x *model.Action, text string) app.ActionInput {
+		in := app.ActionInput{ID: x.ID, Version: x.Version, Text: text, Organization: x.Organization, Person: x.Person, Status: "done"}
+		if x.DueOn != nil {
+			in.DueOn = x.DueOn.String()
+		}
+		return in
+	}
+	for _, a := range []*auth.Actor{other, centre} {
+		if _, err := svc.SaveAction(ctx, a, slug, m.ID, d.ID, done(x, x.Text)); !errors.Is(err, model.ErrForbidden) {
+			t.Errorf("%s marque faite l'action de la Caf : %v", a.Name, err)
+		}
+	}
+	if _, err := svc.SaveAction(ctx, caf, slug, m.ID, d.ID, done(x, "Écrire autre chose")); !errors.Is(err, model.ErrForbidden) {
+		t.Errorf("la Caf réécrit l'action : %v", err)
+	}
+	if got, err := svc.SaveAction(ctx, caf, slug, m.ID, d.ID, done(x, x.Text)); err != nil || got.Status != model.FollowUpDone {
+		t.Errorf("la Caf marque faite son action : %v", err)
+	}
+	if got, err := svc.SaveAction(ctx, centre, slug, m.ID, d.ID, done(y, y.Text)); err != nil || got.Status != model.FollowUpDone {
+		t.Errorf("la personne nommée marque faite son action : %v", err)
+	}
+}

@@ -103,8 +103,7 @@ func remindedOf(e CalendarEvent, p auth.Member) bool {
 		// other obligations.
 		return true
 	}
-	person := strings.TrimSpace(e.Person)
-	return person != "" && (strings.EqualFold(person, p.Email) || (p.Name != "" && strings.EqualFold(person, strings.TrimSpace(p.Name))))
+	return namesActor(e.Person, &auth.Actor{Email: p.Email, Name: p.Name})
 }
 
 // RunReminders queues the day's reminders at start and then once each new

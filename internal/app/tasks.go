@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -214,9 +213,7 @@ func (s *Service) governanceTasks(ctx context.Context, a *auth.Actor, c *model.C
 		for j := range meetings[i].Decisions {
 			d := &meetings[i].Decisions[j]
 			for _, x := range d.Actions {
-				person := strings.TrimSpace(x.Person)
-				mine := (t.Organization != "" && x.Organization == t.Organization) ||
-					(person != "" && (strings.EqualFold(person, a.Email) || (a.Name != "" && strings.EqualFold(person, strings.TrimSpace(a.Name)))))
+				mine := (t.Organization != "" && x.Organization == t.Organization) || namesActor(x.Person, a)
 				if x.Status != model.FollowUpDone && (mine || (t.CanValidate && x.OverdueOn(today))) {
 					t.Actions = append(t.Actions, DecidedAction{Action: x, Meeting: &meetings[i], Decision: d})
 				}

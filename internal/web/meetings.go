@@ -268,6 +268,8 @@ type actionView struct {
 	model.Action
 	Who, Due, State string
 	Overdue         bool
+	// CanClose: the reader may mark it done, or to do again.
+	CanClose bool
 }
 
 // meetingData is the page of one meeting.
@@ -382,7 +384,9 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 			dv.Link = "/c/" + v.Slug + "/vie"
 		}
 		for _, x := range dec.Actions {
-			dv.Actions = append(dv.Actions, actionViewOf(c, x, today))
+			av := actionViewOf(c, x, today)
+			av.CanClose = v.At == nil && app.CanCloseAction(a, v.Slug, x)
+			dv.Actions = append(dv.Actions, av)
 		}
 		d.Decisions = append(d.Decisions, dv)
 	}
