@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
@@ -217,5 +218,30 @@ func TestMeetingPDFs(t *testing.T) {
 	// Every member reads the minutes: their author is named, without their address.
 	if strings.Contains(text, "@") {
 		t.Errorf("une adresse électronique dans le compte rendu :\n%s", text)
+	}
+}
+
+// The contributor of the organization an action is given to finds the
+// button that marks it done on the meeting's page; a reader does not.
+func TestAssigneeFindsTheButtonToMarkTheActionDone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	m, err := e.svc.SaveMeeting(ctx, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.svc.SaveDecision(ctx, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SaveAction(ctx, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Organization: "cordeliere"}); err != nil {
+		t.Fatal(err)
+	}
+	page := "/c/" + slug + "/reunions/" + m.ID
+	if _, body := e.do(t, "contributeur", "GET", page, nil); !strings.Contains(body, "Marquer faite<span class=\"visually-hidden\"> : Réunir les animateurs") {
+		t.Error("la contributrice de l'organisation chargée de l'action ne peut pas la marquer faite")
+	}
+	if _, body := e.do(t, "lecteur", "GET", page, nil); strings.Contains(body, "Marquer faite") {
+		t.Error("un lecteur se voit proposer de marquer l'action faite")
 	}
 }
