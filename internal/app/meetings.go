@@ -327,6 +327,14 @@ type DecisionInput struct {
 	ObjectKey  string `json:"object_key"`
 }
 
+// objectToName says, for a decision's kind of object, what its reference
+// must name.
+var objectToName = map[model.DecisionObject]string{
+	model.DecisionOnFiche:     "le code de la fiche concernée (2.2)",
+	model.DecisionOnStep:      "l'étape concernée : fiche et numéro (2.2/1)",
+	model.DecisionOnIndicator: "le code de l'indicateur concerné",
+}
+
 // checkObject tells what is wrong with the record a decision names, "" if nothing.
 func checkObject(c *model.Convention, amendments []model.Amendment, kind model.DecisionObject, key string) string {
 	switch kind {
@@ -349,7 +357,7 @@ func checkObject(c *model.Convention, amendments []model.Amendment, kind model.D
 		}
 	case model.DecisionOnAmendment:
 		n, _ := strconv.Atoi(key)
-		if !slices.ContainsFunc(amendments, func(x model.Amendment) bool { return x.Number == n }) {
+		if key != "" && !slices.ContainsFunc(amendments, func(x model.Amendment) bool { return x.Number == n }) {
 			return fmt.Sprintf("l'avenant n° %s n'existe pas", key)
 		}
 	default:
@@ -391,9 +399,11 @@ func (s *Service) SaveDecision(ctx context.Context, a *auth.Actor, slug, meeting
 	ve.Text("text", "Décision", x.Text, maxDecisionText)
 	if x.ObjectKind == model.DecisionOnNothing || x.ObjectKind == model.DecisionOnRenewal {
 		x.ObjectKey = ""
-	} else if x.ObjectKey == "" {
-		if _, ok := model.DecisionObjectLabels[x.ObjectKind]; ok {
-			ve.Add("object_key", "indiquez la %s concernée", model.DecisionObjectLabels[x.ObjectKind])
+	} else if x.ObjectKey == "" && x.ObjectKind != model.DecisionOnAmendment {
+		// An avenant named by no number is the one the committee decides
+		// to prepare.
+		if what, ok := objectToName[x.ObjectKind]; ok {
+			ve.Add("object_key", "indiquez %s", what)
 		}
 	}
 	if len(ve.Errors) == 0 {

@@ -340,3 +340,27 @@ func TestTheAssigneeMarksTheActionDone(t *testing.T) {
 		t.Errorf("la personne nommée marque faite son action : %v", err)
 	}
 }
+
+// The committee decides to prepare an avenant before it exists: the
+// decision names no number; a number names an existing avenant.
+func TestDecisionToPrepareAnAvenant(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	editor := member("Claire", auth.RoleEditor, "")
+	m, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "Préparer un avenant pour l'axe 6", ObjectKind: "amendment"})
+	if err != nil || d.ObjectLabel() != "avenant à préparer" {
+		t.Errorf("décision de préparer un avenant : %v %+v", err, d)
+	}
+	var ve *model.ValidationError
+	if _, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "x", ObjectKind: "amendment", ObjectKey: "4"}); !errors.As(err, &ve) {
+		t.Errorf("avenant n° 4 inexistant : %v", err)
+	}
+	if _, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "x", ObjectKind: "fiche"}); !errors.As(err, &ve) ||
+		ve.Errors[0].Message != "indiquez le code de la fiche concernée (2.2)" {
+		t.Errorf("fiche sans code : %v", err)
+	}
+}

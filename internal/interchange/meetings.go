@@ -120,8 +120,9 @@ func (v *lifeValidator) decisionObject(d model.Decision) string {
 			return "champ obligatoire vide : le code de l'indicateur"
 		}
 	case model.DecisionOnAmendment:
+		// No number: the avenant the committee decides to prepare.
 		n, err := strconv.Atoi(d.ObjectKey)
-		if err != nil || n < 1 || n > len(v.f.Avenants) || strconv.Itoa(n) != d.ObjectKey {
+		if d.ObjectKey != "" && (err != nil || n < 1 || n > len(v.f.Avenants) || strconv.Itoa(n) != d.ObjectKey) {
 			return fmt.Sprintf("« %s » ne désigne aucun avenant du fichier (numéro d'avenant attendu)", d.ObjectKey)
 		}
 	default:

@@ -124,4 +124,8 @@ func TestDecisionOnARemovedFicheImports(t *testing.T) {
 	if _, err := DecodeFile([]byte(strings.Replace(met, "object_key: 1.1/1", "object_key: 9.9/1", 1)), territory.MustLoad()); err != nil {
 		t.Errorf("décision sur une étape retirée depuis : %v", err)
 	}
+	// An avenant named by no number is the one the committee decided to prepare.
+	if _, err := DecodeFile([]byte(strings.Replace(met, "        object_key: \"2\"\n", "", 1)), territory.MustLoad()); err != nil {
+		t.Errorf("décision de préparer un avenant : %v", err)
+	}
 }

@@ -174,6 +174,9 @@ func (d Decision) ObjectLabel() string {
 	case DecisionOnIndicator:
 		return "indicateur " + d.ObjectKey
 	case DecisionOnAmendment:
+		if d.ObjectKey == "" {
+			return "avenant à préparer"
+		}
 		return "avenant n° " + d.ObjectKey
 	case DecisionOnRenewal:
 		return "renouvellement de la convention"

@@ -378,6 +378,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 			dv.Link = "/c/" + v.Slug + "/fiches/" + dec.Fiche()
 		case dec.ObjectKind == model.DecisionOnIndicator:
 			dv.Link = "/c/" + v.Slug + "/indicateurs/" + url.PathEscape(dec.ObjectKey)
+		case dec.ObjectKind == model.DecisionOnAmendment && dec.ObjectKey == "":
+			dv.Link = "/c/" + v.Slug + "/avenants"
 		case dec.ObjectKind == model.DecisionOnAmendment:
 			dv.Link = "/c/" + v.Slug + "/avenants/" + url.PathEscape(dec.ObjectKey)
 		case dec.ObjectKind == model.DecisionOnRenewal:
