@@ -48,7 +48,10 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 		for _, e := range cal.Events {
 			left := int(e.Date.Time().Sub(today.Time()).Hours() / 24)
 			i := slices.IndexFunc(days, func(d int) bool { return left <= d })
-			if e.State != lifecycle.EventUpcoming || left < 0 || i < 0 {
+			// An avenant in preparation is dated by its start: it has no
+			// deadline to remind of.
+			draft := e.Kind == lifecycle.KindAmendment && strings.HasSuffix(e.Key, "-draft")
+			if e.State != lifecycle.EventUpcoming || left < 0 || i < 0 || draft {
 				continue
 			}
 			var responsible []string

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
@@ -78,6 +79,11 @@ func TestRemindersReachThePeopleResponsible(t *testing.T) {
 	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Person: "nadia directrice", DueOn: "2024-12-08"}); err != nil {
 		t.Fatal(err)
 	}
+	// An avenant prepared that day is no deadline.
+	svc.SetClock(func() time.Time { return time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC) })
+	if _, err := svc.PrepareAmendment(ctx, coordinator, slug, "Fiches de l'axe 6"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.QueueReminders(ctx, model.MustDate("2024-12-01"), app.DefaultReminderDays); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +105,9 @@ func TestRemindersReachThePeopleResponsible(t *testing.T) {
 	if !has(centre, "Rappel : Action décidée : Réunir les animateurs le 8 décembre 2024") || !has(centre, "Responsable : nadia directrice") ||
 		has(centre, "Fiche 3.1") {
 		t.Errorf("rappels à la personne chargée de l'action : %v", got[centre.Email])
+	}
+	if has(coordinator, "Avenant n° 1 en préparation") {
+		t.Errorf("rappel d'un avenant en préparation : %v", got[coordinator.Email])
 	}
 	if !has(coordinator, "Fiche 3.1, étape 2") || !has(coordinator, "Réunir les animateurs") || !has(coordinator, "Fin de la période") {
 		t.Errorf("rappels à la coordination : %v", got[coordinator.Email])
