@@ -619,8 +619,8 @@ func (s *Service) eventMails(ctx context.Context, c *model.Convention, x *model.
 
 // AcceptOtherDate is the organizer's acceptance of the date the financer
 // proposed instead: it becomes the proposed date, and the answer on the
-// date becomes accepted, since the financer proposed it; the answer on
-// the charter stays. ErrForbidden for who may not change the request,
+// date becomes accepted, since the financer proposed it, and the
+// financer is told; the answer on the charter stays. ErrForbidden for who may not change the request,
 // a *model.ValidationError when no other date is proposed, ErrStale.
 func (s *Service) AcceptOtherDate(ctx context.Context, a *auth.Actor, slug, id string, version int) (*model.EventRequest, error) {
 	c, old, err := s.EventRequest(ctx, a, slug, id)
@@ -638,8 +638,13 @@ func (s *Service) AcceptOtherDate(ctx context.Context, a *auth.Actor, slug, id s
 	}
 	copy := *old
 	x := &copy
-	x.ProposedDate, x.OtherDate, x.Date = *old.OtherDate, nil, model.DateAccepted
-	entry := audited(a, slug, "update", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x))
+	// The financer's note gave the reason for another date: it is answered.
+	x.ProposedDate, x.OtherDate, x.Date, x.DateNote = *old.OtherDate, nil, model.DateAccepted, ""
+	mails, err := s.eventMails(ctx, c, x, "event_date_accepted", false, x.Financer, true)
+	if err != nil {
+		return nil, err
+	}
+	entry := audited(a, slug, "update", "event-request", x.ID, EventLabel(c, x)).WithChange(eventFields(c, old), eventFields(c, x)).WithMail(mails...)
 	if err := s.store.SaveEventRequest(ctx, x, entry); err != nil {
 		return nil, err
 	}

@@ -554,3 +554,40 @@ func TestEquipmentChoicesAreDistinct(t *testing.T) {
 		t.Errorf("doublon exact : %d choix", n)
 	}
 }
+
+// When the organizer accepts the date the financer proposed, the
+// financer is told, and its reason for another date is answered.
+func TestTheFinancerIsToldItsDateIsAccepted(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	const slug = examples.ForcalquierSlug
+	_, caf, centre := people(t, svc, st)
+	x, err := svc.SaveEventRequest(ctx, centre, slug, "", app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration",
+		Title: "Nouvelle crèche", ProposedDate: "2025-06-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err = svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date", OtherDate: "2025-06-21",
+		Note: "la présidence n'est pas libre le 14"}); err != nil {
+		t.Fatal(err)
+	}
+	if x, err = svc.AcceptOtherDate(ctx, centre, slug, x.ID, x.Version); err != nil {
+		t.Fatal(err)
+	}
+	if x.DateNote != "" {
+		t.Errorf("motif d'une autre date gardé : %q", x.DateNote)
+	}
+	list, err := svc.Outbox(ctx, &auth.Actor{PlatformAdmin: true}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range list {
+		if m.To == caf.Email && strings.HasPrefix(m.Subject, "Date acceptée : Nouvelle crèche le 21 juin 2025") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("le financeur n'est pas averti : %+v", list)
+	}
+}

@@ -177,6 +177,25 @@ Lieu : {{.}}{{end}}</p>
 <p>Répondez sur la date et sur la charte graphique{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}} sur ctg.{{end}}</p>
 `,
 	},
+	"event_date_accepted": {
+		subject: `Date acceptée : {{.Title}} le {{.Date}} — {{.Convention}}`,
+		text: `Bonjour,
+
+{{.Organizer}} accepte la date que le financeur a proposée pour sa manifestation publique (convention « {{.Convention}} », article 8) :
+{{.Kind}} « {{.Title}} », le {{.Date}}{{with .Place}}, {{.}}{{end}}.
+
+Charte graphique : {{.Charter}}
+État de la demande : {{.State}}{{if .URL}}
+
+La demande : {{.URL}}{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>{{.Organizer}} accepte la date que le financeur a proposée pour sa manifestation publique (convention « {{.Convention}} », article 8) :<br>
+{{.Kind}} « {{.Title}} », le <strong>{{.Date}}</strong>{{with .Place}}, {{.}}{{end}}.</p>
+<p>Charte graphique : {{.Charter}}<br>État de la demande : {{.State}}</p>
+{{if .URL}}<p><a href="{{.URL}}">Ouvrir la demande</a></p>{{end}}
+`,
+	},
 	"event_request_answered": {
 		subject: `Réponse du financeur : {{.Title}} — {{.Convention}}`,
 		text: `Bonjour,
