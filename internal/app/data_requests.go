@@ -334,6 +334,14 @@ func (s *Service) AdvanceDataRequest(ctx context.Context, a *auth.Actor, slug, i
 			}); err != nil {
 				return nil, err
 			}
+			// The holder decides next: its contributors are told.
+			decide, err := s.dataRequestMails(ctx, c, r, "data_request_to_decide", func(m auth.Member) bool {
+				return m.Organization == r.Holder && m.Role == auth.RoleContributor
+			})
+			if err != nil {
+				return nil, err
+			}
+			mails = append(mails, decide...)
 		}
 	case StepDecision:
 		switch d := model.DataRequestState(in.Decision); d {

@@ -155,7 +155,8 @@ func TestDataRequestGoesToTheHoldersDPO(t *testing.T) {
 	for _, m := range mails {
 		to[m.To] = m.Subject
 	}
-	if len(mails) != 2 || !strings.Contains(to["dpo-caf@exemple.fr"], "à étudier") || !strings.Contains(to["coordinatrice@exemple.fr"], "Avis du DPO") {
+	if len(mails) != 3 || !strings.Contains(to["dpo-caf@exemple.fr"], "à étudier") || !strings.Contains(to["coordinatrice@exemple.fr"], "Avis du DPO") ||
+		!strings.Contains(to["caf@exemple.fr"], "Échange de données à décider") {
 		t.Errorf("courriels : %v", to)
 	}
 

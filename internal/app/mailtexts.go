@@ -152,6 +152,26 @@ Recommandations :
 <p>{{.Holder}} va maintenant décider de la suite{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
 `,
 	},
+	"data_request_to_decide": {
+		subject: `Échange de données à décider : {{.Title}} — {{.Convention}}`,
+		text: `Bonjour,
+
+Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur la demande de {{.Requester}} « {{.Title}} » (convention « {{.Convention}} », article 7) :
+avis {{.Opinion}}.{{with .Recommendations}}
+
+Recommandations :
+{{.}}{{end}}
+
+Il revient maintenant à {{.Holder}}, qui détient les données, d'accepter ou de refuser la demande{{if .URL}} :
+{{.URL}}{{else}}.{{end}}
+`,
+		html: `<p>Bonjour,</p>
+<p>Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur la demande de {{.Requester}} « {{.Title}} » (convention « {{.Convention}} », article 7) :
+<strong>avis {{.Opinion}}</strong>.</p>
+{{with .Recommendations}}<p><strong>Recommandations :</strong><br>{{.}}</p>{{end}}
+<p>Il revient maintenant à {{.Holder}}, qui détient les données, d'accepter ou de refuser la demande{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
+`,
+	},
 	"event_request_filed": {
 		subject: `Manifestation à accorder : {{.Title}} — {{.Convention}}`,
 		text: `Bonjour,

@@ -45,6 +45,11 @@ type ConventionTasks struct {
 	// opinion of the person, DPO of the holding organization; ToDecide
 	// those waiting for the holder's decision after the opinion.
 	ToStudy, ToDecide []model.DataRequest
+	// EventsToAnswer are the public events waiting for the agreement of
+	// the person's organization, their financer; EventsToReview the
+	// organization's own events whose financer refused or proposed
+	// another date.
+	EventsToAnswer, EventsToReview []model.EventRequest
 }
 
 // IndicatorToEnter is an indicator with the periods still to fill.
@@ -61,7 +66,8 @@ type TaskValue struct {
 
 // Count is the number of things to do in the convention.
 func (t *ConventionTasks) Count() int {
-	n := len(t.Drafts) + len(t.Returned) + len(t.ToValidate) + len(t.LateSteps) + len(t.Actions) + len(t.ToStudy) + len(t.ToDecide)
+	n := len(t.Drafts) + len(t.Returned) + len(t.ToValidate) + len(t.LateSteps) + len(t.Actions) + len(t.ToStudy) + len(t.ToDecide) +
+		len(t.EventsToAnswer) + len(t.EventsToReview)
 	for _, e := range t.ToEnter {
 		n += len(e.Periods)
 	}
@@ -241,6 +247,21 @@ func (s *Service) governanceTasks(ctx context.Context, a *auth.Actor, c *model.C
 			t.ToStudy = append(t.ToStudy, r)
 		case r.State == model.DataRequestOpinion && CanDecideDataRequest(a, c.Slug, r.Holder):
 			t.ToDecide = append(t.ToDecide, r)
+		}
+	}
+	if t.Organization == "" {
+		return nil
+	}
+	events, err := s.store.EventRequests(ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	for _, x := range events {
+		switch state := x.StateOn(today); {
+		case x.Financer == t.Organization && state == model.EventAwaiting:
+			t.EventsToAnswer = append(t.EventsToAnswer, x)
+		case x.Organization == t.Organization && state == model.EventToReview:
+			t.EventsToReview = append(t.EventsToReview, x)
 		}
 	}
 	return nil

@@ -409,3 +409,39 @@ func TestTasksHoldDecidedActionsAndRequestsToStudy(t *testing.T) {
 		t.Errorf("tâches du DPO : %+v", got)
 	}
 }
+
+// A public event waits in the tasks of its financer, then, refused or
+// moved, in those of its organizer.
+func TestTasksHoldEventsToAnswer(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	slug := examples.ForcalquierSlug
+	_, caf, centre := people(t, svc, st)
+	x, err := svc.SaveEventRequest(ctx, centre, slug, "", app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration",
+		Title: "Nouvelle crèche", ProposedDate: "2025-06-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := func(a *auth.Actor) app.ConventionTasks {
+		all, err := svc.Tasks(ctx, a, model.MustDate("2025-05-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all.Conventions[0]
+	}
+	if got := tasks(caf); len(got.EventsToAnswer) != 1 || got.EventsToAnswer[0].Title != "Nouvelle crèche" {
+		t.Errorf("manifestations à accorder : %+v", got.EventsToAnswer)
+	}
+	if got := tasks(centre); len(got.EventsToAnswer)+len(got.EventsToReview) != 0 {
+		t.Errorf("l'organisateur a une manifestation à traiter avant toute réponse : %+v", got)
+	}
+	if _, err := svc.AnswerEventDate(ctx, caf, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "other_date", OtherDate: "2025-06-21"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tasks(centre); len(got.EventsToReview) != 1 {
+		t.Errorf("manifestations à revoir : %+v", got.EventsToReview)
+	}
+	if got := tasks(caf); len(got.EventsToAnswer) != 0 {
+		t.Errorf("manifestation encore à accorder après l'autre date proposée : %+v", got.EventsToAnswer)
+	}
+}
