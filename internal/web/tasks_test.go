@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -319,5 +320,37 @@ func TestLateYearlyStepShowsItsMissedDeadline(t *testing.T) {
 	_, body := e.do(t, "editeur", "GET", "/c/"+slug+"?au=2025-06-01", nil)
 	if !strings.Contains(body, "« Dès 2023 et chaque année » · échéance du 31 décembre 2023") {
 		t.Error("échéance manquée de l'étape annuelle absente de la vue d'ensemble")
+	}
+}
+
+// Mes tâches shows a contributor the action decided for their
+// organization and the public event whose financer moved the date.
+func TestTasksShowActionsAndEvents(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	m, err := e.svc.SaveMeeting(ctx, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.svc.SaveDecision(ctx, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SaveAction(ctx, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Organization: "cordeliere"}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := e.svc.SaveEventRequest(ctx, auth.System, slug, "", app.EventRequestInput{Organization: "cordeliere", Kind: "inauguration",
+		Title: "Nouvelle crèche", ProposedDate: "2025-06-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AnswerEventDate(ctx, auth.System, slug, x.ID, app.DateAnswerInput{Version: x.Version, Answer: "refused"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.do(t, "contributeur", "GET", "/taches", nil)
+	for _, want := range []string{"Actions décidées en comité (1)", "Réunir les animateurs", "Manifestations à revoir (1)", "Nouvelle crèche"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("« %s » absent des tâches", want)
+		}
 	}
 }
