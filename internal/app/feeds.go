@@ -214,13 +214,22 @@ func (s *Service) taskEvent(ctx context.Context, a *auth.Actor, c *model.Convent
 		n    int
 		what string
 	}{{toEnter, "valeur(s) à saisir"}, {len(t.Drafts), "brouillon(s) à soumettre"}, {len(t.Returned), "valeur(s) renvoyée(s) à corriger"},
-		{len(t.ToValidate), "valeur(s) à valider"}, {len(t.LateSteps), "étape(s) en retard"}} {
+		{len(t.ToValidate), "valeur(s) à valider"}, {len(t.LateSteps), "étape(s) en retard"}, {len(t.Actions), "action(s) décidée(s) en comité"},
+		{len(t.ToStudy), "demande(s) d'échange de données à étudier"}, {len(t.ToDecide), "demande(s) d'échange de données à décider"},
+		{len(t.EventsToAnswer), "manifestation(s) à accorder"}, {len(t.EventsToReview), "manifestation(s) à revoir"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
 	}
-	e := dated(CollectionCloses(t.Year), today, fmt.Sprintf("Mes tâches, collecte %d : %s", t.Year, strings.Join(parts, ", ")),
+	// What is still to do is due by the close of the collection, or, that
+	// day past, now.
+	due := CollectionCloses(t.Year)
+	if due.Before(today) {
+		due = today
+	}
+	e := dated(due, today, fmt.Sprintf("Mes tâches, collecte %d : %s", t.Year, strings.Join(parts, ", ")),
 		"la liste complète est sur la page « Mes tâches »", "/taches")
 	e.Kind, e.Key = lifecycle.KindCollection, fmt.Sprintf("tasks-%d", t.Year)
+	e.State = lifecycle.EventUpcoming
 	return &CalendarEvent{Event: e}, nil
 }

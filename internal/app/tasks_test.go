@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -443,5 +444,47 @@ func TestTasksHoldEventsToAnswer(t *testing.T) {
 	}
 	if got := tasks(caf); len(got.EventsToAnswer) != 0 {
 		t.Errorf("manifestation encore à accorder après l'autre date proposée : %+v", got.EventsToAnswer)
+	}
+}
+
+// The personal calendar feed names what Mes tâches holds, the actions
+// decided in committee included, and dates it today when the collection
+// has closed.
+func TestPersonalFeedNamesTheTasks(t *testing.T) {
+	ctx := context.Background()
+	svc, st := apptest.NewWithStore(t)
+	slug := examples.ForcalquierSlug
+	svc.SetClock(func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) })
+	coordinator, caf, _ := people(t, svc, st)
+	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2026-11-20", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: "2026-12-04"}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := svc.SetCalendarFeed(ctx, caf, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := svc.Feed(ctx, token, "https://ctg.exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range feed.Events {
+		if strings.Contains(e.Summary, "Mes tâches") {
+			found = true
+			if !strings.Contains(e.Summary, "1 action(s) décidée(s) en comité") || e.Date.Format("2006-01-02") != "2026-11-29" {
+				t.Errorf("tâches dans le flux : %q le %v", e.Summary, e.Date)
+			}
+		}
+	}
+	if !found {
+		t.Error("le flux personnel ne porte pas les tâches")
 	}
 }
