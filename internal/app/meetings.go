@@ -668,7 +668,36 @@ func (s *Service) ProposedAgenda(ctx context.Context, a *auth.Actor, slug string
 	}
 	year := CollectionYear(c, on)
 	if p := TotalProgress(CollectionProgress(c, values, year)); p.Expected > 0 {
-		lines = append(lines, fmt.Sprintf("Collecte des valeurs %d : %d saisies sur %d attendues, dont %d validées", year, p.Entered, p.Expected, p.Validated))
+		line := fmt.Sprintf("Collecte des valeurs %d : %d saisies sur %d attendues, dont %d validées", year, p.Entered, p.Expected, p.Validated)
+		if slices.ContainsFunc(values, func(v model.Value) bool { return v.Synthetic }) {
+			line += " (les valeurs fictives de démonstration ne comptent pas)"
+		}
+		lines = append(lines, line)
+	}
+	// The follow-up of what the committees decided before.
+	meetings, err := s.store.Meetings(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	open, overdue := 0, 0
+	for _, m := range meetings {
+		for _, d := range m.Decisions {
+			for _, x := range d.Actions {
+				if x.Status != model.FollowUpDone {
+					open++
+					if x.OverdueOn(on) {
+						overdue++
+					}
+				}
+			}
+		}
+	}
+	if open > 0 {
+		line := fmt.Sprintf("Suivi des actions décidées : %d à mener", open)
+		if overdue > 0 {
+			line += fmt.Sprintf(", dont %d en retard", overdue)
+		}
+		lines = append(lines, line)
 	}
 	findings, err := s.Findings(ctx, c, on)
 	if err != nil {

@@ -155,6 +155,9 @@ func TestProposedAgendaReadsTheConventionsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if text := strings.Join(lines, "\n"); !strings.Contains(text, "(les valeurs fictives de démonstration ne comptent pas)") {
+		t.Errorf("collecte sans mention des valeurs fictives :\n%s", text)
+	}
 	if text := strings.Join(lines, "\n"); !strings.Contains(text, "Écarts importants aux cibles des indicateurs : "+ind.Code) ||
 		!strings.Contains(text, "−") || !strings.Contains(text, "calculés en partie sur des valeurs fictives de démonstration") {
 		t.Errorf("écarts sur des valeurs fictives :\n%s", text)
@@ -362,5 +365,32 @@ func TestDecisionToPrepareAnAvenant(t *testing.T) {
 	if _, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "x", ObjectKind: "fiche"}); !errors.As(err, &ve) ||
 		ve.Errors[0].Message != "indiquez le code de la fiche concernée (2.2)" {
 		t.Errorf("fiche sans code : %v", err)
+	}
+}
+
+// The agenda of the next meeting follows up the actions decided before.
+func TestProposedAgendaFollowsUpTheActions(t *testing.T) {
+	ctx := context.Background()
+	svc := apptest.New(t)
+	editor := member("Claire", auth.RoleEditor, "")
+	m, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-03-15", Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, due := range []string{"2024-06-30", "2024-12-31"} {
+		if _, err := svc.SaveAction(ctx, editor, examples.ForcalquierSlug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: due}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines, err := svc.ProposedAgenda(ctx, editor, examples.ForcalquierSlug, model.MustDate("2024-10-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(lines, "\n"); !strings.Contains(text, "Suivi des actions décidées : 2 à mener, dont 1 en retard") {
+		t.Errorf("ordre du jour sans le suivi des actions :\n%s", text)
 	}
 }
