@@ -446,7 +446,7 @@ func meetingObligations(ctx context.Context, s *Service, c *model.Convention, to
 		link := fmt.Sprintf("/c/%s/reunions/%s", c.Slug, m.ID)
 		if m.Status != model.MeetingCancelled {
 			var where []string
-			for _, part := range []string{m.StartTime, m.Place} {
+			for _, part := range []string{textutil.FrenchClock(m.StartTime), m.Place} {
 				if part != "" {
 					where = append(where, part)
 				}

@@ -132,7 +132,7 @@ func TestCalendarHoldsMeetingsAndActions(t *testing.T) {
 				action = &cal.Events[i]
 			}
 		}
-		if meeting == nil || meeting.Date.String() != "2024-05-15" || !strings.Contains(meeting.Label, "Réunion : ") || meeting.Detail != "14:00 · Forcalquier" {
+		if meeting == nil || meeting.Date.String() != "2024-05-15" || !strings.Contains(meeting.Label, "Réunion : ") || meeting.Detail != "14 h · Forcalquier" {
 			t.Errorf("réunion : %+v", meeting)
 		}
 		if action == nil || action.Date.String() != "2024-05-31" || !action.Overdue() || !strings.Contains(action.Detail, "confiée à ") {

@@ -42,7 +42,7 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 		numbered[i] = fmt.Sprintf("%d. %s", i+1, l)
 	}
 	subject, text, html, err := renderMail("convocation", map[string]any{"Organizer": a.PublicName(), "Committee": committee.Name,
-		"Convention": c.Title, "Date": textutil.FrenchDate(m.Date), "Time": m.StartTime, "Place": m.Place, "Agenda": m.Agenda,
+		"Convention": c.Title, "Date": textutil.FrenchDate(m.Date), "Time": textutil.FrenchClock(m.StartTime), "Place": m.Place, "Agenda": m.Agenda,
 		"Numbered": numbered, "URL": siteURL(ctx, fmt.Sprintf("/c/%s/reunions/%s", c.Slug, m.ID), nil)})
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func MinutesPDF(c *model.Convention, m *model.Meeting, opts MeetingOptions) ([]b
 	if opts.MinutesBy != "" {
 		at := opts.MinutesAt.In(textutil.Paris)
 		w.para(fmt.Sprintf("Compte rendu rédigé par %s, dernière modification le %s à %s.", opts.MinutesBy,
-			FrenchDate(model.DateOf(at)), frenchTime(at.Format("15:04"))))
+			FrenchDate(model.DateOf(at)), textutil.FrenchClock(at.Format("15:04"))))
 	} else {
 		w.para("Aucun texte de compte rendu n'a été rédigé : ce document reprend les présences et les décisions enregistrées.")
 	}
@@ -101,19 +101,11 @@ func (w *meetingWriter) committeeName() string {
 func (w *meetingWriter) when() string {
 	s := FrenchDate(w.m.Date)
 	if w.m.StartTime != "" {
-		s += " à " + frenchTime(w.m.StartTime)
+		s += " à " + textutil.FrenchClock(w.m.StartTime)
 	}
 	return s
 }
 
-// frenchTime writes "14:00" as "14 h" and "14:05" as "14 h 05".
-func frenchTime(hhmm string) string {
-	h, m, _ := strings.Cut(hhmm, ":")
-	if m == "00" {
-		return h + " h"
-	}
-	return h + " h " + m
-}
 
 // header draws the first page's band and title, and the facts of the
 // meeting: convention, committee, its chairs and secretariat, day, place.

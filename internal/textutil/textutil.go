@@ -130,3 +130,19 @@ func UpperFirst(s string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
+
+// FrenchClock writes a time of day typed "HH:MM" the French way: "14:00"
+// as "14 h", "09:05" as "9 h 05".
+func FrenchClock(hhmm string) string {
+	h, m, ok := strings.Cut(hhmm, ":")
+	if !ok {
+		return hhmm
+	}
+	if len(h) == 2 && h[0] == '0' {
+		h = h[1:]
+	}
+	if m == "00" {
+		return h + " h"
+	}
+	return h + " h " + m
+}

@@ -69,3 +69,11 @@ func TestExcerptCutsBetweenWords(t *testing.T) {
 		t.Errorf("Excerpt = %q", got)
 	}
 }
+
+func TestFrenchClock(t *testing.T) {
+	for in, want := range map[string]string{"14:00": "14 h", "09:05": "9 h 05", "00:30": "0 h 30", "": ""} {
+		if got := FrenchClock(in); got != want {
+			t.Errorf("%q : %q, attendu %q", in, got, want)
+		}
+	}
+}

@@ -65,7 +65,7 @@ type meetingsData struct {
 }
 
 func meetingRowOf(m *model.Meeting) meetingRow {
-	row := meetingRow{ID: m.ID, Date: textutil.FrenchDate(m.Date), Time: m.StartTime, Place: m.Place, Status: model.MeetingStatusLabels[m.Status],
+	row := meetingRow{ID: m.ID, Date: textutil.FrenchDate(m.Date), Time: textutil.FrenchClock(m.StartTime), Place: m.Place, Status: model.MeetingStatusLabels[m.Status],
 		Decisions: len(m.Decisions)}
 	for _, d := range m.Decisions {
 		row.Actions += len(d.Actions)

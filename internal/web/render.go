@@ -247,6 +247,7 @@ var funcs = template.FuncMap{
 	"pct":        indicators.FormatPercent,
 	"valueState": func(s model.ValueState) string { return s.Label() },
 	"date":       frenchDate,
+	"clock":      textutil.FrenchClock,
 	"pathLabel":  pathLabel,
 	"datetime":   frenchTime,
 	"status": func(s model.ActionStatus) string {
