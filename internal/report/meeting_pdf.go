@@ -106,7 +106,6 @@ func (w *meetingWriter) when() string {
 	return s
 }
 
-
 // header draws the first page's band and title, and the facts of the
 // meeting: convention, committee, its chairs and secretariat, day, place.
 func (w *meetingWriter) header(kind string) {
