@@ -1019,9 +1019,10 @@ func (w *writer) governance() {
 	}
 	rows := [][]string{{"Date", "Comité", "Statut", "Présents ou représentés", "Décisions"}}
 	for _, m := range r.Meetings {
+		// The members present or represented; guests do not count.
 		present := 0
 		for _, x := range m.Attendance {
-			if x.Status != model.AttendanceExcused {
+			if x.Status != model.AttendanceExcused && x.Organization != "" {
 				present++
 			}
 		}

@@ -158,7 +158,7 @@ func (r *Report) SetAssessments(list []model.Assessment) {
 // SetMeetings keeps the meetings the bilan covers: those of its year, or,
 // for the final one, every meeting from the start of the period — the
 // closing committee, held after its end, included; cancelled ones are
-// left out.
+// left out, and so are those still to come on the day it is written.
 func (r *Report) SetMeetings(list []model.Meeting) {
 	r.Meetings = nil
 	p := r.Convention.Period
@@ -167,7 +167,10 @@ func (r *Report) SetMeetings(list []model.Meeting) {
 		if r.Final {
 			in = !m.Date.Before(p.Start)
 		}
-		if in && m.Status != model.MeetingCancelled {
+		// A meeting to come on the day the bilan is written is not yet
+		// part of it.
+		future := !r.Generated.IsZero() && m.Date.After(model.DateOf(r.Generated.In(textutil.Paris)))
+		if in && m.Status != model.MeetingCancelled && !future {
 			r.Meetings = append(r.Meetings, m)
 		}
 	}

@@ -211,13 +211,18 @@ func TestGovernanceListsTheYearsMeetings(t *testing.T) {
 	due := model.MustDate("2023-12-31")
 	r.SetMeetings([]model.Meeting{
 		{Committee: "copil", Date: model.MustDate("2023-10-17"), Status: model.MeetingHeld,
-			Attendance: []model.Attendance{{Organization: "caf04", Status: model.AttendancePresent}, {Organization: "limans", Status: model.AttendanceExcused}},
+			Attendance: []model.Attendance{{Organization: "caf04", Status: model.AttendancePresent}, {Organization: "limans", Status: model.AttendanceExcused},
+				{Guest: "Mme Roux", Status: model.AttendancePresent}},
 			Decisions: []model.Decision{{Text: "Relancer la démarche d'accès aux droits", ObjectKind: model.DecisionOnFiche, ObjectKey: "2.2",
 				Actions: []model.Action{{Text: "Écrire aux familles", Organization: "caf04", DueOn: &due, Status: model.FollowUpToDo}}}}},
 		{Committee: "cotech", Date: model.MustDate("2024-03-05"), Status: model.MeetingHeld},
 		{Committee: "copil", Date: model.MustDate("2023-05-02"), Status: model.MeetingCancelled},
 	})
 	gov := part(pdfText(t, r), "5. La gouvernance", "6. Points à régler")
+	// One member present, the guest aside; one decision.
+	if !strings.Contains(strings.Join(strings.Fields(gov), " "), "17 octobre 2023 Comité de pilotage tenue 1 1") {
+		t.Errorf("ligne de la réunion du 17 octobre 2023 :\n%s", gov)
+	}
 	for _, want := range []string{"17 octobre 2023", "Relancer la démarche d'accès aux droits (fiche 2.2)", "Écrire aux familles", "31 décembre 2023"} {
 		if !strings.Contains(gov, want) {
 			t.Errorf("%q absent de la gouvernance :\n%s", want, gov)
@@ -463,5 +468,12 @@ func TestFinalBilanHoldsTheClosingCommittee(t *testing.T) {
 	})
 	if len(r.Meetings) != 2 || r.Meetings[1].Date.String() != "2025-02-11" {
 		t.Errorf("réunions du bilan final : %+v", r.Meetings)
+	}
+	// A meeting to come on the day the bilan is written is left out.
+	r.Generated = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	r.SetMeetings([]model.Meeting{{Committee: "copil", Date: model.MustDate("2025-02-11"), Status: model.MeetingHeld},
+		{Committee: "copil", Date: model.MustDate("2025-06-11"), Status: model.MeetingConvened}})
+	if len(r.Meetings) != 1 {
+		t.Errorf("réunion à venir dans le bilan : %+v", r.Meetings)
 	}
 }
