@@ -47,7 +47,7 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 	if err != nil {
 		return nil, err
 	}
-	invitation, err := meetingInvitation(c, committee, m, s.now())
+	invitation, err := meetingInvitation(c, committee, m, s.now(), siteURL(ctx, fmt.Sprintf("/c/%s/reunions/%s", c.Slug, m.ID), nil))
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +77,8 @@ func (s *Service) convocation(ctx context.Context, a *auth.Actor, c *model.Conve
 // meetingInvitation is the meeting as an iCalendar event, with the same
 // identifier as in the convention's calendar feed, so that a calendar
 // holds it once.
-func meetingInvitation(c *model.Convention, committee *model.Committee, m *model.Meeting, now time.Time) ([]byte, error) {
-	description := "Ordre du jour :"
+func meetingInvitation(c *model.Convention, committee *model.Committee, m *model.Meeting, now time.Time, link string) ([]byte, error) {
+	description := "Convention : " + c.Title + "\nOrdre du jour :"
 	for i, l := range m.Agenda {
 		description += fmt.Sprintf("\n%d. %s", i+1, l)
 	}
@@ -86,6 +86,6 @@ func meetingInvitation(c *model.Convention, committee *model.Committee, m *model
 	var b bytes.Buffer
 	err := ical.Write(&b, ical.Calendar{ProdID: "-//ctg//convocation//FR", Name: c.Title, Events: []ical.Event{{
 		UID: "meeting-" + m.ID + "@" + c.Slug, Stamp: now, Modified: m.UpdatedAt, Sequence: max(m.Version-1, 0),
-		Date: m.Date.Time(), Start: meetingStart(m), Summary: summary, Description: description, Location: m.Place}}})
+		Date: m.Date.Time(), Start: meetingStart(m), Summary: summary, Description: description, Location: m.Place, URL: link}}})
 	return b.Bytes(), err
 }

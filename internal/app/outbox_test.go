@@ -392,7 +392,9 @@ func TestConvocationOfANewMeetingNamesIt(t *testing.T) {
 	if !strings.Contains(msg.Text, "/reunions/"+m.ID+"\n") {
 		t.Errorf("lien de la convocation :\n%s", msg.Text)
 	}
-	if ics := string(msg.Attachments[0].Content); !strings.Contains(ics, "UID:meeting-"+m.ID+"@"+slug) {
+	// Lines folded at 75 octets are read unfolded.
+	if ics := strings.ReplaceAll(string(msg.Attachments[0].Content), "\r\n ", ""); !strings.Contains(ics, "UID:meeting-"+m.ID+"@"+slug) ||
+		!strings.Contains(ics, "URL;VALUE=URI:https://ctg.exemple.fr/c/"+slug+"/reunions/"+m.ID) || !strings.Contains(ics, "DESCRIPTION:Convention : ") {
 		t.Errorf("invitation :\n%s", ics)
 	}
 }
