@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -29,6 +30,9 @@ type dataRequestsData struct {
 	Mine, All dataRequestTable
 	DPOOf     string
 	CanFile   bool
+	// NotParty names the contributor's organization when it is not a
+	// party: article 7 is between the parties.
+	NotParty string
 }
 
 // fileableParties lists the parties the actor may file a request for.
@@ -65,6 +69,9 @@ func (s *Server) dataRequestsPage(w http.ResponseWriter, r *http.Request) {
 	m := a.Memberships[c.Slug]
 	if m.Role == auth.RoleDPO {
 		d.DPOOf = c.OrgName(m.Organization)
+	}
+	if m.Role == auth.RoleContributor && !slices.ContainsFunc(c.Parties, func(p model.Party) bool { return p.Organization == m.Organization }) {
+		d.NotParty = c.OrgName(m.Organization)
 	}
 	for i := range list {
 		x := &list[i]

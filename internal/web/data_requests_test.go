@@ -181,3 +181,13 @@ func TestRegisterListsImplementedExchangesAsCSVAndPDF(t *testing.T) {
 		t.Errorf("page du registre sans la commune")
 	}
 }
+
+// A contributor of an organization that is not a party is told why they
+// file no request.
+func TestNonPartyIsToldWhyItFilesNoRequest(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.do(t, "contributeur", "GET", "/c/"+slug+"/echanges-donnees", nil)
+	if strings.Contains(body, "Demander un échange de données</a>") || !strings.Contains(body, "n'en est pas partie et ne dépose pas de demande") {
+		t.Error("la contributrice d'une organisation non partie ne sait pas pourquoi elle ne dépose pas de demande")
+	}
+}
