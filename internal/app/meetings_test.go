@@ -305,14 +305,7 @@ func TestTheAssigneeMarksTheActionDone(t *testing.T) {
 	caf := member("Paul", auth.RoleContributor, "caf04")
 	centre := member("Nadia Directrice", auth.RoleContributor, "cordeliere")
 	other := member("Marc", auth.RoleContributor, "limans")
-	m, err := svc.SaveMeeting(ctx, editor, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.SaveDecision(ctx, editor, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, svc, editor, "2024-10-15")
 	x, err := svc.SaveAction(ctx, editor, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: "2024-12-15"})
 	if err != nil {
 		t.Fatal(err)
@@ -373,14 +366,7 @@ func TestProposedAgendaFollowsUpTheActions(t *testing.T) {
 	ctx := context.Background()
 	svc := apptest.New(t)
 	editor := member("Claire", auth.RoleEditor, "")
-	m, err := svc.SaveMeeting(ctx, editor, examples.ForcalquierSlug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-03-15", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.SaveDecision(ctx, editor, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, svc, editor, "2024-03-15")
 	for _, due := range []string{"2024-06-30", "2024-12-31"} {
 		if _, err := svc.SaveAction(ctx, editor, examples.ForcalquierSlug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: due}); err != nil {
 			t.Fatal(err)

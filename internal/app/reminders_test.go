@@ -120,14 +120,7 @@ func TestAReminderIsCaughtUpWithinItsWindow(t *testing.T) {
 	if err := svc.Grant(ctx, auth.System, "dpo@caf.fr", auth.Membership{Convention: slug, Role: auth.RoleDPO, Organization: "caf04"}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2023-05-02", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, svc, coordinator, "2023-05-02")
 	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire aux partenaires", Organization: "caf04", DueOn: "2023-05-20"}); err != nil {
 		t.Fatal(err)
 	}

@@ -370,14 +370,7 @@ func TestTasksHoldDecidedActionsAndRequestsToStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, svc, coordinator, "2024-10-15")
 	for _, in := range []app.ActionInput{{Text: "Écrire aux familles", Organization: "caf04", DueOn: "2024-12-15"},
 		{Text: "Réunir les animateurs", Person: "Nadia Directrice", DueOn: "2024-11-30"}} {
 		if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, in); err != nil {
@@ -456,14 +449,7 @@ func TestPersonalFeedNamesTheTasks(t *testing.T) {
 	slug := examples.ForcalquierSlug
 	svc.SetClock(func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) })
 	coordinator, caf, _ := people(t, svc, st)
-	m, err := svc.SaveMeeting(ctx, coordinator, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2026-11-20", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.SaveDecision(ctx, coordinator, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, svc, coordinator, "2026-11-20")
 	if _, err := svc.SaveAction(ctx, coordinator, slug, m.ID, d.ID, app.ActionInput{Text: "Écrire", Organization: "caf04", DueOn: "2026-12-04"}); err != nil {
 		t.Fatal(err)
 	}

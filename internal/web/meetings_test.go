@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
@@ -226,14 +227,7 @@ func TestMeetingPDFs(t *testing.T) {
 func TestAssigneeFindsTheButtonToMarkTheActionDone(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	m, err := e.svc.SaveMeeting(ctx, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := e.svc.SaveDecision(ctx, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, e.svc, auth.System, "2024-10-15")
 	if _, err := e.svc.SaveAction(ctx, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Organization: "cordeliere"}); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/collection"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -328,14 +329,7 @@ func TestLateYearlyStepShowsItsMissedDeadline(t *testing.T) {
 func TestTasksShowActionsAndEvents(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	m, err := e.svc.SaveMeeting(ctx, auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2024-10-15", Status: "held"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := e.svc.SaveDecision(ctx, auth.System, slug, m.ID, app.DecisionInput{Text: "Relancer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, d := apptest.HeldDecision(t, e.svc, auth.System, "2024-10-15")
 	if _, err := e.svc.SaveAction(ctx, auth.System, slug, m.ID, d.ID, app.ActionInput{Text: "Réunir les animateurs", Organization: "cordeliere"}); err != nil {
 		t.Fatal(err)
 	}

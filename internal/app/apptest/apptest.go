@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
@@ -110,4 +111,21 @@ func Unsign(t testing.TB, svc *app.Service, st store.Store, slug string) {
 		t.Fatal(err)
 	}
 	Amend(t, svc, st, slug, "convention", c.ID, map[string]string{"signature.date": ""})
+}
+
+// HeldDecision records, as actor a, a steering committee held on date in
+// the bundled convention with one decision, for the tests of what follows
+// a decision: its actions, their reminders, the tasks they make.
+func HeldDecision(t testing.TB, svc *app.Service, a *auth.Actor, date string) (*model.Meeting, *model.Decision) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := svc.SaveMeeting(ctx, a, examples.ForcalquierSlug, "", 0, app.MeetingInput{Committee: "copil", Date: date, Status: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.SaveDecision(ctx, a, examples.ForcalquierSlug, m.ID, app.DecisionInput{Text: "Relancer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, d
 }
