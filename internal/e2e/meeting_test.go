@@ -29,7 +29,9 @@ func TestCoordinatorRunsASteeringCommittee(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="Planifier une réunion"]`)),
 		chromedp.SetValue(chromedp.ID("p-date"), "2024-10-01"),
 		chromedp.Click(button("Proposer l'ordre du jour")),
-		chromedp.WaitVisible(chromedp.Search(`//textarea[@id="r-agenda"][contains(., "Étapes en retard")]`)),
+		// The agenda proposed for today counts the 2024 values; the one of
+		// 1 October 2024, when the page has come back, the 2023 ones.
+		chromedp.WaitVisible(chromedp.Search(`//textarea[@id="r-agenda"][contains(., "Collecte des valeurs 2023")]`)),
 	)
 	agenda, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("r-agenda")))
 	if err != nil {
