@@ -19,7 +19,7 @@ var mailTexts = map[string]mailText{
 		subject: `Invitation à rejoindre la convention « {{.Convention}} »`,
 		text: `Bonjour,
 
-{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.
+{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} (organisation : {{.Organization}}){{end}}.
 
 Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :
 {{.URL}}
@@ -27,7 +27,7 @@ Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, va
 Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.
 `,
 		html: `<p>Bonjour,</p>
-<p>{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} pour {{.Organization}}{{end}}.</p>
+<p>{{.Inviter}} vous invite à rejoindre la convention « {{.Convention}} » sur ctg, {{.Role}}{{if .Organization}} (organisation : {{.Organization}}){{end}}.</p>
 <p>Pour accepter, choisissez votre nom et votre mot de passe en suivant ce lien, valable jusqu'au {{.Expires}} et une seule fois :<br>
 <a href="{{.URL}}">Accepter l'invitation</a></p>
 <p>Si vous n'attendiez pas cette invitation, ignorez ce message : sans suite de votre part, aucun compte ne sera ouvert.</p>
@@ -75,7 +75,7 @@ Le calendrier des obligations : {{.URL}}
 		subject: `{{if eq (len .Values) 1}}{{with index .Values 0}}Valeur renvoyée : {{.Indicator}} ({{.Period}}){{end}}{{else}}{{len .Values}} valeurs renvoyées{{end}} — {{.Convention}}`,
 		text: `Bonjour,
 
-{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont {{.Organization}} est responsable dans la convention « {{.Convention}} » :
+{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont votre organisation ({{.Organization}}) est responsable dans la convention « {{.Convention}} » :
 {{range .Values}}
 - {{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}{{end}}
 
@@ -85,7 +85,7 @@ Corrigez {{if eq (len .Values) 1}}la valeur, puis soumettez-la{{else}}les valeur
 {{.URL}}{{else}}.{{end}}
 `,
 		html: `<p>Bonjour,</p>
-<p>{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont {{.Organization}} est responsable dans la convention « {{.Convention}} » :</p>
+<p>{{.Validator}} a renvoyé {{if eq (len .Values) 1}}une valeur{{else}}{{len .Values}} valeurs{{end}} dont votre organisation ({{.Organization}}) est responsable dans la convention « {{.Convention}} » :</p>
 <ul>{{range .Values}}
 <li>{{.Indicator}}, {{.Period}}{{if .Breakdown}} ({{.Breakdown}}){{end}}</li>{{end}}
 </ul>
@@ -116,60 +116,69 @@ Validez {{if eq (len .Values) 1}}la valeur ou renvoyez-la{{else}}les valeurs ou 
 		subject: `Demande d'échange de données à étudier : {{.Title}} — {{.Convention}}`,
 		text: `Bonjour,
 
-{{.Requester}} demande à {{.Holder}} des données à caractère personnel dans le cadre de la convention « {{.Convention}} » (article 7) :
-{{.Title}}
-Finalité : {{.Purpose}}
-Demande déposée par {{.FiledBy}}.
+Une demande d'échange de données à caractère personnel vous est adressée, en tant que délégué·e à la protection des données de la partie qui les détient (convention « {{.Convention}} », article 7) :
 
-En tant que délégué·e à la protection des données de {{.Holder}}, il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} :
+Objet : {{.Title}}
+Partie qui demande les données : {{.Requester}}
+Partie qui les détient : {{.Holder}}
+Finalité : {{.Purpose}}
+Déposée par : {{.FiledBy}}
+
+Il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} :
 {{.URL}}{{else}} sur ctg.{{end}}
 `,
 		html: `<p>Bonjour,</p>
-<p>{{.Requester}} demande à {{.Holder}} des données à caractère personnel dans le cadre de la convention « {{.Convention}} » (article 7) :<br>
-<strong>{{.Title}}</strong><br>
+<p>Une demande d'échange de données à caractère personnel vous est adressée, en tant que délégué·e à la protection des données de la partie qui les détient (convention « {{.Convention}} », article 7) :</p>
+<p>Objet : <strong>{{.Title}}</strong><br>
+Partie qui demande les données : {{.Requester}}<br>
+Partie qui les détient : {{.Holder}}<br>
 Finalité : {{.Purpose}}<br>
-Demande déposée par {{.FiledBy}}.</p>
-<p>En tant que délégué·e à la protection des données de {{.Holder}}, il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}} sur ctg.{{end}}</p>
+Déposée par : {{.FiledBy}}</p>
+<p>Il vous revient d'en étudier l'opportunité, la faisabilité et la conformité au RGPD, puis de rendre votre avis{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}} sur ctg.{{end}}</p>
 `,
 	},
 	"data_request_opinion": {
 		subject: `Avis du DPO rendu : {{.Title}} — {{.Convention}}`,
 		text: `Bonjour,
 
-Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
+Le·la délégué·e à la protection des données de la partie qui détient les données demandées ({{.Holder}}) a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
 avis {{.Opinion}}.{{with .Recommendations}}
 
 Recommandations :
 {{.}}{{end}}
 
-{{.Holder}} va maintenant décider de la suite{{if .URL}} :
+La partie qui détient les données décide maintenant de la suite{{if .URL}} :
 {{.URL}}{{else}}.{{end}}
 `,
 		html: `<p>Bonjour,</p>
-<p>Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
+<p>Le·la délégué·e à la protection des données de la partie qui détient les données demandées ({{.Holder}}) a rendu son avis sur votre demande d'échange de données « {{.Title}} » (convention « {{.Convention}} ») :
 <strong>avis {{.Opinion}}</strong>.</p>
 {{with .Recommendations}}<p><strong>Recommandations :</strong><br>{{.}}</p>{{end}}
-<p>{{.Holder}} va maintenant décider de la suite{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
+<p>La partie qui détient les données décide maintenant de la suite{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
 `,
 	},
 	"data_request_to_decide": {
 		subject: `Échange de données à décider : {{.Title}} — {{.Convention}}`,
 		text: `Bonjour,
 
-Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur la demande de {{.Requester}} « {{.Title}} » (convention « {{.Convention}} », article 7) :
-avis {{.Opinion}}.{{with .Recommendations}}
+Le·la délégué·e à la protection des données de votre organisation a rendu son avis sur une demande d'échange de données (convention « {{.Convention}} », article 7) :
 
+Objet : {{.Title}}
+Partie qui demande les données : {{.Requester}}
+Avis : {{.Opinion}}{{with .Recommendations}}
 Recommandations :
 {{.}}{{end}}
 
-Il revient maintenant à {{.Holder}}, qui détient les données, d'accepter ou de refuser la demande{{if .URL}} :
+Il vous revient maintenant, pour la partie qui détient les données ({{.Holder}}), d'accepter ou de refuser la demande{{if .URL}} :
 {{.URL}}{{else}}.{{end}}
 `,
 		html: `<p>Bonjour,</p>
-<p>Le·la délégué·e à la protection des données de {{.Holder}} a rendu son avis sur la demande de {{.Requester}} « {{.Title}} » (convention « {{.Convention}} », article 7) :
-<strong>avis {{.Opinion}}</strong>.</p>
+<p>Le·la délégué·e à la protection des données de votre organisation a rendu son avis sur une demande d'échange de données (convention « {{.Convention}} », article 7) :</p>
+<p>Objet : <strong>{{.Title}}</strong><br>
+Partie qui demande les données : {{.Requester}}<br>
+Avis : <strong>{{.Opinion}}</strong></p>
 {{with .Recommendations}}<p><strong>Recommandations :</strong><br>{{.}}</p>{{end}}
-<p>Il revient maintenant à {{.Holder}}, qui détient les données, d'accepter ou de refuser la demande{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
+<p>Il vous revient maintenant, pour la partie qui détient les données ({{.Holder}}), d'accepter ou de refuser la demande{{if .URL}} : <a href="{{.URL}}">ouvrir la demande</a>{{else}}.{{end}}</p>
 `,
 	},
 	"event_request_filed": {

@@ -91,7 +91,7 @@ func TestInvitationAndReturnedValueArriveByEmail(t *testing.T) {
 		t.Errorf("objet de l'invitation : %q", inv.Subject)
 	}
 	for _, want := range []string{"Claire Coordinatrice vous invite à rejoindre la convention « " + c.Title + " »",
-		"en tant que contributeur·rice pour " + c.OrgName("cordeliere"), link, "valable jusqu'au 9 mars 2026"} {
+		"en tant que contributeur·rice (organisation : " + c.OrgName("cordeliere") + ")", link, "valable jusqu'au 9 mars 2026"} {
 		if !strings.Contains(inv.Text, want) {
 			t.Errorf("texte de l'invitation sans « %s » :\n%s", want, inv.Text)
 		}
@@ -103,7 +103,7 @@ func TestInvitationAndReturnedValueArriveByEmail(t *testing.T) {
 	if !strings.HasPrefix(ret.Subject, "Valeur renvoyée : 2.2-1 « ") || !strings.HasSuffix(ret.Subject, "(2024) — "+c.Title) {
 		t.Errorf("objet du renvoi : %q", ret.Subject)
 	}
-	for _, want := range []string{"Claire Coordinatrice a renvoyé une valeur dont " + c.OrgName("caf04") + " est responsable",
+	for _, want := range []string{"Claire Coordinatrice a renvoyé une valeur dont votre organisation (" + c.OrgName("caf04") + ") est responsable",
 		"Motif : chiffre de 2023 ?", "https://ctg.exemple.fr/c/" + slug + "/indicateurs/2.2-1"} {
 		if !strings.Contains(ret.Text, want) {
 			t.Errorf("texte du renvoi sans « %s » :\n%s", want, ret.Text)
