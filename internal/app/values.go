@@ -200,18 +200,20 @@ func (s *Service) cannotEnter(ctx context.Context, a *auth.Actor, iv *IndicatorV
 		e.Code, iv.Convention.OrgName(e.Responsible), who)}
 }
 
-// ConventionAdmins names the administrators of a convention the actor may
-// read (by name, never by address): the people to ask for a role or a
-// responsibility.
+// ConventionAdmins names the administrators and editors of a convention
+// the actor may read (by name, never by address), administrators first:
+// its coordination, the people to ask for a responsibility or a value.
 func (s *Service) ConventionAdmins(ctx context.Context, a *auth.Actor, slug string) ([]string, error) {
 	members, err := s.Members(ctx, a, slug)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, m := range members {
-		if m.Role == auth.RoleAdmin && m.Name != "" {
-			out = append(out, m.Name)
+	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleEditor} {
+		for _, m := range members {
+			if m.Role == role && m.Name != "" && !m.InvitationPending {
+				out = append(out, m.Name)
+			}
 		}
 	}
 	return out, nil
@@ -224,7 +226,7 @@ func (s *Service) whoManages(ctx context.Context, slug string) string {
 	if err != nil || len(names) == 0 {
 		return "un administrateur de la plateforme"
 	}
-	return strings.Join(names, " ou ") + " (administration de la convention)"
+	return strings.Join(names, " ou ") + " (coordination de la convention)"
 }
 
 // fillValue checks the input against the indicator and copies it into v.

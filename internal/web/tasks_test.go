@@ -79,10 +79,10 @@ func TestResponsibilitiesOnTheCollectionPage(t *testing.T) {
 		}
 	}
 	// The leisure centre has nothing to fill yet: no empty form, but why
-	// and whom to ask (the convention's admin, by name).
+	// and whom to ask (its administrator and editor, by name).
 	for _, path := range []string{c + "/collecte/saisie?annee=2024", c + "/collecte?annee=2024"} {
 		_, body = e.do(t, "contributeur", "GET", path, nil)
-		if !strings.Contains(body, "Rien à saisir pour Centre socioculturel La Cordelière") || !strings.Contains(body, "demandez à admin (administration de la convention)") {
+		if !strings.Contains(body, "Rien à saisir pour Centre socioculturel La Cordelière") || !strings.Contains(body, "demandez à admin ou editeur (coordination de la convention)") {
 			t.Errorf("%s : pas d'explication pour un formulaire vide", path)
 		}
 		if strings.Contains(body, `id="responsabilites"`) || strings.Contains(body, "Enregistrer en brouillon") {
