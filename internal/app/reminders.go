@@ -54,12 +54,16 @@ func (s *Service) QueueReminders(ctx context.Context, today model.Date, days []i
 			if e.State != lifecycle.EventUpcoming || left < 0 || i < 0 || draft {
 				continue
 			}
+			// An action's detail already says whom it is given to.
 			var responsible []string
 			for _, o := range e.Responsible {
 				responsible = append(responsible, cal.Convention.OrgName(o))
 			}
 			if e.Person != "" {
 				responsible = append(responsible, e.Person)
+			}
+			if e.Kind == lifecycle.KindAction {
+				responsible = nil
 			}
 			subject, text, html, err := renderMail("reminder", map[string]any{"Label": e.Label, "Detail": e.Detail, "When": inDays(left),
 				"Date": textutil.FrenchDate(e.Date), "Convention": cal.Convention.Title, "URL": siteURL(ctx, "/c/"+sum.Slug+"/calendrier", nil),

@@ -98,7 +98,7 @@ func TestRemindersReachThePeopleResponsible(t *testing.T) {
 	if !has(caf, "Rappel : Fiche 3.1, étape 2") || !has(caf, "Responsable : Caisse") || has(caf, "Fin de la période") {
 		t.Errorf("rappels au pilote de la fiche 3.1 : %v", got[caf.Email])
 	}
-	if !has(centre, "Rappel : Action décidée : Réunir les animateurs le 8 décembre 2024") || !has(centre, "Responsable : nadia directrice") ||
+	if !has(centre, "Rappel : Action décidée : Réunir les animateurs le 8 décembre 2024") || !has(centre, "confiée à nadia directrice") || has(centre, "Responsable : nadia") ||
 		has(centre, "Fiche 3.1") {
 		t.Errorf("rappels à la personne chargée de l'action : %v", got[centre.Email])
 	}
