@@ -68,8 +68,10 @@ func SVG(r *Report) string {
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
 	fmt.Fprintf(&b, `<text x="%d" y="32" font-size="18" font-weight="bold" fill="#1a1a1a">Département %s — couverture par les CTG au %s</text>`+"\n",
 		left, esc(r.Departement), esc(textutil.FrenchDate(r.Day)))
-	fmt.Fprintf(&b, `<text x="%d" y="62" font-size="15" fill="#1a1a1a"><tspan font-weight="bold">%s</tspan> de la population couverte par une convention en vigueur (%s habitants sur %s)</text>`+"\n",
-		left, esc(Percent(r.Covered())), esc(Number(r.Totals[InForce].Population)), esc(Number(r.Population)))
+	fmt.Fprintf(&b, `<text x="%d" y="60" font-size="15" fill="#1a1a1a"><tspan font-weight="bold">%s</tspan> de la population couverte par une convention en vigueur</text>`+"\n",
+		left, esc(Percent(r.Covered())))
+	fmt.Fprintf(&b, `<text x="%d" y="80" font-size="13" fill="#444444">%s habitants sur %s</text>`+"\n",
+		left, esc(Number(r.Totals[InForce].Population)), esc(Number(r.Population)))
 
 	// The bar: one segment per class, in the order of the classes.
 	x := float64(left)
