@@ -238,3 +238,32 @@ func TestSVGParsesAndCarriesTheFigures(t *testing.T) {
 		t.Errorf("covered share %v, want between 0 and 1 exclusive", r.Covered())
 	}
 }
+
+// A terminated convention covers no more than an ended one, and a
+// commune covered by an ended convention and one in force is in force.
+func TestCoverageTakesTheBestConventionOfACommune(t *testing.T) {
+	ref := territory.MustLoad()
+	old := forcalquier(t)
+	old.Slug = "ancienne"
+	old.Acts.Termination = &model.Termination{ReceivedOn: model.MustDate("2022-12-01"), EffectiveOn: model.MustDate("2023-03-01")}
+	day := model.MustDate("2023-06-30")
+	r, err := coverage.Compute(ref, "04", []*model.Convention{old}, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Conventions[0].State != lifecycle.Terminated || r.Totals[coverage.Ended].Communes == 0 || r.Covered() != 0 {
+		t.Fatalf("terminated: %+v, totals %+v", r.Conventions, r.Totals)
+	}
+	r, err = coverage.Compute(ref, "04", []*model.Convention{old, forcalquier(t)}, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Totals[coverage.Ended].Communes != 0 || r.Covered() == 0 {
+		t.Errorf("with one in force beside: totals %+v", r.Totals)
+	}
+	for _, com := range r.Communes {
+		if com.Class == coverage.InForce && (len(com.Conventions) != 1 || com.Conventions[0] != examples.ForcalquierSlug) {
+			t.Errorf("%s: conventions %v, want the one in force only", com.Name, com.Conventions)
+		}
+	}
+}
