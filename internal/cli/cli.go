@@ -69,6 +69,8 @@ func commands() []command {
 			"écrit le bilan annuel ou final en PDF, et ses chiffres en XLSX à côté", reportCmd},
 		{"convention-pdf", "ctg convention-pdf [--db DSN] [--convention SLUG] [--at AAAA-MM-JJ] [-o FICHIER.pdf]",
 			"écrit le texte consolidé de la convention en PDF, annexes comprises", conventionPDFCmd},
+		{"coverage", "ctg coverage [--db DSN] --departement 04 [--at AAAA-MM-JJ] [--csv] [--svg FICHIER]",
+			"couverture d'un département par les conventions : intercommunalités et communes couvertes par une convention en vigueur, échue ou par aucune, population et part couverte", coverageCmd},
 		{"migrate", "ctg migrate [--db DSN]", "met le schéma de la base à jour", migrate},
 		{"backup", "ctg backup [--db DSN] -o FICHIER",
 			"sauvegarde la base SQLite entière, même pendant que ctg serve tourne (PostgreSQL : pg_dump)", backupCmd},

@@ -167,3 +167,16 @@ func (d *Data) EPCI(siren string) (*EPCI, bool) {
 func (d *Data) Counts() (communes, epcis int) {
 	return len(d.communes), len(d.epcis)
 }
+
+// CommunesIn returns the communes of every type whose département is dep,
+// sorted by INSEE code.
+func (d *Data) CommunesIn(dep string) []*Commune {
+	var out []*Commune
+	for _, c := range d.communes {
+		if c.Departement == dep {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].INSEE < out[j].INSEE })
+	return out
+}
