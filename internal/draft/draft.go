@@ -30,6 +30,10 @@ type Field struct {
 	Line       int     `json:"line"`
 	Confidence float64 `json:"confidence"`
 	Method     string  `json:"method"`
+	// AsWritten is set when Value is copied from the text (whitespace and
+	// list markers aside); otherwise it was normalized (a date, a kind), looked
+	// up (a SIREN, an INSEE code) or composed (the title).
+	AsWritten bool `json:"as_written"`
 }
 
 // Missing is something the model expects that the text did not give.
@@ -112,7 +116,20 @@ func Read(text string, ref *territory.Data) (*model.ConventionFile, *Report, err
 }
 
 func (r *reader) set(path, value string, line int, confidence float64, method string) {
-	r.rep.Fields = append(r.rep.Fields, Field{Path: path, Value: value, Line: line, Confidence: confidence, Method: method})
+	r.rep.Fields = append(r.rep.Fields, Field{Path: path, Value: value, Line: line, Confidence: confidence, Method: method, AsWritten: asWritten(path)})
+}
+
+// derived are the endings of paths whose value is not copied from the text.
+var derived = []string{".kind", ".siren", ".insee", "territory.epci", "period.start", "period.end", ".date", "fiches_due_by",
+	".status", "title", "slug", ".holds", ".operator", ".party", ".commune", "signature.place", ".annex"}
+
+func asWritten(path string) bool {
+	for _, d := range derived {
+		if strings.HasSuffix(path, d) && !strings.HasSuffix(path, "].title") {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *reader) miss(path string, line int, reason string) {

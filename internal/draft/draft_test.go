@@ -63,11 +63,29 @@ func facts(c *model.ConventionFile) map[string]int {
 			fiches++
 			add("fiches", "fiche %s=%s", fi.Code, f(fi.Title))
 			add("steps", "fiche %s steps=%d", fi.Code, len(fi.Steps))
+			for k, s := range fi.Steps {
+				add("steps", "fiche %s step %d=%s", fi.Code, k+1, f(s.Text))
+				if s.Schedule.AsWritten != "" {
+					add("steps", "fiche %s step %d schedule=%s", fi.Code, k+1, f(s.Schedule.AsWritten))
+				}
+			}
 			n := len(fi.Indicators)
 			for _, s := range fi.Steps {
 				n += len(s.Indicators)
 			}
 			add("indicators", "fiche %s indicators=%d", fi.Code, n)
+			labels := map[string]bool{}
+			for _, ind := range fi.Indicators {
+				labels[f(ind.Label)] = true
+			}
+			for _, s := range fi.Steps {
+				for _, ind := range s.Indicators {
+					labels[f(ind.Label)] = true
+				}
+			}
+			for l := range labels {
+				add("indicators", "fiche %s indicator=%s", fi.Code, l)
+			}
 		}
 	}
 	add("fiches", "count=%d", fiches)
@@ -175,6 +193,29 @@ func TestReportSaysWhereAndWhatIsMissing(t *testing.T) {
 	}
 	if !strings.Contains(lines[found["period.start"].Line-1], "compter du") {
 		t.Errorf("période lue ligne %d", found["period.start"].Line)
+	}
+	// A value said to be copied from the text is in the text.
+	letters := func(s string) string {
+		var b strings.Builder
+		for _, r := range textutil.Fold(strings.TrimSuffix(s, "…")) {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	source := letters(text)
+	written := 0
+	for _, f := range rep.Fields {
+		if f.AsWritten {
+			written++
+			if !strings.Contains(source, letters(f.Value)) {
+				t.Errorf("%s : « %s » ne figure pas dans le texte", f.Path, f.Value)
+			}
+		}
+	}
+	if written < 200 {
+		t.Errorf("%d champs copiés du texte seulement", written)
 	}
 	missingDates := 0
 	for _, m := range rep.Missing {
