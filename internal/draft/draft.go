@@ -245,6 +245,8 @@ func (r *reader) parties() {
 	type block struct {
 		text string
 		line int
+		// breaks are the offsets in text where each next line starts.
+		breaks []int
 	}
 	var blocks []block
 	var designations []block
@@ -259,13 +261,15 @@ func (r *reader) parties() {
 				cur = -1
 			}
 		case designRe.MatchString(clean(text)):
-			designations = append(designations, block{clean(text), i + 1})
+			designations = append(designations, block{text: clean(text), line: i + 1})
 			cur = -1
 		case bullet:
-			blocks = append(blocks, block{clean(text), i + 1})
+			blocks = append(blocks, block{text: clean(text), line: i + 1})
 			cur = len(blocks) - 1
 		case cur >= 0:
-			blocks[cur].text += " " + clean(text)
+			blocks[cur].text += " "
+			blocks[cur].breaks = append(blocks[cur].breaks, len(blocks[cur].text))
+			blocks[cur].text += clean(text)
 		}
 	}
 	used := map[string]bool{}
@@ -294,17 +298,22 @@ func (r *reader) parties() {
 		party := model.Party{Organization: org.Key}
 		pp := fmt.Sprintf("parties[%d]", p)
 		rest := b.text[loc[1]:]
-		party.Representatives = representatives(rest)
-		for k, rep := range party.Representatives {
+		reps, offsets := representatives(rest)
+		party.Representatives = reps
+		for k, rep := range reps {
 			rp := fmt.Sprintf("%s.representatives[%d]", pp, k)
-			r.set(rp+".name", rep.Name, b.line, 0.85, "prénom puis nom en capitales après la civilité")
-			if rep.Civility != "" {
-				r.set(rp+".civility", rep.Civility, b.line, 0.95, "civilité écrite")
+			line := b.line
+			for _, br := range b.breaks {
+				if br <= loc[1]+offsets[k] {
+					line++
+				}
 			}
+			r.set(rp+".name", rep.Name, line, 0.85, "prénom puis nom en capitales après la civilité")
+			r.set(rp+".civility", rep.Civility, line, 0.95, "civilité écrite")
 			if rep.Title != "" {
-				r.set(rp+".title", rep.Title, b.line, 0.8, "fonction écrite après le nom ou après « son »")
+				r.set(rp+".title", rep.Title, line, 0.8, "fonction écrite après le nom ou après « son »")
 			} else {
-				r.miss(rp+".title", b.line, "fonction du représentant non lue")
+				r.miss(rp+".title", line, "fonction du représentant non lue")
 			}
 		}
 		if len(party.Representatives) == 0 {
@@ -398,9 +407,10 @@ func uniqueKey(base string, used map[string]bool) string {
 
 // representatives reads « Monsieur Prénom NOM, Fonction » and « son Maire
 // Madame Prénom NOM » after « représentée par ».
-func representatives(rest string) []model.Representative {
+func representatives(rest string) ([]model.Representative, []int) {
 	locs := civilityRe.FindAllStringSubmatchIndex(rest, -1)
 	var out []model.Representative
+	var offsets []int
 	for i, loc := range locs {
 		end := len(rest)
 		if i+1 < len(locs) {
@@ -448,8 +458,9 @@ func representatives(rest string) []model.Representative {
 			civ = "Madame"
 		}
 		out = append(out, model.Representative{Civility: civ, Name: strings.Join(append(first, last...), " "), Title: title})
+		offsets = append(offsets, loc[0])
 	}
-	return out
+	return out, offsets
 }
 
 func isCapitalized(w string) bool {

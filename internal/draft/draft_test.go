@@ -187,6 +187,14 @@ func TestReportSaysWhereAndWhatIsMissing(t *testing.T) {
 		}
 		found[f.Path] = f
 	}
+	for _, f := range rep.Fields {
+		if strings.Contains(f.Path, ".representatives[") && strings.HasSuffix(f.Path, ".name") {
+			surname := f.Value[strings.LastIndex(f.Value, " ")+1:]
+			if !strings.Contains(lines[f.Line-1], surname) {
+				t.Errorf("%s lu ligne %d : %q", f.Path, f.Line, lines[f.Line-1])
+			}
+		}
+	}
 	sig := found["signature.date"]
 	if !strings.Contains(lines[sig.Line-1], "Fait à") {
 		t.Errorf("date de signature lue ligne %d : %q", sig.Line, lines[sig.Line-1])

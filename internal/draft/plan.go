@@ -724,8 +724,11 @@ func (r *reader) committees() {
 		// it are its members.
 		for _, it := range composition {
 			label, members, ok := strings.Cut(it.text, ":")
+			if fl := textutil.Fold(it.text); !ok && strings.HasPrefix(fl, "le cas echeant,") {
+				label, members, ok = strings.Cut(it.text, ",")
+			}
 			if ok && (strings.HasPrefix(textutil.Fold(label), "pour ") || strings.HasPrefix(textutil.Fold(label), "le cas echeant")) {
-				g := model.MemberGroup{Label: strings.TrimSpace(label)}
+				g := model.MemberGroup{Label: strings.TrimSpace(label), Organizations: r.groupOrganizations(label)}
 				r.set(fmt.Sprintf("%s.composition[%d].label", cp, len(c.Composition)), g.Label, it.line, 0.8, "« Pour … : » sous « Composition »")
 				if m := strings.TrimSpace(members); m != "" {
 					g.Members = append(g.Members, strings.TrimRight(m, " ,;."))
@@ -810,4 +813,28 @@ func (r *reader) check() {
 	default:
 		r.rep.Invalid = append(r.rep.Invalid, err.Error())
 	}
+}
+
+// groupOrganizations names the parties a composition group stands for:
+// « Pour la Caf », « Pour la communauté de communes et les communes »,
+// « Pour les collectivités ».
+func (r *reader) groupOrganizations(label string) []string {
+	f := " " + textutil.Fold(label) + " "
+	epci := strings.Contains(f, "communaute de communes") || strings.Contains(f, "communaute d'agglomeration") || strings.Contains(f, "intercommunal") || strings.Contains(f, "collectivites")
+	rest := strings.ReplaceAll(f, "communaute de communes", "")
+	communes := strings.Contains(rest, " communes ") || strings.Contains(rest, " commune ") || strings.Contains(f, "collectivites")
+	var out []string
+	for i, o := range r.c.Organizations {
+		if i >= len(r.c.Parties) {
+			break
+		}
+		switch {
+		case o.Kind == model.KindCaf && strings.Contains(f, " caf "),
+			o.Kind == model.KindMSA && strings.Contains(f, " msa "),
+			o.Kind == model.KindEPCI && epci,
+			o.Kind == model.KindCommune && communes:
+			out = append(out, o.Key)
+		}
+	}
+	return out
 }
