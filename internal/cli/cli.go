@@ -63,6 +63,8 @@ func commands() []command {
 			"écrit une convention et sa vie au format d'échange YAML (le texte en vigueur à une date avec --at ; YAML et documents dans une archive ZIP avec --archive)", exportCmd},
 		{"lint", "ctg lint [--db DSN] [--convention SLUG | FICHIER] [--at DATE] [--format text|json]",
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
+		{"draft", draftUsage,
+			"lit le texte d'une convention signée et en écrit un brouillon au format d'échange, avec le rapport de lecture", draftCmd},
 		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
 			"charge (ou retire) des valeurs d'indicateurs fictives, marquées comme telles", demoCmd},
 		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",
