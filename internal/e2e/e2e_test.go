@@ -252,7 +252,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		p.url + "/connexion",
 	}
 	signedIn := []string{
-		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		p.url + "/conventions", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
 		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
@@ -427,7 +427,7 @@ func TestPagesFitTheWindow(t *testing.T) {
 		base + "/modifier/step/" + c.Axes[1].Fiches[1].Steps[0].ID, base + "/modifier/equipment/" + c.Equipments[0].ID,
 		base + "/modifier/committee/" + c.Committees[0].ID, base + "/modifier/convention/" + c.ID, p.url + "/nulle-part",
 	}
-	phone := []string{base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie", base + "/calendrier"}
+	phone := []string{p.url + "/couverture?departement=04&au=2023-06-30", base, base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1", base + "/indicateurs", base + "/equipements", p.url + "/taches", base + "/vie", base + "/calendrier"}
 	if err := chromedp.Do(ctx, signIn(p.url, "conseiller@exemple.fr")); err != nil {
 		t.Fatal(err)
 	}

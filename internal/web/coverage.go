@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/coverage"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
@@ -105,7 +104,10 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 	}
 	dep, day, errs := s.coverageQuery(r, "au")
 	if len(errs) > 0 {
-		d.Errors = errs
+		for _, e := range errs {
+			e.Message = upperFirst(e.Message)
+			d.Errors = append(d.Errors, e)
+		}
 		s.render(w, r, http.StatusUnprocessableEntity, "coverage.html", page{Title: "Couverture du département", Data: d})
 		return
 	}
@@ -241,10 +243,10 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, coverageOut(a, rep))
+	writeJSON(w, http.StatusOK, coverageOut(rep))
 }
 
-func coverageOut(_ *auth.Actor, rep *coverage.Report) coverageJSON {
+func coverageOut(rep *coverage.Report) coverageJSON {
 	out := coverageJSON{Departement: rep.Departement, Date: rep.Day, Population: rep.Population, Covered: rep.Covered(), OutsideEPCI: rep.OutsideEPCI,
 		Totals: map[coverage.Class]tallyJSON{}, EPCIs: []epciJSON{}, Communes: []communeJSON{}, Conventions: []conventionCoverageJSON{}}
 	for _, c := range coverage.Classes {

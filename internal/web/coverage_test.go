@@ -50,10 +50,10 @@ func TestCoveragePageShowsTheDepartement(t *testing.T) {
 func TestCoveragePageRefusesAnUnknownDepartement(t *testing.T) {
 	e := newEnv(t)
 	for path, want := range map[string]string{
-		"/couverture?departement=99":               "département : « 99 » n'est pas un département des données INSEE",
-		"/couverture?departement=04&au=2023-13-40": "date : « 2023-13-40 » n'est pas une date",
+		"/couverture?departement=99":               "Département : « 99 » n'est pas un département des données INSEE",
+		"/couverture?departement=04&au=2023-13-40": "Date : « 2023-13-40 » n'est pas une date",
 		"/couverture.csv?departement=99":           "Département : « 99 » n'est pas un département des données INSEE",
-		"/couverture?departement=&au=2023-06-30":   "département : choisissez un département",
+		"/couverture?departement=&au=2023-06-30":   "Département : choisissez un département",
 	} {
 		resp, body := e.do(t, "lecteur", "GET", path, nil)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), want) {
