@@ -36,18 +36,19 @@ type ImportResult struct {
 // the archive writes nothing.
 func (s *Service) ImportFile(ctx context.Context, data []byte, replace bool) (*ImportResult, error) {
 	if !document.IsZip(data) {
-		return s.importFile(ctx, data, nil, replace)
+		return s.importFile(ctx, nil, data, nil, replace)
 	}
 	file, contents, err := interchange.ReadArchive(data, MaxDocumentSize)
 	if err != nil {
 		return nil, err
 	}
-	return s.importFile(ctx, file, contents, replace)
+	return s.importFile(ctx, nil, file, contents, replace)
 }
 
-// importFile imports a decoded file; contents is nil for a YAML file,
-// the documents' contents by checksum for an archive.
-func (s *Service) importFile(ctx context.Context, data []byte, contents map[string][]byte, replace bool) (*ImportResult, error) {
+// importFile imports a decoded file for a (the command line when nil);
+// contents is nil for a YAML file, the documents' contents by checksum for
+// an archive.
+func (s *Service) importFile(ctx context.Context, a *auth.Actor, data []byte, contents map[string][]byte, replace bool) (*ImportResult, error) {
 	f, err := interchange.DecodeFile(data, s.Territory)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (s *Service) importFile(ctx context.Context, data []byte, contents map[stri
 			return nil, err
 		}
 	}
-	entry := audited(nil, c.Slug, "import", "convention", "", "Convention importée")
+	entry := audited(a, c.Slug, "import", "convention", "", "Convention importée")
 	if replace {
 		old, err := s.store.Convention(ctx, c.Slug)
 		switch {

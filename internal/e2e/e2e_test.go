@@ -261,6 +261,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		base + "/modifier/convention/" + c.ID, base + "/documents", base + "/modifier/article/" + c.Articles[11].ID, base + "/avenants", base + "/avenants/1", base + "/versions", base + "/texte?a=2023-03-15",
 		p.url + "/c/" + slug + "--avenant-1/plan",
 		base + "/calendrier", base + "/calendrier?type=step",
+		p.url + "/brouillon",
 	}
 	// Avenant n° 1 in preparation, for its page and its working copy.
 	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {

@@ -205,14 +205,17 @@ func discardUpload(r *http.Request) {
 
 // uploadLimit is the largest file a multipart request may carry: a
 // document attached to a convention (POST …/documents), a logo (POST
-// …/communication/logos), or else a values
-// file. Its body is bounded to that plus 1 Mio of form fields.
+// …/communication/logos), the text of a signed convention (/brouillon…),
+// or else a values file. Its body is bounded to that plus 1 Mio of form fields.
 func uploadLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/documents") {
 		return app.MaxDocumentSize
 	}
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/communication/logos") {
 		return app.MaxLogoSize
+	}
+	if strings.HasPrefix(r.URL.Path, "/brouillon") {
+		return app.MaxDraftText
 	}
 	return app.MaxImportSize
 }

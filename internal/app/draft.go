@@ -1,0 +1,97 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/draft"
+	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// MaxDraftText bounds the text of a signed convention read into a draft
+// in the browser: ten times the text of the seed convention.
+const MaxDraftText = 512 << 10
+
+// DraftTextField names, in messages, the field the text is sent in.
+const DraftTextField = "Texte de la convention signée (fichier .txt)"
+
+// errDraftPDF says, as `ctg draft` does, to extract the text of a PDF.
+var errDraftPDF = single(DraftTextField, "ctg lit le texte d'une convention, pas un PDF : extrayez-en d'abord le texte avec pdftotext "+
+	"(paquet poppler-utils), par exemple « pdftotext convention.pdf convention.txt », puis envoyez ici le fichier convention.txt. "+
+	"Un PDF numérisé sans couche de texte donne un texte vide : il faut alors une reconnaissance de caractères (OCR)")
+
+// Draft is a convention read from the text of a signed one, with the
+// report of what was read, the draft in the interchange format, and
+// whether a convention with its slug already exists.
+type Draft struct {
+	File   *model.ConventionFile
+	Report *draft.Report
+	YAML   []byte
+	Exists bool
+}
+
+// ReadDraft reads the text of a signed convention into a draft, for
+// whoever may import a convention: a platform administrator. Nothing is
+// written.
+func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*Draft, error) {
+	if a == nil || !a.PlatformAdmin {
+		return nil, fmt.Errorf("lire un brouillon de convention : %w", model.ErrForbidden)
+	}
+	switch {
+	case len(text) > MaxDraftText:
+		return nil, single(DraftTextField, fmt.Sprintf("texte de %d octets, %d Kio au plus", len(text), MaxDraftText>>10))
+	case bytes.HasPrefix(text, []byte("%PDF")):
+		return nil, errDraftPDF
+	case !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0:
+		return nil, single(DraftTextField, "le fichier n'est pas un texte encodé en UTF-8 : envoyez le texte extrait du PDF (pdftotext), pas un document Word ou une image")
+	case strings.TrimSpace(string(text)) == "":
+		return nil, single(DraftTextField, "le fichier est vide : "+draft.ErrNoText.Error())
+	}
+	f, rep, err := draft.Read(string(text), s.Territory)
+	if err != nil {
+		return nil, single(DraftTextField, err.Error())
+	}
+	yaml, err := interchange.EncodeFile(f)
+	if err != nil {
+		return nil, err
+	}
+	d := &Draft{File: f, Report: rep, YAML: yaml}
+	if f.Convention.Slug != "" {
+		_, err := s.store.Convention(ctx, f.Convention.Slug)
+		switch {
+		case err == nil:
+			d.Exists = true
+		case !errors.Is(err, model.ErrNotFound):
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// CreateFromDraft reads the text of a signed convention and imports the
+// draft as a new convention, through the import path, only when the
+// format accepts it as it stands and its slug is free.
+func (s *Service) CreateFromDraft(ctx context.Context, a *auth.Actor, text []byte) (*ImportResult, error) {
+	d, err := s.ReadDraft(ctx, a, text)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Report.Invalid) > 0 {
+		ve := &model.ValidationError{}
+		for _, p := range d.Report.Invalid {
+			ve.Add("brouillon", "%s", p)
+		}
+		return nil, ve
+	}
+	if d.Exists {
+		return nil, fmt.Errorf("la convention « %s » existe déjà : le brouillon n'est pas créé ; importez-le en la remplaçant (ctg import --replace) si c'est bien elle : %w",
+			d.File.Convention.Slug, model.ErrConflict)
+	}
+	return s.importFile(ctx, a, d.YAML, nil, false)
+}

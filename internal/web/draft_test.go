@@ -1,0 +1,195 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ctg-territoires/ctg/internal/app"
+	"github.com/ctg-territoires/ctg/internal/interchange"
+)
+
+const draftSlug = "ctg-communaute-de-communes-pays-de-forcalquier-montagne-de-lure-2022"
+
+func signedText(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../draft/testdata/ctg-forcalquier-2022.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// draftPost sends a multipart form to the draft pages as role: the text
+// as the file « fichier » when name is set, else as the field « texte ».
+func (e *testEnv) draftPost(t *testing.T, role, path, name string, content []byte) (*http.Response, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", e.sessions[role].csrf)
+	if name != "" {
+		fw, _ := mw.CreateFormFile("fichier", name)
+		_, _ = fw.Write(content)
+	} else {
+		_ = mw.WriteField("texte", string(content))
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if s, ok := e.sessions[role]; ok {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	return resp, string(page)
+}
+
+// The signed text of the seed gives its report: the fields read with
+// their line and confidence, the authorization dates left as « XXXX »
+// listed as missing, and the text kept for the next forms.
+func TestDraftUploadShowsReport(t *testing.T) {
+	e := newEnv(t)
+	resp, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("statut %d : %s", resp.StatusCode, page)
+	}
+	for _, want := range []string{"414 champ(s) lu(s)", "5 manque(s) signalé(s)", "XXXX", "<code>period.start</code>",
+		"95 %", "à vérifier", "Télécharger le brouillon (YAML)", "Créer la convention en projet", "accepté tel quel"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page sans « %s »", want)
+		}
+	}
+	if !strings.Contains(page, "Fiche action") {
+		t.Error("le texte envoyé n'est pas gardé pour les formulaires suivants")
+	}
+}
+
+// A PDF, an empty file, a text that is not UTF-8 and no file at all get a
+// message naming the field; nothing is read.
+func TestDraftUploadRefusals(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name    string
+		content []byte
+		want    string
+	}{
+		{"convention.pdf", []byte("%PDF-1.7\n..."), "pdftotext convention.pdf convention.txt"},
+		{"vide.txt", []byte("  \n\n"), "le fichier est vide"},
+		{"latin1.txt", []byte("Convention territoriale globale sign\xe9e"), "pas un texte encodé en UTF-8"},
+		{"autre.txt", []byte("Liste des courses\nPain\nLait\n"), "aucun repère du modèle national"},
+	}
+	for _, tc := range cases {
+		resp, page := e.draftPost(t, "plateforme", "/brouillon", tc.name, tc.content)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, tc.want) ||
+			!strings.Contains(page, app.DraftTextField) {
+			t.Errorf("%s : statut %d, message attendu « %s »", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	resp, page := e.draftPost(t, "plateforme", "/brouillon", "", nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "choisissez le fichier") {
+		t.Errorf("sans fichier : statut %d", resp.StatusCode)
+	}
+}
+
+// A text over the limit is refused with 413, whether its body is past the
+// bound of the request or not, and leaves no temporary file; the create
+// form refuses it alike and creates nothing.
+func TestDraftOversize(t *testing.T) {
+	e := newEnv(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	big := append(signedText(t), bytes.Repeat([]byte("texte en trop\n"), app.MaxDraftText/14+1)...)
+	huge := bytes.Repeat([]byte("x"), app.MaxDraftText+2<<20)
+	for _, content := range [][]byte{big, huge} {
+		resp, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", content)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "Kio au plus") {
+			t.Errorf("%d octets : statut %d", len(content), resp.StatusCode)
+		}
+	}
+	if resp, _ := e.draftPost(t, "plateforme", "/brouillon/creer", "", big); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("création d'un texte trop long : statut %d", resp.StatusCode)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*")); len(left) > 0 {
+		t.Errorf("fichier(s) temporaire(s) laissé(s) : %v", left)
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); strings.Contains(page, "/c/"+draftSlug) {
+		t.Error("une convention a été créée")
+	}
+}
+
+// Only platform administrators, who alone may import a convention, read
+// and create drafts; the conventions list links the page for them only.
+func TestDraftPageForPlatformAdminsOnly(t *testing.T) {
+	e := newEnv(t)
+	for _, role := range []string{"admin", "editeur", "lecteur"} {
+		if resp, _ := e.do(t, role, "GET", "/brouillon", nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s : GET statut %d", role, resp.StatusCode)
+		}
+		if resp, _ := e.draftPost(t, role, "/brouillon", "convention.txt", signedText(t)); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s : envoi statut %d", role, resp.StatusCode)
+		}
+		if resp, _ := e.draftPost(t, role, "/brouillon/creer", "", signedText(t)); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s : création statut %d", role, resp.StatusCode)
+		}
+		if _, page := e.do(t, role, "GET", "/conventions", nil); strings.Contains(page, `href="/brouillon"`) {
+			t.Errorf("%s : lien vers la page du brouillon", role)
+		}
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); !strings.Contains(page, `href="/brouillon"`) {
+		t.Error("pas de lien vers la page du brouillon pour l'administrateur·rice de la plateforme")
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); strings.Contains(page, "/c/"+draftSlug) {
+		t.Error("une convention a été créée")
+	}
+}
+
+// The YAML download is a file the interchange format reads.
+func TestDraftYAMLDownload(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.draftPost(t, "plateforme", "/brouillon/yaml", "", signedText(t))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), draftSlug+".yaml") {
+		t.Fatalf("statut %d, %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+	f, err := interchange.DecodeFile([]byte(body), e.svc.Territory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Convention.Slug != draftSlug || len(f.Convention.Axes) == 0 {
+		t.Errorf("brouillon %q avec %d axes", f.Convention.Slug, len(f.Convention.Axes))
+	}
+}
+
+// The create button imports the draft as a new convention in the making,
+// recorded in its history under the administrator's name, and opens it; a
+// second time the slug is taken and the page says so.
+func TestDraftCreate(t *testing.T) {
+	e := newEnv(t)
+	text := strings.ReplaceAll(string(signedText(t)), "\n", "\r\n")
+	resp, page := e.draftPost(t, "plateforme", "/brouillon/creer", "", []byte(text))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/c/"+draftSlug {
+		t.Fatalf("statut %d vers %q : %s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); !strings.Contains(page, `href="/c/`+draftSlug+`"`) {
+		t.Error("la convention créée n'est pas dans la liste")
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/c/"+draftSlug+"/historique", nil); !strings.Contains(page, "plateforme") {
+		t.Error("l'import n'est pas au nom de l'administrateur·rice")
+	}
+	resp, page = e.draftPost(t, "plateforme", "/brouillon/creer", "", []byte(text))
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "existe déjà") {
+		t.Errorf("deuxième création : statut %d", resp.StatusCode)
+	}
+	if _, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t)); strings.Contains(page, "Créer la convention en projet") ||
+		!strings.Contains(page, "existe déjà") {
+		t.Error("le bouton de création reste offert pour un identifiant pris")
+	}
+}
