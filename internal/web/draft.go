@@ -156,15 +156,26 @@ func shorten(v string, n int) string {
 	return v
 }
 
-// draftYAML downloads the draft of the text sent again.
-func (s *Server) draftYAML(w http.ResponseWriter, r *http.Request) {
+// draftSent reads the text of a signed convention sent again with a
+// draft's report; a nil actor when the answer is already written (not
+// allowed, or a text beyond the limit).
+func (s *Server) draftSent(w http.ResponseWriter, r *http.Request) (*auth.Actor, string) {
 	a := s.draftActor(w, r)
 	if a == nil {
-		return
+		return nil, ""
 	}
 	text := draftText(r)
 	if len(text) > app.MaxDraftText {
 		s.draftTooLarge(w, r)
+		return nil, ""
+	}
+	return a, text
+}
+
+// draftYAML downloads the draft of the text sent again.
+func (s *Server) draftYAML(w http.ResponseWriter, r *http.Request) {
+	a, text := s.draftSent(w, r)
+	if a == nil {
 		return
 	}
 	d, err := s.app.ReadDraft(r.Context(), a, []byte(text))
@@ -182,7 +193,7 @@ func (s *Server) draftYAML(w http.ResponseWriter, r *http.Request) {
 		name = "brouillon"
 	}
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.yaml"`)
+	w.Header().Set("Content-Disposition", attachment(name+".yaml"))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(d.YAML)
 }
@@ -190,13 +201,8 @@ func (s *Server) draftYAML(w http.ResponseWriter, r *http.Request) {
 // draftCreate imports the draft of the text sent again as a new
 // convention, then opens it.
 func (s *Server) draftCreate(w http.ResponseWriter, r *http.Request) {
-	a := s.draftActor(w, r)
+	a, text := s.draftSent(w, r)
 	if a == nil {
-		return
-	}
-	text := draftText(r)
-	if len(text) > app.MaxDraftText {
-		s.draftTooLarge(w, r)
 		return
 	}
 	res, err := s.app.CreateFromDraft(r.Context(), a, []byte(text))
