@@ -278,14 +278,14 @@ func CanChooseFinancer(a *auth.Actor, slug string) bool {
 	return a.CanEdit(slug, nil)
 }
 
-// EventWindowYears is how far, in years, an event's dates may stray
-// from the convention's period.
-const EventWindowYears = 10
+// LifeMargin is how far, in years, the dates of a convention's meetings,
+// actions and events may stray from its period.
+const LifeMargin = 10
 
-// EventWindow is the first and last day an event's dates may fall on:
-// the convention's period widened by EventWindowYears on each side (from
+// LifeWindow is the first and last day a meeting, an action or an event of
+// c may fall on: its period widened by LifeMargin years on each side (from
 // today when the period is unknown).
-func EventWindow(c *model.Convention, today model.Date) (from, to model.Date) {
+func LifeWindow(c *model.Convention, today model.Date) (from, to model.Date) {
 	start, end := c.Period.Start, c.Period.End
 	if start.IsZero() {
 		start = today
@@ -293,11 +293,11 @@ func EventWindow(c *model.Convention, today model.Date) (from, to model.Date) {
 	if end.IsZero() || end.Before(start) {
 		end = start
 	}
-	return model.DateOf(start.Time().AddDate(-EventWindowYears, 0, 0)), model.DateOf(end.Time().AddDate(EventWindowYears, 0, 0))
+	return model.DateOf(start.Time().AddDate(-LifeMargin, 0, 0)), model.DateOf(end.Time().AddDate(LifeMargin, 0, 0))
 }
 
 // eventDate reads an event's date into d, refusing on field what is not a
-// date or falls outside EventWindow.
+// date or falls outside LifeWindow.
 func eventDate(ve *model.ValidationError, c *model.Convention, today model.Date, field, text, missing string) (model.Date, bool) {
 	d, err := model.ParseDate(strings.TrimSpace(text))
 	if err != nil {
@@ -308,10 +308,10 @@ func eventDate(ve *model.ValidationError, c *model.Convention, today model.Date,
 		}
 		return d, false
 	}
-	from, to := EventWindow(c, today)
+	from, to := LifeWindow(c, today)
 	if d.Before(from) || d.After(to) {
 		ve.Add(field, "la date du %s est hors de la période admise : entre le %s et le %s (période de la convention, à %d ans près)",
-			textutil.FrenchDate(d), textutil.FrenchDate(from), textutil.FrenchDate(to), EventWindowYears)
+			textutil.FrenchDate(d), textutil.FrenchDate(from), textutil.FrenchDate(to), LifeMargin)
 		return d, false
 	}
 	return d, true

@@ -157,7 +157,7 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	}
 	if d, err := model.ParseDate(strings.TrimSpace(in.Date)); err != nil {
 		ve.Add("date", "la date « %s » n'est pas une date (AAAA-MM-JJ)", in.Date)
-	} else if why := outsideLife(c, d); why != "" {
+	} else if why := outsideLife(c, model.DateOf(s.now().In(textutil.Paris)), d); why != "" {
 		ve.Add("date", "%s", why)
 	} else {
 		m.Date = d
@@ -218,16 +218,11 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 	return m, nil
 }
 
-// LifeMargin is how many years before the start and after the end of a
-// convention's period its meetings and follow-up may be dated.
-const LifeMargin = 10
-
 // outsideLife says why d cannot date a meeting or an action of c — years
-// away from its period, a typing slip (« 0202 ») — or "".
-func outsideLife(c *model.Convention, d model.Date) string {
-	from, to := c.Period.Start.Year-LifeMargin, c.Period.End.Year+LifeMargin
-	if d.Year < from || d.Year > to {
-		return fmt.Sprintf("le %s est trop loin de la période de la convention : une date entre %d et %d est attendue", textutil.FrenchDate(d), from, to)
+// away from its period (LifeWindow), a typing slip (« 0202 ») — or "".
+func outsideLife(c *model.Convention, today, d model.Date) string {
+	if from, to := LifeWindow(c, today); d.Before(from) || d.After(to) {
+		return fmt.Sprintf("le %s est trop loin de la période de la convention : une date entre %d et %d est attendue", textutil.FrenchDate(d), from.Year, to.Year)
 	}
 	return ""
 }
@@ -504,7 +499,7 @@ func (s *Service) SaveAction(ctx context.Context, a *auth.Actor, slug, meetingID
 	if due := strings.TrimSpace(in.DueOn); due != "" {
 		if d, err := model.ParseDate(due); err != nil {
 			ve.Add("due_on", "l'échéance « %s » n'est pas une date (AAAA-MM-JJ)", due)
-		} else if why := outsideLife(c, d); why != "" {
+		} else if why := outsideLife(c, model.DateOf(s.now().In(textutil.Paris)), d); why != "" {
 			ve.Add("due_on", "%s", why)
 		} else {
 			x.DueOn = &d
