@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -63,15 +62,8 @@ func (f Field) Set(obj any, text string) error {
 	// no line break either: it would write lines of its own into a
 	// document, an e-mail or a calendar.
 	multiline := f.Widget == TextArea || f.Widget == Lines || f.Widget == OrgList
-	for _, r := range text {
-		switch {
-		case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
-			if !multiline {
-				return fmt.Errorf("le champ tient sur une ligne : retirez le retour à la ligne")
-			}
-		case unicode.IsControl(r) && r != '\t':
-			return fmt.Errorf("retirez le caractère de contrôle (U+%04X)", r)
-		}
+	if what := model.TypedProblem(text, multiline); what != "" {
+		return fmt.Errorf("retirez %s : le champ n'en accepte pas", what)
 	}
 	v := fieldValue(reflect.ValueOf(obj), f.Name)
 	return parse(v, text)

@@ -70,13 +70,26 @@ func (e *ValidationError) Bound(path, label, value string, max int) {
 // own into an e-mail or a calendar.
 func (e *ValidationError) Line(path, label, value string, max int) {
 	e.Bound(path, label, value, max)
-	if i := strings.IndexFunc(value, func(r rune) bool { return unicode.IsControl(r) || lineBreak(r) }); i >= 0 {
-		what := "un caractère de contrôle"
-		if r, _ := utf8.DecodeRuneInString(value[i:]); lineBreak(r) {
-			what = "un retour à la ligne"
-		}
+	if what := TypedProblem(value, false); what != "" {
 		e.Add(path, "%s tient sur une ligne : retirez %s", label, what)
 	}
+}
+
+// TypedProblem names what a text a person typed holds that it may not: a
+// line break in a text of one line, a control character (tabs aside) in
+// any; "" when nothing.
+func TypedProblem(value string, multiline bool) string {
+	for _, r := range value {
+		switch {
+		case lineBreak(r):
+			if !multiline {
+				return "un retour à la ligne"
+			}
+		case unicode.IsControl(r) && r != '\t':
+			return "un caractère de contrôle"
+		}
+	}
+	return ""
 }
 
 // lineBreak reports whether r breaks a line: LF, CR, NEL and the Unicode
@@ -108,7 +121,7 @@ func (e *ValidationError) Text(path, label, value string, max int) {
 // NoControls refuses, in a text of several lines, the control characters
 // other than line breaks and tabs.
 func (e *ValidationError) NoControls(path, label, value string) {
-	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && !lineBreak(r) && r != '\t' }) {
+	if TypedProblem(value, true) != "" {
 		e.Add(path, "%s contient un caractère de contrôle : retirez-le", label)
 	}
 }
