@@ -207,7 +207,7 @@ func (s *Service) SaveMeeting(ctx context.Context, a *auth.Actor, slug, id strin
 			return nil, err
 		}
 		entry = entry.WithMail(mails...)
-		m.Convocations = len(mails)
+		m.Convened, m.Convocations = true, len(mails)
 	}
 	if err := s.store.SaveMeeting(ctx, m, entry); err != nil {
 		return nil, err

@@ -39,10 +39,10 @@ func (r *Report) Title() string {
 func (r *Report) Summary() string {
 	in, ended, none := r.Totals[InForce], r.Totals[Ended], r.Totals[None]
 	return fmt.Sprintf("%s de la population (%s habitants sur %s) vit dans une commune couverte par une convention en vigueur ; "+
-		"%s habitants dans une commune couverte seulement par une convention échue ; %s dans une commune non couverte. "+
-		"Communes : %d en vigueur, %d échues, %d non couvertes sur %d. Intercommunalités : %d en vigueur, %d échues, %d non couvertes sur %d.",
+		"%s habitant(s) dans une commune couverte seulement par une convention échue ; %s dans une commune non couverte. "+
+		"Communes (%d) : en vigueur %d, échue(s) %d, non couverte(s) %d. Intercommunalités (%d) : en vigueur %d, échue(s) %d, non couverte(s) %d.",
 		Percent(r.Covered()), Number(in.Population), Number(r.Population), Number(ended.Population), Number(none.Population),
-		in.Communes, ended.Communes, none.Communes, len(r.Communes), in.EPCIs, ended.EPCIs, none.EPCIs, len(r.EPCIs))
+		len(r.Communes), in.Communes, ended.Communes, none.Communes, len(r.EPCIs), in.EPCIs, ended.EPCIs, none.EPCIs)
 }
 
 // SVG draws the report as a picture read at a glance: a horizontal bar of

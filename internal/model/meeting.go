@@ -44,9 +44,11 @@ type Meeting struct {
 	Minutes    string       `yaml:"minutes,omitempty" json:"minutes,omitempty"`
 	Attendance []Attendance `yaml:"attendance,omitempty" json:"attendance"`
 	Decisions  []Decision   `yaml:"decisions,omitempty" json:"decisions"`
-	// Convocations is, after the change that convened the meeting, how
-	// many convocations it queued; it is neither stored nor sent.
-	Convocations int `yaml:"-" json:"-"`
+	// Convened is set by the change that convened the meeting, and
+	// Convocations is how many convocations it queued; neither is stored
+	// nor sent.
+	Convened     bool `yaml:"-" json:"-"`
+	Convocations int  `yaml:"-" json:"-"`
 }
 
 // AttendanceStatus says whether a member came.

@@ -465,7 +465,9 @@ func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) {
 	m, err := s.app.SaveMeeting(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), version, in)
 	saved := "Réunion enregistrée."
 	switch {
-	case err != nil || m.Convocations == 0:
+	case err != nil || !m.Convened:
+	case m.Convocations == 0:
+		saved = "Réunion enregistrée, mais aucune convocation n'est partie : ni les organisations qui siègent au comité ni l'administration de la convention n'ont de membre avec une adresse électronique (page Membres)."
 	case s.app.MailConfigured():
 		saved = fmt.Sprintf("Réunion enregistrée ; convocation envoyée par courriel à %d destinataire(s), avec l'ordre du jour et l'invitation pour l'agenda.", m.Convocations)
 	default:

@@ -239,3 +239,31 @@ func TestAssigneeFindsTheButtonToMarkTheActionDone(t *testing.T) {
 		t.Error("un lecteur se voit proposer de marquer l'action faite")
 	}
 }
+
+// Convening a committee whose organizations have no member with an
+// address says that no convocation left.
+func TestConveningNobodySaysSo(t *testing.T) {
+	e := newEnv(t)
+	m, err := e.svc.SaveMeeting(context.Background(), auth.System, slug, "", 0, app.MeetingInput{Committee: "copil", Date: "2026-12-15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"admin@exemple.fr", "editeur@exemple.fr", "contributeur@exemple.fr", "contributeur-autre@exemple.fr"} {
+		_ = e.svc.RemoveMember(context.Background(), auth.System, p, slug)
+	}
+	form := url.Values{"version": {strconv.Itoa(m.Version)}, "committee": {"copil"}, "date": {"2026-12-15"}, "status": {"convened"}}
+	resp, _ := e.do(t, "plateforme", "POST", "/c/"+slug+"/reunions/"+m.ID, form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("convocation : %d", resp.StatusCode)
+	}
+	// The confirmation travels in a cookie to the page that follows.
+	var flash string
+	for _, c := range resp.Cookies() {
+		if c.Name == flashCookie {
+			flash, _ = url.QueryUnescape(c.Value)
+		}
+	}
+	if !strings.Contains(flash, "aucune convocation n'est partie") {
+		t.Errorf("confirmation : %q", flash)
+	}
+}
