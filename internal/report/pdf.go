@@ -492,7 +492,7 @@ func (w *writer) summary() {
 					target = Number(*f.Target)
 				}
 				if f.Deviation != nil {
-					dev = percent(f.Deviation.Percent)
+					dev = indicators.FormatPercent(f.Deviation.Percent)
 				}
 				row = append(row, target, dev)
 			} else {
@@ -507,7 +507,7 @@ func (w *writer) summary() {
 	switch devs := r.YearDeviations(); {
 	case len(devs) > 0:
 		for _, d := range devs {
-			w.para(fmt.Sprintf("• %s – %s (%s) : %s pour une cible de %s, soit %s.", d.Code, d.Label, d.Year, Number(d.Actual), Number(d.Target), percent(d.Percent)))
+			w.para(fmt.Sprintf("• %s – %s (%s) : %s pour une cible de %s, soit %s.", d.Code, d.Label, d.Year, Number(d.Actual), Number(d.Target), indicators.FormatPercent(d.Percent)))
 		}
 	case !targeted:
 		w.para("Aucune cible n'étant fixée, aucun écart ne peut être mesuré : le comité peut fixer les cibles des indicateurs.")
@@ -581,7 +581,7 @@ func evolution(figures []indicators.Figure, y int) string {
 	if figures[y].Value == figures[y-1].Value {
 		return "stable"
 	}
-	return percent((figures[y].Value - figures[y-1].Value) / figures[y-1].Value * 100)
+	return indicators.FormatPercent((figures[y].Value - figures[y-1].Value) / figures[y-1].Value * 100)
 }
 
 // unitCell writes a unit in a narrow column: a dash when it is not given.
@@ -822,12 +822,10 @@ func cellText(c indicators.Figure) string {
 		s += "\ncible " + Number(*c.Target)
 	}
 	if c.Deviation != nil {
-		s += "\nécart " + percent(c.Deviation.Percent)
+		s += "\nécart " + indicators.FormatPercent(c.Deviation.Percent)
 	}
 	return s
 }
-
-func percent(p float64) string { return indicators.FormatPercent(p) }
 
 // chart draws an indicator's yearly values as bars in a box whose top
 // left corner is (left, top): validated values in solid blue, fictive
