@@ -114,6 +114,10 @@ func (s *Service) RemoveMember(ctx context.Context, a *auth.Actor, email, slug s
 	if !ok {
 		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("%s n'a pas d'accès à cette convention", u.Email)}}}
 	}
+	if old.ViaOrganization {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "email",
+			Message: fmt.Sprintf("%s tient son accès de son organisation, partie à la convention : un·e administrateur·rice de la plateforme le retire dans l'annuaire des organisations", u.Email)}}}
+	}
 	if err := s.store.DeleteMembership(ctx, u.ID, slug); err != nil {
 		return err
 	}

@@ -57,6 +57,9 @@ type Membership struct {
 	Convention   string `json:"convention"`
 	Role         Role   `json:"role"`
 	Organization string `json:"organization,omitempty"`
+	// ViaOrganization marks a role held through the account's organization
+	// of the directory, party to the convention, rather than granted in it.
+	ViaOrganization bool `json:"via_organization,omitempty"`
 }
 
 // Actor is who performs an action: a signed-in user or an API client.
@@ -66,6 +69,10 @@ type Actor struct {
 	Name          string
 	PlatformAdmin bool
 	Memberships   map[string]Membership
+	// OrganizationID is the account's organization in the directory and
+	// OrganizationRole its role in that organization's conventions.
+	OrganizationID   string
+	OrganizationRole Role
 }
 
 // Label is how the actor appears in the history.
@@ -186,6 +193,11 @@ type User struct {
 	Email         string
 	Name          string
 	Organization  string
+	// OrganizationID is the account's organization in the directory, and
+	// OrganizationRole the role it holds in every convention that
+	// organization is party to (none when empty).
+	OrganizationID   string
+	OrganizationRole Role
 	PasswordHash  string
 	PlatformAdmin bool
 	Disabled      bool
@@ -202,6 +214,8 @@ type Member struct {
 	Email, Name  string
 	Role         Role
 	Organization string
+	// ViaOrganization: the role comes from the account's organization.
+	ViaOrganization bool
 	// InvitationPending: the person has not activated their account yet.
 	InvitationPending bool
 }

@@ -78,11 +78,12 @@ func mustAffect(res sql.Result, err error) error {
 	return nil
 }
 
-const userCols = "u.id, u.email, u.name, u.organization, u.password_hash, u.platform_admin, u.disabled, u.created_at, u.invitation_pending, u.last_sign_in_at"
+const userCols = "u.id, u.email, u.name, u.organization, u.password_hash, u.platform_admin, u.disabled, u.created_at, u.invitation_pending, u.last_sign_in_at, " +
+	"u.organization_id, u.organization_role"
 
 func userDest(u *auth.User) []any {
 	return []any{&u.ID, &u.Email, &u.Name, &u.Organization, &u.PasswordHash, &u.PlatformAdmin, &u.Disabled, timeCol{&u.CreatedAt},
-		&u.InvitationPending, nullTime{&u.LastSignInAt}}
+		&u.InvitationPending, nullTime{&u.LastSignInAt}, &u.OrganizationID, &u.OrganizationRole}
 }
 
 func (s *SQL) oneUser(ctx context.Context, where string, arg any) (*auth.User, error) {
@@ -133,7 +134,8 @@ func (s *SQL) DeleteMembership(ctx context.Context, userID, slug string) error {
 
 // Actor loads a user with their memberships, as the subject of permission checks.
 func (s *SQL) Actor(ctx context.Context, u *auth.User) (*auth.Actor, error) {
-	a := &auth.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, PlatformAdmin: u.PlatformAdmin, Memberships: map[string]auth.Membership{}}
+	a := &auth.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, PlatformAdmin: u.PlatformAdmin, Memberships: map[string]auth.Membership{},
+		OrganizationID: u.OrganizationID, OrganizationRole: u.OrganizationRole}
 	err := s.each(ctx, `SELECT convention_slug, role, organization_key FROM memberships WHERE user_id = ?`, []any{u.ID},
 		func(scan func(...any) error) error {
 			var m auth.Membership
@@ -143,16 +145,38 @@ func (s *SQL) Actor(ctx context.Context, u *auth.User) (*auth.Actor, error) {
 			a.Memberships[m.Convention] = m
 			return nil
 		})
+	if err != nil || u.OrganizationID == "" || !u.OrganizationRole.Valid() {
+		return a, err
+	}
+	// The account's organization gives its role in every convention it is
+	// party to; a role granted in the convention itself prevails.
+	links, err := s.partyLinks(ctx, u.OrganizationID)
+	for _, l := range links {
+		if _, ok := a.Memberships[l.Convention]; !ok {
+			a.Memberships[l.Convention] = auth.Membership{Convention: l.Convention, Role: u.OrganizationRole, Organization: l.Key, ViaOrganization: true}
+		}
+	}
 	return a, err
 }
 
 // Members lists the accounts with a role in a convention.
 func (s *SQL) Members(ctx context.Context, slug string) ([]auth.Member, error) {
 	var out []auth.Member
-	err := s.each(ctx, `SELECT u.email, u.name, m.role, m.organization_key, u.invitation_pending FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.convention_slug = ? ORDER BY u.email`, []any{slug}, func(scan func(...any) error) error {
+	// The accounts granted a role in the convention, and those holding one
+	// through their organization, party to it, when not granted one.
+	err := s.each(ctx, `SELECT u.email, u.name, m.role, m.organization_key, u.invitation_pending, 0 FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.convention_slug = ?
+		UNION ALL
+		SELECT u.email, u.name, u.organization_role, l.organization_key, u.invitation_pending, 1 FROM users u
+		JOIN organization_links l ON l.directory_id = u.organization_id AND l.convention_slug = ?
+		JOIN conventions c ON c.slug = l.convention_slug
+		JOIN parties p ON p.convention_id = c.id AND p.organization_key = l.organization_key
+		WHERE u.organization_role <> '' AND NOT EXISTS (SELECT 1 FROM memberships x WHERE x.user_id = u.id AND x.convention_slug = l.convention_slug)
+		ORDER BY 1`, []any{slug, slug}, func(scan func(...any) error) error {
 		var m auth.Member
-		err := scan(&m.Email, &m.Name, &m.Role, &m.Organization, &m.InvitationPending)
+		var via int
+		err := scan(&m.Email, &m.Name, &m.Role, &m.Organization, &m.InvitationPending, &via)
+		m.ViaOrganization = via == 1
 		out = append(out, m)
 		return err
 	})

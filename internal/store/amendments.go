@@ -158,6 +158,9 @@ func (s *SQL) leaveDraft(ctx context.Context, tx *sql.Tx, x *model.Amendment, no
 
 // deleteConvention removes a convention and all its records.
 func (s *SQL) deleteConvention(ctx context.Context, tx *sql.Tx, slug string) error {
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM organization_links WHERE convention_slug = ?`), slug); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM conventions WHERE slug = ?`), slug)
 	return err
 }

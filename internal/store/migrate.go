@@ -63,6 +63,12 @@ func Migrations(d dialect) ([]Migration, error) {
 	return out, nil
 }
 
+// dataSteps are the changes of data a migration needs Go for (folding
+// names, say), run after its SQL in its transaction.
+var dataSteps = map[int]func(s *SQL, ctx context.Context, tx *sql.Tx) error{
+	27: (*SQL).linkAllOrganizations,
+}
+
 // Migrate applies the missing migrations, each in its own transaction,
 // and returns the names of those it applied.
 func (s *SQL) Migrate(ctx context.Context) ([]string, error) {
@@ -104,6 +110,11 @@ func (s *SQL) applyOne(ctx context.Context, m Migration) (bool, error) {
 		}
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return err
+		}
+		if step := dataSteps[m.Version]; step != nil {
+			if err := step(s, ctx, tx); err != nil {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 			m.Version, m.Name, s.now().Format("2006-01-02T15:04:05Z"))

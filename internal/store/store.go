@@ -64,6 +64,7 @@ type Store interface {
 	Communication
 	DataRequestStore
 	Outbox
+	Directory
 	// Values lists a convention's indicator values (of one indicator when code is set).
 	Values(ctx context.Context, convention, code string) ([]model.Value, error)
 	// Value returns one indicator value by id.

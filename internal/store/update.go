@@ -42,6 +42,9 @@ func (s *SQL) UpdateRecord(ctx context.Context, kind, id string, version int, fi
 				return err
 			}
 		}
+		if err := s.relink(ctx, tx, kind, entry.Convention); err != nil {
+			return err
+		}
 		entry.At = now
 		return s.appendAudit(ctx, tx, entry)
 	})
@@ -175,6 +178,9 @@ func (s *SQL) InsertRecord(ctx context.Context, kind, parentID string, fields ma
 		if _, err := tx.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
 			return err
 		}
+		if err := s.relink(ctx, tx, kind, entry.Convention); err != nil {
+			return err
+		}
 		entry.ObjectID, entry.At = id, now
 		return s.appendAudit(ctx, tx, entry)
 	})
@@ -200,6 +206,9 @@ func (s *SQL) DeleteRecord(ctx context.Context, kind, id string, version int, en
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.execVersioned(ctx, tx, k.table, id, "DELETE FROM "+k.table+" WHERE id = ? AND version = ?", id, version); err != nil {
+			return err
+		}
+		if err := s.relink(ctx, tx, kind, entry.Convention); err != nil {
 			return err
 		}
 		entry.At = s.now()

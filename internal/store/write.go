@@ -129,6 +129,9 @@ func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, in *model.Conven
 	if w.err != nil {
 		return nil, w.err
 	}
+	if err := s.linkOrganizations(ctx, tx, c.Slug); err != nil {
+		return nil, err
+	}
 	entry.Convention, entry.ObjectID, entry.At = c.Slug, cid, s.now()
 	return c, s.appendAudit(ctx, tx, entry)
 }

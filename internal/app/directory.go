@@ -1,0 +1,167 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/convention"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
+)
+
+// The directory of organizations is the platform's: its platform
+// administrators keep it and attach accounts to its organizations.
+
+// DirectoryEntries lists the organizations of the platform.
+func (s *Service) DirectoryEntries(ctx context.Context, a *auth.Actor) ([]model.DirectoryEntry, error) {
+	if a == nil || !a.PlatformAdmin {
+		return nil, fmt.Errorf("annuaire des organisations : %w", model.ErrForbidden)
+	}
+	return s.store.DirectoryEntries(ctx)
+}
+
+// DirectoryView is one organization of the directory with its accounts.
+type DirectoryView struct {
+	model.DirectoryEntry
+	Members []auth.User
+}
+
+// DirectoryEntry returns an organization of the directory with the
+// accounts that belong to it.
+func (s *Service) DirectoryEntry(ctx context.Context, a *auth.Actor, id string) (*DirectoryView, error) {
+	if a == nil || !a.PlatformAdmin {
+		return nil, fmt.Errorf("annuaire des organisations : %w", model.ErrForbidden)
+	}
+	e, err := s.store.DirectoryEntry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.store.Users(ctx)
+	v := &DirectoryView{DirectoryEntry: *e}
+	for _, u := range users {
+		if u.OrganizationID == id {
+			v.Members = append(v.Members, u)
+		}
+	}
+	return v, err
+}
+
+// AddDirectoryEntry adds an organization that no convention names yet
+// (a Caf before its first convention in ctg, say): its kind, its name,
+// and its SIREN, or INSEE code for a commune, when it has one.
+func (s *Service) AddDirectoryEntry(ctx context.Context, a *auth.Actor, e model.DirectoryEntry) (*model.DirectoryEntry, error) {
+	if a == nil || !a.PlatformAdmin {
+		return nil, fmt.Errorf("annuaire des organisations : %w", model.ErrForbidden)
+	}
+	e.Name, e.ShortName = strings.TrimSpace(e.Name), strings.TrimSpace(e.ShortName)
+	e.SIREN, e.INSEE = strings.ReplaceAll(strings.TrimSpace(e.SIREN), " ", ""), strings.TrimSpace(e.INSEE)
+	ve := &model.ValidationError{}
+	if !slices.Contains(model.OrganizationKinds, e.Kind) {
+		ve.Add("kind", "type : choisissez le type de l'organisation (Caf, MSA, EPCI, commune…)")
+	}
+	if e.Name == "" {
+		ve.Add("name", "nom : obligatoire")
+	}
+	for _, f := range []struct{ path, label, value string }{{"name", "nom", e.Name}, {"short_name", "nom court", e.ShortName}} {
+		if p := model.TypedProblem(f.value, false); p != "" {
+			ve.Add(f.path, "%s : contient %s", f.label, p)
+		}
+	}
+	if e.SIREN != "" {
+		switch _, epci := s.Territory.EPCI(e.SIREN); {
+		case !convention.ValidSIREN(e.SIREN):
+			ve.Add("siren", "SIREN : « %s » n'est pas un SIREN (9 chiffres dont le dernier est une clé de Luhn)", e.SIREN)
+		case e.Kind == model.KindEPCI && !epci:
+			ve.Add("siren", "SIREN : aucune intercommunalité de SIREN %s dans les données INSEE", e.SIREN)
+		}
+	}
+	if e.INSEE != "" {
+		if _, ok := s.Territory.Commune(e.INSEE); !ok || e.Kind != model.KindCommune {
+			ve.Add("insee", "code INSEE : « %s » n'est le code d'aucune commune des données INSEE (il ne sert qu'aux communes)", e.INSEE)
+		}
+	}
+	if err := ve.OrNil(); err != nil {
+		return nil, err
+	}
+	err := s.store.CreateDirectoryEntry(ctx, &e, audited(a, "", "create", "directory_organization", "", e.Name).
+		WithChange(nil, map[string]string{"kind": string(e.Kind), "name": e.Name, "short_name": e.ShortName, "siren": e.SIREN, "insee": e.INSEE}))
+	if errors.Is(err, model.ErrConflict) {
+		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "name",
+			Message: fmt.Sprintf("organisation : « %s » est déjà dans l'annuaire (même SIREN, même code INSEE, ou même type et même nom)", e.Name)}}}
+	}
+	return &e, err
+}
+
+// FindDirectoryEntry finds an organization of the directory by its id,
+// SIREN, INSEE code, name or short name (accents and case aside); a name
+// shared by several organizations is refused, listing them.
+func (s *Service) FindDirectoryEntry(ctx context.Context, ref string) (*model.DirectoryEntry, error) {
+	ref = strings.TrimSpace(ref)
+	list, err := s.store.DirectoryEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []model.DirectoryEntry
+	for _, e := range list {
+		if e.ID == ref || (e.SIREN != "" && e.SIREN == ref) || (e.INSEE != "" && e.INSEE == ref) {
+			return &e, nil
+		}
+		if f := textutil.Fold(ref); f != "" && (textutil.Fold(e.Name) == f || textutil.Fold(e.ShortName) == f) {
+			found = append(found, e)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "organization",
+			Message: fmt.Sprintf("organisation : « %s » n'est pas dans l'annuaire (nom, SIREN ou code INSEE attendu)", ref)}}}
+	case 1:
+		return &found[0], nil
+	}
+	var names []string
+	for _, e := range found {
+		names = append(names, fmt.Sprintf("%s (%s)", e.Name, cmp.Or(e.SIREN, e.INSEE, e.ID)))
+	}
+	return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "organization",
+		Message: fmt.Sprintf("organisation : « %s » désigne plusieurs organisations, donnez son SIREN ou son identifiant : %s", ref, strings.Join(names, ", "))}}}
+}
+
+// SetAccountOrganization makes the account with that e-mail belong to an
+// organization of the directory (ref: see FindDirectoryEntry; none when
+// empty), with a role in every convention the organization is party to
+// (none when role is empty): an adviser of a Caf then reads every
+// convention of her Caf without a grant in each. A contributor or a DPO
+// acts there for the organization itself.
+func (s *Service) SetAccountOrganization(ctx context.Context, a *auth.Actor, email, ref string, role auth.Role) error {
+	if a == nil || !a.PlatformAdmin {
+		return fmt.Errorf("rattacher un compte à une organisation : %w", model.ErrForbidden)
+	}
+	u, err := s.store.UserByEmail(ctx, normalizeEmail(email))
+	if errors.Is(err, model.ErrNotFound) {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("adresse : aucun compte pour « %s »", email)}}}
+	}
+	if err != nil {
+		return err
+	}
+	if role != "" && !role.Valid() {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "role", Message: fmt.Sprintf("rôle : « %s » n'est pas un rôle (admin, editor, contributor, reader, dpo)", role)}}}
+	}
+	id, name := "", ""
+	if strings.TrimSpace(ref) != "" {
+		e, err := s.FindDirectoryEntry(ctx, ref)
+		if err != nil {
+			return err
+		}
+		id, name = e.ID, e.Name
+	} else if role != "" {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "organization", Message: "organisation : un rôle dans les conventions d'une organisation demande l'organisation"}}}
+	}
+	before := map[string]string{"organization": u.Organization, "organization_role": string(u.OrganizationRole)}
+	after := map[string]string{"organization": name, "organization_role": string(role)}
+	return s.store.SetUserOrganization(ctx, u.ID, id, role,
+		audited(a, "", "set_organization", "user", u.ID, "Compte de "+u.Email).WithChange(before, after))
+}
