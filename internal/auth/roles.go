@@ -189,19 +189,19 @@ var System = &Actor{Name: "ligne de commande", Email: "système", PlatformAdmin:
 
 // User is an account.
 type User struct {
-	ID            string
-	Email         string
-	Name          string
-	Organization  string
+	ID           string
+	Email        string
+	Name         string
+	Organization string
 	// OrganizationID is the account's organization in the directory, and
 	// OrganizationRole the role it holds in every convention that
 	// organization is party to (none when empty).
 	OrganizationID   string
 	OrganizationRole Role
-	PasswordHash  string
-	PlatformAdmin bool
-	Disabled      bool
-	CreatedAt     time.Time
+	PasswordHash     string
+	PlatformAdmin    bool
+	Disabled         bool
+	CreatedAt        time.Time
 	// InvitationPending marks an account created by invitation whose
 	// person has not chosen a password yet (it is disabled until then).
 	InvitationPending bool
