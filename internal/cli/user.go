@@ -20,6 +20,9 @@ const userUsage = `ctg user add --email ADRESSE --name NOM [--organization NOM] 
        ctg user token --email ADRESSE --name NOM_DU_JETON   (valable un an)
        ctg user token --email ADRESSE --revoke IDENTIFIANT
        ctg user tokens --email ADRESSE   (liste les jetons et leurs identifiants)
+       ctg user org --email ADRESSE --organization ORGANISATION [--role admin|editor|contributor|reader|dpo]
+         (rattache le compte à une organisation de l'annuaire ; avec --role, ce rôle dans toutes les conventions
+          dont elle est partie ; --organization "" le détache)
        ctg user list
   (toutes acceptent --db DSN)`
 
@@ -34,6 +37,7 @@ var userFlags = map[string][]string{
 	"token":    {"email", "name", "revoke"},
 	"tokens":   {"email"},
 	"list":     nil,
+	"org":      {"email", "organization", "role"},
 }
 
 func userCmd(ctx context.Context, env Env, args []string) error {
@@ -62,6 +66,9 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	nameHelp := "nom de la personne"
 	if args[0] == "grant" {
 		orgHelp = "organisation de la convention pour laquelle la personne agit : son nom ou son sigle (obligatoire pour contributor et dpo)"
+	}
+	if args[0] == "org" {
+		orgHelp = "organisation de l'annuaire (ctg org list) : son nom, son sigle, son SIREN ou son code INSEE"
 	}
 	if args[0] == "token" {
 		nameHelp = "nom du jeton (l'outil qui l'utilisera)"
@@ -121,6 +128,19 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "%s : %s de %s\n", email, auth.RoleLabels[auth.Role(role)], slug)
+		return nil
+	case "org":
+		if err := svc.SetAccountOrganization(ctx, auth.System, email, org, auth.Role(role)); err != nil {
+			return err
+		}
+		switch {
+		case org == "":
+			fmt.Fprintf(env.Stdout, "%s : sans organisation\n", email)
+		case role == "":
+			fmt.Fprintf(env.Stdout, "%s : membre de %s, sans rôle dans ses conventions\n", email, org)
+		default:
+			fmt.Fprintf(env.Stdout, "%s : %s dans toutes les conventions dont %s est partie\n", email, auth.RoleLabels[auth.Role(role)], org)
+		}
 		return nil
 	case "password":
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')

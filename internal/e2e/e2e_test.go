@@ -252,7 +252,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		p.url + "/connexion",
 	}
 	signedIn := []string{
-		p.url + "/conventions", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		p.url + "/conventions", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", p.url + "/admin/organisations", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
 		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
@@ -275,6 +275,12 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		t.Fatal(err)
 	} else {
 		signedIn = append(signedIn, p.url+"/admin/courriels/"+outbox[0].ID)
+	}
+	// An organization of the directory, with its conventions and accounts.
+	if list, err := p.svc.DirectoryEntries(context.Background(), &auth.Actor{PlatformAdmin: true}); err != nil || len(list) == 0 {
+		t.Fatal(err)
+	} else {
+		signedIn = append(signedIn, p.url+"/admin/organisations/"+list[0].ID)
 	}
 	// The documents page with a document in each group.
 	for _, in := range []app.DocumentInput{{Name: "convention-signee.pdf", Title: "Original signé"},

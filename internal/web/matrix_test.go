@@ -104,6 +104,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil || len(outbox) != 1 {
 		t.Fatal(err)
 	}
+	directory, err := e.svc.DirectoryEntries(context.Background(), &auth.Actor{PlatformAdmin: true})
+	if err != nil || len(directory) == 0 {
+		t.Fatal(err)
+	}
 	c := "/c/" + slug
 	editForm := func(kind, pickField string, pick func(*model.Convention) string) func(string) url.Values {
 		return func(role string) url.Values {
@@ -281,6 +285,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, expect: platformOnly(303)},
 		{method: "POST", path: "/admin/comptes/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
 			expect: platformOnly(200)},
+		{method: "GET", path: "/admin/organisations", expect: platformOnly(200)},
+		{method: "POST", path: "/admin/organisations", form: func(role string) url.Values {
+			return url.Values{"kind": {"association"}, "name": {"Association créée par " + role}}
+		}, expect: platformOnly(303)},
+		{method: "GET", path: "/admin/organisations.csv", expect: platformOnly(200)},
+		{method: "GET", path: "/admin/organisations/" + directory[0].ID, expect: platformOnly(200)},
+		{method: "POST", path: "/admin/organisations/" + directory[0].ID + "/comptes", form: func(role string) url.Values {
+			return url.Values{"email": {e.account(t, "rattache-par-"+role)}, "role": {"reader"}}
+		}, expect: platformOnly(303)},
 		{method: "GET", path: "/admin/courriels", expect: platformOnly(200)},
 		{method: "GET", path: "/admin/courriels.csv", expect: platformOnly(200)},
 		{method: "GET", path: "/admin/courriels/" + outbox[0].ID, expect: platformOnly(200)},

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+)
+
+// A platform administrator finds the example's Caf in the directory and
+// attaches an adviser to it as a reader: the adviser then opens the
+// convention without a grant in it, and its members page says why; an
+// account of another organization opens nothing. Bad input keeps what was
+// typed.
+func TestDirectoryAttachesAnAdviserToHerCafsConventions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, body := e.do(t, "plateforme", "GET", "/admin/organisations?q=allocations", nil)
+	i := strings.Index(body, `<a href="/admin/organisations/`)
+	if i < 0 || !strings.Contains(body, "Caisse d’Allocations Familiales des Alpes de Haute-Provence") || strings.Contains(body, "Mutualité") {
+		t.Fatalf("annuaire filtré : %s", body)
+	}
+	id := strings.TrimPrefix(body[i:], `<a href="/admin/organisations/`)
+	id = id[:strings.Index(id, `"`)]
+	resp, body := e.do(t, "plateforme", "POST", "/admin/organisations/"+id+"/comptes", url.Values{"email": {"personne@exemple.fr"}, "role": {"reader"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aucun compte pour « personne@exemple.fr »") || !strings.Contains(body, `value="personne@exemple.fr"`) {
+		t.Errorf("compte inconnu : %d %s", resp.StatusCode, body)
+	}
+	adviser := e.account(t, "conseillere")
+	resp, _ = e.do(t, "plateforme", "POST", "/admin/organisations/"+id+"/comptes", url.Values{"email": {adviser}, "role": {"reader"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("rattachement : %d", resp.StatusCode)
+	}
+	if _, body := e.do(t, "plateforme", "GET", resp.Header.Get("Location"), nil); !strings.Contains(body, "Compte rattaché") || !strings.Contains(body, adviser) {
+		t.Errorf("page de l'organisation après rattachement : %s", body)
+	}
+	// Her session, as she would sign in.
+	u, err := e.st.UserByEmail(ctx, adviser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, csrf, err := e.st.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sessions["conseillere"] = session{token, csrf}
+	if resp, body := e.do(t, "conseillere", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Forcalquier") {
+		t.Errorf("la conseillère n'ouvre pas la convention de sa Caf : %d", resp.StatusCode)
+	}
+	if _, body := e.do(t, "conseillere", "GET", "/conventions", nil); !strings.Contains(body, "/c/"+slug) {
+		t.Error("la convention de sa Caf manque à sa liste")
+	}
+	if _, body := e.do(t, "admin", "GET", "/c/"+slug+"/membres", nil); !strings.Contains(body, "par son organisation") {
+		t.Error("la page Membres ne dit pas d'où vient son accès")
+	}
+	if resp, body := e.do(t, "admin", "POST", "/c/"+slug+"/membres/retirer", url.Values{"email": {adviser}, "confirm": {"oui"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "tient son accès de son organisation") {
+		t.Errorf("retrait d'un accès tenu de l'organisation : %d", resp.StatusCode)
+	}
+	// An adviser of another Caf sees nothing of it.
+	resp, _ = e.do(t, "plateforme", "POST", "/admin/organisations", url.Values{"kind": {"caf"}, "name": {"Caisse d'Allocations Familiales des Hautes-Alpes"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ajout d'une Caf : %d", resp.StatusCode)
+	}
+	if _, body := e.do(t, "plateforme", "GET", resp.Header.Get("Location"), nil); !strings.Contains(body, "Organisation ajoutée") {
+		t.Errorf("page de la Caf ajoutée : %s", body)
+	}
+	other := e.account(t, "conseiller-05")
+	if err := e.svc.SetAccountOrganization(ctx, auth.System, other, "Caisse d'Allocations Familiales des Hautes-Alpes", auth.RoleEditor); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = e.st.UserByEmail(ctx, other)
+	token, csrf, _ = e.st.CreateSession(ctx, u.ID, time.Hour)
+	e.sessions["conseiller-05"] = session{token, csrf}
+	if resp, _ := e.do(t, "conseiller-05", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("conseiller d'une autre Caf : %d", resp.StatusCode)
+	}
+	// The same Caf twice is refused, naming the field, with the input kept.
+	resp, body = e.do(t, "plateforme", "POST", "/admin/organisations", url.Values{"kind": {"caf"}, "name": {"Caisse d'Allocations Familiales des Hautes-Alpes"}, "short_name": {"Caf 05"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "déjà dans l&#39;annuaire") || !strings.Contains(body, `value="Caf 05"`) {
+		t.Errorf("doublon : %d %s", resp.StatusCode, body)
+	}
+	if _, body := e.do(t, "plateforme", "GET", "/admin/organisations.csv?type=caf", nil); !strings.Contains(body, "Hautes-Alpes") || strings.Contains(body, "Commune de") {
+		t.Errorf("export filtré : %s", body)
+	}
+}
