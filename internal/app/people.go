@@ -236,6 +236,11 @@ func (s *Service) newLink(ctx context.Context, u *auth.User, purpose auth.LinkPu
 type NewAccount struct {
 	Email, Organization string
 	PlatformAdmin       bool
+	// Directory names the account's organization in the directory (name,
+	// SIREN, INSEE code or id; none when empty), and OrganizationRole its
+	// role in every convention that organization is party to.
+	Directory        string
+	OrganizationRole auth.Role
 }
 
 // CreateAccount creates an account, for a platform administrator: it is
@@ -256,6 +261,21 @@ func (s *Service) CreateAccount(ctx context.Context, a *auth.Actor, in NewAccoun
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
+	var org *model.DirectoryEntry
+	if in.OrganizationRole != "" && !in.OrganizationRole.Valid() {
+		ve.Add("organization_role", "rôle : « %s » n'est pas un rôle", in.OrganizationRole)
+	}
+	if strings.TrimSpace(in.Directory) != "" {
+		var err error
+		var found *model.ValidationError
+		if org, err = s.FindDirectoryEntry(ctx, in.Directory); errors.As(err, &found) {
+			ve.Errors = append(ve.Errors, model.FieldError{Path: "directory", Message: found.Errors[0].Message})
+		} else if err != nil {
+			return nil, err
+		}
+	} else if in.OrganizationRole != "" {
+		ve.Add("directory", "organisation de l'annuaire : un rôle dans les conventions d'une organisation demande l'organisation")
+	}
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
@@ -263,6 +283,13 @@ func (s *Service) CreateAccount(ctx context.Context, a *auth.Actor, in NewAccoun
 		Disabled: true, InvitationPending: true}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
+	}
+	if org != nil {
+		if err := s.store.SetUserOrganization(ctx, u.ID, org.ID, in.OrganizationRole, audited(a, "", "set_organization", "user", u.ID, "Compte de "+u.Email).
+			WithChange(nil, map[string]string{"organization": org.Name, "organization_role": string(in.OrganizationRole)})); err != nil {
+			return nil, err
+		}
+		u.Organization = org.Name
 	}
 	admin := "non"
 	if u.PlatformAdmin {

@@ -87,3 +87,31 @@ func TestDirectoryAttachesAnAdviserToHerCafsConventions(t *testing.T) {
 		t.Errorf("export filtré : %s", body)
 	}
 }
+
+// An account created by a platform administrator may belong at once to
+// an organization of the directory with a role in its conventions; an
+// organization the directory does not hold is refused, naming the field,
+// and no account is created.
+func TestNewAccountJoinsItsOrganization(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	resp, body := e.do(t, "plateforme", "POST", "/admin/comptes", url.Values{"email": {"elu@exemple.fr"}, "directory": {"Mairie inconnue"}, "organization_role": {"reader"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "« Mairie inconnue » n&#39;est pas dans l&#39;annuaire") || !strings.Contains(body, `value="Mairie inconnue"`) {
+		t.Errorf("organisation inconnue : %d %s", resp.StatusCode, body)
+	}
+	if _, err := e.st.UserByEmail(ctx, "elu@exemple.fr"); err == nil {
+		t.Error("compte créé malgré l'erreur")
+	}
+	resp, body = e.do(t, "plateforme", "POST", "/admin/comptes", url.Values{"email": {"elu@exemple.fr"}, "directory": {"04104"}, "organization_role": {"reader"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Commune de Limans") || !strings.Contains(body, "lecteur·rice dans ses conventions") {
+		t.Fatalf("compte rattaché à la commune : %d %s", resp.StatusCode, body)
+	}
+	u, err := e.st.UserByEmail(ctx, "elu@exemple.fr")
+	if err != nil || u.OrganizationRole != auth.RoleReader {
+		t.Fatalf("%+v %v", u, err)
+	}
+	a, err := e.st.Actor(ctx, u)
+	if err != nil || !a.CanRead(slug) || a.Memberships[slug].Organization != "limans" {
+		t.Errorf("accès par la commune : %+v %v", a, err)
+	}
+}

@@ -47,6 +47,7 @@ func fieldErrors(ve *model.ValidationError) map[string]string {
 
 type adminAccountsData struct {
 	Accounts []auth.User
+	Roles    []auth.Role
 	Form     app.NewAccount
 	Errors   map[string]string
 	// Link is the invitation or reset link just created.
@@ -75,7 +76,7 @@ func (s *Server) renderAdminAccounts(w http.ResponseWriter, r *http.Request, a *
 		s.pageError(w, r, err)
 		return
 	}
-	d.Accounts = list
+	d.Accounts, d.Roles = list, auth.Roles
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "admin_accounts.html", page{Title: "Comptes de la plateforme", Data: d})
 }
@@ -100,7 +101,8 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	in := app.NewAccount{Email: r.PostFormValue("email"), Organization: r.PostFormValue("organization"), PlatformAdmin: r.PostFormValue("platform_admin") == "1"}
+	in := app.NewAccount{Email: r.PostFormValue("email"), Organization: r.PostFormValue("organization"), PlatformAdmin: r.PostFormValue("platform_admin") == "1",
+		Directory: r.PostFormValue("directory"), OrganizationRole: auth.Role(r.PostFormValue("organization_role"))}
 	l, err := s.app.CreateAccount(r.Context(), a, in)
 	var ve *model.ValidationError
 	switch {
