@@ -247,6 +247,8 @@ var funcs = template.FuncMap{
 	"pct":        indicators.FormatPercent,
 	"valueState": func(s model.ValueState) string { return s.Label() },
 	"date":       frenchDate,
+	// canCreateConvention says whether to offer the new convention wizard.
+	"canCreateConvention": app.CanCreateConvention,
 	"clock":      textutil.FrenchClock,
 	"pathLabel":  pathLabel,
 	"datetime":   frenchTime,
