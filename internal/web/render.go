@@ -249,9 +249,9 @@ var funcs = template.FuncMap{
 	"date":       frenchDate,
 	// canCreateConvention says whether to offer the new convention wizard.
 	"canCreateConvention": app.CanCreateConvention,
-	"clock":      textutil.FrenchClock,
-	"pathLabel":  pathLabel,
-	"datetime":   frenchTime,
+	"clock":               textutil.FrenchClock,
+	"pathLabel":           pathLabel,
+	"datetime":            frenchTime,
 	"status": func(s model.ActionStatus) string {
 		if l, ok := edit.StatusLabels[s]; ok {
 			return l
