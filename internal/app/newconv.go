@@ -131,7 +131,8 @@ func (s *Service) NewConvention(ctx context.Context, a *auth.Actor, in NewConven
 }
 
 // NewConventionDraft makes the convention NewConvention would create,
-// without writing anything (ctg new -o FILE.yaml).
+// without writing anything (ctg new -o FILE.yaml). A service without a
+// store (app.New(nil)) does not check the slug against stored ones.
 func (s *Service) NewConventionDraft(ctx context.Context, a *auth.Actor, in NewConventionInput) (*model.Convention, error) {
 	if !CanCreateConvention(a) {
 		return nil, fmt.Errorf("créer une convention : %w", model.ErrForbidden)
@@ -204,6 +205,7 @@ func (s *Service) buildConvention(ctx context.Context, in NewConventionInput) (*
 	case e == nil && slug == "":
 	case !convention.ValidSlug(slug):
 		ve.Add("slug", "Identifiant : « %s » n'est pas valide (minuscules sans accents, chiffres et tirets seulement, 80 caractères au plus)", slug)
+	case s.store == nil:
 	default:
 		if _, err := s.store.Convention(ctx, slug); err == nil {
 			ve.Add("slug", "Identifiant : « %s » est déjà celui d'une convention ; choisissez-en un autre", slug)
