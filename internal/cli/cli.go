@@ -65,6 +65,7 @@ func commands() []command {
 			"contrôle une convention : manques, incohérences, retards (code 1 s'il y a des erreurs)", lintCmd},
 		{"draft", draftUsage,
 			"lit le texte d'une convention signée et en écrit un brouillon au format d'échange, avec le rapport de lecture", draftCmd},
+		{"new", newUsage, "crée une convention en projet pour une intercommunalité, depuis le modèle national : parties, territoire, période, articles", newCmd},
 		{"demo", "ctg demo [--db DSN] [--convention SLUG] [--seed N] [--remove]",
 			"charge (ou retire) des valeurs d'indicateurs fictives, marquées comme telles", demoCmd},
 		{"report", "ctg report [--db DSN] [--convention SLUG] [--year 2024 | --final] -o FICHIER.pdf",

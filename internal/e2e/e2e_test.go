@@ -262,6 +262,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		p.url + "/c/" + slug + "--avenant-1/plan",
 		base + "/calendrier", base + "/calendrier?type=step",
 		p.url + "/brouillon",
+		p.url + "/conventions/nouvelle", p.url + "/conventions/nouvelle?q=Forcalquier", p.url + "/conventions/nouvelle?epci=240400440",
 	}
 	// Avenant n° 1 in preparation, for its page and its working copy.
 	if _, err := p.svc.PrepareAmendment(context.Background(), auth.System, slug, "Fiches actions des axes 5 et 6"); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -28,6 +29,9 @@ type Life struct {
 	// Meetings, when not nil, replace the meetings with their attendance,
 	// decisions and actions.
 	Meetings []model.Meeting
+	// Admins are the accounts (ids) given the administrator role of the
+	// convention: the creator of a new convention.
+	Admins []string
 }
 
 // DocumentContent is a document with its bytes.
@@ -68,6 +72,13 @@ func (s *SQL) ImportConvention(ctx context.Context, c *model.Convention, life *L
 		}
 		if life.Meetings != nil {
 			if err := s.replaceMeetings(ctx, tx, c.Slug, life.Meetings, now); err != nil {
+				return err
+			}
+		}
+		for _, user := range life.Admins {
+			ts := s.d.timestamp(now)
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO memberships (id, user_id, convention_slug, role, organization_key, created_at, updated_at, version)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 1)`), s.newID(), user, c.Slug, string(auth.RoleAdmin), "", ts, ts); err != nil {
 				return err
 			}
 		}

@@ -50,6 +50,8 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "import de la convention"
 		case "renew":
 			row.What = "renouvellement décidé le " + frenchDateText(e.After["decided_on"]) + " ; convention suivante : " + e.After["successor"]
+		case "new-convention":
+			row.What = "création de la convention en projet"
 		case "renewed-from":
 			row.What = "création par renouvellement de la convention " + e.After["predecessor"]
 		case "terminate":

@@ -303,6 +303,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			expect: platformOnly(200)},
 		{method: "POST", path: "/brouillon/creer", form: func(string) url.Values { return url.Values{"texte": {""}} },
 			expect: platformOnly(422)},
+		{method: "GET", path: "/conventions/nouvelle?q=forcalquier", expect: platformOnly(200)},
+		{method: "GET", path: "/conventions/nouvelle?epci=240400440", expect: platformOnly(200)},
+		{method: "POST", path: "/conventions/nouvelle", form: func(string) url.Values {
+			return url.Values{"epci": {"240400440"}, "caf_nom": {""}, "partie_caf": {"1"}}
+		}, expect: platformOnly(422)},
+		{method: "POST", path: "/api/v1/conventions", json: func(string) string { return `{"epci": "zzqxw", "caf": {"name": "Caf"}}` },
+			expect: func() expect { e := platformOnly(422); e["anonyme"] = 401; return e }()},
 		{method: "POST", path: c + "/membres/lien", form: func(string) url.Values { return url.Values{"email": {"lecteur@exemple.fr"}} },
 			expect: expect{"anonyme": 303, "plateforme": 200, "admin": 422, "editeur": 403, "contributeur": 403, "contributeur-autre": 403, "lecteur": 403, "autre-convention": 404}},
 		{method: "GET", path: "/conventions", expect: expect{"anonyme": 303, "plateforme": 200, "admin": 200, "editeur": 200, "contributeur": 200, "contributeur-autre": 200, "lecteur": 200, "autre-convention": 200}},

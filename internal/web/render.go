@@ -247,9 +247,11 @@ var funcs = template.FuncMap{
 	"pct":        indicators.FormatPercent,
 	"valueState": func(s model.ValueState) string { return s.Label() },
 	"date":       frenchDate,
-	"clock":      textutil.FrenchClock,
-	"pathLabel":  pathLabel,
-	"datetime":   frenchTime,
+	// canCreateConvention says whether to offer the new convention wizard.
+	"canCreateConvention": app.CanCreateConvention,
+	"clock":               textutil.FrenchClock,
+	"pathLabel":           pathLabel,
+	"datetime":            frenchTime,
 	"status": func(s model.ActionStatus) string {
 		if l, ok := edit.StatusLabels[s]; ok {
 			return l
