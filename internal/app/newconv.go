@@ -17,9 +17,21 @@ import (
 )
 
 // CanCreateConvention says who may start a new convention: a platform
-// administrator. It is the one place of that rule, for the wizard, the
-// command line and the API.
-func CanCreateConvention(a *auth.Actor) bool { return a != nil && a.PlatformAdmin }
+// administrator, and the administrators and editors of a Caf or an MSA
+// through their organization (the adviser of a Caf starts the
+// conventions of her territory). It is the one place of that rule, for
+// the wizard, the draft from a signed text, the command line and the API.
+func CanCreateConvention(a *auth.Actor) bool {
+	if a == nil {
+		return false
+	}
+	if a.PlatformAdmin {
+		return true
+	}
+	org := a.Organization
+	return org != nil && (org.Kind == model.KindCaf || org.Kind == model.KindMSA) &&
+		(a.OrganizationRole == auth.RoleAdmin || a.OrganizationRole == auth.RoleEditor)
+}
 
 // Bounds of what is typed for a new convention.
 const (
@@ -82,7 +94,17 @@ func (s *Service) ProposeConvention(ctx context.Context, a *auth.Actor, siren st
 		return nil, single("epci", fmt.Sprintf("Intercommunalité : aucune intercommunalité de SIREN « %s » dans le référentiel INSEE", siren))
 	}
 	in := newconv.Propose(s.Territory, e, model.DateOf(s.now().In(textutil.Paris)))
-	if a.Email != "" {
+	switch org := a.Organization; {
+	case org != nil && org.Kind == model.KindCaf:
+		// The Caf of an adviser's directory: the same organization, so
+		// that the new convention joins her Caf's portfolio.
+		in.Caf = newconv.Org{Name: org.Name, ShortName: org.ShortName, SIREN: org.SIREN}
+		if in.Caf.ShortName == "" {
+			in.Caf.ShortName = "la Caf"
+		}
+	case org != nil && org.Kind == model.KindMSA:
+		in.MSA = newconv.Org{Name: org.Name, ShortName: org.ShortName, SIREN: org.SIREN}
+	case a.Email != "":
 		if u, err := s.store.UserByEmail(ctx, a.Email); err == nil {
 			in.Caf.Name = u.Organization
 		}

@@ -20,10 +20,10 @@ func newConventionInput() app.NewConventionInput {
 		Caf: newconv.Org{Name: "Caisse d'allocations familiales des Alpes-de-Haute-Provence"}, MSA: newconv.Org{Name: "Mutualité sociale agricole Alpes-Vaucluse"}}
 }
 
-func TestOnlyPlatformAdminsCreateConventions(t *testing.T) {
+func TestOnlyPlatformAdminsAndAdvisersCreateConventions(t *testing.T) {
 	if app.CanCreateConvention(nil) || app.CanCreateConvention(&auth.Actor{Memberships: map[string]auth.Membership{
 		"ctg-forcalquier-2022": {Convention: "ctg-forcalquier-2022", Role: auth.RoleAdmin}}}) {
-		t.Error("seul un·e administrateur·rice de la plateforme crée une convention")
+		t.Error("un·e administrateur·rice d.une convention ne crée pas de convention")
 	}
 	eachService(t, func(t *testing.T, svc *app.Service) {
 		ctx := context.Background()

@@ -73,6 +73,9 @@ type Actor struct {
 	// OrganizationRole its role in that organization's conventions.
 	OrganizationID   string
 	OrganizationRole Role
+	// Organization is the account's organization of the directory, when
+	// it belongs to one.
+	Organization *model.DirectoryEntry
 }
 
 // Label is how the actor appears in the history.

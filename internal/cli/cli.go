@@ -446,6 +446,19 @@ func onlyConvention(ctx context.Context, svc *app.Service) (string, error) {
 // writeFileAtomic writes through a temporary file, so that a failed export
 // never leaves a truncated file behind.
 func writeFileAtomic(path string, data []byte) error {
+	// A device or a pipe (-o /dev/null, -o /dev/stdout) is written to,
+	// never replaced by a file.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err

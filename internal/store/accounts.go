@@ -145,8 +145,16 @@ func (s *SQL) Actor(ctx context.Context, u *auth.User) (*auth.Actor, error) {
 			a.Memberships[m.Convention] = m
 			return nil
 		})
-	if err != nil || u.OrganizationID == "" || !u.OrganizationRole.Valid() {
+	if err != nil || u.OrganizationID == "" {
 		return a, err
+	}
+	org, err := rowsOf(ctx, s, "SELECT "+directoryCols+" FROM directory_organizations d WHERE d.id = ?", []any{u.OrganizationID}, directoryDest)
+	if err != nil || len(org) == 0 {
+		return a, err
+	}
+	a.Organization = &org[0]
+	if !u.OrganizationRole.Valid() {
+		return a, nil
 	}
 	// The account's organization gives its role in every convention it is
 	// party to; a role granted in the convention itself prevails.
