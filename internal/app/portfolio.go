@@ -80,8 +80,17 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 		if err != nil {
 			return nil, err
 		}
-		if f.keeps(row) {
-			rows = append(rows, *row)
+		rows = append(rows, *row)
+	}
+	return FilterPortfolio(rows, f), nil
+}
+
+// FilterPortfolio keeps the rows that pass the filter, sorted as it asks.
+func FilterPortfolio(all []PortfolioRow, f PortfolioFilter) []PortfolioRow {
+	rows := make([]PortfolioRow, 0, len(all))
+	for i := range all {
+		if f.keeps(&all[i]) {
+			rows = append(rows, all[i])
 		}
 	}
 	slices.SortStableFunc(rows, func(x, y PortfolioRow) int {
@@ -99,7 +108,7 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 		}
 		return cmp.Or(strings.Compare(textutil.Fold(x.Title), textutil.Fold(y.Title)), strings.Compare(x.Slug, y.Slug))
 	})
-	return rows, nil
+	return rows
 }
 
 // portfolioRow computes the row of one convention: one read of the
