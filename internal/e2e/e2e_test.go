@@ -253,6 +253,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 	}
 	signedIn := []string{
 		p.url + "/conventions", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", p.url + "/admin/organisations", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		p.url + "/conventions", p.url + "/portefeuille", p.url + "/portefeuille?au=2023-06-30&departement=04", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
 		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",
 		base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/indicateurs/2.1-4", base + "/collecte?annee=2024", base + "/collecte/saisie?annee=2024",
@@ -428,7 +429,7 @@ func TestPagesFitTheWindow(t *testing.T) {
 	c := p.convention(t)
 	base := p.url + "/c/" + slug
 	desktop := []string{
-		p.url + "/conventions", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
+		p.url + "/conventions", p.url + "/portefeuille", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/fiches/2.2", base + "/fiches/7.1",
 		base + "/equipements", base + "/gouvernance", base + "/texte", base + "/recherche?q=logement", base + "/historique",
 		base + "/membres", base + "/controles", base + "/vie", base + "/indicateurs", base + "/indicateurs/2.2-1", base + "/collecte?annee=2024",
 		base + "/collecte/saisie?annee=2024", base + "/modifier/fiche/" + c.Axes[1].Fiches[1].ID,

@@ -67,13 +67,31 @@ type coverageData struct {
 	Departement  string
 	Day          string
 	Errors       []model.FieldError
+	CoverageSummary
+	EPCIs []coverageEPCIRow
+	CSV   string
+}
+
+// CoverageSummary is the coverage of a département at a glance: the
+// share covered, the chart and the figures by class (partial
+// "coverage_summary", on the coverage and portfolio pages).
+type CoverageSummary struct {
 	Report       *coverage.Report
 	Chart        template.HTML
 	Classes      []coverageClassRow
-	EPCIs        []coverageEPCIRow
-	CSV          string
 	CoveredShare string
 	Population   string
+}
+
+func newCoverageSummary(rep *coverage.Report) CoverageSummary {
+	sum := CoverageSummary{Report: rep, CoveredShare: coverage.Percent(rep.Covered()), Population: coverage.Number(rep.Population),
+		Chart: template.HTML(coverage.SVG(rep))} // built by package coverage, every text escaped
+	for _, c := range coverage.Classes {
+		t := rep.Totals[c]
+		sum.Classes = append(sum.Classes, coverageClassRow{Class: c, Label: textutil.UpperFirst(c.Short()), EPCIs: t.EPCIs, Communes: t.Communes,
+			Population: coverage.Number(t.Population), Share: coverage.Percent(rep.Share(c))})
+	}
+	return sum
 }
 
 type coverageClassRow struct {
@@ -116,14 +134,7 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	d.Departement, d.Day, d.Report = dep, day.String(), rep
-	d.CoveredShare, d.Population = coverage.Percent(rep.Covered()), coverage.Number(rep.Population)
-	d.Chart = template.HTML(coverage.SVG(rep)) // built by package coverage, every text escaped
-	for _, c := range coverage.Classes {
-		t := rep.Totals[c]
-		d.Classes = append(d.Classes, coverageClassRow{Class: c, Label: textutil.UpperFirst(c.Short()), EPCIs: t.EPCIs, Communes: t.Communes,
-			Population: coverage.Number(t.Population), Share: coverage.Percent(rep.Share(c))})
-	}
+	d.Departement, d.Day, d.CoverageSummary = dep, day.String(), newCoverageSummary(rep)
 	for _, e := range rep.EPCIs {
 		d.EPCIs = append(d.EPCIs, coverageEPCIRow{EPCI: e, Label: textutil.UpperFirst(e.Class.Short()), Population: coverage.Number(e.Population),
 			Notes: strings.Join(epciNotes(e), " ; ")})

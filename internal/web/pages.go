@@ -15,8 +15,8 @@ import (
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if actorOf(r) != nil {
-		http.Redirect(w, r, "/conventions", http.StatusSeeOther)
+	if a := actorOf(r); a != nil {
+		http.Redirect(w, r, s.landing(r, a), http.StatusSeeOther)
 		return
 	}
 	s.render(w, r, http.StatusOK, "home.html", page{Title: "Accueil"})

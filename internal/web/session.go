@@ -59,16 +59,26 @@ func safeNext(next string) string {
 	return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
 }
 
+// nextOrHome is where sign-in leads: the page asked for, kept local by
+// safeNext, or the home page, which leads each person to their landing
+// page, when none was asked for.
+func nextOrHome(next string) string {
+	if next == "" {
+		return "/"
+	}
+	return safeNext(next)
+}
+
 func hasControlOrSpace(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError }) >= 0
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if actorOf(r) != nil {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("suite")), http.StatusSeeOther)
+		http.Redirect(w, r, nextOrHome(r.URL.Query().Get("suite")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login.html", page{Title: "Connexion", Data: loginData{Next: safeNext(r.URL.Query().Get("suite"))}})
+	s.render(w, r, http.StatusOK, "login.html", page{Title: "Connexion", Data: loginData{Next: nextOrHome(r.URL.Query().Get("suite"))}})
 }
 
 type loginData struct {
@@ -85,7 +95,7 @@ func (s *Server) tooManyAttempts(w http.ResponseWriter, until time.Time) string 
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	data := loginData{Email: email, Next: safeNext(r.PostFormValue("suite"))}
+	data := loginData{Email: email, Next: nextOrHome(r.PostFormValue("suite"))}
 	token, _, err := s.app.SignIn(r.Context(), email, r.PostFormValue("password"), clientAddress(r))
 	var tooMany *app.TooManyAttempts
 	switch {

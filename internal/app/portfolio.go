@@ -1,0 +1,189 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
+	"github.com/ctg-territoires/ctg/internal/lint"
+	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
+)
+
+// PortfolioRow is one convention of a portfolio: where it stands on a day,
+// what comes next and what is missing.
+type PortfolioRow struct {
+	Slug, Title string
+	// EPCIName and EPCI (its SIREN) name the intercommunality of the
+	// territory; Departements are the départements of its communes.
+	EPCIName, EPCI string
+	Departements   []string
+	// Parties are the names of the organizations party to the convention.
+	Parties []string
+	State   lifecycle.Standing
+	Period  model.Period
+	// NextDeadline is the next obligation of the calendar from the day
+	// on, nil when none is to come; Overdue counts the obligations past
+	// and unmet.
+	NextDeadline *CalendarEvent
+	Overdue      int
+	// Errors and Warnings are the checker's open lines of each severity,
+	// as the overview counts them.
+	Errors, Warnings int
+	// CollectionYear is the year being collected and Collection where its
+	// values stand, all organizations together.
+	CollectionYear int
+	Collection     Progress
+	// NextMeeting is the next committee meeting not cancelled, nil when
+	// none is planned; Committee the name of its committee.
+	NextMeeting *model.Meeting
+	Committee   string
+}
+
+// PortfolioFilter narrows a portfolio. Empty fields keep every row.
+type PortfolioFilter struct {
+	// State is a state of lifecycle.States.
+	State lifecycle.State
+	// Departement is a département code (04, 2A…).
+	Departement string
+	// Text is looked for in the title and the intercommunality's name,
+	// without regard to case or accents.
+	Text string
+	// DueBy keeps the conventions whose next deadline falls on that day
+	// or before.
+	DueBy *model.Date
+	// Organization is (part of) the name of an organization party
+	// to the convention, without regard to case or accents.
+	Organization string
+	// Sort is "titre" to sort by title; by default rows come by next
+	// deadline, those without one last.
+	Sort string
+}
+
+// PortfolioSortTitle sorts a portfolio by title.
+const PortfolioSortTitle = "titre"
+
+// Portfolio lists, one row each, the conventions the actor may read
+// (every one for a platform administrator), avenants' working copies
+// left out, as of day today, filtered and sorted.
+func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilter, today model.Date) ([]PortfolioRow, error) {
+	list, err := s.Conventions(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]PortfolioRow, 0, len(list))
+	for _, sum := range list {
+		row, err := s.portfolioRow(ctx, a, sum.Slug, today)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, *row)
+	}
+	return FilterPortfolio(rows, f), nil
+}
+
+// FilterPortfolio keeps the rows that pass the filter, sorted as it asks.
+func FilterPortfolio(all []PortfolioRow, f PortfolioFilter) []PortfolioRow {
+	rows := make([]PortfolioRow, 0, len(all))
+	for i := range all {
+		if f.keeps(&all[i]) {
+			rows = append(rows, all[i])
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y PortfolioRow) int {
+		if f.Sort != PortfolioSortTitle {
+			switch {
+			case x.NextDeadline == nil && y.NextDeadline != nil:
+				return 1
+			case x.NextDeadline != nil && y.NextDeadline == nil:
+				return -1
+			case x.NextDeadline != nil:
+				if c := x.NextDeadline.Date.Time().Compare(y.NextDeadline.Date.Time()); c != 0 {
+					return c
+				}
+			}
+		}
+		return cmp.Or(strings.Compare(textutil.Fold(x.Title), textutil.Fold(y.Title)), strings.Compare(x.Slug, y.Slug))
+	})
+	return rows
+}
+
+// portfolioRow computes the row of one convention: one read of the
+// convention and of what it summarizes (values, findings, calendar,
+// meetings). A list page that grows large is optimised here.
+func (s *Service) portfolioRow(ctx context.Context, a *auth.Actor, slug string, today model.Date) (*PortfolioRow, error) {
+	ov, err := s.Overview(ctx, a, slug, today)
+	if err != nil {
+		return nil, err
+	}
+	c := ov.Convention
+	row := &PortfolioRow{Slug: c.Slug, Title: c.Title, EPCIName: c.Territory.EPCIName, EPCI: c.Territory.EPCI, State: ov.State, Period: c.Period,
+		Errors: ov.Checks.Counts[lint.Error], Warnings: ov.Checks.Counts[lint.Warning], CollectionYear: ov.CollectionYear, Collection: ov.Collection}
+	for _, tc := range c.Territory.Resolved {
+		if com, ok := s.Territory.Commune(tc.INSEE); ok && com.Departement != "" && !slices.Contains(row.Departements, com.Departement) {
+			row.Departements = append(row.Departements, com.Departement)
+		}
+	}
+	slices.Sort(row.Departements)
+	for _, p := range c.Parties {
+		if name := c.OrgName(p.Organization); !slices.Contains(row.Parties, name) {
+			row.Parties = append(row.Parties, name)
+		}
+	}
+	cal, err := s.calendarOf(ctx, c, today)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range cal.Events {
+		if e.Overdue() {
+			row.Overdue++
+		} else if row.NextDeadline == nil && e.Dated && e.State == lifecycle.EventUpcoming && !e.Date.Before(today) {
+			row.NextDeadline = &cal.Events[i]
+		}
+	}
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range meetings {
+		if m.Status == model.MeetingCancelled || m.Date.Before(today) {
+			continue
+		}
+		if row.NextMeeting == nil || m.Date.Before(row.NextMeeting.Date) {
+			row.NextMeeting = &meetings[i]
+		}
+	}
+	if m := row.NextMeeting; m != nil {
+		row.Committee = m.Committee
+		if k := Committee(c, m.Committee); k != nil && k.Name != "" {
+			row.Committee = k.Name
+		}
+	}
+	return row, nil
+}
+
+// keeps reports whether a row passes the filter.
+func (f PortfolioFilter) keeps(r *PortfolioRow) bool {
+	if f.State != "" && r.State.Code != f.State {
+		return false
+	}
+	if f.Departement != "" && !slices.Contains(r.Departements, f.Departement) {
+		return false
+	}
+	if t := textutil.Fold(strings.TrimSpace(f.Text)); t != "" &&
+		!strings.Contains(textutil.Fold(r.Title), t) && !strings.Contains(textutil.Fold(r.EPCIName), t) && !strings.Contains(r.EPCI, t) {
+		return false
+	}
+	if f.DueBy != nil && (r.NextDeadline == nil || r.NextDeadline.Date.After(*f.DueBy)) {
+		return false
+	}
+	if o := textutil.Fold(strings.TrimSpace(f.Organization)); o != "" && !slices.ContainsFunc(r.Parties, func(p string) bool {
+		return strings.Contains(textutil.Fold(p), o)
+	}) {
+		return false
+	}
+	return true
+}
