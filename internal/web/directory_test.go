@@ -48,6 +48,12 @@ func TestDirectoryAttachesAnAdviserToHerCafsConventions(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.sessions["conseillere"] = session{token, csrf}
+	if resp, _ := e.do(t, "conseillere", "GET", "/", nil); resp.Header.Get("Location") != "/portefeuille" {
+		t.Errorf("la conseillère arrive sur %q, pas sur son portefeuille", resp.Header.Get("Location"))
+	}
+	if _, body := e.do(t, "conseillere", "GET", "/portefeuille", nil); !strings.Contains(body, "/c/"+slug) {
+		t.Error("la convention de sa Caf manque à son portefeuille")
+	}
 	if resp, body := e.do(t, "conseillere", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Forcalquier") {
 		t.Errorf("la conseillère n'ouvre pas la convention de sa Caf : %d", resp.StatusCode)
 	}

@@ -278,10 +278,13 @@ func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request) {
 }
 
 // landing is where a signed-in person arrives: the portfolio for a
-// platform administrator or whoever reads two conventions or more, the
+// platform administrator, an account following its organization's
+// conventions, or whoever reads two conventions or more, the
 // list of their conventions otherwise.
 func (s *Server) landing(r *http.Request, a *auth.Actor) string {
-	if a.PlatformAdmin {
+	// A platform administrator, and whoever follows conventions through
+	// their organization (the adviser of a Caf), land on the portfolio.
+	if a.PlatformAdmin || (a.Organization != nil && a.OrganizationRole != "") {
 		return "/portefeuille"
 	}
 	if list, err := s.app.Conventions(r.Context(), a); err == nil && len(list) >= 2 {
