@@ -57,6 +57,14 @@ func TestAdviserCreatesAConventionOfHerCaf(t *testing.T) {
 		if p.Input.Caf.Name != caf04Name || p.Input.Caf.ShortName != "la Caf" {
 			t.Errorf("Caf proposée : %+v", p.Input.Caf)
 		}
+		// The MSA that signs the other convention of the département.
+		if p.Input.MSA.Name != "Mutualité Sociale Agricole Alpes Vaucluse" {
+			t.Errorf("MSA proposée : %+v", p.Input.MSA)
+		}
+		// Elsewhere, no MSA of the directory signs: none is proposed.
+		if q, err := svc.ProposeConvention(ctx, adviser, "200067213"); err != nil || q.Input.MSA.Name != "" {
+			t.Errorf("MSA proposée hors du département : %+v %v", q.Input.MSA, err)
+		}
 		c, err := svc.NewConvention(ctx, adviser, app.NewConventionInput{EPCI: "200067437", Caf: p.Input.Caf})
 		if err != nil {
 			t.Fatal(err)

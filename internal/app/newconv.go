@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -110,6 +111,19 @@ func (s *Service) ProposeConvention(ctx context.Context, a *auth.Actor, siren st
 		}
 	}
 	p := &ConventionProposal{Match: newconv.Search(s.Territory, e.SIREN, 1)[0], Members: newconv.Members(s.Territory, e), Input: in}
+	if len(p.Match.Departements) > 0 && (p.Input.Caf.Name == "" || p.Input.MSA.Name == "") {
+		caf, msa, err := s.usualSignatories(ctx, p.Match.Departements[0])
+		if err != nil {
+			return nil, err
+		}
+		if p.Input.Caf.Name == "" && caf != nil {
+			p.Input.Caf = newconv.Org{Name: caf.Name, ShortName: cmp.Or(caf.ShortName, "la Caf"), SIREN: caf.SIREN}
+		}
+		if p.Input.MSA.Name == "" && msa != nil {
+			p.Input.MSA = newconv.Org{Name: msa.Name, ShortName: msa.ShortName, SIREN: msa.SIREN}
+		}
+		in = p.Input
+	}
 	_, p.Input.Articles = newconv.Model(in, len(in.Communes) > 0)
 	if _, err := s.store.Convention(ctx, in.Slug); err == nil {
 		p.SlugTaken = true
@@ -284,4 +298,45 @@ func (s *Service) buildConvention(ctx context.Context, in NewConventionInput) (*
 		return nil, err
 	}
 	return c, nil
+}
+
+// usualSignatories returns the Caf and the MSA of the directory party to
+// the most stored conventions of a département (nil when none is): those
+// a new convention there most likely has.
+func (s *Service) usualSignatories(ctx context.Context, dep string) (caf, msa *model.DirectoryEntry, err error) {
+	list, err := s.store.Conventions(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	inDep := map[string]bool{}
+	for _, c := range list {
+		for _, m := range newconv.Search(s.Territory, c.EPCI, 1) {
+			inDep[c.Slug] = len(m.Departements) > 0 && m.Departements[0] == dep
+		}
+	}
+	entries, err := s.store.DirectoryEntries(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	best := map[model.OrganizationKind]int{}
+	for i, e := range entries {
+		if e.Kind != model.KindCaf && e.Kind != model.KindMSA {
+			continue
+		}
+		n := 0
+		for _, slug := range e.Parties {
+			if inDep[slug] {
+				n++
+			}
+		}
+		if n > best[e.Kind] {
+			best[e.Kind] = n
+			if e.Kind == model.KindCaf {
+				caf = &entries[i]
+			} else {
+				msa = &entries[i]
+			}
+		}
+	}
+	return caf, msa, nil
 }
