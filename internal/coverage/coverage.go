@@ -38,24 +38,28 @@ type Class string
 const (
 	// InForce: covered by a convention in force that day.
 	InForce Class = "in_force"
+	// Planned: not covered by a convention in force, but by one being
+	// prepared (a draft, awaiting signatures, or signed with its period
+	// still to come): the coverage of tomorrow, and a renewal under way.
+	Planned Class = "planned"
 	// Ended: covered only by conventions whose period is over (échues,
 	// renouvelées) or that were terminated (résiliées).
 	Ended Class = "ended"
-	// None: no convention covers it, or only conventions not in force yet
-	// (drafts, awaiting signatures, signed with a period still to come).
+	// None: no convention covers it.
 	None Class = "none"
 )
 
 // Classes lists every class, the best covered first.
-var Classes = []Class{InForce, Ended, None}
+var Classes = []Class{InForce, Planned, Ended, None}
 
 var labels = map[Class]string{
 	InForce: "couverte par une convention en vigueur",
+	Planned: "couverte seulement par une convention en préparation",
 	Ended:   "couverte seulement par une convention échue",
 	None:    "non couverte",
 }
 
-var shortLabels = map[Class]string{InForce: "en vigueur", Ended: "échue", None: "non couverte"}
+var shortLabels = map[Class]string{InForce: "en vigueur", Planned: "en préparation", Ended: "échue", None: "non couverte"}
 
 // Label describes the class in French, as a sentence's end.
 func (c Class) Label() string { return labels[c] }
@@ -80,6 +84,8 @@ func classOf(s lifecycle.State) Class {
 		return InForce
 	case lifecycle.Ended, lifecycle.Renewed, lifecycle.Terminated:
 		return Ended
+	case lifecycle.Draft, lifecycle.AwaitingSignatures, lifecycle.Signed:
+		return Planned
 	}
 	return None
 }

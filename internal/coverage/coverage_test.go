@@ -108,7 +108,10 @@ func TestCoverageOfAlpesDeHauteProvenceByForcalquier(t *testing.T) {
 		state lifecycle.State
 		class coverage.Class
 	}{
-		{"2021-06-30", lifecycle.Draft, coverage.None},
+		// Before its councils deliberated, the convention was being
+		// prepared: its territory is covered by a convention in
+		// preparation, not by one in force.
+		{"2021-06-30", lifecycle.Draft, coverage.Planned},
 		{"2023-06-30", lifecycle.InForce, coverage.InForce},
 		{"2024-12-31", lifecycle.InForce, coverage.InForce},
 		{"2025-01-01", lifecycle.Ended, coverage.Ended},

@@ -11,10 +11,12 @@ import (
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
-// colors of the classes: a dark green, an amber and a grey, each with
-// dark or white text readable on it (contrast 4.5:1 or more).
+// colors of the classes: a dark green, a light blue, an amber and a
+// grey, each with dark or white text readable on it (contrast 4.5:1 or
+// more).
 var colors = map[Class]struct{ fill, text string }{
 	InForce: {"#1b6e3a", "#ffffff"},
+	Planned: {"#8ec5ea", "#1a1a1a"},
 	Ended:   {"#f0b429", "#1a1a1a"},
 	None:    {"#d0d4d9", "#1a1a1a"},
 }
@@ -37,12 +39,15 @@ func (r *Report) Title() string {
 
 // Summary says the report's main figures in one French sentence.
 func (r *Report) Summary() string {
-	in, ended, none := r.Totals[InForce], r.Totals[Ended], r.Totals[None]
+	in, planned, ended, none := r.Totals[InForce], r.Totals[Planned], r.Totals[Ended], r.Totals[None]
 	return fmt.Sprintf("%s de la population (%s habitants sur %s) vit dans une commune couverte par une convention en vigueur ; "+
+		"%s habitant(s) dans une commune couverte seulement par une convention en préparation ; "+
 		"%s habitant(s) dans une commune couverte seulement par une convention échue ; %s dans une commune non couverte. "+
-		"Communes (%d) : en vigueur %d, échue(s) %d, non couverte(s) %d. Intercommunalités (%d) : en vigueur %d, échue(s) %d, non couverte(s) %d.",
-		Percent(r.Covered()), Number(in.Population), Number(r.Population), Number(ended.Population), Number(none.Population),
-		len(r.Communes), in.Communes, ended.Communes, none.Communes, len(r.EPCIs), in.EPCIs, ended.EPCIs, none.EPCIs)
+		"Communes (%d) : en vigueur %d, en préparation %d, échue(s) %d, non couverte(s) %d. "+
+		"Intercommunalités (%d) : en vigueur %d, en préparation %d, échue(s) %d, non couverte(s) %d.",
+		Percent(r.Covered()), Number(in.Population), Number(r.Population), Number(planned.Population), Number(ended.Population), Number(none.Population),
+		len(r.Communes), in.Communes, planned.Communes, ended.Communes, none.Communes,
+		len(r.EPCIs), in.EPCIs, planned.EPCIs, ended.EPCIs, none.EPCIs)
 }
 
 // SVG draws the report as a picture read at a glance: a horizontal bar of
