@@ -549,4 +549,7 @@ func TestPDFOfAVariant(t *testing.T) {
 		t.Errorf("PDF de la variante : précision %.2f, rappel %.2f : 0,9 au moins attendu", s.precision(), s.recall())
 	}
 	checkWritten(t, "PDF", extracted, rep)
+	if len(rep.Invalid) > 0 {
+		t.Errorf("brouillon du PDF non importable : %v", rep.Invalid)
+	}
 }
