@@ -229,6 +229,8 @@ func TestDraftUploadPDF(t *testing.T) {
 func TestDraftHostilePDF(t *testing.T) {
 	pdftext.Text(t, pdftext.FromText(t, "x")) // skips without pdftotext
 	e := newEnv(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	garbage := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("\x00\xff obj << /Length 99999999 >> stream\n"), app.MaxDraftText/20)...)
 	resp, page := e.draftPost(t, "plateforme", "/brouillon", "convention.pdf", garbage)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "le PDF est illisible") || !strings.Contains(page, app.DraftTextField) {
@@ -241,5 +243,8 @@ func TestDraftHostilePDF(t *testing.T) {
 	}
 	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); strings.Contains(page, "/c/"+draftSlug) {
 		t.Error("une convention a été créée")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*")); len(left) > 0 {
+		t.Errorf("fichier(s) temporaire(s) laissé(s) : %v", left)
 	}
 }
