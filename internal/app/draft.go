@@ -11,45 +11,62 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/draft"
 	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdfread"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // MaxDraftText bounds the text of a signed convention read into a draft
 // in the browser: ten times the text of the seed convention.
 const MaxDraftText = 512 << 10
 
-// DraftTextField names, in messages, the field the text is sent in.
-const DraftTextField = "Texte de la convention signée (fichier .txt)"
+// MaxDraftPDF bounds the PDF of a signed convention read into a draft; its
+// text, extracted with pdftotext, is then bounded by MaxDraftText.
+const MaxDraftPDF = pdfread.MaxPDF
 
-// errDraftPDF says, as `ctg draft` does, to extract the text of a PDF.
-var errDraftPDF = single(DraftTextField, "ctg lit le texte d'une convention, pas un PDF : extrayez-en d'abord le texte avec pdftotext "+
-	"(paquet poppler-utils), par exemple « pdftotext convention.pdf convention.txt », puis envoyez ici le fichier convention.txt. "+
-	"Un PDF numérisé sans couche de texte donne un texte vide : il faut alors une reconnaissance de caractères (OCR)")
+// DraftTextField names, in messages, the field the text is sent in.
+const DraftTextField = "Convention signée (fichier PDF ou texte .txt)"
 
 // Draft is a convention read from the text of a signed one, with the
 // report of what was read, the draft in the interchange format, and
 // whether a convention with its slug already exists.
 type Draft struct {
+	// Text is the text read: the file sent, or the text extracted from its PDF.
+	Text   string
 	File   *model.ConventionFile
 	Report *draft.Report
 	YAML   []byte
 	Exists bool
+	// Findings are the checker's findings on the draft as read, on the
+	// day it is read: what is missing before it can be signed.
+	Findings  []lint.Finding
+	CheckedOn model.Date
 }
 
 // ReadDraft reads the text of a signed convention into a draft, for
-// whoever may import a convention: a platform administrator. Nothing is
-// written.
+// whoever may import a convention: a platform administrator. The file
+// may be a PDF (told from its first bytes), whose text pdftotext extracts.
+// Nothing is written.
 func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*Draft, error) {
 	if a == nil || !a.PlatformAdmin {
 		return nil, fmt.Errorf("lire un brouillon de convention : %w", model.ErrForbidden)
 	}
+	if pdfread.IsPDF(text) {
+		extracted, err := pdfread.Text(ctx, text, MaxDraftText)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, single(DraftTextField, err.Error())
+		}
+		text = []byte(extracted)
+	}
 	switch {
 	case len(text) > MaxDraftText:
 		return nil, single(DraftTextField, fmt.Sprintf("texte de %d octets, %d Kio au plus", len(text), MaxDraftText>>10))
-	case bytes.HasPrefix(text, []byte("%PDF")):
-		return nil, errDraftPDF
 	case !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0:
-		return nil, single(DraftTextField, "le fichier n'est pas un texte encodé en UTF-8 : envoyez le texte extrait du PDF (pdftotext), pas un document Word ou une image")
+		return nil, single(DraftTextField, "le fichier n'est ni un PDF ni un texte encodé en UTF-8 : envoyez le PDF de la convention signée ou son texte, pas un document Word ou une image")
 	case strings.TrimSpace(string(text)) == "":
 		return nil, single(DraftTextField, "le fichier est vide : "+draft.ErrNoText.Error())
 	}
@@ -61,7 +78,9 @@ func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*D
 	if err != nil {
 		return nil, err
 	}
-	d := &Draft{File: f, Report: rep, YAML: yaml}
+	today := model.DateOf(s.now().In(textutil.Paris))
+	d := &Draft{Text: string(text), File: f, Report: rep, YAML: yaml, CheckedOn: today,
+		Findings: lint.Run(&f.Convention, s.Territory, today)}
 	if f.Convention.Slug != "" {
 		_, err := s.store.Convention(ctx, f.Convention.Slug)
 		switch {

@@ -575,6 +575,21 @@ func (r *reader) equipments() {
 			for ; j < h.end && isCapitals(r.lines[j]) && !indented(r.lines[j]) && postalRe.FindStringSubmatch(r.lines[j]) == nil; j++ {
 				city = clean(city + " " + r.lines[j])
 			}
+			if city == "" {
+				// The city in a cell of its own, after a blank line: taken
+				// only when it is, word for word, a commune of that code.
+				k := j
+				for k < h.end && blank(r.lines[k]) {
+					k++
+				}
+				next, end := "", k
+				for ; end < h.end && isCapitals(r.lines[end]) && !indented(r.lines[end]) && postalRe.FindStringSubmatch(r.lines[end]) == nil; end++ {
+					next = clean(next + " " + r.lines[end])
+				}
+				if _, score := r.findCommune(next, r.postal[m[2]]); next != "" && score == 1 {
+					city, j = next, end
+				}
+			}
 			r.equipment(cells, m[2], city, i+1)
 			cells, cell = nil, nil
 			i = j - 1

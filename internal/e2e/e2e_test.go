@@ -21,6 +21,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 	"github.com/ctg-territoires/ctg/internal/web"
 )
 
@@ -387,6 +388,31 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		check(u)
 		saveScreenshot(t, ctx, strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(strings.TrimPrefix(u, p.url)))
 	}
+	// The report of a signed convention's PDF, sent on the upload page.
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Log("pdftotext absent : page du brouillon lu d'un PDF non vérifiée")
+		return
+	}
+	seed, err := os.ReadFile("../draft/testdata/ctg-forcalquier-2022.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "convention-signee.pdf")
+	if err := os.WriteFile(pdf, pdftext.FromText(t, string(seed)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The upload page and its report are a platform administrator's.
+	if _, err := p.svc.AddUser(context.Background(), app.NewUser{Email: "plateforme@exemple.fr", Name: "Plateforme", Password: password, PlatformAdmin: true}); err != nil {
+		t.Fatal(err)
+	}
+	adm := browser(t)
+	do(t, adm, "connexion de l'administrateur·rice de la plateforme", signIn(p.url, "plateforme@exemple.fr"),
+		chromedp.Navigate(p.url+"/brouillon"), chromedp.WaitVisible(chromedp.ID("b-fichier")))
+	checkPageAccessibility(t, adm, axe, "brouillon")
+	do(t, adm, "lecture du PDF d'une convention signée", chromedp.Navigate(p.url+"/brouillon"), chromedp.WaitVisible(chromedp.ID("b-fichier")),
+		chromedp.SetUploadFiles(chromedp.ID("b-fichier"), []string{pdf}), chromedp.Click(button("Lire le brouillon")),
+		chromedp.WaitVisible(chromedp.ID("avant-signature")))
+	checkPageAccessibility(t, adm, axe, "brouillon-pdf")
 }
 
 // saveScreenshot writes a full-page PNG to $CTG_SCREENSHOTS, when set, so

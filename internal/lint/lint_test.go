@@ -422,3 +422,18 @@ func TestStateDependentRulesFollowTheLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftOwesNoSignatureDate checks that a draft, not signed yet, is not
+// told its signature date is missing, while a convention said signed is.
+func TestDraftOwesNoSignatureDate(t *testing.T) {
+	ref := territory.MustLoad()
+	c := clean()
+	c.Signature.Date, c.Status = nil, model.StatusDraft
+	if got := rules(Run(c, ref, at)); slices.Contains(got, "SIGNATURE-DATE-MISSING") {
+		t.Errorf("projet : %v", got)
+	}
+	c.Status = model.StatusSigned
+	if got := rules(Run(c, ref, at)); !slices.Contains(got, "SIGNATURE-DATE-MISSING") {
+		t.Errorf("signée sans date : %v", got)
+	}
+}

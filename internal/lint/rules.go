@@ -144,8 +144,11 @@ func checkEmptyNames(x *checker) {
 	}
 }
 
+// checkSignatureDate reports a convention said signed (or past it) that
+// carries no signature date; a draft (status draft) is not signed yet,
+// and owes none.
 func checkSignatureDate(x *checker) {
-	if x.c.Signature.Date == nil {
+	if x.c.Signature.Date == nil && x.c.Status != model.StatusDraft {
 		x.reportf("signature.date", "signature", "convention", x.c.ID, "Reportez la date portée au bas de la convention signée.",
 			"La date de signature de la convention n'est pas renseignée.")
 	}

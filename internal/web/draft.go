@@ -10,7 +10,10 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/pdfread"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // lowConfidence marks, on the reading report, the fields to check first.
@@ -25,6 +28,16 @@ type draftData struct {
 	Fields []draftField
 	Low    int
 	MaxKio int
+	MaxMio int
+	// Checks are the checker's findings on the draft; CheckedOn their day.
+	Checks           []draftCheck
+	CheckedOn        string
+	Errors, Warnings int
+}
+
+type draftCheck struct {
+	lint.Finding
+	Label string
 }
 
 type draftField struct {
@@ -63,11 +76,11 @@ func (s *Server) draftActor(w http.ResponseWriter, r *http.Request) *auth.Actor 
 func (s *Server) draftTooLarge(w http.ResponseWriter, r *http.Request) {
 	discardUpload(r)
 	s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Fichier trop volumineux",
-		fmt.Sprintf("Rien n'a été lu ni enregistré : le texte d'une convention envoyé ici fait %d Kio au plus.", app.MaxDraftText>>10))
+		fmt.Sprintf("Rien n'a été lu ni enregistré : le PDF d'une convention envoyé ici fait %d Mio au plus, son texte %d Kio au plus.", app.MaxDraftPDF>>20, app.MaxDraftText>>10))
 }
 
 func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, status int, d draftData) {
-	d.MaxKio = app.MaxDraftText >> 10
+	d.MaxKio, d.MaxMio = app.MaxDraftText>>10, app.MaxDraftPDF>>20
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "draft.html", page{Title: "Brouillon depuis une convention signée", Data: d})
 }
@@ -86,26 +99,27 @@ func (s *Server) draftUpload(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	defer discardUpload(r)
 	file, header, err := r.FormFile("fichier")
 	if err != nil {
-		s.renderDraft(w, r, http.StatusUnprocessableEntity, draftData{Error: app.DraftTextField + " : choisissez le fichier du texte de la convention."})
+		s.renderDraft(w, r, http.StatusUnprocessableEntity, draftData{Error: app.DraftTextField + " : choisissez le fichier de la convention (PDF ou texte)."})
 		return
 	}
 	defer file.Close()
-	if header.Size > app.MaxDraftText {
+	if header.Size > app.MaxDraftPDF {
 		s.draftTooLarge(w, r)
 		return
 	}
-	text, err := io.ReadAll(io.LimitReader(file, app.MaxDraftText+1))
+	data, err := io.ReadAll(io.LimitReader(file, app.MaxDraftPDF+1))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if len(text) > app.MaxDraftText {
+	if len(data) > app.MaxDraftPDF || (!pdfread.IsPDF(data) && len(data) > app.MaxDraftText) {
 		s.draftTooLarge(w, r)
 		return
 	}
-	s.showDraft(w, r, a, string(text), "", http.StatusOK)
+	s.showDraft(w, r, a, data, "", http.StatusOK)
 }
 
 // draftText is the text sent again by the forms of the report.
@@ -113,10 +127,10 @@ func draftText(r *http.Request) string {
 	return strings.ReplaceAll(r.PostFormValue("texte"), "\r\n", "\n")
 }
 
-// showDraft reads text and shows its report, with the error of a refused
-// creation when there is one.
-func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor, text, refusal string, status int) {
-	d, err := s.app.ReadDraft(r.Context(), a, []byte(text))
+// showDraft reads a file (PDF or text) and shows its report, with the
+// error of a refused creation when there is one.
+func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor, file []byte, refusal string, status int) {
+	d, err := s.app.ReadDraft(r.Context(), a, file)
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
 		s.renderDraft(w, r, http.StatusUnprocessableEntity, draftData{Error: validationText(ve)})
@@ -126,7 +140,7 @@ func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		s.pageError(w, r, err)
 		return
 	}
-	data := draftData{Text: text, Draft: d, Error: refusal}
+	data := draftData{Text: d.Text, Draft: d, Error: refusal}
 	for _, f := range d.Report.Fields {
 		low := f.Confidence < lowConfidence
 		if low {
@@ -135,6 +149,12 @@ func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		data.Fields = append(data.Fields, draftField{Path: f.Path, Value: shorten(f.Value, 90), Method: f.Method, Line: f.Line,
 			Confidence: strconv.Itoa(int(f.Confidence*100+0.5)) + " %", Low: low})
 	}
+	for _, f := range d.Findings {
+		data.Checks = append(data.Checks, draftCheck{Finding: f, Label: lint.Labels[f.Severity]})
+	}
+	n := lint.Count(d.Findings)
+	data.Errors, data.Warnings = n[lint.Error], n[lint.Warning]
+	data.CheckedOn = textutil.FrenchDate(d.CheckedOn)
 	s.renderDraft(w, r, status, data)
 }
 
@@ -212,9 +232,9 @@ func (s *Server) draftCreate(w http.ResponseWriter, r *http.Request) {
 		setFlash(w, r, "Convention « "+res.Convention.Title+" » créée en projet depuis le texte signé : relisez-la et complétez-la.")
 		http.Redirect(w, r, "/c/"+res.Convention.Slug, http.StatusSeeOther)
 	case errors.As(err, &ve):
-		s.showDraft(w, r, a, text, "La convention n'est pas créée : le brouillon est à compléter ("+validationText(ve)+"). Téléchargez-le, complétez-le, puis importez-le (ctg import).", http.StatusUnprocessableEntity)
+		s.showDraft(w, r, a, []byte(text), "La convention n'est pas créée : le brouillon est à compléter ("+validationText(ve)+"). Téléchargez-le, complétez-le, puis importez-le (ctg import).", http.StatusUnprocessableEntity)
 	case errors.Is(err, model.ErrConflict):
-		s.showDraft(w, r, a, text, upperFirst(strings.TrimSuffix(err.Error(), " : "+model.ErrConflict.Error()))+".", http.StatusConflict)
+		s.showDraft(w, r, a, []byte(text), upperFirst(strings.TrimSuffix(err.Error(), " : "+model.ErrConflict.Error()))+".", http.StatusConflict)
 	default:
 		s.pageError(w, r, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
 
 const draftSlug = "ctg-communaute-de-communes-pays-de-forcalquier-montagne-de-lure-2022"
@@ -63,7 +64,7 @@ func TestDraftUploadShowsReport(t *testing.T) {
 		t.Fatalf("statut %d : %s", resp.StatusCode, page)
 	}
 	for _, want := range []string{"414 champ(s) lu(s)", "5 manque(s) signalé(s)", "XXXX", "<code>period.start</code>",
-		"95 %", "à vérifier", "Télécharger le brouillon (YAML)", "Créer la convention en projet", "accepté tel quel"} {
+		"95 %", "à vérifier", "Avant signature : ce qui manque", "AUTH-DATE-MISSING", "pas de date (le texte porte « XXXX »)", "Télécharger le brouillon (YAML)", "Créer la convention en projet", "accepté tel quel"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page sans « %s »", want)
 		}
@@ -82,9 +83,8 @@ func TestDraftUploadRefusals(t *testing.T) {
 		content []byte
 		want    string
 	}{
-		{"convention.pdf", []byte("%PDF-1.7\n..."), "pdftotext convention.pdf convention.txt"},
 		{"vide.txt", []byte("  \n\n"), "le fichier est vide"},
-		{"latin1.txt", []byte("Convention territoriale globale sign\xe9e"), "pas un texte encodé en UTF-8"},
+		{"latin1.txt", []byte("Convention territoriale globale sign\xe9e"), "ni un PDF ni un texte encodé en UTF-8"},
 		{"autre.txt", []byte("Liste des courses\nPain\nLait\n"), "aucun repère du modèle national"},
 	}
 	for _, tc := range cases {
@@ -95,7 +95,7 @@ func TestDraftUploadRefusals(t *testing.T) {
 		}
 	}
 	resp, page := e.draftPost(t, "plateforme", "/brouillon", "", nil)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "choisissez le fichier") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "choisissez le fichier de la convention") {
 		t.Errorf("sans fichier : statut %d", resp.StatusCode)
 	}
 }
@@ -191,5 +191,60 @@ func TestDraftCreate(t *testing.T) {
 	if _, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t)); strings.Contains(page, "Créer la convention en projet") ||
 		!strings.Contains(page, "existe déjà") {
 		t.Error("le bouton de création reste offert pour un identifiant pris")
+	}
+}
+
+// A PDF, whatever its name, is read through its text: the report is the
+// one of the text, the extracted text is kept for the next forms, and the
+// checker says what is missing before signature.
+func TestDraftUploadPDF(t *testing.T) {
+	pdf := pdftext.FromText(t, string(signedText(t)))
+	if len(pdftext.Text(t, pdf)) == 0 { // skips without pdftotext
+		t.Fatal("PDF sans texte")
+	}
+	e := newEnv(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	resp, page := e.draftPost(t, "plateforme", "/brouillon", "convention-signee.bin", pdf)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("statut %d : %s", resp.StatusCode, page)
+	}
+	for _, want := range []string{"Convention territoriale globale (Ctg) 2022-2024", "<code>period.start</code>", "Fiche action 7.1",
+		"Avant signature : ce qui manque", "AUTH-DATE-MISSING", "Télécharger le brouillon (YAML)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page sans « %s »", want)
+		}
+	}
+	if strings.Contains(page, "%PDF") {
+		t.Error("le PDF est renvoyé au lieu de son texte")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*")); len(left) > 0 {
+		t.Errorf("fichier(s) temporaire(s) laissé(s) : %v", left)
+	}
+}
+
+// A damaged PDF larger than the text's bound is read, and refused with
+// what is wrong; a PDF past its own bound is refused before being read;
+// nothing is created.
+func TestDraftHostilePDF(t *testing.T) {
+	pdftext.Text(t, pdftext.FromText(t, "x")) // skips without pdftotext
+	e := newEnv(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	garbage := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("\x00\xff obj << /Length 99999999 >> stream\n"), app.MaxDraftText/20)...)
+	resp, page := e.draftPost(t, "plateforme", "/brouillon", "convention.pdf", garbage)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "le PDF est illisible") || !strings.Contains(page, app.DraftTextField) {
+		t.Errorf("PDF endommagé : statut %d", resp.StatusCode)
+	}
+	huge := append([]byte("%PDF-1.7\n"), make([]byte, app.MaxDraftPDF)...)
+	resp, page = e.draftPost(t, "plateforme", "/brouillon", "convention.pdf", huge)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "20 Mio au plus") {
+		t.Errorf("PDF trop lourd : statut %d", resp.StatusCode)
+	}
+	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); strings.Contains(page, "/c/"+draftSlug) {
+		t.Error("une convention a été créée")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*")); len(left) > 0 {
+		t.Errorf("fichier(s) temporaire(s) laissé(s) : %v", left)
 	}
 }

@@ -215,7 +215,8 @@ func discardUpload(r *http.Request) {
 
 // uploadLimit is the largest file a multipart request may carry: a
 // document attached to a convention (POST …/documents), a logo (POST
-// …/communication/logos), the text of a signed convention (/brouillon…),
+// …/communication/logos), the PDF of a signed convention (/brouillon) or
+// its text sent again (/brouillon/…),
 // or else a values file. Its body is bounded to that plus 1 Mio of form fields.
 func uploadLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/documents") {
@@ -223,6 +224,9 @@ func uploadLimit(r *http.Request) int64 {
 	}
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/communication/logos") {
 		return app.MaxLogoSize
+	}
+	if r.URL.Path == "/brouillon" {
+		return app.MaxDraftPDF
 	}
 	if strings.HasPrefix(r.URL.Path, "/brouillon") {
 		return app.MaxDraftText
