@@ -45,11 +45,11 @@ type Draft struct {
 }
 
 // ReadDraft reads the text of a signed convention into a draft, for
-// whoever may import a convention: a platform administrator. The file
+// whoever may create a convention (CanCreateConvention). The file
 // may be a PDF (told from its first bytes), whose text pdftotext extracts.
 // Nothing is written.
 func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*Draft, error) {
-	if a == nil || !a.PlatformAdmin {
+	if !CanCreateConvention(a) {
 		return nil, fmt.Errorf("lire un brouillon de convention : %w", model.ErrForbidden)
 	}
 	if pdfread.IsPDF(text) {

@@ -114,6 +114,11 @@ func (s *Service) importFile(ctx context.Context, a *auth.Actor, data []byte, co
 			out.Notes = append(out.Notes, fmt.Sprintf("convention précédente « %s » : le lien s'établira à l'import de « %s » avec sa décision de renouvellement", p, p))
 		}
 	}
+	// Whoever creates a convention without administering the platform
+	// (the adviser of a Caf, from a draft) administers it.
+	if a != nil && a.UserID != "" && !a.PlatformAdmin && !replace {
+		life.Admins = append(life.Admins, a.UserID)
+	}
 	if out.Convention, err = s.store.ImportConvention(ctx, c, life, replace, entry); err != nil {
 		return nil, err
 	}

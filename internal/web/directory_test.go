@@ -57,6 +57,13 @@ func TestDirectoryAttachesAnAdviserToHerCafsConventions(t *testing.T) {
 	if resp, body := e.do(t, "conseillere", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Forcalquier") {
 		t.Errorf("la conseillère n'ouvre pas la convention de sa Caf : %d", resp.StatusCode)
 	}
+	// A reader of her Caf's conventions neither starts one nor reads a
+	// draft from a signed text.
+	for _, path := range []string{"/brouillon", "/conventions/nouvelle"} {
+		if resp, _ := e.do(t, "conseillere", "GET", path, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s pour une lectrice : %d", path, resp.StatusCode)
+		}
+	}
 	if _, body := e.do(t, "conseillere", "GET", "/conventions", nil); !strings.Contains(body, "/c/"+slug) {
 		t.Error("la convention de sa Caf manque à sa liste")
 	}
@@ -83,6 +90,16 @@ func TestDirectoryAttachesAnAdviserToHerCafsConventions(t *testing.T) {
 	e.sessions["conseiller-05"] = session{token, csrf}
 	if resp, _ := e.do(t, "conseiller-05", "GET", "/c/"+slug, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("conseiller d'une autre Caf : %d", resp.StatusCode)
+	}
+	// An editor of a Caf starts conventions: the wizard, the draft from a
+	// signed text, and their links on her portfolio.
+	for _, path := range []string{"/brouillon", "/conventions/nouvelle"} {
+		if resp, _ := e.do(t, "conseiller-05", "GET", path, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s pour un éditeur de Caf : %d", path, resp.StatusCode)
+		}
+	}
+	if _, body := e.do(t, "conseiller-05", "GET", "/portefeuille", nil); !strings.Contains(body, `href="/brouillon"`) || !strings.Contains(body, `href="/conventions/nouvelle"`) {
+		t.Error("le portefeuille ne mène pas à la création d'une convention")
 	}
 	// The same Caf twice is refused, naming the field, with the input kept.
 	resp, body = e.do(t, "plateforme", "POST", "/admin/organisations", url.Values{"kind": {"caf"}, "name": {"Caisse d'Allocations Familiales des Hautes-Alpes"}, "short_name": {"Caf 05"}})

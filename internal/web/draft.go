@@ -46,8 +46,8 @@ type draftField struct {
 	Low                             bool
 }
 
-// draftActor returns the platform administrator of a post to the draft
-// pages, its form (multipart or not) parsed within the upload limit;
+// draftActor returns who posts to the draft pages, when they may create
+// a convention, its form (multipart or not) parsed within the upload limit;
 // otherwise it answers (sign-in page, 413, 403) and returns nil.
 func (s *Server) draftActor(w http.ResponseWriter, r *http.Request) *auth.Actor {
 	a := s.signedIn(w, r)
@@ -65,7 +65,7 @@ func (s *Server) draftActor(w http.ResponseWriter, r *http.Request) *auth.Actor 
 			return nil
 		}
 	}
-	if !a.PlatformAdmin || !s.validCSRF(r) {
+	if !app.CanCreateConvention(a) || !s.validCSRF(r) {
 		discardUpload(r)
 		s.forbidden(w, r)
 		return nil
@@ -87,7 +87,12 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, status int,
 
 // draftPage is the form to send the text of a signed convention.
 func (s *Server) draftPage(w http.ResponseWriter, r *http.Request) {
-	if s.platformAdmin(w, r, false) == nil {
+	a := s.signedIn(w, r)
+	if a == nil {
+		return
+	}
+	if !app.CanCreateConvention(a) {
+		s.forbidden(w, r)
 		return
 	}
 	s.renderDraft(w, r, http.StatusOK, draftData{})
