@@ -575,18 +575,19 @@ func (r *reader) equipments() {
 			for ; j < h.end && isCapitals(r.lines[j]) && !indented(r.lines[j]) && postalRe.FindStringSubmatch(r.lines[j]) == nil; j++ {
 				city = clean(city + " " + r.lines[j])
 			}
-			if city == "" {
-				// The city in a cell of its own, after a blank line: taken
-				// only when it is, word for word, a commune of that code.
+			if _, score := r.findCommune(city, r.postal[m[2]]); city == "" || score < 1 {
+				// The city, or its end, in a cell of its own after a blank
+				// line (« ST ETIENNE LES », then « ORGUES »): taken only
+				// when the whole is, word for word, a commune of that code.
 				k := j
 				for k < h.end && blank(r.lines[k]) {
 					k++
 				}
-				next, end := "", k
+				next, end := city, k
 				for ; end < h.end && isCapitals(r.lines[end]) && !indented(r.lines[end]) && postalRe.FindStringSubmatch(r.lines[end]) == nil; end++ {
 					next = clean(next + " " + r.lines[end])
 				}
-				if _, score := r.findCommune(next, r.postal[m[2]]); next != "" && score == 1 {
+				if _, score := r.findCommune(next, r.postal[m[2]]); next != city && score == 1 {
 					city, j = next, end
 				}
 			}

@@ -75,7 +75,8 @@ func (s *Server) newConventionPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in := p.Input
-		f := newConvForm{EPCI: in.EPCI.SIREN, CafName: in.Caf.Name, CafShort: in.Caf.ShortName, Start: in.Start.String(), End: in.End.String(),
+		f := newConvForm{EPCI: in.EPCI.SIREN, CafName: in.Caf.Name, CafShort: in.Caf.ShortName, CafSIREN: in.Caf.SIREN, MSAName: in.MSA.Name,
+			Start: in.Start.String(), End: in.End.String(),
 			Title: in.Title, Slug: in.Slug, CafSigns: true, EPCISigns: true, Communes: map[string]bool{}, Articles: in.Articles}
 		for _, c := range in.Communes {
 			f.Communes[c] = true
