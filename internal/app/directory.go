@@ -25,10 +25,12 @@ func (s *Service) DirectoryEntries(ctx context.Context, a *auth.Actor) ([]model.
 	return s.store.DirectoryEntries(ctx)
 }
 
-// DirectoryView is one organization of the directory with its accounts.
+// DirectoryView is one organization of the directory with its accounts
+// and the titles of its conventions, by slug.
 type DirectoryView struct {
 	model.DirectoryEntry
 	Members []auth.User
+	Titles  map[string]string
 }
 
 // DirectoryEntry returns an organization of the directory with the
@@ -42,11 +44,18 @@ func (s *Service) DirectoryEntry(ctx context.Context, a *auth.Actor, id string) 
 		return nil, err
 	}
 	users, err := s.store.Users(ctx)
-	v := &DirectoryView{DirectoryEntry: *e}
+	if err != nil {
+		return nil, err
+	}
+	v := &DirectoryView{DirectoryEntry: *e, Titles: map[string]string{}}
 	for _, u := range users {
 		if u.OrganizationID == id {
 			v.Members = append(v.Members, u)
 		}
+	}
+	list, err := s.store.Conventions(ctx)
+	for _, c := range list {
+		v.Titles[c.Slug] = c.Title
 	}
 	return v, err
 }
