@@ -203,23 +203,11 @@ func TestReportSaysWhereAndWhatIsMissing(t *testing.T) {
 		t.Errorf("période lue ligne %d", found["period.start"].Line)
 	}
 	// A value said to be copied from the text is in the text.
-	letters := func(s string) string {
-		var b strings.Builder
-		for _, r := range textutil.Fold(strings.TrimSuffix(s, "…")) {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 {
-				b.WriteRune(r)
-			}
-		}
-		return b.String()
-	}
-	source := letters(text)
+	checkWritten(t, "graine", text, rep)
 	written := 0
 	for _, f := range rep.Fields {
 		if f.AsWritten {
 			written++
-			if !strings.Contains(source, letters(f.Value)) {
-				t.Errorf("%s : « %s » ne figure pas dans le texte", f.Path, f.Value)
-			}
 		}
 	}
 	if written < 200 {

@@ -52,41 +52,22 @@ func directoryKey(kind, name, siren, insee string) string {
 // none.
 func (s *SQL) linkOrganizations(ctx context.Context, tx *sql.Tx, slug string) error {
 	type org struct{ key, kind, name, short, siren, insee string }
-	var orgs []org
-	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT o.key, o.kind, o.name, o.short_name, o.siren, o.insee
-		FROM organizations o JOIN conventions c ON c.id = o.convention_id WHERE c.slug = ? ORDER BY o.position`), slug)
+	orgs, err := txRowsOf(ctx, s, tx, `SELECT o.key, o.kind, o.name, o.short_name, o.siren, o.insee
+		FROM organizations o JOIN conventions c ON c.id = o.convention_id WHERE c.slug = ? ORDER BY o.position`, []any{slug},
+		func(o *org) []any { return []any{&o.key, &o.kind, &o.name, &o.short, &o.siren, &o.insee} })
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var o org
-		if err := rows.Scan(&o.key, &o.kind, &o.name, &o.short, &o.siren, &o.insee); err != nil {
-			rows.Close()
-			return err
-		}
-		orgs = append(orgs, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	type link struct{ key, id, match string }
+	links, err := txRowsOf(ctx, s, tx, `SELECT l.organization_key, d.id, d.match_key FROM organization_links l
+		JOIN directory_organizations d ON d.id = l.directory_id WHERE l.convention_slug = ?`, []any{slug},
+		func(l *link) []any { return []any{&l.key, &l.id, &l.match} })
+	if err != nil {
 		return err
 	}
 	linked := map[string][2]string{} // organization key → entry id, match key
-	rows, err = tx.QueryContext(ctx, s.d.rebind(`SELECT l.organization_key, d.id, d.match_key FROM organization_links l
-		JOIN directory_organizations d ON d.id = l.directory_id WHERE l.convention_slug = ?`), slug)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var key, id, match string
-		if err := rows.Scan(&key, &id, &match); err != nil {
-			rows.Close()
-			return err
-		}
-		linked[key] = [2]string{id, match}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	for _, l := range links {
+		linked[l.key] = [2]string{l.id, l.match}
 	}
 	if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM organization_links WHERE convention_slug = ?`), slug); err != nil {
 		return err
@@ -135,21 +116,8 @@ func (s *SQL) directoryEntryFor(ctx context.Context, tx *sql.Tx, want string, wa
 // linkAllOrganizations links the organizations of every stored
 // convention: the data step of the migration that made the directory.
 func (s *SQL) linkAllOrganizations(ctx context.Context, tx *sql.Tx) error {
-	var slugs []string
-	rows, err := tx.QueryContext(ctx, `SELECT slug FROM conventions ORDER BY slug`)
+	slugs, err := txRowsOf(ctx, s, tx, `SELECT slug FROM conventions ORDER BY slug`, nil, func(slug *string) []any { return []any{slug} })
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var slug string
-		if err := rows.Scan(&slug); err != nil {
-			rows.Close()
-			return err
-		}
-		slugs = append(slugs, slug)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, slug := range slugs {

@@ -173,21 +173,9 @@ func (s *SQL) SaveRenewal(ctx context.Context, slug string, r *model.Renewal, su
 // organization, in to.
 func (s *SQL) copyMemberships(ctx context.Context, tx *sql.Tx, from, to string) error {
 	type member struct{ user, role, org string }
-	var list []member
-	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT user_id, role, organization_key FROM memberships WHERE convention_slug = ? ORDER BY user_id`), from)
+	list, err := txRowsOf(ctx, s, tx, `SELECT user_id, role, organization_key FROM memberships WHERE convention_slug = ? ORDER BY user_id`, []any{from},
+		func(m *member) []any { return []any{&m.user, &m.role, &m.org} })
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var m member
-		if err := rows.Scan(&m.user, &m.role, &m.org); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	now := s.d.timestamp(s.now())

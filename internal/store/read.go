@@ -54,6 +54,25 @@ func rowsOf[T any](ctx context.Context, s *SQL, q string, args []any, dest func(
 	return out, err
 }
 
+// txRowsOf reads every row of a query inside a transaction, as rowsOf
+// does outside of one.
+func txRowsOf[T any](ctx context.Context, s *SQL, tx *sql.Tx, q string, args []any, dest func(*T) []any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var x T
+		if err := rows.Scan(dest(&x)...); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
 // fileOf reads one stored file: the row whose columns dest points to,
 // then its content, the query's last column; what names it in the error
 // when there is none.
