@@ -75,7 +75,7 @@ func TestNewConventionIsADraftInTheHistory(t *testing.T) {
 		for _, ch := range checks.Open {
 			rules[ch.Rule] = true
 		}
-		if checks.Counts[lint.Error] == 0 || !rules["SIGNATURE-DATE-MISSING"] || !rules["AUTH-DATE-MISSING"] {
+		if checks.Counts[lint.Error] == 0 || rules["SIGNATURE-DATE-MISSING"] || !rules["AUTH-DATE-MISSING"] || !rules["NAME-EMPTY"] {
 			t.Errorf("le vérificateur devrait dire ce qui manque avant la signature : %v", rules)
 		}
 		// The same slug again is refused, naming the field.

@@ -15,7 +15,7 @@ func TestNewConventionFileThenDatabase(t *testing.T) {
 	if code != 0 || strings.TrimSpace(stdout) != "ctg-pays-forcalquier-montagne-lure-2027" {
 		t.Fatalf("code %d, sortie %q : %s", code, stdout, stderr)
 	}
-	if !strings.Contains(stderr, "date de signature absente") || !strings.Contains(stderr, "délibération sans date connue (16)") ||
+	if strings.Contains(stderr, "date de signature absente") || !strings.Contains(stderr, "délibération sans date connue (16)") ||
 		!strings.Contains(stderr, "du 1er janvier 2027 au 31 décembre 2030") {
 		t.Errorf("ce qui reste à compléter : %s", stderr)
 	}

@@ -101,7 +101,9 @@ func browser(t *testing.T) context.Context {
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	// Room for the longest walk (every page checked by axe) on a shared,
+	// loaded machine; each action has its own minute (see do).
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("démarrage de chromium : %v", err)
@@ -117,7 +119,9 @@ func signIn(base, email string) chromedp.Action[chromedp.Void] {
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Mes conventions")]`)),
+		// The list of one's conventions, or the portfolio of those who
+		// follow several.
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Mes conventions") or normalize-space()="Portefeuille"]`)),
 	)
 }
 
