@@ -182,7 +182,7 @@ func (r *runner) run(ctx context.Context) error {
 		srv.stop()
 	}
 	r.report.Generation = loadTime
-	r.add(fmt.Sprintf("chargement du jeu (import, valeurs, comptes) de %d conventions", r.cfg.Conventions), loadTime.Round(time.Second).String(),
+	r.add(fmt.Sprintf("chargement du jeu (import, valeurs, comptes) de %d conventions", r.cfg.Conventions), ms(loadTime),
 		"", "", "(information)")
 	if err := r.coldStart(ctx); err != nil {
 		return err
@@ -230,7 +230,11 @@ func (r *runner) atScale(ctx context.Context, srv *server) error {
 	}
 	n := r.cfg.Conventions
 	list := srv.measure(ctx, "/conventions", workers, r.requests(workers), r.budget(60*time.Second))
-	r.add(fmt.Sprintf("liste des conventions à %d, %d connexions", n, workers), fmt.Sprintf("p50 %s, p99 %s, %d erreur(s)", ms(list.p50()), ms(list.p99()), list.errors),
+	measured := fmt.Sprintf("p50 %s, p99 %s, %d réponse(s) sur %d", ms(list.p50()), ms(list.p99()), list.count, list.count+list.errors)
+	if list.errors > 0 {
+		measured += fmt.Sprintf(" ; %d erreur(s), dont « %s »", list.errors, list.lastError)
+	}
+	r.add(fmt.Sprintf("liste des conventions à %d, %d connexions", n, workers), measured,
 		"", "", "p50 ≤ 1,5× celui à 1")
 	r.add(fmt.Sprintf("mémoire du serveur après la liste à %d connexions", workers), mib(srv.rss("VmRSS")), "", "", fmt.Sprintf("pic : %s", mib(srv.rss("VmHWM"))))
 	static := srv.measure(ctx, "/static/style.css", workers, r.requests(2000), r.budget(15*time.Second))
@@ -238,8 +242,8 @@ func (r *runner) atScale(ctx context.Context, srv *server) error {
 	r.add(fmt.Sprintf("tableau de bord p99 / fichier statique p99, %d connexions, %d conventions", workers, n),
 		ms(dash.p99()), ms(static.p99()), ratio(dash.p99(), static.p99()), "≤ 3×")
 	over := srv.measure(ctx, "/c/"+slug, workers, r.requests(400), r.budget(30*time.Second))
-	r.add(fmt.Sprintf("vue d'ensemble à %d, %d connexions", n, workers), fmt.Sprintf("%.1f req/s, p50 %s", over.rate(), ms(over.p50())),
-		fmt.Sprintf("tableau de bord : %.1f req/s, p50 %s", dash.rate(), ms(dash.p50())), ratio(over.p50(), dash.p50()), "≤ 2× le tableau de bord")
+	r.add(fmt.Sprintf("vue d'ensemble à %d, %d connexions", n, workers), fmt.Sprintf("%s req/s, p50 %s", perSecond(over.rate()), ms(over.p50())),
+		fmt.Sprintf("tableau de bord : %s req/s, p50 %s", perSecond(dash.rate()), ms(dash.p50())), ratio(over.p50(), dash.p50()), "≤ 2× le tableau de bord")
 	for _, s := range []stats{list, static, dash, over} {
 		if s.errors > 0 && s.count == 0 {
 			return fmt.Errorf("%s : aucune réponse 200 (%s)", s.path, s.lastError)
@@ -687,6 +691,8 @@ func msDot(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
+
+func perSecond(x float64) string { return strings.Replace(fmt.Sprintf("%.1f", x), ".", ",", 1) }
 
 func mib(b int64) string { return fmt.Sprintf("%.0f Mio", float64(b)/(1<<20)) }
 
