@@ -55,6 +55,16 @@ func (d *DB) EnsureAdmin(ctx context.Context, password string) error {
 	return err
 }
 
+// Token creates an API token of the platform administrator.
+func (d *DB) Token(ctx context.Context) (string, error) {
+	a, err := d.Service.ActorByEmail(ctx, AdminEmail)
+	if err != nil {
+		return "", err
+	}
+	token, _, err := d.Service.CreateToken(ctx, a, "mesure")
+	return token, err
+}
+
 // Load writes the conventions [from, to) of ds through the service's
 // import, as `ctg import` does, then their synthetic values (one audit
 // entry per convention, as `ctg demo`), the account of each coordinator
