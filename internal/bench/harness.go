@@ -60,12 +60,17 @@ type Report struct {
 	Database    string
 	Conventions int
 	Generation  time.Duration // generating and loading the conventions
-	Results     []Result
+	// Load is the machine's load average (/proc/loadavg, 1 minute) at the
+	// start and at the end of the run: other work on the machine weighs
+	// on every figure.
+	Load    [2]string
+	Results []Result
 }
 
 // Markdown writes the report as a table.
 func (r *Report) Markdown(w io.Writer) {
-	fmt.Fprintf(w, "Base : %s — %d conventions, chargées en %s\n\n", r.Database, r.Conventions, ms(r.Generation))
+	fmt.Fprintf(w, "Base : %s — %d conventions, chargées en %s ; charge de la machine (1 min) : %s au début, %s à la fin\n\n",
+		r.Database, r.Conventions, ms(r.Generation), r.Load[0], r.Load[1])
 	fmt.Fprintln(w, "| mesure | mesuré | référence | rapport | objectif |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, x := range r.Results {
@@ -122,10 +127,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		defer drop()
 		r.dsn, r.report.Database = dsn, "PostgreSQL"
 	}
-	if err := r.run(ctx); err != nil {
-		return r.report, err
-	}
-	return r.report, nil
+	r.report.Load[0] = loadAverage()
+	err := r.run(ctx)
+	r.report.Load[1] = loadAverage()
+	return r.report, err
 }
 
 func (r *runner) run(ctx context.Context) error {
@@ -467,6 +472,15 @@ func (r *runner) dropRaw(ctx context.Context) {
 	}
 	defer db.Close()
 	db.ExecContext(ctx, "DROP TABLE IF EXISTS "+rawTable)
+}
+
+// loadAverage returns the machine's load average over a minute, or "?".
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) > 0 {
+		return strings.Replace(f[0], ".", ",", 1)
+	}
+	return "?"
 }
 
 func cpuOf(cmd *exec.Cmd) time.Duration {
