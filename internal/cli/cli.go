@@ -81,6 +81,7 @@ func commands() []command {
 			"remplace la base SQLite par une sauvegarde, ctg serve arrêté (--force si elle contient des données)", restoreCmd},
 		{"user", userUsage, "gère les comptes, leurs rôles et leurs jetons d'API", userCmd},
 		{"org", orgUsage, "annuaire des organisations de la plateforme : les lister, en ajouter une", orgCmd},
+		{"bench", benchUsage, "mesure la plateforme sur un jeu national fictif de conventions (docs/performance.md), ou génère ce jeu", benchCmd},
 		{"version", "ctg version", "affiche la version", func(_ context.Context, env Env, _ []string) error {
 			_, err := fmt.Fprintln(env.Stdout, "ctg", version())
 			return err
