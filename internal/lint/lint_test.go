@@ -437,3 +437,14 @@ func TestDraftOwesNoSignatureDate(t *testing.T) {
 		t.Errorf("signée sans date : %v", got)
 	}
 }
+
+// A name cut after a preposition is incomplete; a name whose last letters
+// spell one after an accented letter is not (« Spéracèdes »).
+func TestDanglingNameNeedsAWordOfItsOwn(t *testing.T) {
+	for name, cut := range map[string]bool{"Commune de": true, "Commune d’": true, "Caisse des": true,
+		"Commune de Spéracèdes": false, "Commune de Saint-Andéol-de-Fourchades": false, "Commune de Vendes": false} {
+		if got := danglingNameRE.MatchString(name); got != cut {
+			t.Errorf("« %s » : incomplet %v, attendu %v", name, got, cut)
+		}
+	}
+}

@@ -125,7 +125,9 @@ func checkPlaceholders(x *checker) {
 // excerpt returns the sentence around a match, shortened.
 func excerpt(text, match string) string { return textutil.Excerpt(text, match, 60) }
 
-var danglingNameRE = regexp.MustCompile(`(?i)\b(de|du|des|d'|d’)\s*$`)
+// A name ends on a preposition when that word stands alone: « Spéracèdes »
+// does not end on « des » (\b would see a boundary after « è »).
+var danglingNameRE = regexp.MustCompile(`(?i)(^|\s)(de|du|des|d'|d’)\s*$`)
 
 func checkEmptyNames(x *checker) {
 	for i, o := range x.c.Organizations {
