@@ -100,6 +100,26 @@ var (
 			c := p.(*model.Convention)
 			c.Organizations = append(c.Organizations, model.Organization{Meta: model.Meta{ID: NewID}, Kind: model.KindAssociation})
 		}}
+	// An axis and a committee are what a new convention's plan and
+	// governance start from; others refer to them (fiches, meetings), so
+	// they are not deleted.
+	axisCreation = &Creation{Parent: "convention", NoDelete: true,
+		Extra: []Field{{Name: "number", Label: "Numéro", Widget: Number, Help: "numéro de l'axe dans le plan d'actions : 1, 2…"}},
+		add: func(p any) {
+			c := p.(*model.Convention)
+			c.Axes = append(c.Axes, model.Axis{Meta: model.Meta{ID: NewID}})
+		}}
+	committeeCreation = &Creation{Parent: "convention", NoDelete: true,
+		Defaults: map[string]string{"kind": string(model.CommitteeSteering)},
+		Extra: []Field{
+			{Name: "key", Label: "Clé", Widget: Text, Help: "identifiant court, en minuscules et tirets : copil"},
+			{Name: "kind", Label: "Type", Widget: Select, Options: fixedOptions(string(model.CommitteeSteering), "comité de pilotage",
+				string(model.CommitteeTechnical), "comité technique")},
+		},
+		add: func(p any) {
+			c := p.(*model.Convention)
+			c.Committees = append(c.Committees, model.Committee{Meta: model.Meta{ID: NewID}, Kind: model.CommitteeSteering})
+		}}
 	legalBasisCreation = &Creation{Parent: "convention", add: func(p any) {
 		c := p.(*model.Convention)
 		c.LegalBases = append(c.LegalBases, model.LegalBasis{Meta: model.Meta{ID: NewID}})

@@ -175,7 +175,7 @@ var Kinds = []*Kind{
 		{Name: "text", Label: "Constat", Widget: TextArea},
 		{Name: "fiches", Label: "Fiches qui y répondent (codes)", Widget: Lines},
 	}},
-	{Name: "axis", Label: "axe", find: findAxis, Fields: []Field{
+	{Name: "axis", Label: "axe", find: findAxis, Create: axisCreation, Fields: []Field{
 		{Name: "title", Label: "Titre", Widget: Text},
 		{Name: "fiches_due_by", Label: "Fiches promises au plus tard le", Widget: Date},
 		{Name: "promise", Label: "Engagement tel qu'écrit", Widget: Text},
@@ -227,7 +227,7 @@ var Kinds = []*Kind{
 		{Name: "commune", Label: "Code commune INSEE", Widget: Text},
 		{Name: "places", Label: "Nombre de places (agrément)", Widget: Number, Help: "laisser vide si inconnu"},
 	}},
-	{Name: "committee", Label: "comité", find: findCommittee, Fields: []Field{
+	{Name: "committee", Label: "comité", find: findCommittee, Create: committeeCreation, Fields: []Field{
 		{Name: "name", Label: "Nom", Widget: Text},
 		{Name: "composition", Label: "Composition (un groupe par ligne)", Widget: Lines,
 			Help: "Libellé : clés des organisations séparées par des virgules = membres séparés par des points-virgules"},

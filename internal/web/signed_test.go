@@ -144,3 +144,49 @@ func TestAPISaysWhichFieldsAreEditable(t *testing.T) {
 		}
 	}
 }
+
+// A convention in draft gets its plan and governance in the browser: an
+// axis, then a fiche under it, and a committee; a signed one offers
+// neither (they change the signed text).
+func TestADraftGetsAxesAndCommitteesInTheBrowser(t *testing.T) {
+	e := newEnv(t)
+	c := "/c/" + slug
+	cid := e.record(t, "convention", func(c *model.Convention) string { return c.ID }).Target.Meta.ID
+	if _, body := e.do(t, "editeur", "GET", c+"/plan", nil); strings.Contains(body, "/ajouter/axis") {
+		t.Error("le plan d'une convention signée propose d'ajouter un axe")
+	}
+	if resp, _ := e.do(t, "editeur", "POST", c+"/ajouter/axis", url.Values{"parent": {cid}, "number": {"8"}, "title": {"Mobilité"}}); resp.StatusCode != http.StatusConflict {
+		t.Errorf("axe ajouté à une convention signée : %d", resp.StatusCode)
+	}
+	e.draft(t)
+	for page, link := range map[string]string{"/plan": "/ajouter/axis?parent=" + cid, "/gouvernance": "/ajouter/committee?parent=" + cid} {
+		if _, body := e.do(t, "editeur", "GET", c+page, nil); !strings.Contains(body, link) {
+			t.Errorf("%s ne propose pas %s", page, link)
+		}
+	}
+	if resp, body := e.do(t, "editeur", "POST", c+"/ajouter/axis", url.Values{"parent": {cid}, "number": {"8"}, "title": {"Mobilité"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("axe : %d %s", resp.StatusCode, body)
+	}
+	axis := e.record(t, "axis", func(c *model.Convention) string { return c.Axes[len(c.Axes)-1].ID })
+	if a := axis.Convention.Axes[len(axis.Convention.Axes)-1]; a.Number != 8 || a.Title != "Mobilité" {
+		t.Fatalf("axe enregistré : %+v", a)
+	}
+	fiche := url.Values{"parent": {axis.Target.Meta.ID}, "code": {"8.1"}, "title": {"Transport à la demande"}, "status": {"planned"}}
+	if resp, _ := e.do(t, "editeur", "POST", c+"/ajouter/fiche", fiche); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("fiche sous le nouvel axe : %d", resp.StatusCode)
+	}
+	resp, body := e.do(t, "editeur", "POST", c+"/ajouter/committee", url.Values{"parent": {cid}, "key": {"comite-familles"}, "kind": {"cotech"}, "name": {"Comité des familles"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comité : %d %s", resp.StatusCode, body)
+	}
+	if _, body := e.do(t, "editeur", "GET", c+"/gouvernance", nil); !strings.Contains(body, "Comité des familles") {
+		t.Error("le comité ajouté manque à la gouvernance")
+	}
+	if _, body := e.do(t, "editeur", "GET", c+"/plan", nil); !strings.Contains(body, "Fiche 8.1 – Transport à la demande") {
+		t.Error("la fiche du nouvel axe manque au plan")
+	}
+	// A reader adds nothing.
+	if resp, _ := e.do(t, "lecteur", "POST", c+"/ajouter/committee", url.Values{"parent": {cid}, "key": {"x"}, "kind": {"copil"}, "name": {"X"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("comité ajouté par un lecteur : %d", resp.StatusCode)
+	}
+}
