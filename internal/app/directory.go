@@ -76,11 +76,8 @@ func (s *Service) AddDirectoryEntry(ctx context.Context, a *auth.Actor, e model.
 	if e.Name == "" {
 		ve.Add("name", "nom : obligatoire")
 	}
-	for _, f := range []struct{ path, label, value string }{{"name", "nom", e.Name}, {"short_name", "nom court", e.ShortName}} {
-		if p := model.TypedProblem(f.value, false); p != "" {
-			ve.Add(f.path, "%s : contient %s", f.label, p)
-		}
-	}
+	ve.Line("name", "nom", e.Name, maxNewConventionLine)
+	ve.Line("short_name", "nom court", e.ShortName, maxNewConventionLine)
 	if e.SIREN != "" {
 		switch _, epci := s.Territory.EPCI(e.SIREN); {
 		case !convention.ValidSIREN(e.SIREN):
@@ -97,11 +94,28 @@ func (s *Service) AddDirectoryEntry(ctx context.Context, a *auth.Actor, e model.
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
-	err := s.store.CreateDirectoryEntry(ctx, &e, audited(a, "", "create", "directory_organization", "", e.Name).
+	// The same kind and name is the same organization, whatever the
+	// identifiers one of them has.
+	list, err := s.store.DirectoryEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range list {
+		if x.Kind == e.Kind && textutil.Fold(x.Name) == textutil.Fold(e.Name) {
+			return nil, single("name", fmt.Sprintf("nom : « %s » est déjà dans l'annuaire (%s)", x.Name, cmp.Or(x.SIREN, x.INSEE, "sans SIREN")))
+		}
+	}
+	err = s.store.CreateDirectoryEntry(ctx, &e, audited(a, "", "create", "directory_organization", "", e.Name).
 		WithChange(nil, map[string]string{"kind": string(e.Kind), "name": e.Name, "short_name": e.ShortName, "siren": e.SIREN, "insee": e.INSEE}))
 	if errors.Is(err, model.ErrConflict) {
-		return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "name",
-			Message: fmt.Sprintf("organisation : « %s » est déjà dans l'annuaire (même SIREN, même code INSEE, ou même type et même nom)", e.Name)}}}
+		path, what := "name", "même type et même nom"
+		switch {
+		case e.SIREN != "":
+			path, what = "siren", "SIREN "+e.SIREN
+		case e.INSEE != "":
+			path, what = "insee", "code INSEE "+e.INSEE
+		}
+		return nil, single(path, fmt.Sprintf("organisation : une organisation de l'annuaire a déjà ce %s", what))
 	}
 	return &e, err
 }
@@ -173,4 +187,20 @@ func (s *Service) SetAccountOrganization(ctx context.Context, a *auth.Actor, ema
 	after := map[string]string{"organization": name, "organization_role": string(role)}
 	return s.store.SetUserOrganization(ctx, u.ID, id, role,
 		audited(a, "", "set_organization", "user", u.ID, "Compte de "+u.Email).WithChange(before, after))
+}
+
+// DetachAccount takes the account with that e-mail out of the
+// organization of the directory with that id, which it must belong to.
+func (s *Service) DetachAccount(ctx context.Context, a *auth.Actor, email, id string) error {
+	if a == nil || !a.PlatformAdmin {
+		return fmt.Errorf("détacher un compte d'une organisation : %w", model.ErrForbidden)
+	}
+	u, err := s.store.UserByEmail(ctx, normalizeEmail(email))
+	if errors.Is(err, model.ErrNotFound) || (err == nil && u.OrganizationID != id) {
+		return &model.ValidationError{Errors: []model.FieldError{{Path: "email", Message: fmt.Sprintf("adresse : « %s » n'est pas un compte de cette organisation", email)}}}
+	}
+	if err != nil {
+		return err
+	}
+	return s.SetAccountOrganization(ctx, a, email, "", "")
 }

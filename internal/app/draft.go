@@ -108,6 +108,9 @@ func (s *Service) CreateFromDraft(ctx context.Context, a *auth.Actor, text []byt
 		}
 		return nil, ve
 	}
+	if err := ownParty(a, &d.File.Convention, "brouillon"); err != nil {
+		return nil, err
+	}
 	if d.Exists {
 		return nil, fmt.Errorf("la convention « %s » existe déjà : le brouillon n'est pas créé ; importez-le en la remplaçant (ctg import --replace) si c'est bien elle : %w",
 			d.File.Convention.Slug, model.ErrConflict)

@@ -145,6 +145,9 @@ func (s *Service) NewConvention(ctx context.Context, a *auth.Actor, in NewConven
 	if err != nil {
 		return nil, err
 	}
+	if err := ownParty(a, c, "caf.name"); err != nil {
+		return nil, err
+	}
 	data, err := interchange.Encode(c)
 	if err != nil {
 		return nil, err
@@ -339,4 +342,25 @@ func (s *Service) usualSignatories(ctx context.Context, dep string) (caf, msa *m
 		}
 	}
 	return caf, msa, nil
+}
+
+// ownParty refuses a convention that someone who is not a platform
+// administrator would create without their own organization among its
+// parties: the adviser of a Caf starts her Caf's conventions, not
+// another's. The organization is recognised as the directory does: by
+// SIREN, INSEE code, or kind and name.
+func ownParty(a *auth.Actor, c *model.Convention, field string) error {
+	if a == nil || a.PlatformAdmin || a.Organization == nil {
+		return nil
+	}
+	e := a.Organization
+	for _, p := range c.Parties {
+		o := orgOf(c, p.Organization)
+		if (e.SIREN != "" && o.SIREN == e.SIREN) || (e.INSEE != "" && o.INSEE == e.INSEE) ||
+			(o.Kind == e.Kind && textutil.Fold(o.Name) == textutil.Fold(e.Name)) {
+			return nil
+		}
+	}
+	return single(field, fmt.Sprintf("Signataires : votre organisation, %s, n'est pas partie à cette convention ; "+
+		"seul·e un·e administrateur·rice de la plateforme crée une convention dont elle n'est pas signataire", e.Name))
 }

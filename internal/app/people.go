@@ -130,7 +130,10 @@ func canManageAccount(a, target *auth.Actor) bool {
 	if a.PlatformAdmin {
 		return true
 	}
-	if target.PlatformAdmin {
+	// An account of an organization of the directory may hold a role in
+	// all its conventions, those to come included: only the platform's
+	// administrators, who attach it, hand out its links.
+	if target.PlatformAdmin || target.OrganizationID != "" {
 		return false
 	}
 	for slug := range target.Memberships {
@@ -334,7 +337,7 @@ func (s *Service) NewLink(ctx context.Context, a *auth.Actor, email, slug string
 		return nil, refuse(u.Email + " n'a pas d'accès à cette convention")
 	}
 	if !canManageAccount(a, target) {
-		return nil, refuse("le compte de " + u.Email + " ouvre aussi d'autres conventions, ou la plateforme : seul·e un·e administrateur·rice de la plateforme peut lui créer un lien")
+		return nil, refuse("le compte de " + u.Email + " ouvre aussi d'autres conventions, la plateforme, ou appartient à une organisation de l'annuaire : seul·e un·e administrateur·rice de la plateforme peut lui créer un lien")
 	}
 	purpose, action := auth.LinkReset, "reset_link"
 	if u.InvitationPending {
@@ -425,7 +428,7 @@ func (s *Service) link(ctx context.Context, token string, purpose auth.LinkPurpo
 		if err != nil {
 			return nil, nil, err
 		}
-		others := target.PlatformAdmin
+		others := target.PlatformAdmin || target.OrganizationID != ""
 		for slug := range target.Memberships {
 			others = others || slug != l.Convention
 		}

@@ -87,6 +87,10 @@ func TypedProblem(value string, multiline bool) string {
 			}
 		case unicode.IsControl(r) && r != '\t':
 			return "un caractère de contrôle"
+		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			// Bidirectional overrides and isolates make a text read
+			// otherwise than it is stored (« RLO\u202etxt.exe »).
+			return "un caractère qui inverse le sens de l'écriture"
 		}
 	}
 	return ""

@@ -147,12 +147,19 @@ func (s *Server) directoryAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	email, role, done := r.PostFormValue("email"), auth.Role(r.PostFormValue("role")), "rattache"
-	ref := id
-	if r.PostFormValue("action") == "detacher" {
-		ref, role, done = "", "", "detache"
+	// The organization of the page, by its id only (not a name or a SIREN).
+	if _, err := s.app.DirectoryEntry(r.Context(), a, id); err != nil {
+		s.pageError(w, r, err)
+		return
 	}
-	err := s.app.SetAccountOrganization(r.Context(), a, email, ref, role)
+	email, role, done := r.PostFormValue("email"), auth.Role(r.PostFormValue("role")), "rattache"
+	var err error
+	if r.PostFormValue("action") == "detacher" {
+		role, done = "", "detache"
+		err = s.app.DetachAccount(r.Context(), a, email, id)
+	} else {
+		err = s.app.SetAccountOrganization(r.Context(), a, email, id, role)
+	}
 	var ve *model.ValidationError
 	switch {
 	case errors.As(err, &ve):

@@ -138,3 +138,35 @@ func TestNewAccountJoinsItsOrganization(t *testing.T) {
 		t.Errorf("accès par la commune : %+v %v", a, err)
 	}
 }
+
+// An account is detached only from the organization it belongs to; a
+// name too long or reversing the direction of writing is refused; the
+// page of an organization is reached by its id only.
+func TestDirectoryRefusesWhatIsNotItsOwn(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	list, err := e.svc.DirectoryEntries(ctx, &auth.Actor{PlatformAdmin: true})
+	if err != nil || len(list) < 2 {
+		t.Fatal(err)
+	}
+	adviser := e.account(t, "attachee")
+	if err := e.svc.SetAccountOrganization(ctx, auth.System, adviser, list[0].ID, auth.RoleReader); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.do(t, "plateforme", "POST", "/admin/organisations/"+list[1].ID+"/comptes", url.Values{"email": {adviser}, "action": {"detacher"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "n&#39;est pas un compte de cette organisation") {
+		t.Errorf("détaché d'une autre organisation : %d", resp.StatusCode)
+	}
+	if u, _ := e.st.UserByEmail(ctx, adviser); u.OrganizationID != list[0].ID {
+		t.Error("le compte a perdu son organisation")
+	}
+	if resp, _ := e.do(t, "plateforme", "POST", "/admin/organisations/240400440/comptes", url.Values{"email": {adviser}, "role": {"editor"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("organisation désignée par son SIREN dans l'adresse : %d", resp.StatusCode)
+	}
+	for name, want := range map[string]string{strings.Repeat("a", 1001): "nom trop long", "RLO\u202etxt.exe": "inverse le sens de l&#39;écriture"} {
+		resp, body := e.do(t, "plateforme", "POST", "/admin/organisations", url.Values{"kind": {"association"}, "name": {name}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
+			t.Errorf("nom %.20q : %d, attendu « %s »", name, resp.StatusCode, want)
+		}
+	}
+}
