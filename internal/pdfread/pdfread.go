@@ -24,8 +24,20 @@ const (
 var (
 	// ErrNoTool says that pdftotext is not installed.
 	ErrNoTool = errors.New("pdftotext, qui extrait le texte des PDF, n'est pas installé sur ce serveur : installez le paquet poppler-utils (apt-get install poppler-utils), ou envoyez le texte de la convention (fichier .txt) au lieu du PDF")
+	// ErrBusy says that the process already runs as many extractions as
+	// it allows at once.
+	ErrBusy = errors.New("le serveur lit déjà d'autres PDF : réessayez dans une minute")
 	// ErrNoTextLayer says that the PDF holds no text, only images.
 	ErrNoTextLayer = errors.New("le PDF ne contient pas de texte : c'est sans doute une image numérisée sans couche de texte, dont il faut d'abord faire la reconnaissance de caractères (OCR)")
+)
+
+// extractions bounds the pdftotext of the process running at once: each
+// may take a core and hundreds of megabytes for a minute, and uploads come
+// from the web. A PDF sent while they all run waits extractionWait at
+// most, then is refused with ErrBusy.
+var (
+	extractions    = make(chan struct{}, 2)
+	extractionWait = 10 * time.Second
 )
 
 // IsPDF reports whether data is a PDF, from its first bytes, whatever the
@@ -46,6 +58,14 @@ func Text(ctx context.Context, pdf []byte, maxText int) (string, error) {
 	tool, err := exec.LookPath("pdftotext")
 	if err != nil {
 		return "", ErrNoTool
+	}
+	select {
+	case extractions <- struct{}{}:
+		defer func() { <-extractions }()
+	case <-time.After(extractionWait):
+		return "", ErrBusy
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/pdftext"
 )
@@ -63,5 +64,28 @@ func TestWithoutPdftotext(t *testing.T) {
 	_, err := Text(context.Background(), []byte("%PDF-1.7\n"), MaxText)
 	if !errors.Is(err, ErrNoTool) || !strings.Contains(err.Error(), "poppler-utils") {
 		t.Errorf("sans pdftotext : %v", err)
+	}
+}
+
+// While the process runs as many extractions as it allows, one more
+// waits, then is refused; it goes through once a place is free.
+func TestExtractionsAreBounded(t *testing.T) {
+	needTool(t)
+	pdf := pdftext.FromText(t, "ARTICLE 1 - OBJET DE LA CONVENTION\n")
+	wait := extractionWait
+	extractionWait = 50 * time.Millisecond
+	defer func() { extractionWait = wait }()
+	for range cap(extractions) {
+		extractions <- struct{}{}
+	}
+	_, err := Text(context.Background(), pdf, 1<<20)
+	for range cap(extractions) {
+		<-extractions
+	}
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("extraction de trop : %v, attendu ErrBusy", err)
+	}
+	if text, err := Text(context.Background(), pdf, 1<<20); err != nil || !strings.Contains(text, "OBJET DE LA CONVENTION") {
+		t.Errorf("une place libre : %q %v", text, err)
 	}
 }
