@@ -3,6 +3,7 @@ package app
 import (
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 )
 
@@ -259,7 +260,9 @@ type parsedMail struct {
 	html          *htmltemplate.Template
 }
 
-var parsedMails = func() map[string]parsedMail {
+// parsedMails parses the templates when the first message is written, not
+// when any ctg process starts.
+var parsedMails = sync.OnceValue(func() map[string]parsedMail {
 	out := map[string]parsedMail{}
 	for name, t := range mailTexts {
 		out[name] = parsedMail{
@@ -269,11 +272,11 @@ var parsedMails = func() map[string]parsedMail {
 		}
 	}
 	return out
-}()
+})
 
 // renderMail writes the subject, text and HTML of a kind of message.
 func renderMail(name string, data any) (subject, text, html string, err error) {
-	p := parsedMails[name]
+	p := parsedMails()[name]
 	var b strings.Builder
 	if err = p.subject.Execute(&b, data); err != nil {
 		return

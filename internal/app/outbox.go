@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -380,4 +381,14 @@ func indicatorName(ind model.Indicator, code string) string {
 		return code
 	}
 	return code + " « " + ind.Label + " »"
+}
+
+// PoolStats returns the statistics of the database's connection pools,
+// for the operators' metrics.
+func (s *Service) PoolStats() map[string]sql.DBStats { return s.store.PoolStats() }
+
+// MailBacklog counts the messages waiting to be sent and those given up,
+// for the operators' metrics.
+func (s *Service) MailBacklog(ctx context.Context) (waiting, failed int, err error) {
+	return s.store.MailBacklog(ctx)
 }

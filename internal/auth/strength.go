@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -14,8 +15,9 @@ const MinPasswordLength = 12
 //go:embed common_passwords.txt
 var commonPasswordList string
 
-// commonPasswords holds the embedded list, read once.
-var commonPasswords = func() map[string]bool {
+// commonPasswords holds the embedded list, read on the first check of a
+// password rather than at start-up: most ctg processes never check one.
+var commonPasswords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, line := range strings.Split(commonPasswordList, "\n") {
 		if line != "" && !strings.HasPrefix(line, "# ") {
@@ -23,7 +25,7 @@ var commonPasswords = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // Rows of neighbouring characters: a password that only walks along them
 // (123456789012, abcdefghijkl, azertyuiop…) is guessed at once. The digit
@@ -99,11 +101,12 @@ var unleet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s
 // common reports whether s is a common password, or a common word with
 // only digits and signs around it (Soleil2024!!, M0tdepasse123).
 func common(s string) bool {
-	if commonPasswords[s] {
+	list := commonPasswords()
+	if list[s] {
 		return true
 	}
 	core := strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
-	return len([]rune(core)) >= 3 && (commonPasswords[core] || commonPasswords[unleet.Replace(core)])
+	return len([]rune(core)) >= 3 && (list[core] || list[unleet.Replace(core)])
 }
 
 // trivial returns why a password (lowercase, without spaces) is guessed at

@@ -25,6 +25,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs := flags("serve", env)
 	dbFlag(fs, &cfg)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "adresse d'écoute HTTP")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "adresse d'écoute des métriques Prometheus (/metrics), à réserver au réseau de supervision (ex. 127.0.0.1:9090 ; aucune par défaut)")
 	fs.BoolVar(&cfg.NoExample, "no-example", false, "ne pas charger la convention d'exemple dans une base vide")
 	fs.StringVar(&cfg.Secrecy, "secrecy", cfg.Secrecy, "secret statistique des exports diffusables : mask (< 5) ou round5 (arrondi à 5)")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "adresse publique du site, pour les liens des courriels (ex. https://ctg.exemple.fr)")
@@ -86,6 +87,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("--addr : écoute sur %s impossible : %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr : écoute sur %s impossible : %w", cfg.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: handler.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("métriques Prometheus", "address", "http://"+displayAddr(mln.Addr())+"/metrics")
+	}
 	log.Info("ctg à l'écoute", "address", "http://"+displayAddr(ln.Addr()), "database", svc.Database(), "version", version())
 	// The outbox is sent in the background until the server stops; the
 	// message being sent is finished and recorded first.

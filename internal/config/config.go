@@ -20,6 +20,9 @@ type Config struct {
 	DB string
 	// Addr is the HTTP listen address of ctg serve.
 	Addr string
+	// MetricsAddr is the listen address of the Prometheus metrics of ctg
+	// serve (/metrics); empty, they are not served.
+	MetricsAddr string
 	// NoExample disables loading the bundled convention into an empty database.
 	NoExample bool
 	// Secrecy is the statistical secrecy rule: mask (default) or round5.
@@ -58,6 +61,7 @@ func Defaults() Config {
 	if v := os.Getenv("CTG_ADDR"); v != "" {
 		c.Addr = v
 	}
+	c.MetricsAddr = os.Getenv("CTG_METRICS_ADDR")
 	c.Secrecy = os.Getenv("CTG_SECRECY")
 	c.Reminders = "30,7"
 	if v, ok := os.LookupEnv("CTG_REMINDERS"); ok {
@@ -99,6 +103,11 @@ func (c Config) Validate() error {
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 			return fmt.Errorf("--addr : adresse d'écoute « %s » invalide (exemple : :8080 ou 127.0.0.1:8080)", c.Addr)
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr : adresse d'écoute « %s » invalide (exemple : 127.0.0.1:9090)", c.MetricsAddr)
 		}
 	}
 	return nil

@@ -33,6 +33,9 @@ type Outbox interface {
 	MailMessages(ctx context.Context, limit int) ([]model.Mail, error)
 	// MailMessage returns one message, or ErrNotFound.
 	MailMessage(ctx context.Context, id string) (*model.Mail, error)
+	// MailBacklog counts the messages waiting to be sent (queued or
+	// being sent) and those given up, in one query.
+	MailBacklog(ctx context.Context) (waiting, failed int, err error)
 }
 
 // mailTime writes a time of the outbox truncated to the second, so that

@@ -96,6 +96,9 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Dialect names the database in use: "sqlite" or "postgres".
 	Dialect() string
+	// PoolStats returns the statistics of the connection pools by use:
+	// "read" and "write" on SQLite, one "shared" pool on PostgreSQL.
+	PoolStats() map[string]sql.DBStats
 	Close() error
 }
 
@@ -178,7 +181,7 @@ func Open(ctx context.Context, dsn string) (*SQL, error) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.d, s.write, s.read = postgresDialect, db, db
 	} else {
-		if err := s.openSQLite(dsn); err != nil {
+		if err := s.openSQLite(dsn, openSQLiteDB); err != nil {
 			return nil, err
 		}
 	}
@@ -189,7 +192,10 @@ func Open(ctx context.Context, dsn string) (*SQL, error) {
 	return s, nil
 }
 
-func (s *SQL) openSQLite(path string) error {
+// openSQLiteDB opens a pool of the registered SQLite driver.
+func openSQLiteDB(dsn string) (*sql.DB, error) { return sql.Open("sqlite", dsn) }
+
+func (s *SQL) openSQLite(path string, open func(dsn string) (*sql.DB, error)) error {
 	path = strings.TrimPrefix(path, "sqlite://")
 	path = strings.TrimPrefix(path, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -210,12 +216,12 @@ func (s *SQL) openSQLite(path string) error {
 	// with SQLITE_BUSY. (modernc.org/sqlite v1.62 also moves it first; the
 	// order here does not rely on that.)
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	write, err := open("file:" + path + "?" + pragmas + "&_txlock=immediate")
 	if err != nil {
 		return err
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	read, err := open("file:" + path + "?" + pragmas)
 	if err != nil {
 		write.Close()
 		return err

@@ -45,6 +45,7 @@ type Server struct {
 	sameSite http.Handler
 	// taskCounts keeps the header's "Mes tâches" counts for a moment.
 	taskCounts taskCounts
+	metrics    *metrics
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -56,6 +57,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
 		now: time.Now}
 	s.routes()
+	s.metrics = newMetrics(svc, s.routeTable())
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossSite))
 	s.sameSite = cop.Handler(http.HandlerFunc(s.serveChecked))
@@ -322,7 +324,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	r = s.identify(r)
+	// The embedded files are the same for everyone: the caller is not
+	// identified for them, so that they never touch the database.
+	_, pattern := s.mux.Handler(r)
+	if pattern != staticPattern {
+		r = s.identify(r)
+	}
 	r = r.WithContext(app.WithSite(r.Context(), s.siteOrigin(r)))
 	if a := actorOf(r); a != nil && !safeMethod(r.Method) {
 		// What the person just did may change what they have to do.
@@ -344,8 +351,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A feed's address is its secret: it stays out of the logs.
 		path = "/ical/…"
 	}
+	elapsed := time.Since(start)
+	s.metrics.observe(pattern, rec.status, elapsed)
 	s.log.Info("requête", "method", r.Method, "path", path, "status", rec.status, "user", user,
-		"duration_ms", time.Since(start).Milliseconds())
+		"duration_ms", elapsed.Milliseconds())
 }
 
 // serveChecked routes a request that passed the origin check, once its
@@ -596,6 +605,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// staticPattern is the route of the embedded files.
+const staticPattern = "GET /static/"
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	// A folder is not a page: no listing of the files.

@@ -6,6 +6,7 @@ package apptest
 import (
 	"context"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ctg-territoires/ctg/examples"
@@ -29,6 +30,29 @@ func New(t testing.TB) *app.Service {
 func NewWithStore(t testing.TB) (*app.Service, store.Store) {
 	t.Helper()
 	return open(t, filepath.Join(t.TempDir(), "ctg.db"))
+}
+
+// NewCounting is NewWithStore, with n counting every statement the
+// store sends to its SQLite file (see store.OpenCounting).
+func NewCounting(t testing.TB, n *atomic.Int64) (*app.Service, store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.OpenCounting(ctx, filepath.Join(t.TempDir(), "ctg.db"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return svc, st
 }
 
 // EachDB runs fn with a service over a fresh SQLite file, then over a

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
+	"github.com/ctg-territoires/ctg/internal/auth"
+)
+
+// A static file is the same for everyone: serving it never reads the
+// database, even when the request carries a session cookie or an API
+// token, while a page does read it for the same caller.
+func TestStaticFilesNeverTouchTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	var statements atomic.Int64
+	svc, st := apptest.NewCounting(t, &statements)
+	u := &auth.User{Email: "coord@exemple.fr", Name: "Coordinatrice", PasswordHash: "x"}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	session, _, err := st.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := st.CreateAPIToken(ctx, u.ID, "tableur", time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	get := func(path string, auth func(*http.Request)) int64 {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		auth(req)
+		before := statements.Load()
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s : statut %d", path, resp.StatusCode)
+		}
+		return statements.Load() - before
+	}
+	withCookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: sessionCookie, Value: session}) }
+	withToken := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+
+	for name, auth := range map[string]func(*http.Request){"session": withCookie, "jeton": withToken} {
+		if n := get("/static/style.css", auth); n != 0 {
+			t.Errorf("fichier statique avec %s : %d requêtes à la base, aucune attendue", name, n)
+		}
+	}
+	// The counter sees what a page reads for the same callers.
+	if n := get("/compte", withCookie); n == 0 {
+		t.Error("page du compte avec session : aucune requête comptée")
+	}
+	if n := get("/api/v1/conventions", withToken); n == 0 {
+		t.Error("API avec jeton : aucune requête comptée")
+	}
+}
+
+// The metrics are not a page of the site: its handler answers 404 to
+// /metrics, even for a platform administrator; ctg serve exposes them on
+// an address of their own when asked to (--metrics-addr).
+func TestSiteDoesNotServeMetrics(t *testing.T) {
+	e := newEnv(t)
+	for _, role := range []string{"anonyme", "plateforme"} {
+		if resp, _ := e.do(t, role, http.MethodGet, "/metrics", nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("/metrics (%s) : statut %d, 404 attendu", role, resp.StatusCode)
+		}
+	}
+	srv := httptest.NewServer(e.srv.Config.Handler.(*Server).MetricsHandler())
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `ctg_http_request_duration_seconds_count{route="other",status="4xx"} 2`) {
+		t.Errorf("métriques : statut %d\n%s", resp.StatusCode, body)
+	}
+}
