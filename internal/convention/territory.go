@@ -8,13 +8,16 @@ import (
 )
 
 // ResolveTerritory fills c.Territory's looked-up fields from the reference
-// data: the EPCI's name and population, and every commune of the territory
-// marked signatory when a commune party carries its INSEE code.
+// data: the EPCI's name, every commune of the territory marked signatory
+// when a commune party carries its INSEE code, and the population: the
+// sum of the communes' (municipal populations), as the table of the
+// communes and the coverage of the département count it, rather than the
+// EPCI's total population the INSEE file gives apart.
 func ResolveTerritory(c *model.Convention, ref *territory.Data) {
 	t := &c.Territory
 	codes := t.Communes
 	if e, ok := ref.EPCI(t.EPCI); ok {
-		t.EPCIName, t.Population = e.Name, e.Population
+		t.EPCIName = e.Name
 		if len(codes) == 0 {
 			codes = e.Members
 		}
@@ -39,10 +42,8 @@ func ResolveTerritory(c *model.Convention, ref *territory.Data) {
 	}
 	// Largest communes first, as a territory is usually presented.
 	sort.SliceStable(t.Resolved, func(i, j int) bool { return t.Resolved[i].Population > t.Resolved[j].Population })
-	if t.EPCI == "" {
-		t.Population = 0
-		for _, tc := range t.Resolved {
-			t.Population += tc.Population
-		}
+	t.Population = 0
+	for _, tc := range t.Resolved {
+		t.Population += tc.Population
 	}
 }

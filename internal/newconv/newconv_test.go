@@ -222,3 +222,20 @@ func TestCommuneName(t *testing.T) {
 		}
 	}
 }
+
+// A commune is found by the beginning of its name when none has the name
+// typed: « Digne » finds the intercommunality of Digne-les-Bains.
+func TestSearchByTheBeginningOfACommuneName(t *testing.T) {
+	ref := territory.MustLoad()
+	found := false
+	for _, m := range Search(ref, "Digne", 10) {
+		found = found || m.EPCI.SIREN == "200067437"
+	}
+	if !found {
+		t.Errorf("« Digne » : %v", Search(ref, "Digne", 10))
+	}
+	// An exact commune name is not drowned by the longer ones.
+	if list := Search(ref, "Limans", 10); len(list) != 1 || list[0].EPCI.SIREN != "240400440" {
+		t.Errorf("« Limans » : %v", list)
+	}
+}

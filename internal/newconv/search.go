@@ -15,8 +15,10 @@ type Match struct {
 	EPCI *territory.EPCI
 	// Departements are the départements of its communes, most populated first.
 	Departements []string
-	// Communes counts its current member communes.
-	Communes int
+	// Communes counts its current member communes, and Population their
+	// inhabitants (municipal populations), as the coverage counts them.
+	Communes   int
+	Population int
 	// Via says how it was found when not by its own name or SIREN:
 	// « commune de Limans (04104) ».
 	Via string
@@ -30,7 +32,8 @@ var (
 // Search finds the intercommunalities a query names: by SIREN (9 digits),
 // by a commune's INSEE code or postal code (5 characters), by its name
 // (every word of the query begins a word of the name, accents and case
-// aside), or by the exact name of a member commune. At most limit
+// aside), or by the exact name of a member commune (else by the
+// beginning of its name: « Digne » for Digne-les-Bains). At most limit
 // matches, those found by their own name first, then by name.
 func Search(ref *territory.Data, query string, limit int) []Match {
 	q := strings.Join(strings.Fields(query), "")
@@ -95,6 +98,15 @@ func Search(ref *territory.Data, query string, limit int) []Match {
 			communes = append(communes, c)
 		}
 	}
+	if len(communes) == 0 {
+		// No commune of that exact name: those whose name begins with
+		// the query's words (« Digne » for Digne-les-Bains).
+		for _, c := range ref.Communes() {
+			if c.Type == territory.CommuneCurrent && beginsWords(words(c.Name), qw) {
+				communes = append(communes, c)
+			}
+		}
+	}
 	sortByName(communes)
 	for _, c := range communes {
 		add(epciOf(ref, c), communeVia(c))
@@ -155,6 +167,7 @@ func matchOf(ref *territory.Data, e *territory.EPCI, via string) Match {
 			m.Departements = append(m.Departements, c.Departement)
 		}
 		pop[c.Departement] += c.Population
+		m.Population += c.Population
 	}
 	sort.SliceStable(m.Departements, func(i, j int) bool { return pop[m.Departements[i]] > pop[m.Departements[j]] })
 	return m

@@ -243,10 +243,15 @@ func (s *Server) useLink(purpose auth.LinkPurpose) http.HandlerFunc {
 		default:
 			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure(r),
 				SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionTTL.Seconds())})
-			// A newcomer lands on what they have to do.
+			// A newcomer lands where a sign-in would take them: the
+			// portfolio of an adviser, what they have to do otherwise.
 			next := "/taches"
 			if purpose == auth.LinkReset {
 				next = "/compte?mot-de-passe=1"
+			} else if a, _, err := s.app.ActorForSession(r.Context(), token); err == nil {
+				if landing := s.landing(r, a); landing == "/portefeuille" {
+					next = landing
+				}
 			}
 			http.Redirect(w, r, next, http.StatusSeeOther)
 		}
