@@ -177,7 +177,8 @@ func (f PortfolioFilter) keeps(r *PortfolioRow) bool {
 		!strings.Contains(textutil.Fold(r.Title), t) && !strings.Contains(textutil.Fold(r.EPCIName), t) && !strings.Contains(r.EPCI, t) {
 		return false
 	}
-	if f.DueBy != nil && (r.NextDeadline == nil || r.NextDeadline.Date.After(*f.DueBy)) {
+	// An obligation already late is due before any day to come.
+	if f.DueBy != nil && r.Overdue == 0 && (r.NextDeadline == nil || r.NextDeadline.Date.After(*f.DueBy)) {
 		return false
 	}
 	if o := textutil.Fold(strings.TrimSpace(f.Organization)); o != "" && !slices.ContainsFunc(r.Parties, func(p string) bool {

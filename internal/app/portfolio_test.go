@@ -235,11 +235,28 @@ func TestPortfolioFilters(t *testing.T) {
 		"état":                 {app.PortfolioFilter{State: lifecycle.AwaitingSignatures}, []string{draftSlug}},
 		"organisation":         {app.PortfolioFilter{Organization: "mutualité sociale agricole", Departement: "04"}, []string{examples.ForcalquierSlug, draftSlug}},
 		"organisation absente": {app.PortfolioFilter{Organization: "Caf du Rhône"}, nil},
-		"échéance en avril":    {app.PortfolioFilter{DueBy: &april}, []string{examples.ForcalquierSlug}},
-		"échéance en juin":     {app.PortfolioFilter{DueBy: &june}, []string{examples.ForcalquierSlug, briancon, draftSlug}},
+		// Obligations already late are due before any day: the three
+		// conventions have some on the test's day.
+		"échéance en avril": {app.PortfolioFilter{DueBy: &april}, []string{examples.ForcalquierSlug, briancon, draftSlug}},
+		"échéance en juin":  {app.PortfolioFilter{DueBy: &june}, []string{examples.ForcalquierSlug, briancon, draftSlug}},
 	} {
 		if got := slugsOf(portfolioOf(t, svc, admin, c.f)); !slices.Equal(got, c.want) {
 			t.Errorf("filtre %s : %v, %v attendu", name, got, c.want)
 		}
+	}
+}
+
+// « Échéance avant le » keeps a convention whose next obligation falls
+// that day or before, or which has one already late; not one whose next
+// obligation comes later and nothing is late.
+func TestPortfolioDueByKeepsTheLateOnes(t *testing.T) {
+	april := model.MustDate("2024-04-30")
+	rows := []app.PortfolioRow{
+		{Slug: "plus-tard", NextDeadline: &app.CalendarEvent{Event: lifecycle.Event{Date: model.MustDate("2024-06-01")}}},
+		{Slug: "en-retard", Overdue: 1},
+		{Slug: "en-mars", NextDeadline: &app.CalendarEvent{Event: lifecycle.Event{Date: model.MustDate("2024-03-01")}}},
+	}
+	if got := slugsOf(app.FilterPortfolio(rows, app.PortfolioFilter{DueBy: &april})); !slices.Equal(got, []string{"en-mars", "en-retard"}) {
+		t.Errorf("échéance avant le 30 avril : %v", got)
 	}
 }
