@@ -147,10 +147,10 @@ func (s *Service) FindDirectoryEntry(ctx context.Context, ref string) (*model.Di
 	}
 	var names []string
 	for _, e := range found {
-		names = append(names, fmt.Sprintf("%s (%s)", e.Name, cmp.Or(e.SIREN, e.INSEE, e.ID)))
+		names = append(names, fmt.Sprintf("« %s »%s", e.Name, cond(e.SIREN != "", " (SIREN "+e.SIREN+")", "")))
 	}
 	return nil, &model.ValidationError{Errors: []model.FieldError{{Path: "organization",
-		Message: fmt.Sprintf("organisation : « %s » désigne plusieurs organisations, donnez son SIREN ou son identifiant : %s", ref, strings.Join(names, ", "))}}}
+		Message: fmt.Sprintf("organisation : « %s » désigne plusieurs organisations ; donnez son nom complet ou son SIREN : %s", ref, strings.Join(names, ", "))}}}
 }
 
 // SetAccountOrganization makes the account with that e-mail belong to an
@@ -203,4 +203,12 @@ func (s *Service) DetachAccount(ctx context.Context, a *auth.Actor, email, id st
 		return err
 	}
 	return s.SetAccountOrganization(ctx, a, email, "", "")
+}
+
+// cond returns yes when ok, no otherwise.
+func cond(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
 }

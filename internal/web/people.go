@@ -48,6 +48,9 @@ func fieldErrors(ve *model.ValidationError) map[string]string {
 type adminAccountsData struct {
 	Accounts []auth.User
 	Roles    []auth.Role
+	// Organizations are the Caf and MSA of the directory, proposed to
+	// the account's organization field.
+	Organizations []model.DirectoryEntry
 	Form     app.NewAccount
 	Errors   map[string]string
 	// Link is the invitation or reset link just created.
@@ -77,6 +80,16 @@ func (s *Server) renderAdminAccounts(w http.ResponseWriter, r *http.Request, a *
 		return
 	}
 	d.Accounts, d.Roles = list, auth.Roles
+	entries, err := s.app.DirectoryEntries(r.Context(), a)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	for _, e := range entries {
+		if e.Kind == model.KindCaf || e.Kind == model.KindMSA {
+			d.Organizations = append(d.Organizations, e)
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "admin_accounts.html", page{Title: "Comptes de la plateforme", Data: d})
 }
