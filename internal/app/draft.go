@@ -11,6 +11,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/draft"
 	"github.com/ctg-territoires/ctg/internal/interchange"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/pdfread"
@@ -42,6 +43,9 @@ type Draft struct {
 	// day it is read: what is missing before it can be signed.
 	Findings  []lint.Finding
 	CheckedOn model.Date
+	// Standing is where the convention created from the draft will stand
+	// in its life on CheckedOn: signed or in force when the text is signed.
+	Standing lifecycle.Standing
 }
 
 // ReadDraft reads the text of a signed convention into a draft, for
@@ -80,7 +84,7 @@ func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*D
 	}
 	today := model.DateOf(s.now().In(textutil.Paris))
 	d := &Draft{Text: string(text), File: f, Report: rep, YAML: yaml, CheckedOn: today,
-		Findings: lint.Run(&f.Convention, s.Territory, today)}
+		Findings: lint.Run(&f.Convention, s.Territory, today), Standing: lifecycle.Of(&f.Convention).StandingOn(today)}
 	if f.Convention.Slug != "" {
 		_, err := s.store.Convention(ctx, f.Convention.Slug)
 		switch {
@@ -95,25 +99,30 @@ func (s *Service) ReadDraft(ctx context.Context, a *auth.Actor, text []byte) (*D
 
 // CreateFromDraft reads the text of a signed convention and imports the
 // draft as a new convention, through the import path, only when the
-// format accepts it as it stands and its slug is free.
-func (s *Service) CreateFromDraft(ctx context.Context, a *auth.Actor, text []byte) (*ImportResult, error) {
+// format accepts it as it stands and its slug is free. It says where the
+// convention created stands in its life today.
+func (s *Service) CreateFromDraft(ctx context.Context, a *auth.Actor, text []byte) (*ImportResult, lifecycle.Standing, error) {
 	d, err := s.ReadDraft(ctx, a, text)
 	if err != nil {
-		return nil, err
+		return nil, lifecycle.Standing{}, err
 	}
 	if len(d.Report.Invalid) > 0 {
 		ve := &model.ValidationError{}
 		for _, p := range d.Report.Invalid {
 			ve.Add("brouillon", "%s", p)
 		}
-		return nil, ve
+		return nil, lifecycle.Standing{}, ve
 	}
 	if err := ownParty(a, &d.File.Convention, "brouillon"); err != nil {
 		return nil, err
 	}
 	if d.Exists {
-		return nil, fmt.Errorf("la convention « %s » existe déjà : le brouillon n'est pas créé ; importez-le en la remplaçant (ctg import --replace) si c'est bien elle : %w",
+		return nil, lifecycle.Standing{}, fmt.Errorf("la convention « %s » existe déjà : le brouillon n'est pas créé ; importez-le en la remplaçant (ctg import --replace) si c'est bien elle : %w",
 			d.File.Convention.Slug, model.ErrConflict)
 	}
-	return s.importFile(ctx, a, d.YAML, nil, false)
+	res, err := s.importFile(ctx, a, d.YAML, nil, false)
+	if err != nil {
+		return nil, lifecycle.Standing{}, err
+	}
+	return res, lifecycle.Of(res.Convention).StandingOn(d.CheckedOn), nil
 }

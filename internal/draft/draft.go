@@ -25,9 +25,13 @@ import (
 
 // Field is one value the draft sets: where it was read and how.
 type Field struct {
-	Path       string  `json:"path"`
-	Value      string  `json:"value"`
-	Line       int     `json:"line"`
+	Path  string `json:"path"`
+	Value string `json:"value"`
+	Line  int    `json:"line"`
+	// Page and PageLine place Line in the PDF the text was extracted from
+	// (pages separated by form feeds): set only for such a text.
+	Page       int     `json:"page,omitempty"`
+	PageLine   int     `json:"page_line,omitempty"`
 	Confidence float64 `json:"confidence"`
 	Method     string  `json:"method"`
 	// AsWritten is set when Value is copied from the text (whitespace and
@@ -38,9 +42,12 @@ type Field struct {
 
 // Missing is something the model expects that the text did not give.
 type Missing struct {
-	Path   string `json:"path"`
-	Line   int    `json:"line,omitempty"`
-	Reason string `json:"reason"`
+	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
+	// Page and PageLine are as for Field.
+	Page     int    `json:"page,omitempty"`
+	PageLine int    `json:"page_line,omitempty"`
+	Reason   string `json:"reason"`
 }
 
 // Report lists what the draft holds and what it lacks.
@@ -84,7 +91,9 @@ type heading struct {
 
 // Read makes a draft from the text of a signed convention.
 func Read(text string, ref *territory.Data) (*model.ConventionFile, *Report, error) {
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\f", "\n")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	pages := pagesOf(text)
+	text = strings.ReplaceAll(text, "\f", "\n")
 	if strings.TrimSpace(text) == "" {
 		return nil, nil, ErrNoText
 	}
@@ -112,7 +121,53 @@ func Read(text string, ref *territory.Data) (*model.ConventionFile, *Report, err
 	r.committees()
 	r.titleAndSlug()
 	r.check()
+	if pages != nil {
+		for i := range r.rep.Fields {
+			f := &r.rep.Fields[i]
+			f.Page, f.PageLine = pages.place(f.Line)
+		}
+		for i := range r.rep.Missing {
+			m := &r.rep.Missing[i]
+			m.Page, m.PageLine = pages.place(m.Line)
+		}
+	}
 	return r.c, r.rep, nil
+}
+
+// pageMap places the lines of a text whose pages are separated by form
+// feeds (pdftotext's output) on their page.
+type pageMap []struct{ page, line int }
+
+// pagesOf maps each line of text, as Read numbers them (a form feed
+// counting as a line break), to its page and its line within the page;
+// nil for a text without form feeds.
+func pagesOf(text string) pageMap {
+	if !strings.Contains(text, "\f") {
+		return nil
+	}
+	m := pageMap{{1, 1}}
+	page, line := 1, 1
+	for _, c := range text {
+		switch c {
+		case '\n':
+			line++
+		case '\f':
+			page, line = page+1, 1
+		default:
+			continue
+		}
+		m = append(m, struct{ page, line int }{page, line})
+	}
+	return m
+}
+
+// place gives the page and the line within it of line n (1-based); zeros
+// when n is not a line of the text.
+func (m pageMap) place(n int) (page, line int) {
+	if n < 1 || n > len(m) {
+		return 0, 0
+	}
+	return m[n-1].page, m[n-1].line
 }
 
 func (r *reader) set(path, value string, line int, confidence float64, method string) {

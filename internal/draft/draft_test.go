@@ -336,3 +336,63 @@ func TestEmptyAndForeignTexts(t *testing.T) {
 		t.Errorf("texte hors modèle : %v", err)
 	}
 }
+
+// TestPages places each field read from a text with form feeds (a PDF's
+// text) on its page, the lines counted from the top of that page; a text
+// without them has no pages.
+func TestPages(t *testing.T) {
+	ref := territory.MustLoad()
+	lines := strings.Split(seedText(t), "\n")
+	// A page break every 40 lines, as pdftotext writes it: a form feed at
+	// the start of the page's first line.
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString("\n")
+			if i%40 == 0 {
+				b.WriteString("\f")
+			}
+		}
+		b.WriteString(l)
+	}
+	_, plain, err := Read(seedText(t), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, paged, err := Read(b.String(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range plain.Fields {
+		if f.Page != 0 || f.PageLine != 0 {
+			t.Fatalf("%s : page %d dans un texte sans saut de page", f.Path, f.Page)
+		}
+	}
+	find := func(path string) Field {
+		for _, f := range paged.Fields {
+			if f.Path == path {
+				return f
+			}
+		}
+		t.Fatalf("%s non lu", path)
+		return Field{}
+	}
+	for _, path := range []string{"signature.date", "period.start", "organizations[0].name"} {
+		var want int
+		for _, f := range plain.Fields {
+			if f.Path == path {
+				want = f.Line
+			}
+		}
+		got := find(path)
+		// Each form feed before the field adds one line to Read's count.
+		if page, line := (want-1)/40+1, (want-1)%40+1; got.Page != page || got.PageLine != line {
+			t.Errorf("%s (ligne %d du texte) : page %d ligne %d, attendu page %d ligne %d", path, want, got.Page, got.PageLine, page, line)
+		}
+	}
+	for _, m := range paged.Missing {
+		if m.Line > 0 && m.Page == 0 {
+			t.Errorf("%s : sans page", m.Path)
+		}
+	}
+}

@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/edit"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/pdfread"
@@ -22,11 +27,24 @@ const lowConfidence = 0.7
 type draftData struct {
 	// Error is the problem of the text sent, naming its field.
 	Error string
+	// Conflict is set when the refusal is that a convention with the
+	// draft's slug exists: the page links to it.
+	Conflict bool
 	// Text is the text read, sent again by the download and create forms.
-	Text   string
-	Draft  *app.Draft
-	Fields []draftField
+	Text  string
+	Draft *app.Draft
+	// Groups are the fields read: those to check first, then the others
+	// by family.
+	Groups []draftGroup
+	Count  int
 	Low    int
+	// Paged is set when the text came from a PDF: fields are placed by
+	// page and line within the page.
+	Paged   bool
+	Missing []draftMissing
+	// Create is the wording of the button that creates the convention,
+	// by the state it will have.
+	Create string
 	MaxKio int
 	MaxMio int
 	// Checks are the checker's findings on the draft; CheckedOn their day.
@@ -37,13 +55,102 @@ type draftData struct {
 
 type draftCheck struct {
 	lint.Finding
-	Label string
+	Label, Field string
+}
+
+// draftGroup is a family of fields read, shown together.
+type draftGroup struct {
+	ID, Title string
+	Priority  bool
+	Fields    []draftField
 }
 
 type draftField struct {
-	Path, Value, Method, Confidence string
-	Line                            int
-	Low                             bool
+	// Label names the field in French; Path is its path in the format.
+	Label, Path, Value, Method, Confidence, Where string
+	Low                                           bool
+}
+
+type draftMissing struct {
+	Label, Path, Where, Reason string
+}
+
+// draftFamilies are the families of fields, in the order of the page,
+// each with the first segment of the paths it holds.
+var draftFamilies = []struct {
+	id, title string
+	roots     []string
+}{
+	{"parties", "Parties", []string{"organizations", "parties", "legal_bases"}},
+	{"dates", "Dates et signature", []string{"period", "signature"}},
+	{"articles", "Préambule, articles et annexes", []string{"preamble", "articles", "annexes"}},
+	{"plan", "Plan d'actions", []string{"axes"}},
+	{"indicateurs", "Indicateurs", nil},
+	{"equipements", "Équipements", []string{"equipments"}},
+	{"comites", "Comités", []string{"committees"}},
+	{"autres", "Autres", nil},
+}
+
+// draftFamily gives the index in draftFamilies of a field's family.
+func draftFamily(path string) int {
+	root := path
+	if i := strings.IndexAny(root, ".["); i >= 0 {
+		root = root[:i]
+	}
+	for i, f := range draftFamilies {
+		if root == "axes" && strings.Contains(path, ".indicators") {
+			if f.id == "indicateurs" {
+				return i
+			}
+			continue
+		}
+		if slices.Contains(f.roots, root) {
+			return i
+		}
+	}
+	return len(draftFamilies) - 1
+}
+
+// sourcePlace says where a field was read: « page 3, ligne 12 » in the
+// PDF, or « ligne 32 » of a text sent as such.
+func sourcePlace(line, page, pageLine int) string {
+	switch {
+	case page > 0:
+		return fmt.Sprintf("page %d, ligne %d", page, pageLine)
+	case line > 0:
+		return fmt.Sprintf("ligne %d", line)
+	}
+	return "—"
+}
+
+// createWording words the button that creates the convention by the
+// state it will have: « Créer la convention (signée le 9 novembre 2022) ».
+func createWording(d *app.Draft) string {
+	if sd := d.File.Convention.Signature.Date; sd != nil {
+		return "Créer la convention (signée le " + textutil.FrenchDate(*sd) + ")"
+	}
+	return "Créer la convention (" + d.Standing.Label + ")"
+}
+
+// createdMessage confirms the creation with the state the convention has.
+func createdMessage(title string, st lifecycle.Standing) string {
+	state := "elle est " + st.Label
+	switch st.Code {
+	case lifecycle.Draft:
+		state = "elle est en projet"
+	case lifecycle.Signed:
+		state = "elle est signée, sa période n'a pas commencé"
+	}
+	return "Convention « " + title + " » créée depuis le texte signé : " + state + " (" + strings.TrimSuffix(lowerFirst(st.Explanation), ".") + "). Relisez-la et complétez-la."
+}
+
+// lowerFirst lowercases the first letter of a sentence set inside another.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // draftActor returns who posts to the draft pages, when they may create
@@ -124,7 +231,7 @@ func (s *Server) draftUpload(w http.ResponseWriter, r *http.Request) {
 		s.draftTooLarge(w, r)
 		return
 	}
-	s.showDraft(w, r, a, data, "", http.StatusOK)
+	s.showDraft(w, r, a, data, "", false, http.StatusOK)
 }
 
 // draftText is the text sent again by the forms of the report.
@@ -134,7 +241,7 @@ func draftText(r *http.Request) string {
 
 // showDraft reads a file (PDF or text) and shows its report, with the
 // error of a refused creation when there is one.
-func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor, file []byte, refusal string, status int) {
+func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor, file []byte, refusal string, conflict bool, status int) {
 	d, err := s.app.ReadDraft(r.Context(), a, file)
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
@@ -145,17 +252,44 @@ func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		s.pageError(w, r, err)
 		return
 	}
-	data := draftData{Text: d.Text, Draft: d, Error: refusal}
+	data := draftData{Text: d.Text, Draft: d, Error: refusal, Conflict: conflict, Count: len(d.Report.Fields), Create: createWording(d)}
+	c := &d.File.Convention
+	priority := draftGroup{ID: "priorite", Title: "À vérifier en priorité", Priority: true}
+	families := make([]draftGroup, len(draftFamilies))
+	for i, f := range draftFamilies {
+		families[i] = draftGroup{ID: f.id, Title: f.title}
+	}
 	for _, f := range d.Report.Fields {
-		low := f.Confidence < lowConfidence
-		if low {
+		field := draftField{Label: edit.DescribePath(c, f.Path), Path: f.Path, Value: shorten(edit.DescribeValue(c, f.Path, f.Value), 90),
+			Method: f.Method, Where: sourcePlace(f.Line, f.Page, f.PageLine),
+			Confidence: strconv.Itoa(int(f.Confidence*100+0.5)) + " %", Low: f.Confidence < lowConfidence}
+		data.Paged = data.Paged || f.Page > 0
+		if field.Low {
 			data.Low++
+			priority.Fields = append(priority.Fields, field)
+			continue
 		}
-		data.Fields = append(data.Fields, draftField{Path: f.Path, Value: shorten(f.Value, 90), Method: f.Method, Line: f.Line,
-			Confidence: strconv.Itoa(int(f.Confidence*100+0.5)) + " %", Low: low})
+		g := &families[draftFamily(f.Path)]
+		g.Fields = append(g.Fields, field)
+	}
+	if len(priority.Fields) > 0 {
+		data.Groups = append(data.Groups, priority)
+	}
+	for _, g := range families {
+		if len(g.Fields) > 0 {
+			data.Groups = append(data.Groups, g)
+		}
+	}
+	for _, m := range d.Report.Missing {
+		data.Missing = append(data.Missing, draftMissing{Label: edit.DescribePath(c, m.Path), Path: m.Path,
+			Where: sourcePlace(m.Line, m.Page, m.PageLine), Reason: m.Reason})
 	}
 	for _, f := range d.Findings {
-		data.Checks = append(data.Checks, draftCheck{Finding: f, Label: lint.Labels[f.Severity]})
+		check := draftCheck{Finding: f, Label: lint.Labels[f.Severity]}
+		if f.Path != "" {
+			check.Field = edit.DescribePath(c, f.Path)
+		}
+		data.Checks = append(data.Checks, check)
 	}
 	n := lint.Count(d.Findings)
 	data.Errors, data.Warnings = n[lint.Error], n[lint.Warning]
@@ -230,16 +364,16 @@ func (s *Server) draftCreate(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	res, err := s.app.CreateFromDraft(r.Context(), a, []byte(text))
+	res, state, err := s.app.CreateFromDraft(r.Context(), a, []byte(text))
 	var ve *model.ValidationError
 	switch {
 	case err == nil:
-		setFlash(w, r, "Convention « "+res.Convention.Title+" » créée en projet depuis le texte signé : relisez-la et complétez-la.")
+		setFlash(w, r, createdMessage(res.Convention.Title, state))
 		http.Redirect(w, r, "/c/"+res.Convention.Slug, http.StatusSeeOther)
 	case errors.As(err, &ve):
-		s.showDraft(w, r, a, []byte(text), "La convention n'est pas créée : le brouillon est à compléter ("+validationText(ve)+"). Téléchargez-le, complétez-le, puis importez-le (ctg import).", http.StatusUnprocessableEntity)
+		s.showDraft(w, r, a, []byte(text), "La convention n'est pas créée : le brouillon est à compléter ("+validationText(ve)+"). Téléchargez-le, complétez-le, puis importez-le (ctg import).", false, http.StatusUnprocessableEntity)
 	case errors.Is(err, model.ErrConflict):
-		s.showDraft(w, r, a, []byte(text), upperFirst(strings.TrimSuffix(err.Error(), " : "+model.ErrConflict.Error()))+".", http.StatusConflict)
+		s.showDraft(w, r, a, []byte(text), upperFirst(strings.TrimSuffix(err.Error(), " : "+model.ErrConflict.Error()))+".", true, http.StatusConflict)
 	default:
 		s.pageError(w, r, err)
 	}

@@ -2,13 +2,16 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/interchange"
@@ -63,14 +66,59 @@ func TestDraftUploadShowsReport(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("statut %d : %s", resp.StatusCode, page)
 	}
-	for _, want := range []string{"414 champ(s) lu(s)", "5 manque(s) signalé(s)", "XXXX", "<code>period.start</code>",
-		"95 %", "à vérifier", "Avant signature : ce qui manque", "AUTH-DATE-MISSING", "pas de date (le texte porte « XXXX »)", "Télécharger le brouillon (YAML)", "Créer la convention en projet", "accepté tel quel"} {
+	for _, want := range []string{"414 champ(s) lu(s)", "5 manque(s) signalé(s)", "XXXX", `<code class="meta">period.start</code>`,
+		"95 %", "à vérifier", "Avant signature : ce qui manque", "AUTH-DATE-MISSING", "pas de date (le texte porte « XXXX »)", "Télécharger le brouillon (YAML)", "accepté tel quel",
+		// Fields named in French, with the line of the text sent.
+		"Période : début", "Partie 2 — Mutualité Sociale Agricole Alpes Vaucluse : date de la délibération", "Fiche 7.1 — étape 1 : action",
+		"Signature : date", "ligne 567", "« Ligne » renvoie au texte envoyé",
+		// Codes given by their French labels.
+		"<td data-label=\"Valeur\">Caf</td>", "<td data-label=\"Valeur\">prévue</td>", "<td data-label=\"Valeur\">comité de pilotage</td>", "<td data-label=\"Valeur\">9 novembre 2022</td>",
+	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page sans « %s »", want)
 		}
 	}
+	for _, unwanted := range []string{"<td data-label=\"Valeur\">planned</td>", "<td data-label=\"Valeur\">copil</td>", "page 1, ligne"} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("page avec « %s »", unwanted)
+		}
+	}
 	if !strings.Contains(page, "Fiche action") {
 		t.Error("le texte envoyé n'est pas gardé pour les formulaires suivants")
+	}
+}
+
+// The fields to check first come in the first group, open; the others
+// follow by family, closed, each field in one group only.
+func TestDraftReportGroupsFields(t *testing.T) {
+	e := newEnv(t)
+	_, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t))
+	order := []string{`<details class="draft-group" id="g-priorite" open>`, `<details class="draft-group" id="g-parties">`,
+		`<details class="draft-group" id="g-dates">`, `<details class="draft-group" id="g-articles">`, `<details class="draft-group" id="g-plan">`,
+		`<details class="draft-group" id="g-indicateurs">`, `<details class="draft-group" id="g-equipements">`,
+		`<details class="draft-group" id="g-comites">`, `<details class="draft-group" id="g-autres">`, `id="avant-signature"`}
+	last := -1
+	for _, o := range order {
+		i := strings.Index(page, o)
+		if i < 0 || i < last {
+			t.Fatalf("« %s » absent ou hors de l'ordre", o)
+		}
+		last = i
+	}
+	priority := page[strings.Index(page, order[0]):strings.Index(page, order[1])]
+	// The status of the fiches is a default value (50 %): to check first.
+	if !strings.Contains(priority, "Fiche 1.1 : avancement") || strings.Contains(priority, "Période : début") {
+		t.Error("le groupe « À vérifier en priorité » ne tient pas les champs de confiance faible seuls")
+	}
+	if n, low := strings.Count(priority, "<tr><td"), strings.Count(page, `<span class="badge warn">à vérifier</span>`); n == 0 || n != low {
+		t.Errorf("%d champ(s) dans le groupe prioritaire, %d à vérifier dans la page", n, low)
+	}
+	equipments := page[strings.Index(page, order[6]):strings.Index(page, order[7])]
+	if !strings.Contains(equipments, "Équipement 1 — Accueil Ados - La Cordelière : code postal") || strings.Contains(equipments, "Fiche 1.1") {
+		t.Error("les équipements ne sont pas groupés")
+	}
+	if n := strings.Count(page, "<tr><td data-label=\"Champ\">"); n != 414+5 {
+		t.Errorf("%d lignes de champs (lus et manquants), attendu 419", n)
 	}
 }
 
@@ -173,10 +221,19 @@ func TestDraftYAMLDownload(t *testing.T) {
 // second time the slug is taken and the page says so.
 func TestDraftCreate(t *testing.T) {
 	e := newEnv(t)
+	e.svc.SetClock(func() time.Time { return time.Date(2023, 6, 1, 10, 0, 0, 0, time.UTC) })
+	if _, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t)); !strings.Contains(page, ">Créer la convention (signée le 9 novembre 2022)</button>") ||
+		!strings.Contains(page, "Créée aujourd'hui, la convention sera « en vigueur »") || strings.Contains(page, "en projet") {
+		t.Error("le bouton ne dit pas l'état de la convention signée")
+	}
 	text := strings.ReplaceAll(string(signedText(t)), "\n", "\r\n")
 	resp, page := e.draftPost(t, "plateforme", "/brouillon/creer", "", []byte(text))
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/c/"+draftSlug {
 		t.Fatalf("statut %d vers %q : %s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	if flash, _ := url.QueryUnescape(resp.Header.Get("Set-Cookie")); !strings.Contains(flash, "créée depuis le texte signé : elle est en vigueur (signée le 9 novembre 2022, en vigueur du 1er janvier 2022 au 31 décembre 2024)") ||
+		strings.Contains(flash, "projet") {
+		t.Errorf("confirmation : %q", flash)
 	}
 	if _, page := e.do(t, "plateforme", "GET", "/conventions", nil); !strings.Contains(page, `href="/c/`+draftSlug+`"`) {
 		t.Error("la convention créée n'est pas dans la liste")
@@ -185,11 +242,11 @@ func TestDraftCreate(t *testing.T) {
 		t.Error("l'import n'est pas au nom de l'administrateur·rice")
 	}
 	resp, page = e.draftPost(t, "plateforme", "/brouillon/creer", "", []byte(text))
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "existe déjà") {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "existe déjà") || !strings.Contains(page, `<a href="/c/`+draftSlug+`">Ouvrir la convention existante</a>`) {
 		t.Errorf("deuxième création : statut %d", resp.StatusCode)
 	}
-	if _, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t)); strings.Contains(page, "Créer la convention en projet") ||
-		!strings.Contains(page, "existe déjà") {
+	if _, page := e.draftPost(t, "plateforme", "/brouillon", "convention.txt", signedText(t)); strings.Contains(page, "Créer la convention (") ||
+		!strings.Contains(page, "existe déjà") || !strings.Contains(page, `<a href="/c/`+draftSlug+`">`) {
 		t.Error("le bouton de création reste offert pour un identifiant pris")
 	}
 }
@@ -199,8 +256,22 @@ func TestDraftCreate(t *testing.T) {
 // checker says what is missing before signature.
 func TestDraftUploadPDF(t *testing.T) {
 	pdf := pdftext.FromText(t, string(signedText(t)))
-	if len(pdftext.Text(t, pdf)) == 0 { // skips without pdftotext
+	extracted := pdftext.Text(t, pdf) // skips without pdftotext
+	if len(extracted) == 0 {
 		t.Fatal("PDF sans texte")
+	}
+	// Where the signature is in the PDF: its page, and its line counted
+	// from the top of that page.
+	signedAt := ""
+	for p, text := range strings.Split(extracted, "\f") {
+		for l, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "Fait à Digne") {
+				signedAt = fmt.Sprintf("page %d, ligne %d", p+1, l+1)
+			}
+		}
+	}
+	if signedAt == "" || strings.HasPrefix(signedAt, "page 1,") {
+		t.Fatalf("signature à « %s » dans le PDF", signedAt)
 	}
 	e := newEnv(t)
 	tmp := t.TempDir()
@@ -209,7 +280,7 @@ func TestDraftUploadPDF(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("statut %d : %s", resp.StatusCode, page)
 	}
-	for _, want := range []string{"Convention territoriale globale (Ctg) 2022-2024", "<code>period.start</code>", "Fiche action 7.1",
+	for _, want := range []string{"Convention territoriale globale (Ctg) 2022-2024", `<code class="meta">period.start</code>`, "Fiche action 7.1",
 		"Avant signature : ce qui manque", "AUTH-DATE-MISSING", "Télécharger le brouillon (YAML)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page sans « %s »", want)
@@ -217,6 +288,10 @@ func TestDraftUploadPDF(t *testing.T) {
 	}
 	if strings.Contains(page, "%PDF") {
 		t.Error("le PDF est renvoyé au lieu de son texte")
+	}
+	row := `<td data-label="Champ">Signature : date<br><code class="meta">signature.date</code></td><td data-label="Valeur">9 novembre 2022</td><td data-label="Où dans le texte">` + signedAt + `</td>`
+	if !strings.Contains(page, row) || !strings.Contains(page, "« Page, ligne » renvoie au PDF envoyé") {
+		t.Errorf("la date de signature n'est pas donnée à sa place dans le PDF (%s)", signedAt)
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*")); len(left) > 0 {
 		t.Errorf("fichier(s) temporaire(s) laissé(s) : %v", left)
