@@ -114,7 +114,7 @@ func (s *Service) CreateFromDraft(ctx context.Context, a *auth.Actor, text []byt
 		return nil, lifecycle.Standing{}, ve
 	}
 	if err := ownParty(a, &d.File.Convention, "brouillon"); err != nil {
-		return nil, err
+		return nil, lifecycle.Standing{}, err
 	}
 	if d.Exists {
 		return nil, lifecycle.Standing{}, fmt.Errorf("la convention « %s » existe déjà : le brouillon n'est pas créé ; importez-le en la remplaçant (ctg import --replace) si c'est bien elle : %w",

@@ -161,9 +161,13 @@ func TestCafAdviserFollowsHerDepartement(t *testing.T) {
 		chromedp.Click(button("Lire le brouillon")),
 		chromedp.WaitVisible(chromedp.ID("avant-signature")),
 	)
-	report := mainText(t, b)
-	for _, want := range []string{"Communauté de Communes Haute-Provence - Pays de Banon", banon, caf04, "2022-01-01", "2024-12-31",
-		"Avant signature : ce qui manque", "Champs lus"} {
+	// The whole report, its closed groups included.
+	report, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("main").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Communauté de Communes Haute-Provence - Pays de Banon", banon, caf04, "1er janvier 2022", "31 décembre 2024",
+		"À vérifier en priorité", "Avant signature : ce qui manque", "page 1, ligne"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("rapport du brouillon sans « %s »", want)
 		}
@@ -181,8 +185,8 @@ func TestCafAdviserFollowsHerDepartement(t *testing.T) {
 	}
 	checkPageAccessibility(t, b, axe, "brouillon-relu")
 	do(t, b, "créer la convention lue",
-		chromedp.Click(button("Créer la convention en projet")),
-		says("créée en projet depuis le texte signé"),
+		chromedp.Click(chromedp.Search(`//main//button[starts-with(normalize-space(), "Créer la convention (signée le")]`)),
+		says("créée depuis le texte signé"),
 		chromedp.Click(chromedp.Search(`//header//a[normalize-space()="Portefeuille"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="Portefeuille"]`)),
 	)
