@@ -51,8 +51,8 @@ type adminAccountsData struct {
 	// Organizations are the Caf and MSA of the directory, proposed to
 	// the account's organization field.
 	Organizations []model.DirectoryEntry
-	Form     app.NewAccount
-	Errors   map[string]string
+	Form          app.NewAccount
+	Errors        map[string]string
 	// Link is the invitation or reset link just created.
 	Link *shownLink
 	// Done confirms an action; Error says why one was refused.
