@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/territory"
@@ -92,6 +93,22 @@ type heading struct {
 // Read makes a draft from the text of a signed convention.
 func Read(text string, ref *territory.Data) (*model.ConventionFile, *Report, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
+	// Nothing of the text reaches a field that a person could not type:
+	// control characters become spaces (page breaks and line breaks
+	// aside), and those that reverse the direction of writing go.
+	text = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n' || r == '\t' || r == '\f':
+			return r
+		case unicode.IsControl(r):
+			return ' '
+		case model.TypedProblem(string(r), true) != "":
+			return -1
+		}
+		return r
+	}, text)
 	pages := pagesOf(text)
 	text = strings.ReplaceAll(text, "\f", "\n")
 	if strings.TrimSpace(text) == "" {

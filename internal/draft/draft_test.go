@@ -396,3 +396,21 @@ func TestPages(t *testing.T) {
 		}
 	}
 }
+
+// A text holding control characters or characters reversing the
+// direction of writing gives a draft with none of them in its fields.
+func TestDraftHoldsNoControlCharacters(t *testing.T) {
+	text := strings.Replace(seedText(t), "OBJET DE LA CONVENTION", "OBJET \a\b DE LA\u202e CONVENTION\x00", 1)
+	c, _, err := Read(text, territory.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range c.Articles {
+		if p := model.TypedProblem(a.Title, false); p != "" || strings.Contains(a.Title, "\u202e") {
+			t.Errorf("article %d : titre %q (%s)", a.Number, a.Title, p)
+		}
+	}
+	if len(c.Articles) == 0 || !strings.Contains(c.Articles[0].Title, "OBJET") {
+		t.Errorf("articles : %+v", c.Articles)
+	}
+}
