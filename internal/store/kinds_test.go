@@ -128,7 +128,12 @@ func createSample(t *testing.T, s *SQL, c *model.Convention, k *edit.Kind) creat
 	for _, f := range k.CreateFields() {
 		values[f.Name] = sampleText(c, f)
 	}
-	values[k.CreateFields()[0].Name] = "9.9" // a code or key not yet used
+	// A code, key or number not yet used.
+	if first := k.CreateFields()[0]; first.Widget == edit.Number {
+		values[first.Name] = "99"
+	} else {
+		values[first.Name] = "9.9"
+	}
 	if verr := k.ApplyNew(tg, values); verr != nil {
 		t.Fatalf("%s : %v", k.Name, verr)
 	}
