@@ -41,14 +41,7 @@ func NewCounting(t testing.TB, n *atomic.Int64) (*app.Service, store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := app.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := serve(t, st)
 	if _, err := svc.LoadExampleIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -94,14 +87,7 @@ func Empty(t testing.TB, dsn string) (*app.Service, store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := app.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := serve(t, st)
 	return svc, st
 }
 
@@ -152,4 +138,19 @@ func HeldDecision(t testing.TB, svc *app.Service, a *auth.Actor, date string) (*
 		t.Fatal(err)
 	}
 	return m, d
+}
+
+// serve migrates an opened store, closed at the end of the test, and
+// returns a service over it.
+func serve(t testing.TB, st *store.SQL) *app.Service {
+	t.Helper()
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
