@@ -109,7 +109,7 @@ func (x *checker) party(org string) *model.Party {
 
 func checkPlaceholders(x *checker) {
 	for _, t := range texts(x.c) {
-		m := placeholderRE.FindString(t.Text)
+		m := placeholder(t.Text)
 		if m == "" || x.covered(t) {
 			continue
 		}
@@ -256,7 +256,7 @@ func checkAuthAnnexEmpty(x *checker) {
 		if cited[a.Number] == 0 && a.Holds != "authorizations" {
 			continue
 		}
-		if strings.TrimSpace(a.Text) == "" || placeholderRE.MatchString(a.Text) {
+		if strings.TrimSpace(a.Text) == "" || placeholder(a.Text) != "" {
 			x.reportf(fmt.Sprintf("annexes[%d]", i), fmt.Sprintf("annexe %d", a.Number), "annex", a.ID,
 				"Joignez les délibérations à l'annexe (références, dates, accusés de réception).",
 				"L'annexe %d, censée contenir les délibérations de %d partie(s), ne les contient pas (« %s »).",

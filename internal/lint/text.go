@@ -86,10 +86,95 @@ func whereOf(v reflect.Value, parent string) string {
 	return parent
 }
 
-var (
-	placeholderRE = regexp.MustCompile(`(?i)\bX{3,}\b|\.{5,}|_{4,}|\[[^\]]*compl[ée]ter[^\]]*\]|\b(?:de|du|des|par)\s+,|^\s*(?:ins[ée]rer|compl[ée]ter|[àa] compl[ée]ter)\b`)
-	yearRE        = regexp.MustCompile(`\b(?:19|20)[0-9]{2}\b`)
-)
+var yearRE = regexp.MustCompile(`\b(?:19|20)[0-9]{2}\b`)
+
+// placeholder returns the first mark, in a text, of a value left to fill
+// in: « XXXX », a row of dots or underscores, « [à compléter …] », a
+// preposition before a comma (« de , ») where a name is missing, or a
+// text that begins with « Insérer » or « Compléter ». It reads the text
+// once, left to right, without regular expression: the checker runs it
+// on every text of every convention.
+func placeholder(text string) string {
+	if m := leadingInstruction(text); m != "" {
+		return m
+	}
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == 'x' || c == 'X':
+			if i > 0 && wordByte(text[i-1]) {
+				continue
+			}
+			j := i
+			for j < len(text) && (text[j] == 'x' || text[j] == 'X') {
+				j++
+			}
+			if j-i >= 3 && (j == len(text) || !wordByte(text[j])) {
+				return text[i:j]
+			}
+			i = j - 1
+		case c == '.' || c == '_':
+			j := i
+			for j < len(text) && text[j] == c {
+				j++
+			}
+			if (c == '.' && j-i >= 5) || (c == '_' && j-i >= 4) {
+				return text[i:j]
+			}
+			i = j - 1
+		case c == '[':
+			end := strings.IndexByte(text[i:], ']')
+			if end < 0 {
+				return ""
+			}
+			if inside := fold(text[i+1 : i+end]); strings.Contains(inside, "completer") {
+				return text[i : i+end+1]
+			}
+		case (c == 'd' || c == 'D' || c == 'p' || c == 'P') && (i == 0 || !wordByte(text[i-1])):
+			if m := prepositionBeforeComma(text[i:]); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+// wordByte reports whether b may belong to a word: an ASCII letter or
+// digit, the underscore, or a byte of a letter written in several bytes.
+func wordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b >= 0x80
+}
+
+// prepositionBeforeComma matches « de », « du », « des » or « par » at the
+// start of s, then spaces, then a comma.
+func prepositionBeforeComma(s string) string {
+	for _, w := range []string{"des", "de", "du", "par"} {
+		if len(s) <= len(w) || !strings.EqualFold(s[:len(w)], w) {
+			continue
+		}
+		j := len(w)
+		for j < len(s) && isSpaceByte(s[j]) {
+			j++
+		}
+		if j > len(w) && j < len(s) && s[j] == ',' {
+			return s[:j+1]
+		}
+	}
+	return ""
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v' }
+
+// leadingInstruction matches a text that begins, spaces aside, with
+// « Insérer », « Compléter » or « À compléter » as a word.
+func leadingInstruction(text string) string {
+	start := strings.TrimLeft(text, " \t\n\r\f\v")
+	for _, w := range []string{"insérer", "inserer", "compléter", "completer", "à compléter", "a compléter", "à completer", "a completer"} {
+		if len(start) >= len(w) && strings.EqualFold(start[:len(w)], w) && (len(start) == len(w) || !wordByte(start[len(w)])) {
+			return text[:len(text)-len(start)+len(w)]
+		}
+	}
+	return ""
+}
 
 // repeatedWords finds a word pair written twice in a row ("de communes de
 // communes"), the mark of a hasty edit.
