@@ -162,7 +162,9 @@ func prepositionBeforeComma(s string) string {
 	return ""
 }
 
-func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v' }
+func isSpaceByte(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
+}
 
 // leadingInstruction matches a text that begins, spaces aside, with
 // « Insérer », « Compléter » or « À compléter » as a word.
