@@ -39,6 +39,9 @@ type Service struct {
 	mail mail.Settings
 	// wakeMail tells the background sender that a message was queued.
 	wakeMail func()
+	// findingsMemo keeps the checker's findings of the conventions
+	// viewed lately, by a digest of what they are computed from.
+	findingsMemo findingsMemo
 }
 
 // New returns a Service over st with the embedded reference data.
@@ -213,6 +216,16 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 	if err != nil {
 		return nil, err
 	}
-	return lint.RunWith(c, s.Territory, at, lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings,
-		DataRequests: requests}), nil
+	rec := lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings, DataRequests: requests}
+	key, ok := findingsDigest(c, rec, at)
+	if ok {
+		if f, found := s.findingsMemo.get(key); found {
+			return f, nil
+		}
+	}
+	f := lint.RunWith(c, s.Territory, at, rec)
+	if ok {
+		s.findingsMemo.put(key, f)
+	}
+	return f, nil
 }
