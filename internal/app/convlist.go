@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/auth"
-	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
@@ -32,12 +32,11 @@ type ConventionListRow struct {
 	model.ConventionSummary
 	// State is where the convention stands in its life on the day.
 	State lifecycle.Standing
-	// Territory is the territory resolved: the intercommunality's name and
-	// the communes, signatories marked.
-	Territory model.Territory
-	// Signatories counts the communes of the territory party to the
-	// convention.
-	Signatories int
+	// EPCIName is the name of the territory's intercommunality; Communes
+	// counts the communes of the territory and Signatories those party to
+	// the convention.
+	EPCIName              string
+	Communes, Signatories int
 	// Next is the first overdue obligation, else the next one to come
 	// (NextDeadline), when HasNext.
 	Next    Deadline
@@ -73,18 +72,18 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 			return nil, err
 		}
 	}
-	all, err := s.Conventions(ctx, a)
+	// The conventions' keys only: their summaries, and the parties'
+	// authorizations and the acts their states need, are read for the
+	// page alone, unless the filter asks for a state.
+	keys, err := s.store.ConventionKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
+	all := readable(a, keys)
 	out := &ConventionList{Any: len(all) > 0}
-	var kept []ConventionListRow
 	text := textutil.Fold(strings.TrimSpace(f.Text))
+	var kept []model.ConventionSummary
 	for _, sum := range all {
-		row := ConventionListRow{ConventionSummary: sum, State: lifecycle.OfSummary(sum).StandingOn(today), Territory: model.Territory{EPCI: sum.EPCI}}
-		if f.State != "" && row.State.Code != f.State {
-			continue
-		}
 		if text != "" {
 			name := ""
 			if e, ok := s.Territory.EPCI(sum.EPCI); ok {
@@ -94,13 +93,41 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 				continue
 			}
 		}
-		kept = append(kept, row)
+		kept = append(kept, sum)
+	}
+	summaries := func(list []model.ConventionSummary) ([]model.ConventionSummary, error) {
+		var ids []string
+		if len(list) < len(keys) {
+			ids = make([]string, len(list))
+			for i := range list {
+				ids[i] = list[i].ID
+			}
+		}
+		return s.store.ConventionSummaries(ctx, ids)
+	}
+	if f.State != "" {
+		if kept, err = summaries(kept); err != nil {
+			return nil, err
+		}
+		kept = slices.DeleteFunc(readable(a, kept), func(sum model.ConventionSummary) bool { return lifecycle.OfSummary(sum).On(today) != f.State })
 	}
 	out.Total = len(kept)
 	out.Pages = max(1, (len(kept)+ConventionListPageSize-1)/ConventionListPageSize)
 	out.Page = min(max(f.Page, 1), out.Pages)
 	from := (out.Page - 1) * ConventionListPageSize
-	out.Rows = kept[from:min(from+ConventionListPageSize, len(kept))]
+	page := kept[from:min(from+ConventionListPageSize, len(kept))]
+	if f.State == "" {
+		if page, err = summaries(page); err != nil {
+			return nil, err
+		}
+		// Those the actor may read: the same, unless one was removed
+		// meanwhile.
+		page = readable(a, page)
+	}
+	out.Rows = make([]ConventionListRow, len(page))
+	for i, sum := range page {
+		out.Rows[i] = ConventionListRow{ConventionSummary: sum, State: lifecycle.OfSummary(sum).StandingOn(today)}
+	}
 	ids := make([]string, len(out.Rows))
 	for i := range out.Rows {
 		ids[i] = out.Rows[i].ID
@@ -115,14 +142,18 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 		if x == nil {
 			x = &model.ConventionListFacts{}
 		}
-		signed := map[string]bool{}
-		for _, code := range x.SignatoryCommunes {
-			signed[code] = true
+		// As convention.ResolveTerritory counts them, without the names
+		// and populations the list does not show.
+		codes := x.Communes
+		if e, ok := s.Territory.EPCI(row.EPCI); ok {
+			row.EPCIName = e.Name
+			if len(codes) == 0 {
+				codes = e.Members
+			}
 		}
-		row.Territory.Communes = x.Communes
-		convention.ResolveCommunes(&row.Territory, signed, s.Territory)
-		for _, c := range row.Territory.Resolved {
-			if c.Signatory {
+		row.Communes = len(codes)
+		for _, code := range codes {
+			if slices.Contains(x.SignatoryCommunes, code) {
 				row.Signatories++
 			}
 		}

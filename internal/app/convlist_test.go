@@ -79,10 +79,10 @@ func TestConventionListMatchesWholeConventions(t *testing.T) {
 						signatories++
 					}
 				}
-				if row.Title != c.Title || row.Territory.EPCIName != c.Territory.EPCIName || len(row.Territory.Resolved) != len(c.Territory.Resolved) ||
+				if row.Title != c.Title || row.EPCIName != c.Territory.EPCIName || row.Communes != len(c.Territory.Resolved) ||
 					row.Signatories != signatories {
-					t.Errorf("%s : « %s », %s, %d communes dont %d signataires ; attendu « %s », %s, %d dont %d", row.Slug, row.Title, row.Territory.EPCIName,
-						len(row.Territory.Resolved), row.Signatories, c.Title, c.Territory.EPCIName, len(c.Territory.Resolved), signatories)
+					t.Errorf("%s : « %s », %s, %d communes dont %d signataires ; attendu « %s », %s, %d dont %d", row.Slug, row.Title, row.EPCIName,
+						row.Communes, row.Signatories, c.Title, c.Territory.EPCIName, len(c.Territory.Resolved), signatories)
 				}
 			}
 		}

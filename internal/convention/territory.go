@@ -14,6 +14,14 @@ import (
 // communes and the coverage of the département count it, rather than the
 // EPCI's total population the INSEE file gives apart.
 func ResolveTerritory(c *model.Convention, ref *territory.Data) {
+	t := &c.Territory
+	codes := t.Communes
+	if e, ok := ref.EPCI(t.EPCI); ok {
+		t.EPCIName = e.Name
+		if len(codes) == 0 {
+			codes = e.Members
+		}
+	}
 	signed := map[string]bool{}
 	orgs := map[string]model.Organization{}
 	for _, o := range c.Organizations {
@@ -22,20 +30,6 @@ func ResolveTerritory(c *model.Convention, ref *territory.Data) {
 	for _, p := range c.Parties {
 		if o := orgs[p.Organization]; o.Kind == model.KindCommune && o.INSEE != "" {
 			signed[o.INSEE] = true
-		}
-	}
-	ResolveCommunes(&c.Territory, signed, ref)
-}
-
-// ResolveCommunes fills the resolved part of a territory from the
-// reference data, signed naming the INSEE codes of the communes party to
-// the convention.
-func ResolveCommunes(t *model.Territory, signed map[string]bool, ref *territory.Data) {
-	codes := t.Communes
-	if e, ok := ref.EPCI(t.EPCI); ok {
-		t.EPCIName = e.Name
-		if len(codes) == 0 {
-			codes = e.Members
 		}
 	}
 	t.Resolved = make([]model.TerritoryCommune, 0, len(codes))

@@ -18,7 +18,7 @@ func (s *SQL) ConventionListFacts(ctx context.Context, ids []string, from model.
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	in := placeholders(len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
@@ -118,4 +118,9 @@ func (s *SQL) ConventionsWithDueAmendments(ctx context.Context, on model.Date) (
 			return nil
 		})
 	return out, err
+}
+
+// placeholders returns "(?, ?, …)" for n values.
+func placeholders(n int) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }

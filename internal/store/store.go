@@ -41,6 +41,12 @@ type Store interface {
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
 	// Conventions lists the stored conventions, by slug.
 	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
+	// ConventionKeys lists the stored conventions, by slug, with their
+	// id, slug, title and intercommunality only.
+	ConventionKeys(ctx context.Context) ([]model.ConventionSummary, error)
+	// ConventionSummaries lists the summaries of the conventions of ids,
+	// of every one when ids is nil, by slug.
+	ConventionSummaries(ctx context.Context, ids []string) ([]model.ConventionSummary, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
