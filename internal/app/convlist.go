@@ -72,6 +72,9 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 			return nil, err
 		}
 	}
+	if f.Text == "" && f.State == "" {
+		return s.conventionPage(ctx, a, f.Page, today)
+	}
 	// The conventions' keys only: their summaries, and the parties'
 	// authorizations and the acts their states need, are read for the
 	// page alone, unless the filter asks for a state.
@@ -124,6 +127,35 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 		// meanwhile.
 		page = readable(a, page)
 	}
+	return out, s.listRows(ctx, out, page, today)
+}
+
+// conventionPage is the unfiltered list: the conventions are counted and
+// paged by the database, which reads the summaries of the page only.
+func (s *Service) conventionPage(ctx context.Context, a *auth.Actor, n int, today model.Date) (*ConventionList, error) {
+	var slugs []string
+	if !a.PlatformAdmin {
+		slugs = []string{}
+		for slug := range a.Memberships {
+			slugs = append(slugs, slug)
+		}
+	}
+	total, err := s.store.CountConventions(ctx, slugs)
+	if err != nil {
+		return nil, err
+	}
+	out := &ConventionList{Any: total > 0, Total: total}
+	out.Pages = max(1, (total+ConventionListPageSize-1)/ConventionListPageSize)
+	out.Page = min(max(n, 1), out.Pages)
+	page, err := s.store.ConventionPage(ctx, slugs, (out.Page-1)*ConventionListPageSize, ConventionListPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.listRows(ctx, out, readable(a, page), today)
+}
+
+// listRows fills the rows of a page of the list from their summaries.
+func (s *Service) listRows(ctx context.Context, out *ConventionList, page []model.ConventionSummary, today model.Date) error {
 	out.Rows = make([]ConventionListRow, len(page))
 	for i, sum := range page {
 		out.Rows[i] = ConventionListRow{ConventionSummary: sum, State: lifecycle.OfSummary(sum).StandingOn(today)}
@@ -134,7 +166,7 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 	}
 	facts, err := s.store.ConventionListFacts(ctx, ids, today)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i := range out.Rows {
 		row := &out.Rows[i]
@@ -159,5 +191,5 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 		}
 		row.Next, row.HasNext = listedNextDeadline(row.ConventionSummary, x, today)
 	}
-	return out, nil
+	return nil
 }

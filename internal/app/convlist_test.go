@@ -118,6 +118,24 @@ func TestConventionListPagesAndFilters(t *testing.T) {
 	if got.Total != 3 || got.Page != 1 || !got.Any {
 		t.Fatalf("intercommunalité, page hors limites : %+v", got)
 	}
+	// The working copy of an avenant is reached through its avenant only.
+	if _, err := svc.PrepareAmendment(ctx, auth.System, examples.ForcalquierSlug, "Avenant de test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []app.ConventionListFilter{{}, {Text: "c"}} {
+		got, _ = svc.ListConventions(ctx, auth.System, f, today)
+		if got.Total != 3 || len(got.Rows) != 3 {
+			t.Errorf("avec une copie de travail, filtre %+v : %d conventions", f, got.Total)
+		}
+	}
+	// A member sees their conventions only.
+	member := &auth.Actor{UserID: "u", Memberships: map[string]auth.Membership{"c-ctg": {Convention: "c-ctg", Role: auth.RoleReader}}}
+	for _, f := range []app.ConventionListFilter{{}, {Text: "ctg"}, {State: lifecycle.AwaitingSignatures}} {
+		got, _ = svc.ListConventions(ctx, member, f, today)
+		if got.Total != 1 || len(got.Rows) != 1 || got.Rows[0].Slug != "c-ctg" {
+			t.Errorf("membre de c-ctg, filtre %+v : %+v", f, got)
+		}
+	}
 }
 
 // The header's count, which reads in full only the conventions where the

@@ -124,3 +124,55 @@ func (s *SQL) ConventionsWithDueAmendments(ctx context.Context, on model.Date) (
 func placeholders(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
+
+// conventionScope is the condition of the conventions of slugs (every one
+// when slugs is nil) that a list shows: the working copies of avenants,
+// reached through their avenant only, left out.
+func conventionScope(slugs []string) (string, []any) {
+	where := ` WHERE slug NOT IN (SELECT working_copy FROM amendments WHERE working_copy <> '')`
+	var args []any
+	if slugs != nil {
+		where += ` AND slug IN ` + placeholders(len(slugs))
+		for _, slug := range slugs {
+			args = append(args, slug)
+		}
+	}
+	return where, args
+}
+
+// CountConventions counts the conventions of slugs (every one when slugs
+// is nil), the working copies of avenants left out.
+func (s *SQL) CountConventions(ctx context.Context, slugs []string) (int, error) {
+	if slugs != nil && len(slugs) == 0 {
+		return 0, nil
+	}
+	where, args := conventionScope(slugs)
+	var n int
+	err := s.read.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM conventions`+where), args...).Scan(&n)
+	return n, err
+}
+
+// ConventionPage reads the summaries of at most limit conventions of
+// slugs (every one when slugs is nil), from offset in the order of their
+// slugs, the working copies of avenants left out: four statements,
+// whatever the number of conventions.
+func (s *SQL) ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error) {
+	if slugs != nil && len(slugs) == 0 {
+		return nil, nil
+	}
+	where, args := conventionScope(slugs)
+	ids := []string{}
+	err := s.each(ctx, `SELECT id FROM conventions`+where+` ORDER BY slug LIMIT ? OFFSET ?`, append(args, limit, offset),
+		func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return s.ConventionSummaries(ctx, ids)
+}
