@@ -156,6 +156,11 @@ func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]model.Conve
 	if err != nil {
 		return nil, err
 	}
+	return readable(a, all), nil
+}
+
+// readable keeps the conventions the actor may see in a list.
+func readable(a *auth.Actor, all []model.ConventionSummary) []model.ConventionSummary {
 	var out []model.ConventionSummary
 	for _, c := range all {
 		// A working copy is reached through its avenant only.
@@ -163,7 +168,7 @@ func (s *Service) Conventions(ctx context.Context, a *auth.Actor) ([]model.Conve
 			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // DemoSeed is the seed of the synthetic values loaded with the example.

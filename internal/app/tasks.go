@@ -266,3 +266,38 @@ func (s *Service) governanceTasks(ctx context.Context, a *auth.Actor, c *model.C
 	}
 	return nil
 }
+
+// TaskCount counts what Tasks lists for the person on a day, for the
+// header of every page. It reads in full only the conventions where the
+// person may have something to do: those where they act for an
+// organization, and those where something waits whatever the
+// organization (values submitted, actions decided not done, data
+// requests open). In the others Tasks finds nothing, every task but
+// these being an organization's.
+func (s *Service) TaskCount(ctx context.Context, a *auth.Actor, today model.Date) (int, error) {
+	list, err := s.Conventions(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	work, err := s.store.ConventionsWithWork(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sum := range list {
+		m, member := a.Memberships[sum.Slug]
+		if !work[sum.Slug] && !(member && !m.Role.ReadsOnly() && m.Organization != "") {
+			continue
+		}
+		c, values, err := s.Values(ctx, a, sum.Slug)
+		if err != nil {
+			return 0, err
+		}
+		t, err := s.conventionTasks(ctx, a, c, values, today)
+		if err != nil {
+			return 0, err
+		}
+		n += t.Count()
+	}
+	return n, nil
+}

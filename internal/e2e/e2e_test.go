@@ -257,7 +257,7 @@ func TestEveryPageHasNoSeriousAccessibilityViolation(t *testing.T) {
 		p.url + "/connexion",
 	}
 	signedIn := []string{
-		p.url + "/conventions", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", p.url + "/admin/organisations", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
+		p.url + "/conventions", p.url + "/conventions?texte=forcalquier", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", p.url + "/admin/organisations", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		p.url + "/conventions", p.url + "/portefeuille", p.url + "/portefeuille?au=2023-06-30&departement=04", p.url + "/couverture?departement=04&au=2023-06-30", p.url + "/couverture?departement=99", p.url + "/compte", p.url + "/taches", p.url + "/admin/comptes", p.url + "/admin/courriels", base, base + "/diagnostic", base + "/plan", base + "/plan?statut=in_progress",
 		base + "/fiches/2.2", base + "/fiches/7.1", base + "/equipements", base + "/equipements?commune=04206", base + "/gouvernance",
 		base + "/texte", base + "/recherche?q=logement", base + "/historique", base + "/membres", base + "/controles", base + "/vie",

@@ -116,6 +116,45 @@ type ConventionSummary struct {
 	Acts LifecycleActs `json:"-"`
 }
 
+// ConventionListFacts are the few facts of a convention's content that
+// its line in the conventions list shows beside its summary, read for a
+// whole page of the list at once.
+type ConventionListFacts struct {
+	// Communes are the INSEE codes of the territory as written (none: the
+	// members of its intercommunality).
+	Communes []string
+	// SignatoryCommunes are the INSEE codes of the communes party to the
+	// convention.
+	SignatoryCommunes []string
+	// Promises are the axes without fiches whose fiches an avenant
+	// promised by a date, in the order of the axes.
+	Promises []AxisPromise
+	// FirstStep is the planned step that starts first on or after the day
+	// asked (the first in the plan's order among those of that day); nil
+	// when there is none.
+	FirstStep *ListedStep
+}
+
+// AxisPromise is an axis whose fiches are promised by a date.
+type AxisPromise struct {
+	Number, Position int
+	DueBy            Date
+}
+
+// ListedStep is a step as the conventions list knows it: its start, the
+// code of its fiche and the position of its axis.
+type ListedStep struct {
+	Start        Date
+	Fiche        string
+	AxisPosition int
+}
+
+// ConventionsWithWork are the conventions (by slug) where something waits
+// for someone whatever their organization: real values submitted for
+// validation, actions decided in committee not done, data-exchange
+// requests waiting for a study, an opinion or a decision.
+type ConventionsWithWork map[string]bool
+
 // WithMail returns the entry with messages to queue with the change.
 func (e AuditEntry) WithMail(m ...Mail) AuditEntry {
 	e.Mail = append(e.Mail[:len(e.Mail):len(e.Mail)], m...)

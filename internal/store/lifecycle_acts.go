@@ -67,12 +67,17 @@ func (s *SQL) LifecycleActs(ctx context.Context, slug string) (model.LifecycleAc
 }
 
 // allActs reads every act, for the list of conventions: one query.
-func (s *SQL) allActs(ctx context.Context, out []model.ConventionSummary) error {
+func (s *SQL) allActs(ctx context.Context, out []model.ConventionSummary, slugs []any) error {
 	bySlug := map[string]int{}
 	for i, c := range out {
 		bySlug[c.Slug] = i
 	}
-	return s.each(ctx, `SELECT `+actCols+`, `+metaCols+` FROM lifecycle_acts`, nil, func(scan func(...any) error) error {
+	where := ""
+	if len(slugs) > 0 {
+		where = ` WHERE convention_slug IN ` + placeholders(len(slugs)) + ` OR successor_slug IN ` + placeholders(len(slugs))
+		slugs = append(slugs[:len(slugs):len(slugs)], slugs...)
+	}
+	return s.each(ctx, `SELECT `+actCols+`, `+metaCols+` FROM lifecycle_acts`+where, slugs, func(scan func(...any) error) error {
 		var x actRow
 		if err := scan(x.dest()...); err != nil {
 			return err

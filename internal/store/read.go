@@ -91,26 +91,78 @@ func fileOf[T any](ctx context.Context, s *SQL, what, q string, args []any, dest
 
 // Conventions lists the stored conventions by slug.
 func (s *SQL) Conventions(ctx context.Context) ([]model.ConventionSummary, error) {
+	return s.ConventionSummaries(ctx, nil)
+}
+
+// ConventionKeys lists the stored conventions, by slug, with their id,
+// slug, title and intercommunality only: what a list filters on before it
+// reads the summaries of a page. One statement.
+func (s *SQL) ConventionKeys(ctx context.Context) ([]model.ConventionSummary, error) {
 	var out []model.ConventionSummary
-	byID := map[string]int{}
+	err := s.each(ctx, `SELECT id, slug, title, territory_epci FROM conventions ORDER BY slug`, nil, func(scan func(...any) error) error {
+		var x model.ConventionSummary
+		if err := scan(&x.ID, &x.Slug, &x.Title, &x.EPCI); err != nil {
+			return err
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
+// ConventionSummaries lists the summaries of the conventions of ids (of
+// every convention when ids is nil), by slug, in three statements.
+func (s *SQL) ConventionSummaries(ctx context.Context, ids []string) ([]model.ConventionSummary, error) {
+	where := ""
+	var args []any
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		where = ` WHERE id IN ` + placeholders(len(ids))
+	}
+	var out []model.ConventionSummary
 	err := s.each(ctx, `SELECT id, slug, title, status, synthetic, period_start, period_end, signature_date, territory_epci, updated_at, version
-		FROM conventions ORDER BY slug`, nil, func(scan func(...any) error) error {
+		FROM conventions`+where+` ORDER BY slug`, args, func(scan func(...any) error) error {
 		var x model.ConventionSummary
 		if err := scan(&x.ID, &x.Slug, &x.Title, &x.Status, &x.Synthetic, requiredDateCol{&x.Period.Start}, requiredDateCol{&x.Period.End},
 			dateCol{&x.SignedOn}, &x.EPCI, timeCol{&x.UpdatedAt}, &x.Version); err != nil {
 			return err
 		}
-		byID[x.ID] = len(out)
 		out = append(out, x)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// One more query for every convention's parties: the list computes
+	return out, s.completeSummaries(ctx, out, ids != nil)
+}
+
+// completeSummaries reads the parties' authorizations and the acts of the
+// conventions of out; of every convention unless only.
+func (s *SQL) completeSummaries(ctx context.Context, out []model.ConventionSummary, only bool) error {
+	if only && len(out) == 0 {
+		return nil
+	}
+	byID := map[string]int{}
+	for i, x := range out {
+		byID[x.ID] = i
+	}
+	var where string
+	var ids, slugs []any
+	if only {
+		for _, x := range out {
+			ids, slugs = append(ids, x.ID), append(slugs, x.Slug)
+		}
+		where = ` WHERE p.convention_id IN ` + placeholders(len(ids))
+	}
+	// One query for every convention's parties: the list computes
 	// each convention's state from their authorization dates.
-	err = s.each(ctx, `SELECT p.convention_id, a.decided_on FROM parties p LEFT JOIN authorizations a ON a.party_id = p.id
-		ORDER BY p.convention_id, p.position`, nil, func(scan func(...any) error) error {
+	err := s.each(ctx, `SELECT p.convention_id, a.decided_on FROM parties p LEFT JOIN authorizations a ON a.party_id = p.id`+where+`
+		ORDER BY p.convention_id, p.position`, ids, func(scan func(...any) error) error {
 		var cid string
 		var on *model.Date
 		if err := scan(&cid, dateCol{&on}); err != nil {
@@ -122,10 +174,10 @@ func (s *SQL) Conventions(ctx context.Context) ([]model.ConventionSummary, error
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// And one for the acts of their lives: renewals and terminations.
-	return out, s.allActs(ctx, out)
+	return s.allActs(ctx, out, slugs)
 }
 
 // Convention reads a whole convention by slug.

@@ -41,6 +41,27 @@ type Store interface {
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
 	// Conventions lists the stored conventions, by slug.
 	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
+	// ConventionKeys lists the stored conventions, by slug, with their
+	// id, slug, title and intercommunality only.
+	ConventionKeys(ctx context.Context) ([]model.ConventionSummary, error)
+	// ConventionSummaries lists the summaries of the conventions of ids,
+	// of every one when ids is nil, by slug.
+	ConventionSummaries(ctx context.Context, ids []string) ([]model.ConventionSummary, error)
+	// CountConventions counts the conventions of slugs (every one when
+	// slugs is nil), the working copies of avenants left out.
+	CountConventions(ctx context.Context, slugs []string) (int, error)
+	// ConventionPage reads the summaries of at most limit of them, from
+	// offset in the order of their slugs.
+	ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error)
+	// ConventionListFacts reads what the lines of a page of the
+	// conventions list show beyond their summaries, by convention id.
+	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
+	// ConventionsWithWork lists the conventions where something waits for
+	// someone whatever their organization.
+	ConventionsWithWork(ctx context.Context) (model.ConventionsWithWork, error)
+	// ConventionsWithDueAmendments lists the conventions having a signed
+	// avenant due on that day and not yet applied.
+	ConventionsWithDueAmendments(ctx context.Context, on model.Date) ([]string, error)
 	// Count returns the number of rows of every table, for checks and tests.
 	Count(ctx context.Context) (map[string]int, error)
 	// UpdateRecord changes fields (by path) of one record of a kind still

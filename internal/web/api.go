@@ -102,6 +102,16 @@ type conventionItem struct {
 	// (?au=AAAA-MM-JJ, default today).
 	State lifecycle.Standing `json:"state"`
 	URL   string             `json:"url"`
+	// NextDeadline is the first overdue obligation, else the next one to
+	// come; absent when there is none.
+	NextDeadline *nextDeadlineJSON `json:"next_deadline,omitempty"`
+}
+
+// nextDeadlineJSON is a convention's next obligation in the list.
+type nextDeadlineJSON struct {
+	Date    model.Date `json:"date"`
+	Label   string     `json:"label"`
+	Overdue bool       `json:"overdue"`
 }
 
 func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) {
@@ -113,16 +123,29 @@ func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	list, err := s.app.Conventions(r.Context(), a)
+	f, errs := conventionsQuery(r)
+	if len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "paramètres acceptés : texte, etat, page (1, 2…), at (AAAA-MM-JJ)", Details: errs})
+		return
+	}
+	list, err := s.app.ListConventions(r.Context(), a, f, today)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := struct {
 		Conventions []conventionItem `json:"conventions"`
-	}{Conventions: []conventionItem{}}
-	for _, c := range list {
-		out.Conventions = append(out.Conventions, conventionItem{c, lifecycle.OfSummary(c).StandingOn(today), "/api/v1/conventions/" + c.Slug})
+		Total       int              `json:"total"`
+		Page        int              `json:"page"`
+		Pages       int              `json:"pages"`
+		PerPage     int              `json:"per_page"`
+	}{Conventions: []conventionItem{}, Total: list.Total, Page: list.Page, Pages: list.Pages, PerPage: app.ConventionListPageSize}
+	for _, c := range list.Rows {
+		item := conventionItem{ConventionSummary: c.ConventionSummary, State: c.State, URL: "/api/v1/conventions/" + c.Slug}
+		if c.HasNext {
+			item.NextDeadline = &nextDeadlineJSON{Date: c.Next.Date, Label: c.Next.Label, Overdue: c.Next.Overdue}
+		}
+		out.Conventions = append(out.Conventions, item)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,13 +23,39 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home.html", page{Title: "Accueil"})
 }
 
-// conventionRow is a line of the conventions list.
-type conventionRow struct {
-	Conv *convView
-	Next app.Deadline
-	Has  bool
-	// State is computed from the summary: the list reads no more than it.
-	State lifecycle.Standing
+// conventionsQuery reads the filters of the conventions list (the page
+// and the API take the same): texte, etat and page. It returns the field
+// errors in French.
+func conventionsQuery(r *http.Request) (app.ConventionListFilter, []model.FieldError) {
+	q := r.URL.Query()
+	f := app.ConventionListFilter{Text: strings.TrimSpace(q.Get("texte"))}
+	var errs []model.FieldError
+	if st := strings.TrimSpace(q.Get("etat")); st != "" {
+		if !slices.Contains(lifecycle.States, lifecycle.State(st)) {
+			errs = append(errs, model.FieldError{Path: "etat", Message: fmt.Sprintf("état : « %s » n'est pas un état de convention", st)})
+		}
+		f.State = lifecycle.State(st)
+	}
+	if text := strings.TrimSpace(q.Get("page")); text != "" {
+		n, err := strconv.Atoi(text)
+		if err != nil || n < 1 {
+			errs = append(errs, model.FieldError{Path: "page", Message: fmt.Sprintf("page : « %s » n'est pas un numéro de page (1, 2…)", text)})
+		}
+		f.Page = n
+	}
+	return f, errs
+}
+
+// conventionsData is the conventions list page.
+type conventionsData struct {
+	*app.ConventionList
+	Filter app.ConventionListFilter
+	States []lifecycle.State
+	Errors []model.FieldError
+	// Day is the day asked for (au=), kept by the filters and the pages.
+	Day string
+	// Prev and Next are the links to the pages around, "" at the ends.
+	Prev, Next string
 }
 
 func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
@@ -36,23 +63,43 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	list, err := s.app.Conventions(r.Context(), a)
+	f, errs := conventionsQuery(r)
+	status := http.StatusOK
+	d := conventionsData{States: lifecycle.States, Day: strings.TrimSpace(r.URL.Query().Get("au"))}
+	if len(errs) > 0 {
+		for _, e := range errs {
+			e.Message = upperFirst(e.Message)
+			d.Errors = append(d.Errors, e)
+		}
+		status = http.StatusUnprocessableEntity
+		f = app.ConventionListFilter{}
+	}
+	list, err := s.app.ListConventions(r.Context(), a, f, s.today(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	today := s.today(r)
-	var rows []conventionRow
-	for _, sum := range list {
-		c, err := s.app.Convention(r.Context(), a, sum.Slug)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		next, ok := app.NextDeadline(c, today)
-		rows = append(rows, conventionRow{Conv: newConvView(c, a), Next: next, Has: ok, State: lifecycle.OfSummary(sum).StandingOn(today)})
+	d.ConventionList, d.Filter = list, f
+	if status != http.StatusOK {
+		list.Rows = nil
 	}
-	s.render(w, r, http.StatusOK, "conventions.html", page{Title: "Mes conventions", Data: rows})
+	link := func(n int) string {
+		q := url.Values{}
+		for k, v := range map[string]string{"au": d.Day, "texte": f.Text, "etat": string(f.State)} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		q.Set("page", strconv.Itoa(n))
+		return "/conventions?" + q.Encode()
+	}
+	if list.Page > 1 {
+		d.Prev = link(list.Page - 1)
+	}
+	if list.Page < list.Pages {
+		d.Next = link(list.Page + 1)
+	}
+	s.render(w, r, status, "conventions.html", page{Title: "Mes conventions", Data: d})
 }
 
 // conventionPage loads the convention of the URL for a signed-in reader;

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"golang.org/x/sync/singleflight"
 )
 
 // taskCountLife is how long the header shows a count before counting
@@ -24,6 +26,11 @@ const taskCountLife = 30 * time.Second
 type taskCounts struct {
 	mu     sync.Mutex
 	counts map[string]taskCountAt
+	// flight counts once for the concurrent requests of one account;
+	// gens counts the account's own changes, so that a count begun before
+	// one is neither kept nor shared after it.
+	flight singleflight.Group
+	gens   map[string]uint64
 }
 
 type taskCountAt struct {
@@ -39,6 +46,24 @@ func (c *taskCounts) get(user string, now time.Time) (int, bool) {
 		return 0, false
 	}
 	return x.count, true
+}
+
+// gen returns the number of the account's changes forgotten so far.
+func (c *taskCounts) gen(user string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gens[user]
+}
+
+// setAt keeps a count begun at generation gen, unless the account changed
+// something since.
+func (c *taskCounts) setAt(user string, gen uint64, count int, now time.Time) {
+	c.mu.Lock()
+	stale := c.gens[user] != gen
+	c.mu.Unlock()
+	if !stale {
+		c.set(user, count, now)
+	}
 }
 
 func (c *taskCounts) set(user string, count int, now time.Time) {
@@ -58,6 +83,10 @@ func (c *taskCounts) forget(user string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.counts, user)
+	if c.gens == nil || len(c.gens) > 10000 {
+		c.gens = map[string]uint64{}
+	}
+	c.gens[user]++
 }
 
 // taskCount counts what the signed-in person has to do today, for the
@@ -73,13 +102,20 @@ func (s *Server) taskCount(r *http.Request) int {
 	if n, ok := s.taskCounts.get(a.UserID, now); ok {
 		return n
 	}
-	t, err := s.app.Tasks(r.Context(), a, model.DateOf(now.In(paris)))
+	// Concurrent pages of one person wait for a single count.
+	gen := s.taskCounts.gen(a.UserID)
+	v, err, _ := s.taskCounts.flight.Do(a.UserID+"|"+strconv.FormatUint(gen, 10), func() (any, error) {
+		n, err := s.app.TaskCount(context.WithoutCancel(r.Context()), a, model.DateOf(now.In(paris)))
+		if err == nil {
+			s.taskCounts.setAt(a.UserID, gen, n, now)
+		}
+		return n, err
+	})
 	if err != nil {
 		s.log.Error("tâches", "error", err)
 		return 0
 	}
-	s.taskCounts.set(a.UserID, t.Count(), now)
-	return t.Count()
+	return v.(int)
 }
 
 // draftsForm is the "submit-drafts" form: an organization's drafts of a

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ctg-territoires/ctg/examples"
+	"github.com/ctg-territoires/ctg/internal/app/apptest"
+	"github.com/ctg-territoires/ctg/internal/auth"
+)
+
+// The conventions list, on the page and in the API, sends as many SQL
+// statements at 52 conventions as at 1 — the header's count of tasks
+// included, counted afresh for a new account each time — and pages them
+// by 50.
+func TestConventionListStatementsDoNotGrow(t *testing.T) {
+	ctx := context.Background()
+	var statements atomic.Int64
+	svc, st := apptest.NewCounting(t, &statements)
+	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	accounts := 0
+	// count requests path as a new platform administrator and returns
+	// the statements it sent and the body.
+	count := func(path string) (int64, string) {
+		t.Helper()
+		accounts++
+		u := &auth.User{Email: fmt.Sprintf("plateforme%d@exemple.fr", accounts), Name: "Plateforme", PasswordHash: "x", PlatformAdmin: true}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		session, _, err := st.CreateSession(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, token, err := st.CreateAPIToken(ctx, u.ID, "liste", time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		if strings.HasPrefix(path, "/api/") {
+			req.Header.Set("Authorization", "Bearer "+token)
+		} else {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+		}
+		before := statements.Load()
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s : statut %d", path, resp.StatusCode)
+		}
+		return statements.Load() - before, string(body)
+	}
+	page1, body := count("/conventions")
+	if !strings.Contains(body, "Fiches de l&#39;axe 5 promises par avenant") {
+		t.Fatalf("liste à 1 convention sans prochaine échéance :\n%s", body)
+	}
+	api1, _ := count("/api/v1/conventions")
+
+	for i := 1; i <= 51; i++ {
+		text := strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, fmt.Sprintf("slug: ctg-%02d", i), 1)
+		if _, err := svc.Import(ctx, []byte(text), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pageN, body := count("/conventions")
+	if pageN != page1 {
+		t.Errorf("/conventions : %d requêtes SQL à 1 convention, %d à 52", page1, pageN)
+	}
+	if n := strings.Count(body, "<tr>") - 1; n != 50 || !strings.Contains(body, "52 conventions, page 1 sur 2") || !strings.Contains(body, `href="/conventions?page=2" rel="next"`) {
+		t.Errorf("page 1 : %d lignes\n%s", n, body)
+	}
+	if _, body := count("/conventions?page=2"); strings.Count(body, "<tr>")-1 != 2 || !strings.Contains(body, "ctg-forcalquier-2022") {
+		t.Errorf("page 2 :\n%s", body)
+	}
+	apiN, body := count("/api/v1/conventions?page=2")
+	if apiN != api1 {
+		t.Errorf("/api/v1/conventions : %d requêtes SQL à 1 convention, %d à 52", api1, apiN)
+	}
+	var got struct {
+		Conventions []struct {
+			Slug         string `json:"slug"`
+			NextDeadline *struct {
+				Label string `json:"label"`
+			} `json:"next_deadline"`
+		} `json:"conventions"`
+		Total, Page, Pages int
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || got.Total != 52 || got.Page != 2 || got.Pages != 2 || len(got.Conventions) != 2 ||
+		got.Conventions[1].Slug != examples.ForcalquierSlug || got.Conventions[1].NextDeadline == nil {
+		t.Errorf("API, page 2 : %v\n%s", err, body)
+	}
+}
+
+// A page number or a state that does not exist is explained.
+func TestConventionListRefusesUnknownFilters(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.do(t, "plateforme", http.MethodGet, "/conventions?etat=perdue&page=0", nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "« perdue » n&#39;est pas un état de convention") ||
+		!strings.Contains(body, "« 0 » n&#39;est pas un numéro de page") {
+		t.Errorf("statut %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = e.do(t, "plateforme", http.MethodGet, "/api/v1/conventions?page=deux", nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "page") {
+		t.Errorf("API : statut %d\n%s", resp.StatusCode, body)
+	}
+}
