@@ -5,16 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
-	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
 )
 
@@ -24,14 +20,7 @@ import (
 // by 50.
 func TestConventionListStatementsDoNotGrow(t *testing.T) {
 	ctx := context.Background()
-	var statements atomic.Int64
-	svc, st := apptest.NewCounting(t, &statements)
-	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv, svc, st, statements := countingServer(t)
 	accounts := 0
 	// count requests path as a new platform administrator and returns
 	// the statements it sent and the body.

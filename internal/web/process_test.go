@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/store"
 )
 
 // A static file is the same for everyone: serving it never reads the
@@ -20,8 +22,7 @@ import (
 // token, while a page does read it for the same caller.
 func TestStaticFilesNeverTouchTheDatabase(t *testing.T) {
 	ctx := context.Background()
-	var statements atomic.Int64
-	svc, st := apptest.NewCounting(t, &statements)
+	srv, _, st, statements := countingServer(t)
 	u := &auth.User{Email: "coord@exemple.fr", Name: "Coordinatrice", PasswordHash: "x"}
 	if err := st.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
@@ -34,13 +35,6 @@ func TestStaticFilesNeverTouchTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-
 	get := func(path string, auth func(*http.Request)) int64 {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
@@ -95,4 +89,19 @@ func TestSiteDoesNotServeMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `ctg_http_request_duration_seconds_count{route="other",status="4xx"} 2`) {
 		t.Errorf("métriques : statut %d\n%s", resp.StatusCode, body)
 	}
+}
+
+// countingServer serves the bundled convention over a store that counts
+// every SQL statement it sends.
+func countingServer(t *testing.T) (*httptest.Server, *app.Service, store.Store, *atomic.Int64) {
+	t.Helper()
+	statements := &atomic.Int64{}
+	svc, st := apptest.NewCounting(t, statements)
+	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, svc, st, statements
 }
