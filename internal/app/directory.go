@@ -17,12 +17,13 @@ import (
 // The directory of organizations is the platform's: its platform
 // administrators keep it and attach accounts to its organizations.
 
-// DirectoryEntries lists the organizations of the platform.
-func (s *Service) DirectoryEntries(ctx context.Context, a *auth.Actor) ([]model.DirectoryEntry, error) {
+// DirectoryEntries lists the organizations of the platform (of those
+// kinds only, when given).
+func (s *Service) DirectoryEntries(ctx context.Context, a *auth.Actor, kinds ...model.OrganizationKind) ([]model.DirectoryEntry, error) {
 	if a == nil || !a.PlatformAdmin {
 		return nil, fmt.Errorf("annuaire des organisations : %w", model.ErrForbidden)
 	}
-	return s.store.DirectoryEntries(ctx)
+	return s.store.DirectoryEntries(ctx, kinds...)
 }
 
 // DirectoryView is one organization of the directory with its accounts

@@ -110,7 +110,7 @@ func (s *Service) ProposeConvention(ctx context.Context, a *auth.Actor, siren st
 			in.Caf.Name = u.Organization
 		}
 	}
-	p := &ConventionProposal{Match: newconv.Search(s.Territory, e.SIREN, 1)[0], Members: newconv.Members(s.Territory, e), Input: in}
+	p := &ConventionProposal{Match: newconv.Describe(s.Territory, e), Members: newconv.Members(s.Territory, e), Input: in}
 	if len(p.Match.Departements) > 0 && (p.Input.Caf.Name == "" || p.Input.MSA.Name == "") {
 		caf, msa, err := s.usualSignatories(ctx, p.Match.Departements[0])
 		if err != nil {
@@ -313,11 +313,12 @@ func (s *Service) usualSignatories(ctx context.Context, dep string) (caf, msa *m
 	}
 	inDep := map[string]bool{}
 	for _, c := range list {
-		for _, m := range newconv.Search(s.Territory, c.EPCI, 1) {
-			inDep[c.Slug] = len(m.Departements) > 0 && m.Departements[0] == dep
+		if e, ok := s.Territory.EPCI(c.EPCI); ok {
+			deps := newconv.Describe(s.Territory, e).Departements
+			inDep[c.Slug] = len(deps) > 0 && deps[0] == dep
 		}
 	}
-	entries, err := s.store.DirectoryEntries(ctx)
+	entries, err := s.store.DirectoryEntries(ctx, model.KindCaf, model.KindMSA)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -158,6 +158,10 @@ func (m Match) Label() string {
 	return fmt.Sprintf("%s (SIREN %s)", m.EPCI.Name, m.EPCI.SIREN)
 }
 
+// Describe is the intercommunality as a search finds it by its own name:
+// its départements, most populated first, its communes and population.
+func Describe(ref *territory.Data, e *territory.EPCI) Match { return matchOf(ref, e, "") }
+
 func matchOf(ref *territory.Data, e *territory.EPCI, via string) Match {
 	m := Match{EPCI: e, Via: via}
 	pop := map[string]int{}

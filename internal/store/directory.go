@@ -16,9 +16,10 @@ import (
 // Directory is the platform's directory of organizations: one entry per
 // organization across conventions, which accounts belong to.
 type Directory interface {
-	// DirectoryEntries lists the directory, by name, with the conventions
-	// each entry is named in and the number of its accounts.
-	DirectoryEntries(ctx context.Context) ([]model.DirectoryEntry, error)
+	// DirectoryEntries lists the directory (its organizations of those
+	// kinds, when given), by name, with the conventions each entry is
+	// named in and the number of its accounts.
+	DirectoryEntries(ctx context.Context, kinds ...model.OrganizationKind) ([]model.DirectoryEntry, error)
 	// DirectoryEntry returns one entry by id, or ErrNotFound.
 	DirectoryEntry(ctx context.Context, id string) (*model.DirectoryEntry, error)
 	// CreateDirectoryEntry adds an organization no convention names yet
@@ -134,9 +135,17 @@ func directoryDest(e *model.DirectoryEntry) []any {
 	return []any{&e.ID, &e.Kind, &e.Name, &e.ShortName, &e.SIREN, &e.INSEE}
 }
 
-// DirectoryEntries lists the directory by name.
-func (s *SQL) DirectoryEntries(ctx context.Context) ([]model.DirectoryEntry, error) {
-	return s.directory(ctx, "", nil)
+// DirectoryEntries lists the directory by name, of some kinds only when
+// they are given.
+func (s *SQL) DirectoryEntries(ctx context.Context, kinds ...model.OrganizationKind) ([]model.DirectoryEntry, error) {
+	if len(kinds) == 0 {
+		return s.directory(ctx, "", nil)
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = string(k)
+	}
+	return s.directory(ctx, "WHERE d.kind IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")+")", args)
 }
 
 // DirectoryEntry returns one entry of the directory.
@@ -162,10 +171,15 @@ func (s *SQL) directory(ctx context.Context, where string, args []any) ([]model.
 	for i := range out {
 		byID[out[i].ID] = &out[i]
 	}
+	// The links and accounts of the entries read only.
+	only := ""
+	if where != "" {
+		only = " WHERE l.directory_id IN (SELECT d.id FROM directory_organizations d " + where + ")"
+	}
 	err = s.each(ctx, `SELECT l.directory_id, l.convention_slug, p.id FROM organization_links l
 		JOIN conventions c ON c.slug = l.convention_slug
-		LEFT JOIN parties p ON p.convention_id = c.id AND p.organization_key = l.organization_key
-		ORDER BY l.convention_slug`, nil, func(scan func(...any) error) error {
+		LEFT JOIN parties p ON p.convention_id = c.id AND p.organization_key = l.organization_key`+only+`
+		ORDER BY l.convention_slug`, args, func(scan func(...any) error) error {
 		var id, slug string
 		var party sql.NullString
 		if err := scan(&id, &slug, &party); err != nil {

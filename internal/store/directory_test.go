@@ -209,3 +209,22 @@ func TestOrganizationKeepsItsEntryThroughEdits(t *testing.T) {
 		}
 	})
 }
+
+// The directory read for some kinds holds those only, each with its
+// conventions as the whole directory gives them.
+func TestDirectoryOfSomeKinds(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *SQL) {
+		ctx := context.Background()
+		storeVariant(t, s, "ctg-a-2022", "")
+		storeVariant(t, s, "ctg-c-2022", "Caisse d'Allocations Familiales des Hautes-Alpes")
+		list, err := s.DirectoryEntries(ctx, model.KindCaf, model.KindMSA)
+		if err != nil || len(list) != 3 {
+			t.Fatalf("Caf et MSA : %+v %v", list, err)
+		}
+		for _, e := range list {
+			if all := entryNamed(t, s, e.Name); e.Kind != model.KindCaf && e.Kind != model.KindMSA || !slices.Equal(e.Parties, all.Parties) {
+				t.Errorf("%s (%s) : parties %v, l'annuaire entier dit %v", e.Name, e.Kind, e.Parties, all.Parties)
+			}
+		}
+	})
+}

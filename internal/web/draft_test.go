@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -45,16 +44,7 @@ func (e *testEnv) draftPost(t *testing.T, role, path, name string, content []byt
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if s, ok := e.sessions[role]; ok {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
-	}
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	page, _ := io.ReadAll(resp.Body)
-	return resp, string(page)
+	return e.send(t, role, req)
 }
 
 // The signed text of the seed gives its report: the fields read with

@@ -80,15 +80,9 @@ func (s *Server) renderAdminAccounts(w http.ResponseWriter, r *http.Request, a *
 		return
 	}
 	d.Accounts, d.Roles = list, auth.Roles
-	entries, err := s.app.DirectoryEntries(r.Context(), a)
-	if err != nil {
+	if d.Organizations, err = s.app.DirectoryEntries(r.Context(), a, model.KindCaf, model.KindMSA); err != nil {
 		s.pageError(w, r, err)
 		return
-	}
-	for _, e := range entries {
-		if e.Kind == model.KindCaf || e.Kind == model.KindMSA {
-			d.Organizations = append(d.Organizations, e)
-		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "admin_accounts.html", page{Title: "Comptes de la plateforme", Data: d})

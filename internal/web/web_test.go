@@ -112,6 +112,13 @@ func (e *testEnv) do(t *testing.T, role, method, path string, form url.Values) (
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return e.send(t, role, req)
+}
+
+// send sends a request with role's session cookie, without following a
+// redirect, and returns the response and its body.
+func (e *testEnv) send(t *testing.T, role string, req *http.Request) (*http.Response, string) {
+	t.Helper()
 	if s, ok := e.sessions[role]; ok {
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.token})
 	}
