@@ -5,24 +5,48 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/coverage"
+	"github.com/ctg-territoires/ctg/internal/lifecycle"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
-// Coverage computes the coverage of département dep on day by the stored
-// conventions the actor may see, each in its text of today: a convention
-// the actor may not read counts as if it did not exist.
+// Coverage computes the coverage of département dep on day by the
+// stored conventions the actor may see, each in its text of today: a
+// convention the actor may not read counts as if it did not exist. It
+// reads their summaries and territories, never whole conventions: the
+// number of statements does not grow with the number of conventions.
 func (s *Service) Coverage(ctx context.Context, a *auth.Actor, dep string, day model.Date) (*coverage.Report, error) {
+	if err := s.applyAllDue(ctx); err != nil {
+		return nil, err
+	}
 	list, err := s.Conventions(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	conventions := make([]*model.Convention, 0, len(list))
-	for _, sum := range list {
-		c, err := s.Convention(ctx, a, sum.Slug)
-		if err != nil {
-			return nil, err
-		}
-		conventions = append(conventions, c)
+	territories, err := s.store.ConventionTerritories(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return coverage.Compute(s.Territory, dep, conventions, day)
+	listed := make([]coverage.Listed, 0, len(list))
+	for _, sum := range list {
+		c := &model.Convention{Territory: model.Territory{EPCI: sum.EPCI, Communes: territories[sum.Slug]}}
+		listed = append(listed, coverage.Listed{Slug: sum.Slug, Title: sum.Title, State: lifecycle.OfSummary(sum).On(day),
+			Communes: coverage.Communes(c, s.Territory)})
+	}
+	return coverage.ComputeListed(s.Territory, dep, listed, day)
+}
+
+// applyAllDue gives every convention the text of its signed avenants
+// whose date of effect has come, as reading each convention would: one
+// statement when there is none.
+func (s *Service) applyAllDue(ctx context.Context) error {
+	due, err := s.store.ConventionsWithDueAmendments(ctx, model.DateOf(s.now()))
+	if err != nil {
+		return err
+	}
+	for _, slug := range due {
+		if err := s.applyDue(ctx, slug); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -69,7 +70,58 @@ const PortfolioSortTitle = "titre"
 // Portfolio lists, one row each, the conventions the actor may read
 // (every one for a platform administrator), avenants' working copies
 // left out, as of day today, filtered and sorted.
+//
+// The rows are read from the lines kept (portfolio_rows): one statement
+// whatever the number of conventions. A convention whose line is missing
+// or stale — changed since, computed for another day or by another build
+// — is computed from the whole convention as before (portfolioRow), and
+// its line kept when the day is today.
 func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilter, today model.Date) ([]PortfolioRow, error) {
+	if _, ok := DateOf(ctx); ok {
+		// The texts as they stood on another day: nothing kept applies.
+		return s.portfolioFromConventions(ctx, a, f, today)
+	}
+	if err := s.applyAllDue(ctx); err != nil {
+		return nil, err
+	}
+	lines, err := s.store.PortfolioLines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keep := today == model.DateOf(s.now().In(textutil.Paris))
+	rows := make([]PortfolioRow, 0, len(lines))
+	for _, l := range lines {
+		if !a.CanRead(l.Slug) {
+			continue
+		}
+		mark := l.ID + "|" + buildMark
+		if l.Day != nil && *l.Day == today && l.Mark == mark && l.Data != nil {
+			var rec portfolioRecord
+			if err := json.Unmarshal(l.Data, &rec); err == nil {
+				rows = append(rows, rec.row(l.Slug))
+				continue
+			}
+		}
+		row, err := s.portfolioRow(ctx, a, l.Slug, today)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, *row)
+		if keep {
+			data, err := json.Marshal(recordOf(row))
+			if err != nil {
+				return nil, err
+			}
+			if err := s.store.KeepPortfolioLine(ctx, l.Slug, l.Generation, today, mark, data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return FilterPortfolio(rows, f), nil
+}
+
+// portfolioFromConventions computes every row from the whole convention.
+func (s *Service) portfolioFromConventions(ctx context.Context, a *auth.Actor, f PortfolioFilter, today model.Date) ([]PortfolioRow, error) {
 	list, err := s.Conventions(ctx, a)
 	if err != nil {
 		return nil, err
@@ -83,6 +135,19 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 		rows = append(rows, *row)
 	}
 	return FilterPortfolio(rows, f), nil
+}
+
+// PortfolioPageSize is the number of conventions a page of the portfolio
+// shows, as the conventions list.
+const PortfolioPageSize = ConventionListPageSize
+
+// PortfolioPage cuts page (from 1; 0 is the first, beyond the last is the
+// last) out of rows, and tells which page it is of how many.
+func PortfolioPage(rows []PortfolioRow, page int) (out []PortfolioRow, shown, pages int) {
+	pages = max(1, (len(rows)+PortfolioPageSize-1)/PortfolioPageSize)
+	shown = min(max(page, 1), pages)
+	from := (shown - 1) * PortfolioPageSize
+	return rows[from:min(from+PortfolioPageSize, len(rows))], shown, pages
 }
 
 // FilterPortfolio keeps the rows that pass the filter, sorted as it asks.

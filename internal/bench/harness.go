@@ -180,6 +180,7 @@ func (r *runner) run(ctx context.Context) error {
 			listAt1 = s
 		}
 		r.add(fmt.Sprintf("liste des conventions à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1 : "+ms(listAt1.p50()), ratio(s.p50(), listAt1.p50()), "≤ 1,5×")
+		r.portfolio(ctx, srv, n)
 		if i < len(steps)-1 {
 			srv.stop()
 			continue

@@ -186,6 +186,24 @@ func Communes(c *model.Convention, ref *territory.Data) []string {
 // conventions given. A convention covers the communes of its territory;
 // a commune takes the best class of the conventions covering it.
 func Compute(ref *territory.Data, dep string, conventions []*model.Convention, day model.Date) (*Report, error) {
+	listed := make([]Listed, len(conventions))
+	for i, c := range conventions {
+		listed[i] = Listed{Slug: c.Slug, Title: c.Title, State: lifecycle.Of(c).On(day), Communes: Communes(c, ref)}
+	}
+	return ComputeListed(ref, dep, listed, day)
+}
+
+// Listed is what the coverage reads of a convention: its slug, title,
+// state on the day and the communes of its territory (see Communes).
+type Listed struct {
+	Slug, Title string
+	State       lifecycle.State
+	Communes    []string
+}
+
+// ComputeListed returns the coverage of département dep on day by the
+// conventions listed, as Compute.
+func ComputeListed(ref *territory.Data, dep string, conventions []Listed, day model.Date) (*Report, error) {
 	r := &Report{Departement: dep, Day: day, Totals: map[Class]Tally{}}
 	index := map[string]int{}
 	for _, c := range ref.CommunesIn(dep) {
@@ -199,10 +217,10 @@ func Compute(ref *territory.Data, dep string, conventions []*model.Convention, d
 		return nil, fmt.Errorf("département « %s » : aucune commune dans les données INSEE (code attendu : 04, 2A, 971…)", dep)
 	}
 	for _, c := range conventions {
-		state := lifecycle.Of(c).On(day)
+		state := c.State
 		class := classOf(state)
 		found := false
-		for _, code := range Communes(c, ref) {
+		for _, code := range c.Communes {
 			i, ok := index[code]
 			if !ok {
 				continue

@@ -182,11 +182,15 @@ func (s *SQL) saveValue(ctx context.Context, tx *sql.Tx, v *model.Value, entry m
 // DeleteSyntheticValues removes a convention's demonstration values and
 // returns how many there were.
 func (s *SQL) DeleteSyntheticValues(ctx context.Context, convention string) (int, error) {
-	res, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM indicator_values WHERE convention_slug = ? AND synthetic = ?`), convention, true)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM indicator_values WHERE convention_slug = ? AND synthetic = ?`), convention, true)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return s.forgetPortfolioLine(ctx, tx, convention)
+	})
 	return int(n), err
 }
 

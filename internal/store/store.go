@@ -62,6 +62,14 @@ type Store interface {
 	// ConventionsWithDueAmendments lists the conventions having a signed
 	// avenant due on that day and not yet applied.
 	ConventionsWithDueAmendments(ctx context.Context, on model.Date) ([]string, error)
+	// PortfolioLines reads every convention of the portfolio with the line
+	// kept for it, in one statement; KeepPortfolioLine keeps a line unless
+	// the convention changed since its generation.
+	PortfolioLines(ctx context.Context) ([]PortfolioLine, error)
+	KeepPortfolioLine(ctx context.Context, slug string, generation int, day model.Date, mark string, data []byte) error
+	// ConventionTerritories reads the communes of the territory of every
+	// convention, by slug, in one statement.
+	ConventionTerritories(ctx context.Context) (map[string][]string, error)
 	// Count returns the number of rows of every table, for checks and tests.
 	Count(ctx context.Context) (map[string]int, error)
 	// UpdateRecord changes fields (by path) of one record of a kind still

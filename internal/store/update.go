@@ -89,6 +89,9 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 	if err != nil {
 		return err
 	}
+	if err := s.forgetPortfolioLine(ctx, tx, e.Convention); err != nil {
+		return err
+	}
 	for _, m := range e.Mail {
 		if err := s.insertMail(ctx, tx, m, s.now()); err != nil {
 			return err

@@ -103,6 +103,11 @@ type portfolioData struct {
 	Departement string
 	Coverage    *CoverageSummary
 	CoverageURL string
+	// Total counts the rows the filters keep; Page is the page shown
+	// (from 1) of Pages; Prev and Next link to the pages around, "" at
+	// the ends.
+	Total, Page, Pages int
+	Prev, Next         string
 }
 
 // portfolioPage lists the conventions the person may read with where each
@@ -113,6 +118,14 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, today, errs := s.portfolioQuery(r, a, "au")
+	pageNo := 0
+	if text := strings.TrimSpace(r.URL.Query().Get("page")); text != "" {
+		n, err := strconv.Atoi(text)
+		if err != nil || n < 1 {
+			errs = append(errs, model.FieldError{Path: "page", Message: fmt.Sprintf("page : « %s » n'est pas un numéro de page (1, 2…)", text)})
+		}
+		pageNo = n
+	}
 	d := portfolioData{Filter: f, States: lifecycle.States, Departements: s.departements(), DueBy: strings.TrimSpace(r.URL.Query().Get("echeance")),
 		Day: strings.TrimSpace(r.URL.Query().Get("au"))}
 	status := http.StatusOK
@@ -132,8 +145,23 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Any = len(all) > 0
 	if status == http.StatusOK {
-		d.Rows = app.FilterPortfolio(all, f)
+		kept := app.FilterPortfolio(all, f)
+		d.Total = len(kept)
+		d.Rows, d.Page, d.Pages = app.PortfolioPage(kept, pageNo)
 		d.CSV = "/portefeuille.csv" + portfolioQueryString(f, d.Day)
+		query := portfolioQueryString(f, d.Day)
+		link := func(n int) string {
+			if query == "" {
+				return "/portefeuille?page=" + strconv.Itoa(n)
+			}
+			return "/portefeuille" + query + "&page=" + strconv.Itoa(n)
+		}
+		if d.Page > 1 {
+			d.Prev = link(d.Page - 1)
+		}
+		if d.Page < d.Pages {
+			d.Next = link(d.Page + 1)
+		}
 	}
 	d.Departement = f.Departement
 	if d.Departement == "" {
