@@ -117,6 +117,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		defer os.RemoveAll(d)
 		cfg.Dir = d
+	} else if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
 	}
 	r := &runner{cfg: cfg, password: auth.RandomToken(16), report: &Report{Database: "SQLite", Conventions: cfg.Conventions}}
 	r.dsn = filepath.Join(cfg.Dir, "ctg-bench.db")

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +36,9 @@ type mixedStats struct {
 	// cpu is the CPU time of each server, of this process (the client) and
 	// of the whole machine (busy time of every core) during the load.
 	serverCPU, clientCPU, machineCPU time.Duration
+	// databaseCPU is that of the PostgreSQL backends serving the
+	// benchmark's database, when they run on this machine (-1 otherwise).
+	databaseCPU time.Duration
 }
 
 func (m *mixedStats) rate() float64 { return float64(m.requests) / m.elapsed.Seconds() }
@@ -84,7 +88,7 @@ func (r *runner) multiInstance(ctx context.Context) error {
 		fmt.Sprintf("1 instance : %s req/s (%s modifications/s)", perSecond(one.rate()), perSecond(float64(one.acked)/one.elapsed.Seconds())),
 		strings.Replace(fmt.Sprintf("%.2f×", two.rate()/one.rate()), ".", ",", 1), "2× (ou la limite expliquée)")
 	r.add(fmt.Sprintf("processeur pendant la charge mixte (cœurs occupés, sur %s)", cores),
-		"2 instances : "+two.cpu(), "1 instance : "+one.cpu(), "", "explique la limite : serveurs, PostgreSQL et client se partagent les cœurs")
+		"2 instances : "+two.cpu(), "1 instance : "+one.cpu(), "", "explique la limite : serveurs, PostgreSQL et client se partagent les cœurs de la machine")
 	measured := fmt.Sprintf("%d sur %d modifications acceptées (%d refusées pour conflit de version, 409)", lost, acked, one.conflicts+two.conflicts)
 	if extra > 0 {
 		measured += fmt.Sprintf(" ; %d écrite(s) sans accusé", extra)
@@ -185,6 +189,7 @@ func (r *runner) mixed(ctx context.Context, servers []*server, workers int, budg
 		cpu0[i] = processCPU(s.cmd.Process.Pid)
 	}
 	self0, machine0 := processCPU(os.Getpid()), machineBusy()
+	db0 := r.backendsCPU(ctx)
 	deadline := time.Now().Add(budget)
 	t := time.Now()
 	var wg sync.WaitGroup
@@ -227,6 +232,13 @@ func (r *runner) mixed(ctx context.Context, servers []*server, workers int, budg
 		out.serverCPU += processCPU(s.cmd.Process.Pid) - cpu0[i]
 	}
 	out.clientCPU, out.machineCPU = processCPU(os.Getpid())-self0, machineBusy()-machine0
+	out.databaseCPU = -1
+	if db1 := r.backendsCPU(ctx); db0 != nil && db1 != nil {
+		out.databaseCPU = 0
+		for pid, t := range db1 {
+			out.databaseCPU += t - db0[pid] // a backend started meanwhile counts from 0
+		}
+	}
 	return out
 }
 
@@ -236,8 +248,12 @@ func (m *mixedStats) cpu() string {
 	cores := func(d time.Duration) string {
 		return strings.Replace(fmt.Sprintf("%.2f", d.Seconds()/m.elapsed.Seconds()), ".", ",", 1)
 	}
-	rest := max(0, m.machineCPU-m.serverCPU-m.clientCPU)
-	return fmt.Sprintf("serveurs %s, client %s, reste (PostgreSQL, autres) %s ; machine %s", cores(m.serverCPU), cores(m.clientCPU), cores(rest), cores(m.machineCPU))
+	if m.databaseCPU < 0 {
+		rest := max(0, m.machineCPU-m.serverCPU-m.clientCPU)
+		return fmt.Sprintf("serveurs %s, client %s, reste (PostgreSQL, autres) %s ; machine %s", cores(m.serverCPU), cores(m.clientCPU), cores(rest), cores(m.machineCPU))
+	}
+	rest := max(0, m.machineCPU-m.serverCPU-m.clientCPU-m.databaseCPU)
+	return fmt.Sprintf("serveurs %s, PostgreSQL %s, client %s, autres %s ; machine %s", cores(m.serverCPU), cores(m.databaseCPU), cores(m.clientCPU), cores(rest), cores(m.machineCPU))
 }
 
 // increment reads the equipment's record and writes its places plus one
@@ -294,6 +310,37 @@ func (s *server) api(ctx context.Context, method, path, token string, body []byt
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, data, err
+}
+
+// backendsCPU is the CPU time so far of each PostgreSQL backend connected
+// to the benchmark's database, by process id, read in /proc: nil when the
+// server is not on this machine or does not tell.
+func (r *runner) backendsCPU(ctx context.Context) map[int]time.Duration {
+	db, err := sql.Open("pgx", r.dsn)
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	out := map[int]time.Duration{}
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) != nil {
+			return nil
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d/stat", pid)); err != nil {
+			return nil
+		}
+		out[pid] = processCPU(pid)
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return out
 }
 
 // processCPU is the CPU time (user and system) a process used so far,
