@@ -50,9 +50,9 @@ type Store interface {
 	// CountConventions counts the conventions of slugs (every one when
 	// slugs is nil), the working copies of avenants left out.
 	CountConventions(ctx context.Context, slugs []string) (int, error)
-	// ConventionPage reads the summaries of at most limit of them, from
-	// offset in the order of their slugs.
-	ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error)
+	// ConventionPageRefs reads the refs (id, slug, revision) of at most
+	// limit of them, from offset in the order of their slugs.
+	ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
