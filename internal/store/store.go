@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	// Database drivers: pure-Go SQLite (see docs/storage.md) and pgx.
@@ -39,6 +40,10 @@ type Store interface {
 	ImportConvention(ctx context.Context, c *model.Convention, life *Life, replace bool, entry model.AuditEntry) (*model.Convention, error)
 	// Convention returns a whole convention by slug, or ErrNotFound.
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
+	// ConventionRevision identifies the stored state of a convention: it
+	// changes with every audited change of the convention, in the same
+	// transaction. ErrNotFound if there is no such convention.
+	ConventionRevision(ctx context.Context, slug string) (string, error)
 	// Conventions lists the stored conventions, by slug.
 	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
 	// ConventionKeys lists the stored conventions, by slug, with their
@@ -177,6 +182,9 @@ type SQL struct {
 	read  *sql.DB
 	now   func() time.Time
 	newID func() string
+	// lastBump is the last convention whose revision a transaction
+	// increased (see bumpRevision).
+	lastBump atomic.Pointer[bumped]
 }
 
 var _ Store = (*SQL)(nil)
