@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	// Database drivers: pure-Go SQLite (see docs/storage.md) and pgx.
@@ -39,6 +40,10 @@ type Store interface {
 	ImportConvention(ctx context.Context, c *model.Convention, life *Life, replace bool, entry model.AuditEntry) (*model.Convention, error)
 	// Convention returns a whole convention by slug, or ErrNotFound.
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
+	// ConventionRevision identifies the stored state of a convention: it
+	// changes with every audited change of the convention, in the same
+	// transaction. ErrNotFound if there is no such convention.
+	ConventionRevision(ctx context.Context, slug string) (string, error)
 	// Conventions lists the stored conventions, by slug.
 	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
 	// ConventionKeys lists the stored conventions, by slug, with their
@@ -50,9 +55,9 @@ type Store interface {
 	// CountConventions counts the conventions of slugs (every one when
 	// slugs is nil), the working copies of avenants left out.
 	CountConventions(ctx context.Context, slugs []string) (int, error)
-	// ConventionPage reads the summaries of at most limit of them, from
-	// offset in the order of their slugs.
-	ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error)
+	// ConventionPageRefs reads the refs (id, slug, revision) of at most
+	// limit of them, from offset in the order of their slugs.
+	ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
@@ -177,6 +182,9 @@ type SQL struct {
 	read  *sql.DB
 	now   func() time.Time
 	newID func() string
+	// lastBump is the last convention whose revision a transaction
+	// increased (see bumpRevision).
+	lastBump atomic.Pointer[bumped]
 }
 
 var _ Store = (*SQL)(nil)

@@ -94,7 +94,9 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 			return err
 		}
 	}
-	return nil
+	// Whatever changed in the convention is seen by every server reading
+	// its revision.
+	return s.bumpRevision(ctx, tx, e.Convention)
 }
 
 // AppendAudit records an entry outside of any other write (imports, sign-ins).
