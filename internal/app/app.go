@@ -14,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/mail"
+	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/secrecy"
 	"github.com/ctg-territoires/ctg/internal/store"
@@ -42,6 +43,9 @@ type Service struct {
 	// findingsMemo keeps the checker's findings of the conventions
 	// viewed lately, by a digest of what they are computed from.
 	findingsMemo findingsMemo
+	// listLines keeps the lines of the conventions list computed lately,
+	// by the convention's ref and the day (see conventionPage).
+	listLines *memo.Bounded[listRowKey, ConventionListRow]
 }
 
 // New returns a Service over st with the embedded reference data.
@@ -51,7 +55,7 @@ func New(st store.Store) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns),
-		importing: make(chan struct{}, 2)}, nil
+		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept)}, nil
 }
 
 // maxSignIns is how many sign-ins are checked at once; the password checks

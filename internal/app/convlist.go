@@ -41,6 +41,10 @@ type ConventionListRow struct {
 	// (NextDeadline), when HasNext.
 	Next    Deadline
 	HasNext bool
+	// Ref is the stored state of the convention the line was computed
+	// from, when the list gives it: the line is the same for the same ref
+	// on the same day.
+	Ref model.ConventionRef `json:"-"`
 }
 
 // ConventionList is one page of the conventions list.
@@ -131,7 +135,11 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 }
 
 // conventionPage is the unfiltered list: the conventions are counted and
-// paged by the database, which reads the summaries of the page only.
+// paged by the database, which gives the refs of the page's conventions.
+// A line depends only on its convention's stored state (its ref: id and
+// revision, which any change moves, whichever server made it) and on the
+// day, so the lines computed lately are kept by both and only the others
+// are read: their summaries, then their facts.
 func (s *Service) conventionPage(ctx context.Context, a *auth.Actor, n int, today model.Date) (*ConventionList, error) {
 	var slugs []string
 	if !a.PlatformAdmin {
@@ -147,12 +155,56 @@ func (s *Service) conventionPage(ctx context.Context, a *auth.Actor, n int, toda
 	out := &ConventionList{Any: total > 0, Total: total}
 	out.Pages = max(1, (total+ConventionListPageSize-1)/ConventionListPageSize)
 	out.Page = min(max(n, 1), out.Pages)
-	page, err := s.store.ConventionPage(ctx, slugs, (out.Page-1)*ConventionListPageSize, ConventionListPageSize)
+	refs, err := s.store.ConventionPageRefs(ctx, slugs, (out.Page-1)*ConventionListPageSize, ConventionListPageSize)
 	if err != nil {
 		return nil, err
 	}
-	return out, s.listRows(ctx, out, readable(a, page), today)
+	refs = slices.DeleteFunc(refs, func(r model.ConventionRef) bool { return !a.CanRead(r.Slug) })
+	kept := make(map[string]ConventionListRow, len(refs))
+	var missing []string
+	for _, r := range refs {
+		if row, ok := s.listLines.Get(listRowKey{r, today}); ok {
+			kept[r.ID] = row
+		} else {
+			missing = append(missing, r.ID)
+		}
+	}
+	if len(missing) > 0 {
+		sums, err := s.store.ConventionSummaries(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		read := &ConventionList{}
+		if err := s.listRows(ctx, read, sums, today); err != nil {
+			return nil, err
+		}
+		for _, row := range read.Rows {
+			kept[row.ID] = row
+		}
+	}
+	for _, r := range refs {
+		row, ok := kept[r.ID]
+		if !ok {
+			continue // removed meanwhile
+		}
+		row.Ref = r
+		if slices.Contains(missing, r.ID) {
+			s.listLines.Put(listRowKey{r, today}, row)
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out, nil
 }
+
+// listRowKey is what a line of the conventions list depends on.
+type listRowKey struct {
+	ref model.ConventionRef
+	day model.Date
+}
+
+// listRowsKept bounds the lines of the conventions list kept: every
+// convention of France, a few days over.
+const listRowsKept = 4096
 
 // listRows fills the rows of a page of the list from their summaries.
 func (s *Service) listRows(ctx context.Context, out *ConventionList, page []model.ConventionSummary, today model.Date) error {

@@ -178,3 +178,64 @@ func TestTaskCountIsTheCountOfTasks(t *testing.T) {
 		}
 	}
 }
+
+// The lines of the list are kept between views, by the convention's
+// stored state: a change made through another server on the same
+// database (another service, its own lines kept) shows on the next view
+// of the first one — a title edited, a termination recorded, a step done.
+func TestConventionListLinesFollowChangesOfAnotherServer(t *testing.T) {
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
+		ctx := context.Background()
+		other, err := app.New(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const slug = examples.ForcalquierSlug
+		draft := strings.Replace(strings.Replace(string(examples.Forcalquier), "slug: "+slug, "slug: projet", 1), "  date: 2022-11-09\n", "", 1)
+		if _, err := svc.Import(ctx, []byte(draft), false); err != nil {
+			t.Fatal(err)
+		}
+		today := model.MustDate("2023-06-01")
+		line := func(slug string) app.ConventionListRow {
+			t.Helper()
+			got, err := svc.ListConventions(ctx, auth.System, app.ConventionListFilter{}, today)
+			if err != nil || len(got.Rows) != 2 {
+				t.Fatalf("%+v, %v", got, err)
+			}
+			for _, row := range got.Rows {
+				if row.Slug == slug {
+					return row
+				}
+			}
+			t.Fatalf("%s absente de la liste", slug)
+			return app.ConventionListRow{}
+		}
+		before := line(slug)
+		if again := line(slug); again.Title != before.Title || again.Next != before.Next || again.State != before.State {
+			t.Fatalf("seconde vue : %+v, attendu %+v", again, before)
+		}
+		c, err := other.Convention(ctx, auth.System, "projet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		line("projet")
+		if _, _, err := other.Edit(ctx, auth.System, "projet", "convention", c.ID, c.Version, map[string]string{"title": "Titre changé ailleurs"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := line("projet"); got.Title != "Titre changé ailleurs" {
+			t.Errorf("titre changé par un autre serveur : la liste montre « %s »", got.Title)
+		}
+		if _, err := other.RecordTermination(ctx, auth.System, slug, app.TerminationInput{Mode: "breach_of_obligations", Sender: "caf04",
+			LetterOn: "2023-03-12", ReceivedOn: "2023-03-15"}); err != nil {
+			t.Fatal(err)
+		}
+		got := line(slug)
+		if got.State.Code != lifecycle.Terminated {
+			t.Errorf("résiliation enregistrée par un autre serveur : état %+v", got.State)
+		}
+		c, _ = other.Convention(ctx, auth.System, slug)
+		if want, has := app.NextDeadline(c, today); got.Next != want || got.HasNext != has {
+			t.Errorf("prochaine échéance %+v, la convention entière donne %+v", got.Next, want)
+		}
+	})
+}

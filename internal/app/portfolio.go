@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -94,7 +95,7 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 		if !a.CanRead(l.Slug) {
 			continue
 		}
-		mark := l.ID + "|" + buildMark
+		mark := fmt.Sprintf("%s/%d|%s", l.ID, l.Revision, buildMark)
 		if l.Day != nil && *l.Day == today && l.Mark == mark && l.Data != nil {
 			var rec portfolioRecord
 			if err := json.Unmarshal(l.Data, &rec); err == nil {
@@ -112,7 +113,7 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 			if err != nil {
 				return nil, err
 			}
-			if err := s.store.KeepPortfolioLine(ctx, l.Slug, l.Generation, today, mark, data); err != nil {
+			if err := s.store.KeepPortfolioLine(ctx, l.Slug, today, mark, data); err != nil {
 				return nil, err
 			}
 		}

@@ -86,6 +86,7 @@ type runner struct {
 	report   *Report
 	ds       *Dataset
 	loaded   int
+	at1      stepFigures // statements and `ctg report` at 1 convention
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -116,6 +117,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		defer os.RemoveAll(d)
 		cfg.Dir = d
+	} else if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
 	}
 	r := &runner{cfg: cfg, password: auth.RandomToken(16), report: &Report{Database: "SQLite", Conventions: cfg.Conventions}}
 	r.dsn = filepath.Join(cfg.Dir, "ctg-bench.db")
@@ -181,6 +184,10 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		r.add(fmt.Sprintf("liste des conventions à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1 : "+ms(listAt1.p50()), ratio(s.p50(), listAt1.p50()), "≤ 1,5×")
 		r.portfolio(ctx, srv, n)
+		if err := r.atStep(ctx, n, i == 0, i == len(steps)-1); err != nil {
+			srv.stop()
+			return err
+		}
 		if i < len(steps)-1 {
 			srv.stop()
 			continue
@@ -194,6 +201,9 @@ func (r *runner) run(ctx context.Context) error {
 	r.report.Generation = loadTime
 	r.add(fmt.Sprintf("chargement du jeu (import, valeurs, comptes) de %d conventions", r.cfg.Conventions), ms(loadTime),
 		"", "", "(information)")
+	if err := r.multiInstance(ctx); err != nil {
+		return err
+	}
 	if err := r.coldStart(ctx); err != nil {
 		return err
 	}

@@ -116,6 +116,15 @@ type ConventionSummary struct {
 	Acts LifecycleActs `json:"-"`
 }
 
+// ConventionRef names a stored state of a convention: its row's id and
+// its revision, which every change of what its pages show increases.
+// An import over a convention gives it a new id, so a ref never comes
+// back once the convention changed.
+type ConventionRef struct {
+	ID, Slug string
+	Revision int64
+}
+
 // ConventionListFacts are the few facts of a convention's content that
 // its line in the conventions list shows beside its summary, read for a
 // whole page of the list at once.

@@ -4,21 +4,36 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 )
 
-// OpenCounting is Open for an SQLite file whose connections add to n
-// every statement they send to the database (queries, writes, prepared
-// statements, transactions begun). It lets a test prove that a request
-// touches the database, or that it does not, without replacing anything:
-// the statements run on the real driver.
+// OpenCounting is Open for an SQLite file or a PostgreSQL database whose
+// connections add to n every statement they send to the database
+// (queries, writes, prepared statements, transactions begun). It lets a
+// test prove that a request touches the database, or that it does not,
+// and the benchmark count the statements of a page, without replacing
+// anything: the statements run on the real driver.
 func OpenCounting(ctx context.Context, path string, n *atomic.Int64) (*SQL, error) {
-	if IsPostgres(path) {
-		return nil, errors.New("OpenCounting ouvre un fichier SQLite seulement")
-	}
 	s := &SQL{now: func() time.Time { return time.Now().UTC() }, newID: newID}
+	if IsPostgres(path) {
+		db, err := sql.Open("pgx", path)
+		if err != nil {
+			return nil, err
+		}
+		d := db.Driver()
+		_ = db.Close()
+		db = sql.OpenDB(countingConnector{dsn: path, driver: d, n: n})
+		db.SetMaxOpenConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.d, s.write, s.read = postgresDialect, db, db
+		if err := s.read.PingContext(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("connexion à la base %s impossible : %w", redact(path), err)
+		}
+		return s, nil
+	}
 	err := s.openSQLite(path, func(dsn string) (*sql.DB, error) {
 		db, err := openSQLiteDB(dsn)
 		if err != nil {
@@ -54,8 +69,9 @@ func (c countingConnector) Connect(context.Context) (driver.Conn, error) {
 
 func (c countingConnector) Driver() driver.Driver { return c.driver }
 
-// countingConn forwards everything to the SQLite connection, which
-// implements each of these interfaces, counting the statements.
+// countingConn forwards everything to the driver's connection, which
+// implements each of these interfaces (SQLite and pgx; pgx's has no
+// IsValid), counting the statements.
 type countingConn struct {
 	conn driver.Conn
 	n    *atomic.Int64
@@ -99,4 +115,18 @@ func (c countingConn) ResetSession(ctx context.Context) error {
 	return c.conn.(driver.SessionResetter).ResetSession(ctx)
 }
 
-func (c countingConn) IsValid() bool { return c.conn.(driver.Validator).IsValid() }
+func (c countingConn) IsValid() bool {
+	if v, ok := c.conn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+// CheckNamedValue lets the driver take the arguments it knows (pgx takes
+// them all), as it does without the wrapper.
+func (c countingConn) CheckNamedValue(v *driver.NamedValue) error {
+	if ch, ok := c.conn.(driver.NamedValueChecker); ok {
+		return ch.CheckNamedValue(v)
+	}
+	return driver.ErrSkip
+}

@@ -189,7 +189,8 @@ func (s *SQL) DeleteSyntheticValues(ctx context.Context, convention string) (int
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return s.forgetPortfolioLine(ctx, tx, convention)
+		// No audit entry: what the pages show changed all the same.
+		return s.bumpRevision(ctx, tx, convention)
 	})
 	return int(n), err
 }

@@ -152,27 +152,24 @@ func (s *SQL) CountConventions(ctx context.Context, slugs []string) (int, error)
 	return n, err
 }
 
-// ConventionPage reads the summaries of at most limit conventions of
-// slugs (every one when slugs is nil), from offset in the order of their
-// slugs, the working copies of avenants left out: four statements,
-// whatever the number of conventions.
-func (s *SQL) ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error) {
+// ConventionPageRefs reads the refs (id, slug, revision) of at most limit
+// conventions of slugs (every one when slugs is nil), from offset in the
+// order of their slugs, the working copies of avenants left out: one
+// statement, whatever the number of conventions.
+func (s *SQL) ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error) {
 	if slugs != nil && len(slugs) == 0 {
 		return nil, nil
 	}
 	where, args := conventionScope(slugs)
-	ids := []string{}
-	err := s.each(ctx, `SELECT id FROM conventions`+where+` ORDER BY slug LIMIT ? OFFSET ?`, append(args, limit, offset),
+	var out []model.ConventionRef
+	err := s.each(ctx, `SELECT id, slug, revision FROM conventions`+where+` ORDER BY slug LIMIT ? OFFSET ?`, append(args, limit, offset),
 		func(scan func(...any) error) error {
-			var id string
-			if err := scan(&id); err != nil {
+			var r model.ConventionRef
+			if err := scan(&r.ID, &r.Slug, &r.Revision); err != nil {
 				return err
 			}
-			ids = append(ids, id)
+			out = append(out, r)
 			return nil
 		})
-	if err != nil {
-		return nil, err
-	}
-	return s.ConventionSummaries(ctx, ids)
+	return out, err
 }

@@ -49,8 +49,8 @@ func TestConventionsWithWork(t *testing.T) {
 		if n, err := s.CountConventions(ctx, nil); err != nil || n != 1 {
 			t.Fatalf("compte : %d, %v", n, err)
 		}
-		page, err := s.ConventionPage(ctx, []string{c.Slug, "absente"}, 0, 50)
-		if err != nil || len(page) != 1 || page[0].Slug != c.Slug || len(page[0].Authorizations) != len(c.Parties) {
+		page, err := s.ConventionPageRefs(ctx, []string{c.Slug, "absente"}, 0, 50)
+		if err != nil || len(page) != 1 || page[0].Slug != c.Slug || page[0].ID != c.ID {
 			t.Fatalf("page : %+v, %v", page, err)
 		}
 	})

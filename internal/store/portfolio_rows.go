@@ -2,22 +2,20 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
 // PortfolioLine is the portfolio's line of a convention as kept: the
-// convention's slug and record id, the generation of its changes, and,
-// when one was kept, the day it was computed for, its mark and its
-// content (JSON, which the service alone reads).
+// convention's ref (slug, record id, revision), and, when one was kept,
+// the day it was computed for, its mark and its content (JSON, which the
+// service alone reads).
 type PortfolioLine struct {
-	Slug, ID   string
-	Generation int
-	Day        *model.Date
-	Mark       string
-	Data       []byte
+	model.ConventionRef
+	Day  *model.Date
+	Mark string
+	Data []byte
 }
 
 // PortfolioLines reads, in one statement, every convention of the
@@ -26,12 +24,12 @@ type PortfolioLine struct {
 func (s *SQL) PortfolioLines(ctx context.Context) ([]PortfolioLine, error) {
 	where, args := conventionScope(nil)
 	var out []PortfolioLine
-	err := s.each(ctx, `SELECT c.slug, c.id, COALESCE(p.generation, 0), p.day, COALESCE(p.mark, ''), COALESCE(p.row_json, '')
+	err := s.each(ctx, `SELECT c.slug, c.id, c.revision, p.day, COALESCE(p.mark, ''), COALESCE(p.row_json, '')
 		FROM conventions c LEFT JOIN portfolio_rows p ON p.convention_slug = c.slug`+where+` ORDER BY c.slug`, args,
 		func(scan func(...any) error) error {
 			var l PortfolioLine
 			var data string
-			if err := scan(&l.Slug, &l.ID, &l.Generation, dateCol{&l.Day}, &l.Mark, &data); err != nil {
+			if err := scan(&l.Slug, &l.ID, &l.Revision, dateCol{&l.Day}, &l.Mark, &data); err != nil {
 				return err
 			}
 			if data != "" {
@@ -43,24 +41,12 @@ func (s *SQL) PortfolioLines(ctx context.Context) ([]PortfolioLine, error) {
 	return out, err
 }
 
-// KeepPortfolioLine keeps the line of a convention computed for day, on
-// condition that no change came since generation was read: a line
-// computed from a convention that changed meanwhile is not kept.
-func (s *SQL) KeepPortfolioLine(ctx context.Context, slug string, generation int, day model.Date, mark string, data []byte) error {
-	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO portfolio_rows (convention_slug, generation, day, mark, row_json) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (convention_slug) DO UPDATE SET day = excluded.day, mark = excluded.mark, row_json = excluded.row_json
-		WHERE portfolio_rows.generation = excluded.generation`), slug, generation, day.String(), mark, string(data))
-	return err
-}
-
-// forgetPortfolioLine counts a change of a convention, in the transaction
-// of the change: the line kept for it is no longer read.
-func (s *SQL) forgetPortfolioLine(ctx context.Context, tx *sql.Tx, slug string) error {
-	if slug == "" {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO portfolio_rows (convention_slug, generation) VALUES (?, 1)
-		ON CONFLICT (convention_slug) DO UPDATE SET generation = portfolio_rows.generation + 1, row_json = ''`), slug)
+// KeepPortfolioLine keeps the line of a convention computed for day,
+// with the mark of what it was computed from.
+func (s *SQL) KeepPortfolioLine(ctx context.Context, slug string, day model.Date, mark string, data []byte) error {
+	_, err := s.write.ExecContext(ctx, s.d.rebind(`INSERT INTO portfolio_rows (convention_slug, day, mark, row_json) VALUES (?, ?, ?, ?)
+		ON CONFLICT (convention_slug) DO UPDATE SET day = excluded.day, mark = excluded.mark, row_json = excluded.row_json`),
+		slug, day.String(), mark, string(data))
 	return err
 }
 

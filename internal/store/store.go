@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	// Database drivers: pure-Go SQLite (see docs/storage.md) and pgx.
@@ -39,6 +40,10 @@ type Store interface {
 	ImportConvention(ctx context.Context, c *model.Convention, life *Life, replace bool, entry model.AuditEntry) (*model.Convention, error)
 	// Convention returns a whole convention by slug, or ErrNotFound.
 	Convention(ctx context.Context, slug string) (*model.Convention, error)
+	// ConventionRevision identifies the stored state of a convention: it
+	// changes with every audited change of the convention, in the same
+	// transaction. ErrNotFound if there is no such convention.
+	ConventionRevision(ctx context.Context, slug string) (string, error)
 	// Conventions lists the stored conventions, by slug.
 	Conventions(ctx context.Context) ([]model.ConventionSummary, error)
 	// ConventionKeys lists the stored conventions, by slug, with their
@@ -50,9 +55,9 @@ type Store interface {
 	// CountConventions counts the conventions of slugs (every one when
 	// slugs is nil), the working copies of avenants left out.
 	CountConventions(ctx context.Context, slugs []string) (int, error)
-	// ConventionPage reads the summaries of at most limit of them, from
-	// offset in the order of their slugs.
-	ConventionPage(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionSummary, error)
+	// ConventionPageRefs reads the refs (id, slug, revision) of at most
+	// limit of them, from offset in the order of their slugs.
+	ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
@@ -63,10 +68,10 @@ type Store interface {
 	// avenant due on that day and not yet applied.
 	ConventionsWithDueAmendments(ctx context.Context, on model.Date) ([]string, error)
 	// PortfolioLines reads every convention of the portfolio with the line
-	// kept for it, in one statement; KeepPortfolioLine keeps a line unless
-	// the convention changed since its generation.
+	// kept for it, in one statement; KeepPortfolioLine keeps a line with
+	// the mark of what it was computed from.
 	PortfolioLines(ctx context.Context) ([]PortfolioLine, error)
-	KeepPortfolioLine(ctx context.Context, slug string, generation int, day model.Date, mark string, data []byte) error
+	KeepPortfolioLine(ctx context.Context, slug string, day model.Date, mark string, data []byte) error
 	// ConventionTerritories reads the communes of the territory of every
 	// convention, by slug, in one statement.
 	ConventionTerritories(ctx context.Context) (map[string][]string, error)
@@ -185,6 +190,9 @@ type SQL struct {
 	read  *sql.DB
 	now   func() time.Time
 	newID func() string
+	// lastBump is the last convention whose revision a transaction
+	// increased (see bumpRevision).
+	lastBump atomic.Pointer[bumped]
 }
 
 var _ Store = (*SQL)(nil)

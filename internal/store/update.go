@@ -89,15 +89,14 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 	if err != nil {
 		return err
 	}
-	if err := s.forgetPortfolioLine(ctx, tx, e.Convention); err != nil {
-		return err
-	}
 	for _, m := range e.Mail {
 		if err := s.insertMail(ctx, tx, m, s.now()); err != nil {
 			return err
 		}
 	}
-	return nil
+	// Whatever changed in the convention is seen by every server reading
+	// its revision.
+	return s.bumpRevision(ctx, tx, e.Convention)
 }
 
 // AppendAudit records an entry outside of any other write (imports, sign-ins).

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -56,6 +57,43 @@ type conventionsData struct {
 	Day string
 	// Prev and Next are the links to the pages around, "" at the ends.
 	Prev, Next string
+	// Lines are the rows of the list, rendered.
+	Lines []template.HTML
+}
+
+// listLineKey is what a rendered line of the conventions list depends
+// on: the stored state of its convention and the day.
+type listLineKey struct {
+	ref model.ConventionRef
+	day model.Date
+}
+
+// listLinesKept bounds the rendered lines kept: every convention of
+// France, a few days over.
+const listLinesKept = 4096
+
+// renderListLines renders the lines of the conventions list, each once per
+// convention state and day: a line is the same for every reader, and
+// its convention's ref changes with anything the line shows.
+func (s *Server) renderListLines(rows []app.ConventionListRow, day model.Date) ([]template.HTML, error) {
+	t := s.pages["conventions.html"]
+	out := make([]template.HTML, len(rows))
+	for i, row := range rows {
+		key := listLineKey{row.Ref, day}
+		if line, ok := s.listLines.Get(key); row.Ref.ID != "" && ok {
+			out[i] = line
+			continue
+		}
+		var b strings.Builder
+		if err := t.ExecuteTemplate(&b, "conventions-line", row); err != nil {
+			return nil, err
+		}
+		out[i] = template.HTML(b.String())
+		if row.Ref.ID != "" {
+			s.listLines.Put(key, out[i])
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +120,10 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 	d.ConventionList, d.Filter = list, f
 	if status != http.StatusOK {
 		list.Rows = nil
+	}
+	if d.Lines, err = s.renderListLines(list.Rows, s.today(r)); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	link := func(n int) string {
 		q := url.Values{}

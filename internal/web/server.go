@@ -23,6 +23,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -46,6 +47,9 @@ type Server struct {
 	// taskCounts keeps the header's "Mes tâches" counts for a moment.
 	taskCounts taskCounts
 	metrics    *metrics
+	// listLines keeps the lines of the conventions list rendered lately
+	// (see conventionsPage).
+	listLines *memo.Bounded[listLineKey, template.HTML]
 }
 
 // New builds the handler; templates are parsed here, once.
@@ -55,7 +59,7 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
-		now: time.Now}
+		now: time.Now, listLines: memo.New[listLineKey, template.HTML](listLinesKept)}
 	s.routes()
 	s.metrics = newMetrics(svc, s.routeTable())
 	cop := http.NewCrossOriginProtection()
