@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -124,4 +125,43 @@ func TestPortfolioLinesShowWhatConventionsShow(t *testing.T) {
 		compare("le jour venu", app.PortfolioFilter{}, model.MustDate("2024-12-31"))
 		compare("le jour venu, vue suivante", app.PortfolioFilter{}, model.MustDate("2024-12-31"))
 	})
+}
+
+// The daily job keeps the portfolio's line of every convention for the
+// day, so that the first view of the day reads them instead of computing
+// each from its whole convention.
+func TestRunPortfolioLinesKeepsTheDaysLines(t *testing.T) {
+	svc, st := apptest.NewWithStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	now := time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC)
+	svc.SetClock(func() time.Time { return now })
+	today := model.DateOf(now)
+	kept := func() bool {
+		lines, err := st.PortfolioLines(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lines {
+			if l.Day == nil || *l.Day != today || l.Data == nil {
+				return false
+			}
+		}
+		return len(lines) > 0
+	}
+	if kept() {
+		t.Fatal("lignes déjà gardées avant la tâche")
+	}
+	failed := make(chan error, 1)
+	go svc.RunPortfolioLines(ctx, func(err error) { failed <- err })
+	for deadline := time.Now().Add(2 * time.Minute); !kept(); {
+		select {
+		case err := <-failed:
+			t.Fatal(err)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("la tâche n'a pas gardé les lignes du jour")
+		}
+	}
 }

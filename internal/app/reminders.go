@@ -114,13 +114,35 @@ func remindedOf(e CalendarEvent, p auth.Member) bool {
 }
 
 // RunReminders queues the day's reminders at start and then once each new
-// day (looked for every hour), until ctx ends; a failure is given to
-// report and the day tried again at the next round.
+// day, until ctx is done; report receives the failures, and a failed day
+// is tried again an hour later.
 func (s *Service) RunReminders(ctx context.Context, days []int, report func(error)) {
+	s.runDaily(ctx, func(today model.Date) error {
+		_, err := s.QueueReminders(ctx, today, days)
+		return err
+	}, report)
+}
+
+// RunPortfolioLines computes, at start and then once each new day, the
+// portfolio's line of every convention whose line is not kept for the day
+// yet (see Portfolio), so that the first adviser of the day does not wait
+// for every convention to be read; until ctx is done. A line kept by
+// another server on the same database is not computed again.
+func (s *Service) RunPortfolioLines(ctx context.Context, report func(error)) {
+	s.runDaily(ctx, func(today model.Date) error {
+		_, err := s.Portfolio(ctx, auth.System, PortfolioFilter{}, today)
+		return err
+	}, report)
+}
+
+// runDaily runs job for the day (in Paris) at start and then once each
+// new day, until ctx is done; report receives the failures, and a failed
+// day is tried again an hour later.
+func (s *Service) runDaily(ctx context.Context, job func(today model.Date) error, report func(error)) {
 	var done model.Date
 	for {
 		if today := model.DateOf(s.now().In(textutil.Paris)); today != done {
-			if _, err := s.QueueReminders(ctx, today, days); err == nil {
+			if err := job(today); err == nil {
 				done = today
 			} else if ctx.Err() == nil {
 				report(err)

@@ -549,7 +549,7 @@ func (r *runner) start(ctx context.Context) (*server, error) {
 		return nil, err
 	}
 	defer logf.Close()
-	cmd := r.command(context.WithoutCancel(ctx), "serve", "--db", r.dsn, "--addr", addr, "--no-example", "--reminders", "0")
+	cmd := r.command(context.WithoutCancel(ctx), "serve", "--db", r.dsn, "--addr", addr, "--no-example", "--reminders", "0", "--portfolio-lines=false")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	jar, _ := cookiejar.New(nil)
 	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan struct{}),

@@ -35,6 +35,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.SMTP.User, "smtp-user", cfg.SMTP.User, "identifiant SMTP (le mot de passe : CTG_SMTP_PASSWORD)")
 	fs.StringVar(&cfg.SMTP.From, "smtp-from", cfg.SMTP.From, "adresse d'expédition des courriels")
 	fs.StringVar(&cfg.Reminders, "reminders", cfg.Reminders, "rappels des échéances par courriel, en jours avant l'échéance (0 : aucun)")
+	warm := fs.Bool("portfolio-lines", true, "calculer en tâche de fond, au démarrage puis chaque jour, la ligne de portefeuille de chaque convention")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return errUsage
 	}
@@ -121,6 +122,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 			origin = "http://" + displayAddr(ln.Addr())
 		}
 		go svc.RunReminders(app.WithSite(mailCtx, origin), days, func(err error) { log.Error("rappels des échéances", "error", err) })
+	}
+	if *warm {
+		go svc.RunPortfolioLines(mailCtx, func(err error) { log.Error("lignes du portefeuille", "error", err) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
