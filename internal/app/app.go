@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,6 +43,8 @@ type Service struct {
 	// findingsMemo keeps the checker's findings of the conventions
 	// viewed lately, by a digest of what they are computed from.
 	findingsMemo findingsMemo
+	// convs keeps the conventions read lately by revision.
+	convs convCache
 }
 
 // New returns a Service over st with the embedded reference data.
@@ -201,27 +204,10 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 // its fiches, which record its evaluation, its avenants and the meetings
 // of its committees).
 func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
-	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	rec, err := s.recorded(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	life, err := s.lifeOf(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := s.store.Documents(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := s.store.Meetings(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	requests, err := s.store.DataRequests(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	rec := lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings, DataRequests: requests}
 	key, ok := findingsDigest(c, rec, at)
 	if ok {
 		if f, found := s.findingsMemo.get(key); found {
@@ -233,4 +219,47 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 		s.findingsMemo.put(key, f)
 	}
 	return f, nil
+}
+
+// recorded reads what the checker reads beside the text of c: once per
+// revision of the stored convention and day of the text it compares with.
+func (s *Service) recorded(ctx context.Context, c *model.Convention) (lint.Recorded, error) {
+	day := model.DateOf(s.now())
+	if d, ok := DateOf(ctx); ok {
+		day = d
+	}
+	// A convention not stored (a file being checked) has no revision.
+	revision, err := s.store.ConventionRevision(ctx, c.Slug)
+	if err == nil {
+		if rec, ok := s.convs.recordedOf(c.Slug, revision, day); ok {
+			return rec, nil
+		}
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return lint.Recorded{}, err
+	}
+	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	life, err := s.lifeOf(ctx, c)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	docs, err := s.store.Documents(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	requests, err := s.store.DataRequests(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	rec := lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings, DataRequests: requests}
+	if revision != "" {
+		s.convs.putRecorded(c.Slug, revision, day, rec)
+	}
+	return rec, nil
 }

@@ -68,7 +68,7 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 		return nil, err
 	}
 	for _, slug := range due {
-		if err := s.applyDue(ctx, slug); err != nil {
+		if _, err := s.applyDue(ctx, slug); err != nil {
 			return nil, err
 		}
 	}
