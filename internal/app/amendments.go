@@ -366,46 +366,75 @@ func (s *Service) AbandonAmendment(ctx context.Context, a *auth.Actor, slug stri
 // live reads the live convention after applying the signed avenants whose
 // date of effect has come: the live convention always holds the text in
 // force today.
+//
+// The convention is read whole once per revision (see convCache): a
+// request whose convention did not change since it was last read sends
+// one query for its revision, and one for the avenants due once a day.
+// The caller owns what it receives.
 func (s *Service) live(ctx context.Context, slug string) (*model.Convention, error) {
-	if err := s.applyDue(ctx, slug); err != nil {
+	revision, err := s.store.ConventionRevision(ctx, slug)
+	if err != nil {
 		return nil, err
 	}
-	return s.store.Convention(ctx, slug)
+	today := model.DateOf(s.now())
+	c, checked := s.convs.live(slug, revision, today)
+	if c == nil || !checked {
+		applied, err := s.applyDue(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		if applied {
+			if revision, err = s.store.ConventionRevision(ctx, slug); err != nil {
+				return nil, err
+			}
+			c = nil
+		}
+	}
+	if c != nil {
+		s.convs.checked(slug, revision, today)
+		return c, nil
+	}
+	if c, err = s.store.Convention(ctx, slug); err != nil {
+		return nil, err
+	}
+	s.convs.putLive(revision, today, c)
+	return c, nil
 }
 
 // applyDue gives the live convention the text of each signed avenant whose
-// date of effect has come, with the follow-up recorded meanwhile. Two
-// requests may find the same avenant due: the store applies it once.
-func (s *Service) applyDue(ctx context.Context, slug string) error {
+// date of effect has come, with the follow-up recorded meanwhile, and
+// reports whether there was any. Two requests may find the same avenant
+// due: the store applies it once.
+func (s *Service) applyDue(ctx context.Context, slug string) (bool, error) {
 	if _, _, ok := model.WorkingCopyOf(slug); ok {
-		return nil
+		return false, nil
 	}
 	due, err := s.store.DueAmendments(ctx, slug, model.DateOf(s.now()))
 	if err != nil || len(due) == 0 {
-		return err
+		return false, err
 	}
 	versions, err := s.store.ConventionVersions(ctx, slug)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for i := range due {
 		x := &due[i]
 		text, err := s.decodeVersion(versions, x.Number)
 		if err != nil {
-			return err
+			return false, err
 		}
 		live, err := s.store.Convention(ctx, slug)
 		if err != nil {
-			return err
+			return false, err
 		}
 		contract.Carry(live, text)
 		entry := audited(nil, slug, "apply", "convention", "", fmt.Sprintf("Texte modifié par l'avenant n° %d, en vigueur depuis le %s",
 			x.Number, textutil.FrenchDate(*x.EffectiveOn)))
 		if _, err := s.store.ApplyAmendment(ctx, x, text, entry); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // decodeVersion reads the stored text of version n.

@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"time"
 
@@ -46,6 +48,8 @@ type Service struct {
 	// listLines keeps the lines of the conventions list computed lately,
 	// by the convention's ref and the day (see conventionPage).
 	listLines *memo.Bounded[listRowKey, ConventionListRow]
+	// convs keeps the conventions read lately by revision.
+	convs convCache
 }
 
 // New returns a Service over st with the embedded reference data.
@@ -55,7 +59,8 @@ func New(st store.Store) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns),
-		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept)}, nil
+		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
+		findingsMemo: findingsMemo{kept: memo.New[[sha256.Size]byte, []lint.Finding](findingsMemoSize)}}, nil
 }
 
 // maxSignIns is how many sign-ins are checked at once; the password checks
@@ -205,27 +210,10 @@ func (s *Service) LoadExampleIfEmpty(ctx context.Context) (bool, error) {
 // its fiches, which record its evaluation, its avenants and the meetings
 // of its committees).
 func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Date) ([]lint.Finding, error) {
-	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	rec, err := s.recorded(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	life, err := s.lifeOf(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := s.store.Documents(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := s.store.Meetings(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	requests, err := s.store.DataRequests(ctx, c.Slug)
-	if err != nil {
-		return nil, err
-	}
-	rec := lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings, DataRequests: requests}
 	key, ok := findingsDigest(c, rec, at)
 	if ok {
 		if f, found := s.findingsMemo.get(key); found {
@@ -237,4 +225,47 @@ func (s *Service) Findings(ctx context.Context, c *model.Convention, at model.Da
 		s.findingsMemo.put(key, f)
 	}
 	return f, nil
+}
+
+// recorded reads what the checker reads beside the text of c: once per
+// revision of the stored convention and day of the text it compares with.
+func (s *Service) recorded(ctx context.Context, c *model.Convention) (lint.Recorded, error) {
+	day := model.DateOf(s.now())
+	if d, ok := DateOf(ctx); ok {
+		day = d
+	}
+	// A convention not stored (a file being checked) has no revision.
+	revision, err := s.store.ConventionRevision(ctx, c.Slug)
+	if err == nil {
+		if rec, ok := s.convs.recordedOf(c.Slug, revision, day); ok {
+			return rec, nil
+		}
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return lint.Recorded{}, err
+	}
+	assessments, err := s.store.Assessments(ctx, c.Slug, 0)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	life, err := s.lifeOf(ctx, c)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	docs, err := s.store.Documents(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	meetings, err := s.store.Meetings(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	requests, err := s.store.DataRequests(ctx, c.Slug)
+	if err != nil {
+		return lint.Recorded{}, err
+	}
+	rec := lint.Recorded{Assessments: assessments, Documents: docs, Life: life, Meetings: meetings, DataRequests: requests}
+	if revision != "" {
+		s.convs.putRecorded(c.Slug, revision, day, rec)
+	}
+	return rec, nil
 }

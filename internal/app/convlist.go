@@ -67,14 +67,8 @@ func (s *Service) ListConventions(ctx context.Context, a *auth.Actor, f Conventi
 	// Reading a convention applies its avenants that came into effect;
 	// the list, which reads none, applies those of every convention at
 	// once (rarely any).
-	due, err := s.store.ConventionsWithDueAmendments(ctx, model.DateOf(s.now()))
-	if err != nil {
+	if err := s.applyAllDue(ctx); err != nil {
 		return nil, err
-	}
-	for _, slug := range due {
-		if err := s.applyDue(ctx, slug); err != nil {
-			return nil, err
-		}
 	}
 	if f.Text == "" && f.State == "" {
 		return s.conventionPage(ctx, a, f.Page, today)

@@ -44,7 +44,7 @@ func (s *Service) applyAllDue(ctx context.Context) error {
 		return err
 	}
 	for _, slug := range due {
-		if err := s.applyDue(ctx, slug); err != nil {
+		if _, err := s.applyDue(ctx, slug); err != nil {
 			return err
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"slices"
-	"sync"
 
 	"github.com/ctg-territoires/ctg/internal/lint"
+	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
 
@@ -17,9 +17,7 @@ import (
 // same database, gives another digest. Hashing costs a fortieth of the
 // checker on the bundled convention.
 type findingsMemo struct {
-	mu    sync.Mutex
-	byKey map[[sha256.Size]byte][]lint.Finding
-	order [][sha256.Size]byte
+	kept *memo.Bounded[[sha256.Size]byte, []lint.Finding]
 }
 
 // findingsMemoSize bounds the findings kept: those of the conventions
@@ -41,27 +39,13 @@ func findingsDigest(c *model.Convention, rec lint.Recorded, at model.Date) ([sha
 }
 
 // get returns a copy of the findings kept for key.
-func (m *findingsMemo) get(key [sha256.Size]byte) ([]lint.Finding, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	f, ok := m.byKey[key]
+func (m findingsMemo) get(key [sha256.Size]byte) ([]lint.Finding, bool) {
+	f, ok := m.kept.Get(key)
 	return slices.Clone(f), ok
 }
 
-// put keeps findings for key, forgetting the oldest beyond the bound.
-func (m *findingsMemo) put(key [sha256.Size]byte, f []lint.Finding) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.byKey == nil {
-		m.byKey = map[[sha256.Size]byte][]lint.Finding{}
-	}
-	if _, ok := m.byKey[key]; ok {
-		return
-	}
-	if len(m.order) >= findingsMemoSize {
-		delete(m.byKey, m.order[0])
-		m.order = m.order[1:]
-	}
-	m.byKey[key] = slices.Clone(f)
-	m.order = append(m.order, key)
+// put keeps a copy of findings for key, forgetting the oldest beyond the
+// bound.
+func (m findingsMemo) put(key [sha256.Size]byte, f []lint.Finding) {
+	m.kept.Put(key, slices.Clone(f))
 }
