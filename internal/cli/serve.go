@@ -134,6 +134,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go handler.Warm()
 	select {
 	case err := <-errc:
 		return err

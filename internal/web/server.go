@@ -62,6 +62,14 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	return s, nil
 }
 
+// Warm prepares, once the server listens, what the first pages need and
+// a start leaves for later: the territory reference data and the layout
+// shared by the pages, so that the first visitor does not wait for them.
+func (s *Server) Warm() {
+	s.app.Territory.Counts()
+	_, _ = s.pages.layout()
+}
+
 // pageSet holds the pages' templates, each parsed with the shared layout
 // and partials on its first rendering, then kept: a process starts without
 // parsing the forty-odd pages (a quarter of its start), and keeps in memory
