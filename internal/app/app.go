@@ -52,13 +52,10 @@ type Service struct {
 	convs convCache
 }
 
-// New returns a Service over st with the embedded reference data.
+// New returns a Service over st with the embedded reference data, decoded
+// on its first use rather than at start.
 func New(st store.Store) (*Service, error) {
-	ref, err := territory.Load()
-	if err != nil {
-		return nil, err
-	}
-	return &Service{store: st, Territory: ref, now: time.Now, signingIn: make(chan struct{}, maxSignIns),
+	return &Service{store: st, Territory: territory.Deferred(), now: time.Now, signingIn: make(chan struct{}, maxSignIns),
 		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
 		findingsMemo: findingsMemo{kept: memo.New[[sha256.Size]byte, []lint.Finding](findingsMemoSize)}}, nil
 }

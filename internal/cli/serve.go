@@ -121,13 +121,24 @@ func serve(ctx context.Context, env Env, args []string) error {
 		if origin == "" {
 			origin = "http://" + displayAddr(ln.Addr())
 		}
-		go svc.RunReminders(app.WithSite(mailCtx, origin), days, func(err error) { log.Error("rappels des échéances", "error", err) })
+		// The first pass reads every convention: it waits a moment so as
+		// not to compete with the first requests of a process that has
+		// just started (reminders are daily).
+		go func() {
+			select {
+			case <-mailCtx.Done():
+				return
+			case <-time.After(remindersDelay):
+			}
+			svc.RunReminders(app.WithSite(mailCtx, origin), days, func(err error) { log.Error("rappels des échéances", "error", err) })
+		}()
 	}
 	if *warm {
 		go svc.RunPortfolioLines(mailCtx, func(err error) { log.Error("lignes du portefeuille", "error", err) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go handler.Warm()
 	select {
 	case err := <-errc:
 		return err
@@ -147,6 +158,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	log.Info("serveur arrêté")
 	return nil
 }
+
+// remindersDelay is how long after its start a server queues the day's
+// reminders for the first time.
+const remindersDelay = time.Minute
 
 // displayAddr turns ":8080" into "localhost:8080" for the log line.
 func displayAddr(a net.Addr) string {

@@ -2,7 +2,6 @@ package coverage_test
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/xml"
 	"os"
 	"strconv"
@@ -26,17 +25,13 @@ type rawCommune struct {
 
 func readCommunes(t *testing.T) []rawCommune {
 	t.Helper()
-	f, err := os.Open("../territory/data/communes.tsv.gz")
+	f, err := os.Open("../territory/data/communes.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []rawCommune
-	sc := bufio.NewScanner(zr)
+	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), "\t")
 		pop, err := strconv.Atoi(fields[4])

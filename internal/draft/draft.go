@@ -14,7 +14,6 @@ package draft
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -209,10 +208,10 @@ func (r *reader) miss(path string, line int, reason string) {
 }
 
 var (
-	articleRe = regexp.MustCompile(`^\s*ARTICLE\s+(\d+)\s*(?:[-–—:.]\s*)?(.*?)\s*$`)
-	annexRe   = regexp.MustCompile(`^\s*ANNEXE\s+(\d+)\s*(?:[-–—:.]\s*)?(.*?)\s*$`)
-	faitRe    = regexp.MustCompile(`^\s*Fait\s+à\s+(.+?)\s*,?\s+le\s+(.+?)\s*$`)
-	ficheRe   = regexp.MustCompile(`(?i)^\s*Fiche[\s-]+action\s*(?:n\s*°\s*)?(\d+)\s*[.\-]\s*(\d+)\s*:?\s*(.*?)\s*$`)
+	articleRe = textutil.LazyRegexp(`^\s*ARTICLE\s+(\d+)\s*(?:[-–—:.]\s*)?(.*?)\s*$`)
+	annexRe   = textutil.LazyRegexp(`^\s*ANNEXE\s+(\d+)\s*(?:[-–—:.]\s*)?(.*?)\s*$`)
+	faitRe    = textutil.LazyRegexp(`^\s*Fait\s+à\s+(.+?)\s*,?\s+le\s+(.+?)\s*$`)
+	ficheRe   = textutil.LazyRegexp(`(?i)^\s*Fiche[\s-]+action\s*(?:n\s*°\s*)?(\d+)\s*[.\-]\s*(\d+)\s*:?\s*(.*?)\s*$`)
 )
 
 func (r *reader) hasFiche() bool {
@@ -294,11 +293,11 @@ func isCapitals(s string) bool {
 }
 
 var (
-	civilityRe  = regexp.MustCompile(`(Monsieur|Madame|M\.|Mme)\s+`)
-	roleBefore  = regexp.MustCompile(`(?:son|sa)\s+([^\s,]+)\s*$`)
-	deliberRe   = regexp.MustCompile(`(?i)par\s+délibération\s+(?:de\s+son|de\s+sa|du|de\s+la)\s+(.+?)\s*[;.,]?\s*$`)
-	designRe    = regexp.MustCompile(`(?i)^ci-?\s*après\s+dénommée?s?\s*«\s*(.+?)\s*»`)
-	representRe = regexp.MustCompile(`(?i),?\s*représenté(?:e|s|es)?\s+par\b`)
+	civilityRe  = textutil.LazyRegexp(`(Monsieur|Madame|M\.|Mme)\s+`)
+	roleBefore  = textutil.LazyRegexp(`(?:son|sa)\s+([^\s,]+)\s*$`)
+	deliberRe   = textutil.LazyRegexp(`(?i)par\s+délibération\s+(?:de\s+son|de\s+sa|du|de\s+la)\s+(.+?)\s*[;.,]?\s*$`)
+	designRe    = textutil.LazyRegexp(`(?i)^ci-?\s*après\s+dénommée?s?\s*«\s*(.+?)\s*»`)
+	representRe = textutil.LazyRegexp(`(?i),?\s*représenté(?:e|s|es)?\s+par\b`)
 )
 
 // parties reads the « Entre : … Et … » block before « Il est convenu ».
@@ -641,11 +640,11 @@ func (r *reader) findCommune(name string, candidates []*territory.Commune) (*ter
 }
 
 var (
-	dateOfRe    = regexp.MustCompile(`(?i)en\s+date\s+du\s+(.+?)(?:\s+(?:figurant|concernant|relative?|portant)\b|\s*[,;]|$)`)
-	bodyRe      = regexp.MustCompile(`(?i)délibération\s+du\s+(.+?)\s*,?\s+en\s+date`)
-	subjectRe   = regexp.MustCompile(`(?i)concernant\s+(.+?)\s*[;,.]?\s*$`)
-	annexNumRe  = regexp.MustCompile(`(?i)annexe\s+(\d+)`)
-	visaStartRe = regexp.MustCompile(`^(?:-\s*)?Vu\b`)
+	dateOfRe    = textutil.LazyRegexp(`(?i)en\s+date\s+du\s+(.+?)(?:\s+(?:figurant|concernant|relative?|portant)\b|\s*[,;]|$)`)
+	bodyRe      = textutil.LazyRegexp(`(?i)délibération\s+du\s+(.+?)\s*,?\s+en\s+date`)
+	subjectRe   = textutil.LazyRegexp(`(?i)concernant\s+(.+?)\s*[;,.]?\s*$`)
+	annexNumRe  = textutil.LazyRegexp(`(?i)annexe\s+(\d+)`)
+	visaStartRe = textutil.LazyRegexp(`^(?:-\s*)?Vu\b`)
 )
 
 // visas reads the « Vu … » between the parties and the preamble, and the
@@ -813,7 +812,7 @@ func (r *reader) articleTexts() {
 	}
 }
 
-var periodRe = regexp.MustCompile(`(?i)(?:à\s+compter\s+du|à\s+partir\s+du|du)\s+` + frenchDatePattern + `\s+(?:jusqu.au|au)\s+` + frenchDatePattern)
+var periodRe = textutil.LazyRegexp(`(?i)(?:à\s+compter\s+du|à\s+partir\s+du|du)\s+` + frenchDatePattern + `\s+(?:jusqu.au|au)\s+` + frenchDatePattern)
 
 // period reads « à compter du … jusqu'au … » in the articles.
 func (r *reader) period() {

@@ -414,3 +414,7 @@ func TestDraftHoldsNoControlCharacters(t *testing.T) {
 		t.Errorf("articles : %+v", c.Articles)
 	}
 }
+
+func TestRegexpsCompile(t *testing.T) {
+	textutil.CompileLazyRegexps()
+}

@@ -3,7 +3,6 @@ package draft
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,10 +14,10 @@ import (
 )
 
 var (
-	axisListRe  = regexp.MustCompile(`^\s*(\d{1,2})\s*\)\s*(\S.*?)\s*$`)
-	ficheListRe = regexp.MustCompile(`^\s*(\d{1,2})\s*([.\-])\s*(\d{1,2})\s*(?:[-–—:]\s*)?(\S.*?)\s*$`)
-	stepRe      = regexp.MustCompile(`^\s*(\d{1,2})\s*\)\s*(.*?)\s*$`)
-	scheduleRe  = regexp.MustCompile(`(?i)^((?:dès|des|à\s+partir\s+d[ue]|a\s+partir\s+d[ue]|en|au\s+cours\s+d[ue]|d'ici|d’ici|courant|fin|début)\b[^:,]*?\b(20\d\d)\b[^:,]*?)\s*[:,]\s*(.*)$`)
+	axisListRe  = textutil.LazyRegexp(`^\s*(\d{1,2})\s*\)\s*(\S.*?)\s*$`)
+	ficheListRe = textutil.LazyRegexp(`^\s*(\d{1,2})\s*([.\-])\s*(\d{1,2})\s*(?:[-–—:]\s*)?(\S.*?)\s*$`)
+	stepRe      = textutil.LazyRegexp(`^\s*(\d{1,2})\s*\)\s*(.*?)\s*$`)
+	scheduleRe  = textutil.LazyRegexp(`(?i)^((?:dès|des|à\s+partir\s+d[ue]|a\s+partir\s+d[ue]|en|au\s+cours\s+d[ue]|d'ici|d’ici|courant|fin|début)\b[^:,]*?\b(20\d\d)\b[^:,]*?)\s*[:,]\s*(.*)$`)
 )
 
 type listedFiche struct {
@@ -517,7 +516,7 @@ func groupLines(lines []string, idx []int) []para {
 	return out
 }
 
-var postalRe = regexp.MustCompile(`^(.*?)\s*\b(\d{5})\b\s*(.*)$`)
+var postalRe = textutil.LazyRegexp(`^(.*?)\s*\b(\d{5})\b\s*(.*)$`)
 
 var headerWords = map[string]bool{"nom": true, "partenaire": true, "equipement": true, "type": true, "activite": true, "nature": true, "adresse": true, "commune": true, "code": true, "postal": true, "ville": true, "gestionnaire": true, "structure": true}
 
@@ -610,7 +609,7 @@ func (r *reader) equipments() {
 	}
 }
 
-var wide = regexp.MustCompile(`\s{3,}`)
+var wide = textutil.LazyRegexp(`\s{3,}`)
 
 func splitWide(l string) []string {
 	var out []string
@@ -677,7 +676,7 @@ func current(list []*territory.Commune) []*territory.Commune {
 	return out
 }
 
-var committeeRe = regexp.MustCompile(`(?i)^\s*(?:\d+\s*[.)-]\s*)?(?:le\s+|la\s+)?(comit[ée]\s+(?:de\s+pilotage|technique|de\s+suivi)\b.*?)\s*:?\s*$`)
+var committeeRe = textutil.LazyRegexp(`(?i)^\s*(?:\d+\s*[.)-]\s*)?(?:le\s+|la\s+)?(comit[ée]\s+(?:de\s+pilotage|technique|de\s+suivi)\b.*?)\s*:?\s*$`)
 
 // committees reads the governance annex: « 1. Le comité de pilotage »
 // and « 2. Le comité technique », their « Composition » and « Objet ».
@@ -765,7 +764,7 @@ func (r *reader) committees() {
 	}
 }
 
-var titleRe = regexp.MustCompile(`(?i)convention\s+territoriale\s+globale(\s*\(ctg\))?`)
+var titleRe = textutil.LazyRegexp(`(?i)convention\s+territoriale\s+globale(\s*\(ctg\))?`)
 
 // titleAndSlug composes the title from words of the text: « Convention
 // territoriale globale (Ctg) », the years of the period and the EPCI as

@@ -1,7 +1,6 @@
 package draft
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -47,8 +46,8 @@ func indented(raw string) bool {
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 var (
-	pageNumber = regexp.MustCompile(`^\s*\d{1,3}\s*$`)
-	ackLine    = regexp.MustCompile(`^\s*(Accusé de réception en préfecture|\d{3}-\d{9}-\d{8}-.+|Date de (réception|télétransmission|publication).*)\s*$`)
+	pageNumber = textutil.LazyRegexp(`^\s*\d{1,3}\s*$`)
+	ackLine    = textutil.LazyRegexp(`^\s*(Accusé de réception en préfecture|\d{3}-\d{9}-\d{8}-.+|Date de (réception|télétransmission|publication).*)\s*$`)
 )
 
 // noise reports lines that the page layout adds to the text: page numbers
@@ -112,8 +111,8 @@ var months = map[string]time.Month{
 const frenchDatePattern = `(1er|[0-3]?\d)\s+(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})`
 
 var (
-	frenchDate  = regexp.MustCompile(`(?i)` + frenchDatePattern)
-	numericDate = regexp.MustCompile(`\b([0-3]?\d)/([01]?\d)/(\d{4})\b`)
+	frenchDate  = textutil.LazyRegexp(`(?i)` + frenchDatePattern)
+	numericDate = textutil.LazyRegexp(`\b([0-3]?\d)/([01]?\d)/(\d{4})\b`)
 )
 
 // parseDate reads the first French date of s ("1er janvier 2022",

@@ -80,8 +80,26 @@ func (s *SQL) Migrate(ctx context.Context) ([]string, error) {
 	if _, err := s.write.ExecContext(ctx, create); err != nil {
 		return nil, fmt.Errorf("table des migrations : %w", err)
 	}
+	// One query tells a database already up to date (every start but the
+	// first after an upgrade); a missing migration is checked again under
+	// its transaction's lock, for the servers starting at once.
+	have := map[int]bool{}
+	err = s.each(ctx, `SELECT version FROM schema_migrations`, nil, func(scan func(...any) error) error {
+		var v int
+		if err := scan(&v); err != nil {
+			return err
+		}
+		have[v] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("table des migrations : %w", err)
+	}
 	var applied []string
 	for _, m := range list {
+		if have[m.Version] {
+			continue
+		}
 		done, err := s.applyOne(ctx, m)
 		if err != nil {
 			return applied, fmt.Errorf("migration %04d_%s : %w", m.Version, m.Name, err)

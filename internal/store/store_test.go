@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ctg-territoires/ctg/examples"
@@ -203,4 +205,27 @@ func TestListCarriesWhatTheStateNeeds(t *testing.T) {
 			t.Errorf("projet : signature %v, délibérations %v", unsigned.SignedOn, unsigned.Authorizations)
 		}
 	})
+}
+
+// A server starting on a database already up to date reads the applied
+// migrations once rather than checking each in a transaction of its own.
+func TestMigrateAnUpToDateDatabaseInOneQuery(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ctg.db")
+	first := openTest(t, path)
+	first.Close()
+	var n atomic.Int64
+	s, err := OpenCounting(ctx, path, &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := n.Load()
+	applied, err := s.Migrate(ctx)
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("migrations rejouées : %v %v", applied, err)
+	}
+	if got := n.Load() - before; got > 2 {
+		t.Errorf("%d requêtes pour vérifier une base à jour, 2 au plus attendues (création de la table si absente, lecture des versions)", got)
+	}
 }

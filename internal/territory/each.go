@@ -4,8 +4,9 @@ import "sort"
 
 // EPCIs returns every intercommunality of the reference data, by SIREN.
 func (d *Data) EPCIs() []*EPCI {
-	out := make([]*EPCI, 0, len(d.epcis))
-	for _, e := range d.epcis {
+	epcis := d.get().epcis
+	out := make([]*EPCI, 0, len(epcis))
+	for _, e := range epcis {
 		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].SIREN < out[j].SIREN })
@@ -15,8 +16,9 @@ func (d *Data) EPCIs() []*EPCI {
 // Communes returns every commune of the reference data (all types), by
 // INSEE code.
 func (d *Data) Communes() []*Commune {
-	out := make([]*Commune, 0, len(d.communes))
-	for _, c := range d.communes {
+	communes := d.get().communes
+	out := make([]*Commune, 0, len(communes))
+	for _, c := range communes {
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].INSEE < out[j].INSEE })

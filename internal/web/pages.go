@@ -76,7 +76,10 @@ const listLinesKept = 4096
 // convention state and day: a line is the same for every reader, and
 // its convention's ref changes with anything the line shows.
 func (s *Server) renderListLines(rows []app.ConventionListRow, day model.Date) ([]template.HTML, error) {
-	t := s.pages["conventions.html"]
+	t, err := s.pages.get("conventions.html")
+	if err != nil {
+		return nil, err
+	}
 	out := make([]template.HTML, len(rows))
 	for i, row := range rows {
 		key := listLineKey{row.Ref, day}

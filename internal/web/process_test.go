@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -104,4 +107,59 @@ func countingServer(t *testing.T) (*httptest.Server, *app.Service, store.Store, 
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, svc, st, statements
+}
+
+// Pages are parsed on their first rendering, not when the server starts;
+// every page parses, and a missing one is an error.
+func TestEveryPageParses(t *testing.T) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(names) < 10 {
+		t.Fatalf("gabarits : %v %v", names, err)
+	}
+	ps := newPageSet()
+	for _, n := range names {
+		name := strings.TrimPrefix(n, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		if _, err := ps.get(name); err != nil {
+			t.Errorf("%s : %v", name, err)
+		}
+	}
+	for _, name := range []string{"absent.html", "layout.html", "partials/nav.html"} {
+		if _, err := ps.get(name); err == nil {
+			t.Errorf("%s accepté comme page", name)
+		}
+	}
+}
+
+func TestPagesAreParsedOnFirstRendering(t *testing.T) {
+	svc := apptest.New(t)
+	h, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := func() []string {
+		h.pages.mu.Lock()
+		defer h.pages.mu.Unlock()
+		return slices.Sorted(maps.Keys(h.pages.byName))
+	}
+	if p := parsed(); len(p) != 0 {
+		t.Fatalf("pages lues au démarrage : %v", p)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/healthz", "/connexion", "/connexion"} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s : %d", path, res.StatusCode)
+		}
+	}
+	if p := parsed(); len(p) != 1 {
+		t.Errorf("pages lues après /healthz et deux fois /connexion : %v", p)
+	}
 }

@@ -43,9 +43,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Conv != nil {
 		s.decorate(r, p.Conv)
 	}
-	t, ok := s.pages[name]
-	if !ok {
-		s.serverError(w, r, fmt.Errorf("gabarit %s absent", name))
+	t, err := s.pages.get(name)
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -80,8 +80,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // so that a failing template cannot loop: plain text is the last resort.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title string, msg any) {
 	var buf bytes.Buffer
-	t, ok := s.pages["error.html"]
-	if !ok || t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Data: msg, Actor: actorOf(r), CSRF: csrfOf(r), Version: s.version}) != nil {
+	t, err := s.pages.get("error.html")
+	if err != nil || t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Data: msg, Actor: actorOf(r), CSRF: csrfOf(r), Version: s.version}) != nil {
 		http.Error(w, title+" : "+fmt.Sprint(msg), status)
 		return
 	}

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +38,7 @@ var staticFS embed.FS
 type Server struct {
 	app     *app.Service
 	log     *slog.Logger
-	pages   map[string]*template.Template
+	pages   *pageSet
 	version string
 	mux     *http.ServeMux
 	now     func() time.Time
@@ -52,13 +53,10 @@ type Server struct {
 	listLines *memo.Bounded[listLineKey, template.HTML]
 }
 
-// New builds the handler; templates are parsed here, once.
+// New builds the handler; each page's template is parsed on its first
+// rendering (see pageSet).
 func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
-	pages, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{app: svc, log: log, pages: pages, version: version, mux: http.NewServeMux(),
+	s := &Server{app: svc, log: log, pages: newPageSet(), version: version, mux: http.NewServeMux(),
 		now: time.Now, listLines: memo.New[listLineKey, template.HTML](listLinesKept)}
 	s.routes()
 	s.metrics = newMetrics(svc, s.routeTable())
@@ -68,29 +66,62 @@ func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	return s, nil
 }
 
-// parsePages parses every page with the shared layout and partials.
-func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+// Warm prepares, once the server listens, what the first pages need and
+// a start leaves for later: the territory reference data and the layout
+// shared by the pages, so that the first visitor does not wait for them.
+func (s *Server) Warm() {
+	s.app.Territory.Counts()
+	_, _ = s.pages.layout()
+}
+
+// pageSet holds the pages' templates, each parsed with the shared layout
+// and partials on its first rendering, then kept: a process starts without
+// parsing the forty-odd pages (a quarter of its start), and keeps in memory
+// only those it served. TestEveryPageParses parses them all.
+type pageSet struct {
+	layout func() (*template.Template, error)
+	mu     sync.Mutex
+	byName map[string]func() (*template.Template, error)
+}
+
+func newPageSet() *pageSet {
+	return &pageSet{byName: map[string]func() (*template.Template, error){},
+		layout: sync.OnceValues(func() (*template.Template, error) {
+			return template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+		})}
+}
+
+// get returns the template of a page ("conventions.html"), parsed once.
+func (ps *pageSet) get(name string) (*template.Template, error) {
+	ps.mu.Lock()
+	parse, ok := ps.byName[name]
+	if !ok {
+		parse = sync.OnceValues(func() (*template.Template, error) { return ps.parse(name) })
+		ps.byName[name] = parse
+	}
+	ps.mu.Unlock()
+	return parse()
+}
+
+func (ps *pageSet) parse(name string) (*template.Template, error) {
+	if name == "layout.html" || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("gabarit %s absent", name)
+	}
+	if _, err := fs.Stat(templateFS, "templates/"+name); err != nil {
+		return nil, fmt.Errorf("gabarit %s absent", name)
+	}
+	layout, err := ps.layout()
 	if err != nil {
 		return nil, err
 	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	t, err := layout.Clone()
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimPrefix(n, "templates/")
-		if name == "layout.html" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
-		if err != nil {
-			return nil, fmt.Errorf("%s : %w", name, err)
-		}
-		pages[name] = t
+	if t, err = t.ParseFS(templateFS, "templates/"+name); err != nil {
+		return nil, fmt.Errorf("%s : %w", name, err)
 	}
-	return pages, nil
+	return t, nil
 }
 
 // route is one entry of the routing table. API routes are also listed in

@@ -8,7 +8,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 type commune struct {
@@ -92,10 +90,10 @@ func run(src, out string) error {
 	}
 	sort.Strings(epciLines)
 	sort.Strings(communeLines)
-	if err := writeGzip(filepath.Join(out, "epci.tsv.gz"), epciLines); err != nil {
+	if err := writeTSV(filepath.Join(out, "epci.tsv"), epciLines); err != nil {
 		return err
 	}
-	if err := writeGzip(filepath.Join(out, "communes.tsv.gz"), communeLines); err != nil {
+	if err := writeTSV(filepath.Join(out, "communes.tsv"), communeLines); err != nil {
 		return err
 	}
 	fmt.Printf("%d communes, %d EPCI written to %s\n", len(communeLines), len(epciLines), out)
@@ -114,24 +112,8 @@ func readJSON(path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func writeGzip(path string, lines []string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	zw, err := gzip.NewWriterLevel(f, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	// A fixed header keeps the output byte-identical from one run to the next.
-	zw.Name, zw.ModTime = "", zeroTime
-	if _, err := zw.Write([]byte(strings.Join(lines, "\n") + "\n")); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return f.Close()
+// writeTSV writes the lines uncompressed: the package embeds the files as
+// they are and reads its records in place.
+func writeTSV(path string, lines []string) error {
+	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 }
-
-var zeroTime = time.Time{}
