@@ -8,6 +8,7 @@ package contract
 
 import (
 	"bytes"
+	"encoding/gob"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -72,7 +73,11 @@ func Editable(c *model.Convention, kind, field, key string) bool {
 // follow-up and the record metadata are cleared, so that two conventions
 // with the same signed text give equal copies.
 func Signed(c *model.Convention) *model.Convention {
-	out := clone(c)
+	return signedPart(clone(c))
+}
+
+// signedPart clears, in a copy of a convention, what is not signed.
+func signedPart(out *model.Convention) *model.Convention {
 	out.Status = ""
 	out.Transmissions = nil
 	out.Contacts = nil
@@ -115,8 +120,23 @@ func clearIndicators(list []model.Indicator) {
 }
 
 // SameSigned reports whether a and b carry the same signed content.
+// The copies are made by gob, much cheaper than the format's round trip
+// on a large convention: the metadata they keep is not written.
 func SameSigned(a, b *model.Convention) bool {
-	return bytes.Equal(encode(Signed(a)), encode(Signed(b)))
+	return bytes.Equal(encode(signedPart(deepCopy(a))), encode(signedPart(deepCopy(b))))
+}
+
+// deepCopy copies a convention, metadata included.
+func deepCopy(c *model.Convention) *model.Convention {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		panic(err) // the model holds only plain data
+	}
+	var out model.Convention
+	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
+		panic(err)
+	}
+	return &out
 }
 
 // clone deep-copies a convention through its interchange form, which

@@ -177,6 +177,10 @@ type SQL struct {
 	read  *sql.DB
 	now   func() time.Time
 	newID func() string
+	// maxVars and copyRows, when not 0, replace the number of parameters
+	// of one statement and the number of rows from which COPY is used
+	// (tests set them low to check the batches' edges).
+	maxVars, copyRows int
 }
 
 var _ Store = (*SQL)(nil)
