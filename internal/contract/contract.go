@@ -9,6 +9,7 @@ package contract
 import (
 	"bytes"
 	"encoding/gob"
+	"reflect"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -121,9 +122,52 @@ func clearIndicators(list []model.Indicator) {
 
 // SameSigned reports whether a and b carry the same signed content.
 // The copies are made by gob, much cheaper than the format's round trip
-// on a large convention: the metadata they keep is not written.
+// on a large convention. They are first compared as values, without what
+// the format does not write (metadata, reference data, empty lists): equal
+// values give equal files; only values found different are compared as
+// written, the rule itself.
 func SameSigned(a, b *model.Convention) bool {
+	na, nb := signedPart(deepCopy(a)), signedPart(deepCopy(b))
+	unwritten(reflect.ValueOf(na).Elem())
+	unwritten(reflect.ValueOf(nb).Elem())
+	if reflect.DeepEqual(na, nb) {
+		return true
+	}
 	return bytes.Equal(encode(signedPart(deepCopy(a))), encode(signedPart(deepCopy(b))))
+}
+
+// unwritten clears, in v, what the interchange format does not write:
+// fields tagged yaml:"-", and makes empty lists nil.
+func unwritten(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			unwritten(v.Elem())
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := v.Field(i)
+			if !f.CanSet() {
+				continue
+			}
+			if t.Field(i).Tag.Get("yaml") == "-" {
+				f.SetZero()
+				continue
+			}
+			unwritten(f)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for i := range v.Len() {
+			unwritten(v.Index(i))
+		}
+	}
 }
 
 // deepCopy copies a convention, metadata included.
