@@ -336,6 +336,10 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
+// maxInput bounds a convention file read (interchange.MaxSize; tests
+// lower it).
+var maxInput = interchange.MaxSize
+
 // readInput reads a convention file, or the standard input for "-", up to
 // interchange.MaxSize, or an archive (told from its first bytes) up to
 // interchange.MaxArchiveSize: a larger input is refused without being
@@ -351,7 +355,7 @@ func readInput(env Env, name string) ([]byte, error) {
 		in, label = f, name
 	}
 	buffered := bufio.NewReader(in)
-	limit := interchange.MaxSize
+	limit := maxInput
 	if head, _ := buffered.Peek(4); document.IsZip(head) {
 		limit = interchange.MaxArchiveSize
 	}

@@ -8,6 +8,8 @@ package contract
 
 import (
 	"bytes"
+	"encoding/gob"
+	"reflect"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -72,7 +74,11 @@ func Editable(c *model.Convention, kind, field, key string) bool {
 // follow-up and the record metadata are cleared, so that two conventions
 // with the same signed text give equal copies.
 func Signed(c *model.Convention) *model.Convention {
-	out := clone(c)
+	return signedPart(clone(c))
+}
+
+// signedPart clears, in a copy of a convention, what is not signed.
+func signedPart(out *model.Convention) *model.Convention {
 	out.Status = ""
 	out.Transmissions = nil
 	out.Contacts = nil
@@ -115,8 +121,66 @@ func clearIndicators(list []model.Indicator) {
 }
 
 // SameSigned reports whether a and b carry the same signed content.
+// The copies are made by gob, much cheaper than the format's round trip
+// on a large convention. They are first compared as values, without what
+// the format does not write (metadata, reference data, empty lists): equal
+// values give equal files; only values found different are compared as
+// written, the rule itself.
 func SameSigned(a, b *model.Convention) bool {
-	return bytes.Equal(encode(Signed(a)), encode(Signed(b)))
+	na, nb := signedPart(deepCopy(a)), signedPart(deepCopy(b))
+	unwritten(reflect.ValueOf(na).Elem())
+	unwritten(reflect.ValueOf(nb).Elem())
+	if reflect.DeepEqual(na, nb) {
+		return true
+	}
+	return bytes.Equal(encode(signedPart(deepCopy(a))), encode(signedPart(deepCopy(b))))
+}
+
+// unwritten clears, in v, what the interchange format does not write:
+// fields tagged yaml:"-", and makes empty lists nil.
+func unwritten(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			unwritten(v.Elem())
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := v.Field(i)
+			if !f.CanSet() {
+				continue
+			}
+			if t.Field(i).Tag.Get("yaml") == "-" {
+				f.SetZero()
+				continue
+			}
+			unwritten(f)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		for i := range v.Len() {
+			unwritten(v.Index(i))
+		}
+	}
+}
+
+// deepCopy copies a convention, metadata included.
+func deepCopy(c *model.Convention) *model.Convention {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		panic(err) // the model holds only plain data
+	}
+	var out model.Convention
+	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
+		panic(err)
+	}
+	return &out
 }
 
 // clone deep-copies a convention through its interchange form, which

@@ -58,6 +58,23 @@ func TestSignedTextChangesAreSeen(t *testing.T) {
 	}
 }
 
+// What the format does not write (metadata, an empty list rather than
+// none) is no change of the signed text; an equipment's name is one.
+func TestSameSignedLooksAtWhatIsWritten(t *testing.T) {
+	a, b := example(t), example(t)
+	b.ID, b.Version = "autre", 7
+	b.Equipments[0].ID = "autre"
+	b.Contacts, b.Axes[0].Fiches[0].Indicators = []model.Contact{}, []model.Indicator{}
+	a.Axes[0].Fiches[0].Indicators = nil
+	if !contract.SameSigned(a, b) {
+		t.Error("metadata or empty lists count as a change of the signed text")
+	}
+	b.Equipments[len(b.Equipments)-1].Name += " (agrandi)"
+	if contract.SameSigned(a, b) {
+		t.Error("an equipment's new name is not seen")
+	}
+}
+
 func TestEditable(t *testing.T) {
 	c := example(t)
 	if contract.Editable(c, "article", "text", "") {

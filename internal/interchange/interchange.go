@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -25,9 +26,10 @@ import (
 
 //go:generate go run ./schemagen -model ../model -o ../../docs/convention.schema.json
 
-// MaxSize bounds the files Decode accepts; a whole convention is well
-// under a megabyte.
-const MaxSize = 8 << 20
+// MaxSize bounds the files Decode accepts. A convention is usually well
+// under a megabyte; one of 100,000 equipments is about 33 MB, and the
+// parsed file takes some ten times its size in memory.
+const MaxSize = 256 << 20
 
 // Decode parses the text of a convention, without the sections of its
 // life (a stored version, a file written before they existed), and
@@ -52,10 +54,18 @@ func DecodeFile(data []byte, ref *territory.Data) (*model.ConventionFile, error)
 }
 
 // decode reads data into out and runs validate, giving each problem the
-// line of its path.
+// line of its path. A valid file is parsed once; a file with a problem is
+// parsed again into nodes, to find the lines, and its problems are
+// reported in the same order as ever: invalid text, malformed YAML, a
+// root that is not a dictionary, types and unknown fields, then the
+// validation's.
 func decode(data []byte, out any, validate func() error) error {
-	if len(data) > MaxSize {
-		return single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), MaxSize))
+	return decodeUpTo(data, MaxSize, out, validate)
+}
+
+func decodeUpTo(data []byte, limit int, out any, validate func() error) error {
+	if len(data) > limit {
+		return single("", 0, fmt.Sprintf("fichier trop volumineux (%d octets, %d au plus)", len(data), limit))
 	}
 	// Text that is not UTF-8 would be stored as sent on SQLite and refused
 	// by PostgreSQL: say so in French, with the line, before the YAML parser
@@ -63,6 +73,18 @@ func decode(data []byte, out any, validate func() error) error {
 	if line, ok := invalidTextLine(data); ok {
 		return single("", line, invalidTextMessage)
 	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	decodeErr := dec.Decode(out)
+	var validationErr error
+	if decodeErr == nil && !invalidString(reflect.ValueOf(out)) {
+		validationErr = validate()
+		var ve *model.ValidationError
+		if !errors.As(validationErr, &ve) {
+			return validationErr
+		}
+	}
+
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return syntaxError(err)
@@ -75,23 +97,57 @@ func decode(data []byte, out any, validate func() error) error {
 	if n := invalidScalar(&root); n != nil {
 		return single(idx.pathAt(n.Line), n.Line, invalidTextMessage)
 	}
-
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(out); err != nil {
-		return typeErrors(err, idx)
+	if decodeErr != nil {
+		return typeErrors(decodeErr, idx)
 	}
-	if err := validate(); err != nil {
+	if validationErr == nil {
+		validationErr = validate()
+	}
+	if validationErr != nil {
 		var ve *model.ValidationError
-		if errors.As(err, &ve) {
+		if errors.As(validationErr, &ve) {
 			for i := range ve.Errors {
 				ve.Errors[i].Line = idx.line(ve.Errors[i].Path)
 			}
 			sort.SliceStable(ve.Errors, func(i, j int) bool { return ve.Errors[i].Line < ve.Errors[j].Line })
 		}
-		return err
+		return validationErr
 	}
 	return nil
+}
+
+// invalidString reports whether a string under v is not valid UTF-8 or
+// holds a NUL character (an escape in a quoted string can give one).
+func invalidString(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && invalidString(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if invalidString(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return false
+		}
+		for i := range v.Len() {
+			if invalidString(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if invalidString(it.Key()) || invalidString(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Encode writes the text of c in the interchange format. Record metadata

@@ -99,7 +99,7 @@ func (s *SQL) CreateAmendment(ctx context.Context, x *model.Amendment, copy *mod
 		wc.Slug = x.WorkingCopy
 		copyEntry := entry
 		copyEntry.Action, copyEntry.ObjectType, copyEntry.ObjectLabel = "create", "convention", fmt.Sprintf("Copie de travail de l'avenant n° %d", x.Number)
-		if _, err := s.insertConvention(ctx, tx, &wc, copyEntry); err != nil {
+		if _, err := s.insertConvention(ctx, tx, nil, &wc, copyEntry); err != nil {
 			return err
 		}
 		entry.ObjectID, entry.At = x.ID, now
@@ -243,7 +243,7 @@ func (s *SQL) apply(ctx context.Context, tx *sql.Tx, x *model.Amendment, c *mode
 	if err := s.deleteConvention(ctx, tx, c.Slug); err != nil {
 		return false, err
 	}
-	_, err = s.insertConvention(ctx, tx, c, entry)
+	_, err = s.insertConvention(ctx, tx, nil, c, entry)
 	return err == nil, err
 }
 

@@ -46,14 +46,14 @@ type DocumentContent struct {
 // in one transaction.
 func (s *SQL) ImportConvention(ctx context.Context, c *model.Convention, life *Life, replace bool, entry model.AuditEntry) (*model.Convention, error) {
 	var out *model.Convention
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inConnTx(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		if replace {
 			if err := s.deleteConvention(ctx, tx, c.Slug); err != nil {
 				return err
 			}
 		}
 		var err error
-		if out, err = s.insertConvention(ctx, tx, c, entry); err != nil {
+		if out, err = s.insertConvention(ctx, tx, conn, c, entry); err != nil {
 			return err
 		}
 		if life == nil {
@@ -160,7 +160,7 @@ func (s *SQL) replaceAmendments(ctx context.Context, tx *sql.Tx, slug string, li
 		if wc := life.WorkingCopies[x.Number]; wc != nil {
 			copyEntry := entry
 			copyEntry.ObjectLabel = fmt.Sprintf("Copie de travail de l'avenant n° %d importée", x.Number)
-			if _, err := s.insertConvention(ctx, tx, wc, copyEntry); err != nil {
+			if _, err := s.insertConvention(ctx, tx, nil, wc, copyEntry); err != nil {
 				return err
 			}
 		}

@@ -155,7 +155,7 @@ func (s *SQL) SaveRenewal(ctx context.Context, slug string, r *model.Renewal, su
 		if taken > 0 {
 			return fmt.Errorf("la convention « %s » existe déjà : %w", successor.Slug, model.ErrConflict)
 		}
-		if out, err = s.insertConvention(ctx, tx, successor, successorEntry); err != nil {
+		if out, err = s.insertConvention(ctx, tx, nil, successor, successorEntry); err != nil {
 			return err
 		}
 		if err := s.insertAct(ctx, tx, slug, actRenewal, r.DecidedOn, nil, nil, "", "", r.Acts, successor.Slug, r.RecordedBy, &r.Meta); err != nil {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -35,6 +36,9 @@ type recordKind struct {
 	// copies the convention_id (fiches under axes, indicators under fiches).
 	viaTable string
 	columns  []column
+	// indexes are the index paths of the columns' fields in typ.
+	indexOnce sync.Once
+	indexes   [][]int
 }
 
 // cols builds a column list from "field" (column of the same name) or

@@ -193,6 +193,10 @@ type SQL struct {
 	// lastBump is the last convention whose revision a transaction
 	// increased (see bumpRevision).
 	lastBump atomic.Pointer[bumped]
+	// maxVars and copyRows, when not 0, replace the number of parameters
+	// of one statement and the number of rows from which COPY is used
+	// (tests set them low to check the batches' edges).
+	maxVars, copyRows int
 }
 
 var _ Store = (*SQL)(nil)

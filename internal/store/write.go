@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -13,9 +14,9 @@ import (
 // one transaction: there is never an import without its entry.
 func (s *SQL) CreateConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	var out *model.Convention
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inConnTx(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		var err error
-		out, err = s.insertConvention(ctx, tx, c, entry)
+		out, err = s.insertConvention(ctx, tx, conn, c, entry)
 		return err
 	})
 	if isUniqueViolation(err) {
@@ -29,34 +30,49 @@ func (s *SQL) CreateConvention(ctx context.Context, c *model.Convention, entry m
 // new one.
 func (s *SQL) ReplaceConvention(ctx context.Context, c *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	var out *model.Convention
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inConnTx(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM conventions WHERE slug = ?`), c.Slug); err != nil {
 			return err
 		}
 		var err error
-		out, err = s.insertConvention(ctx, tx, c, entry)
+		out, err = s.insertConvention(ctx, tx, conn, c, entry)
 		return err
 	})
 	return out, err
 }
 
-// inserter writes the rows of one convention inside a transaction and
-// stamps each record's metadata.
+// inserter collects the rows of one convention inside a transaction and
+// stamps each record's metadata; flush writes them, table by table in the
+// order the tables were first met (a parent's table before its
+// children's), in multi-row INSERTs or, on PostgreSQL, COPY.
 type inserter struct {
 	s   *SQL
 	ctx context.Context
 	tx  *sql.Tx
+	// conn is the connection of tx, when known: it gives COPY on
+	// PostgreSQL.
+	conn *sql.Conn
 	// id, when set, is the id of the next row instead of a new one.
 	id  string
 	err error
 	// mentions counts the rows already written for each indicator code:
 	// the mentions of one indicator in the text share its code.
 	mentions map[string]int
+	now      time.Time
+	pending  []*pendingRows
+	byCols   map[string]*pendingRows
 }
 
-// record inserts one record of a kind with its structural columns (parent,
-// position…) and returns its new id. After the first error it does
-// nothing, so that callers can check once at the end.
+// pendingRows are rows of one table with the same columns, to be written.
+type pendingRows struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// record collects one record of a kind with its structural columns
+// (parent, position…) and returns its new id. After the first error it
+// does nothing, so that callers can check once at the end.
 func (w *inserter) record(kind string, rec any, structCols string, structVals ...any) string {
 	if w.err != nil {
 		return ""
@@ -66,31 +82,57 @@ func (w *inserter) record(kind string, rec any, structCols string, structVals ..
 		w.err = err
 		return ""
 	}
-	cols, vals := k.selectList(""), k.args(rec)
+	cols := k.selectList("")
 	if structCols != "" {
-		cols, vals = structCols+", "+cols, append(structVals, vals...)
+		cols = structCols + ", " + cols
 	}
+	vals := make([]any, 0, len(structVals)+len(k.columns)+4)
+	vals = append(vals, structVals...)
+	vals = k.appendArgs(vals, rec)
 	meta := model.MetaOf(rec)
 	if meta == nil {
 		meta = &model.Meta{}
 	}
-	now := w.s.now()
 	id := w.id
 	if id == "" {
 		id = w.s.newID()
 	}
-	*meta = model.Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
-	vals = append(vals, meta.ID, w.s.d.timestamp(now), w.s.d.timestamp(now), meta.Version)
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", k.table, cols, strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", "))
-	if _, err := w.tx.ExecContext(w.ctx, w.s.d.rebind(q), vals...); err != nil {
-		w.err = fmt.Errorf("%s : %w", k.table, err)
+	*meta = model.Meta{ID: id, Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+	ts := w.s.d.timestamp(w.now)
+	vals = append(vals, meta.ID, ts, ts, meta.Version)
+	p := w.byCols[k.table+" "+cols]
+	if p == nil {
+		p = &pendingRows{table: k.table, cols: strings.Split(cols, ", ")}
+		w.byCols[k.table+" "+cols] = p
+		w.pending = append(w.pending, p)
 	}
+	p.rows = append(p.rows, vals)
 	return meta.ID
 }
 
-func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, in *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
+// flush writes the rows collected.
+func (w *inserter) flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	for _, p := range w.pending {
+		if err := w.s.writeRows(w.ctx, w.tx, w.conn, p.table, p.cols, p.rows); err != nil {
+			return fmt.Errorf("%s : %w", p.table, err)
+		}
+	}
+	w.pending, w.byCols = nil, map[string]*pendingRows{}
+	return nil
+}
+
+// newInserter starts the rows of a convention; conn, when not nil, is
+// the connection of tx.
+func (s *SQL) newInserter(ctx context.Context, tx *sql.Tx, conn *sql.Conn) *inserter {
+	return &inserter{s: s, ctx: ctx, tx: tx, conn: conn, mentions: map[string]int{}, now: s.now(), byCols: map[string]*pendingRows{}}
+}
+
+func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, conn *sql.Conn, in *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
 	c := clone(in)
-	w := &inserter{s: s, ctx: ctx, tx: tx, mentions: map[string]int{}}
+	w := s.newInserter(ctx, tx, conn)
 	cid := w.record("convention", c, "")
 	under := "convention_id, position"
 	for i := range c.Organizations {
@@ -126,8 +168,8 @@ func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, in *model.Conven
 	for i := range c.Contacts {
 		w.record("contact", &c.Contacts[i], under, cid, i)
 	}
-	if w.err != nil {
-		return nil, w.err
+	if err := w.flush(); err != nil {
+		return nil, err
 	}
 	if err := s.linkOrganizations(ctx, tx, c.Slug); err != nil {
 		return nil, err
