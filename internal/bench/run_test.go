@@ -36,7 +36,7 @@ func TestQuickBenchmarkRuns(t *testing.T) {
 	rep.Markdown(&out)
 	t.Log("\n" + out.String())
 	for _, want := range []string{"liste des conventions à 1,", "liste des conventions à 6,", "tableau de bord p99 / fichier statique p99",
-		"vue d'ensemble", "fichier statique avec un jeton d'API", "ctg import d'une convention de 300 équipements", baseline(), "démarrage à froid", "mémoire au repos", "ctg version"} {
+		"vue d'ensemble", "fichier statique avec un jeton d'API", "ctg import d'une convention de 300 équipements", baseline(), "import CSV de 2000 valeurs", "démarrage à froid", "mémoire au repos", "ctg version"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("le tableau ne dit rien de « %s » :\n%s", want, out.String())
 		}
