@@ -13,8 +13,9 @@ import (
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
-// MaxImportSize bounds the values files accepted.
-const MaxImportSize = 4 << 20
+// MaxImportSize bounds the values files accepted: a CSV file of 100,000
+// values weighs about 5 Mo, an XLSX form of as many lines about 4 Mo.
+const MaxImportSize = 32 << 20
 
 // ImportValuesCSV reads a values file in Excel-French conventions (";" or
 // ",", UTF-8 with or without BOM, decimal comma) and stores its lines as
@@ -42,10 +43,12 @@ func (s *Service) ImportValuesCSV(ctx context.Context, a *auth.Actor, slug strin
 }
 
 // importRows checks every row of a values file and stores them all, or
-// none; where names a cell of the file in error messages, source the file
-// in the audit log. A row that says what its stored value already says is
-// skipped: re-sending a form changes only what was changed in it. It
-// returns how many values were written.
+// none, with one audit entry that lists every value written; where names
+// a cell of the file in error messages, source the file in the audit log.
+// The convention's values are read once, by natural key. A row that says
+// what its stored value already says is skipped: re-sending a form
+// changes only what was changed in it. It returns how many values were
+// written.
 func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, rows []collection.Row, source string, where func(line int, col string) string) (int, error) {
 	c, err := s.Convention(ctx, a, slug)
 	if err != nil {
@@ -65,8 +68,11 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		views[e.Code] = &IndicatorView{Convention: c, Entry: e, Catalogue: indicators.ByCode(cat)}
 	}
 	ve := &model.ValidationError{}
-	var writes []store.ValueWrite
+	writes := make([]store.ValueWrite, 0, len(rows))
+	created := 0
 	seen := map[string]int{}
+	// refusal says once per indicator why the actor may not enter it.
+	refusal := map[string]error{}
 	for _, row := range rows {
 		where := func(col string) string { return where(row.Line, col) }
 		iv, ok := views[row.Get("Code")]
@@ -82,13 +88,21 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 			continue
 		}
 		seen[key] = row.Line
-		if old, ok := byKey[key]; ok {
-			if s.sameValue(iv, &old, in) {
+		if !CanEnter(a, slug, iv.Entry.Indicator) {
+			if refusal[iv.Entry.Code] == nil {
+				refusal[iv.Entry.Code] = s.cannotEnter(ctx, a, iv)
+			}
+			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: refusal[iv.Entry.Code].Error() + " ; sinon, retirez cette ligne"})
+			continue
+		}
+		var old *model.Value
+		if o, ok := byKey[key]; ok {
+			if s.sameValue(iv, &o, in) {
 				continue
 			}
-			in.ID, in.Version = old.ID, old.Version
+			in.ID, in.Version, old = o.ID, o.Version, &o
 		}
-		w, err := s.prepareValue(ctx, a, iv, in)
+		w, err := s.prepareValueOf(ctx, a, iv, in, old)
 		var fe *model.ValidationError
 		var refused *RefusedError
 		switch {
@@ -103,6 +117,9 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 		default:
 			w.Entry.ObjectLabel += " (" + source + ")"
 			writes = append(writes, w)
+			if w.Value.ID == "" {
+				created++
+			}
 		}
 	}
 	if len(ve.Errors) > maxReportedErrors {
@@ -119,7 +136,9 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	if len(writes) == 0 {
 		return 0, nil
 	}
-	return len(writes), s.store.WriteValues(ctx, writes)
+	entry := audited(a, slug, "import-values", "values", slug, fmt.Sprintf("Valeurs d'indicateurs (%s)", source)).
+		WithChange(nil, map[string]string{"source": source, "values": fmt.Sprint(len(writes)), "created": fmt.Sprint(created), "corrected": fmt.Sprint(len(writes) - created)})
+	return len(writes), s.store.ImportValues(ctx, writes, entry)
 }
 
 // maxReportedErrors bounds the errors listed for one file: a file wrong on

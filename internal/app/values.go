@@ -126,10 +126,24 @@ func (e *RefusedError) Unwrap() error { return model.ErrForbidden }
 // rights and returns the value to store with its audit entry, and the
 // synthetic value it replaces, if any.
 func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput) (store.ValueWrite, error) {
-	slug, code, ind := iv.Convention.Slug, iv.Entry.Code, iv.Entry.Indicator
-	if !CanEnter(a, slug, ind) {
+	if !CanEnter(a, iv.Convention.Slug, iv.Entry.Indicator) {
 		return store.ValueWrite{}, s.cannotEnter(ctx, a, iv)
 	}
+	var old *model.Value
+	if in.ID != "" {
+		var err error
+		if old, err = s.store.Value(ctx, in.ID); err != nil {
+			return store.ValueWrite{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
+		}
+	}
+	return s.prepareValueOf(ctx, a, iv, in, old)
+}
+
+// prepareValueOf is prepareValue once the value corrected, old, is read
+// (nil for a new value); the caller has checked that the actor may enter
+// values of the indicator.
+func (s *Service) prepareValueOf(ctx context.Context, a *auth.Actor, iv *IndicatorView, in ValueInput, old *model.Value) (store.ValueWrite, error) {
+	slug, code, ind := iv.Convention.Slug, iv.Entry.Code, iv.Entry.Indicator
 	v := &model.Value{Convention: slug, Indicator: code, State: model.ValueDraft, Organization: ind.Responsible, EnteredBy: a.PublicName()}
 	if m, ok := a.Memberships[slug]; ok && v.Organization == "" {
 		v.Organization = m.Organization
@@ -137,8 +151,7 @@ func (s *Service) prepareValue(ctx context.Context, a *auth.Actor, iv *Indicator
 	var before map[string]string
 	var replaced *model.Value
 	if in.ID != "" {
-		old, err := s.store.Value(ctx, in.ID)
-		if err != nil || old.Convention != slug || old.Indicator != code {
+		if old == nil || old.Convention != slug || old.Indicator != code {
 			return store.ValueWrite{}, fmt.Errorf("valeur %s : %w", in.ID, model.ErrNotFound)
 		}
 		if old.Version != in.Version {

@@ -210,6 +210,9 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.importMeasure(ctx); err != nil {
 		return err
 	}
+	if err := r.valuesImportMeasure(ctx); err != nil {
+		return err
+	}
 	return r.version(ctx)
 }
 

@@ -30,7 +30,7 @@ var pg *pgtest.Server
 var everyDatabase = []string{"liste des conventions à 1,", "tableau de bord p99 / fichier statique p99",
 	"vue d'ensemble", "fichier statique avec un jeton d'API", "démarrage à froid", "mémoire au repos", "ctg version",
 	"instructions SQL de la liste des conventions", "instructions SQL de la vue d'ensemble", "instructions SQL du tableau de bord",
-	"ctg report (bilan PDF et XLSX d'une convention) à"}
+	"ctg report (bilan PDF et XLSX d'une convention) à", "import CSV de"}
 
 // The benchmark runs end to end on a few conventions: it fills a
 // database, serves it, signs in, and prints every line of its table.

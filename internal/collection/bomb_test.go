@@ -108,7 +108,7 @@ func TestZipBombRefused(t *testing.T) {
 	if len(bomb) > 200<<10 {
 		t.Fatalf("bombe de %d octets : le test devrait en fabriquer une petite", len(bomb))
 	}
-	refusal(t, bomb, "trop volumineux une fois décompressé (4 Mo au plus)")
+	refusal(t, bomb, "trop volumineux une fois décompressé (64 Mo au plus)")
 }
 
 // A zip may declare entries smaller than they are: what is actually

@@ -171,17 +171,18 @@ func validate(x *excelize.File, row int, unit model.Unit) error {
 	return x.AddDataValidation(Sheet, dv)
 }
 
-// Bounds of a collection form read back. A form of a few thousand lines
-// weighs well under 1 Mo once unzipped; the bounds refuse a zip bomb (a
-// small file that unzips to gigabytes) before excelize loads it.
+// Bounds of a collection form read back (and of the lines of a values
+// file). A form of 100,000 lines weighs about 40 Mo once unzipped; the
+// bounds refuse a zip bomb (a small file that unzips to gigabytes) before
+// excelize loads it.
 const (
 	// MaxUnzippedSize bounds the total size of a form's zip entries, as
 	// declared and as actually read.
-	MaxUnzippedSize = 4 << 20
+	MaxUnzippedSize = 64 << 20
 	// MaxFormRows bounds the lines of the form's sheet.
-	MaxFormRows   = 20000
+	MaxFormRows   = 200000
 	maxZipEntries = 1000
-	maxFormCells  = 500000
+	maxFormCells  = 2000000
 	// maxCellLength is Excel's own limit on a cell's text.
 	maxCellLength = 32767
 )
@@ -247,7 +248,7 @@ func ReadXLSX(data []byte) ([]Row, error) {
 	if err := checkZip(data); err != nil {
 		return nil, err
 	}
-	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedSize, UnzipXMLSizeLimit: MaxUnzippedSize})
+	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedSize, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, unreadable()
 	}

@@ -36,9 +36,14 @@ func Year(period string) string {
 	return period[:4]
 }
 
+// numberCleaner removes the spaces of a number written the French way and
+// makes its decimal comma a point; built once, it is reused by every line
+// of an import.
+var numberCleaner = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".")
+
 // ParseNumber reads a number written the French way ("1 234,5") or not.
 func ParseNumber(s string) (float64, error) {
-	clean := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(strings.TrimSpace(s))
+	clean := numberCleaner.Replace(strings.TrimSpace(s))
 	v, err := strconv.ParseFloat(clean, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("« %s » n'est pas un nombre", s)

@@ -91,9 +91,23 @@ type AuditEntry struct {
 	After       map[string]string `json:"after,omitempty"`
 	// Comment is what the author said of the change, when they said it.
 	Comment string `json:"comment,omitempty"`
+	// Rows are the records an entry about many of them changed (an import
+	// of values): each with its own action and fields before and after.
+	Rows []AuditRow `json:"rows,omitempty"`
 	// Mail holds the messages the change sends, queued in the outbox in
 	// the same transaction as the entry.
 	Mail []Mail `json:"-"`
+}
+
+// AuditRow is one record of an audit entry that changed many: what was
+// done to it ("create", "update", "delete"), and its fields before and
+// after.
+type AuditRow struct {
+	Action   string            `json:"action"`
+	ObjectID string            `json:"object_id"`
+	Label    string            `json:"label"`
+	Before   map[string]string `json:"before,omitempty"`
+	After    map[string]string `json:"after,omitempty"`
 }
 
 // ConventionSummary is a convention as listed, without its content.

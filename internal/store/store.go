@@ -110,6 +110,8 @@ type Store interface {
 	// WriteValues saves values with their audit entries, deleting the
 	// synthetic values they replace, all or none.
 	WriteValues(ctx context.Context, writes []ValueWrite) error
+	// ImportValues saves many values, all or none, with one audit entry that lists them.
+	ImportValues(ctx context.Context, writes []ValueWrite, entry model.AuditEntry) error
 	// InsertValues stores new values (skipping taken periods) with one audit entry.
 	InsertValues(ctx context.Context, values []model.Value, entry model.AuditEntry) (int, error)
 	// DeleteSyntheticValues removes a convention's demonstration values.

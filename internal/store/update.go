@@ -83,9 +83,8 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 		b, _ := json.Marshal(e.After)
 		after = string(b)
 	}
-	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action,
-		e.ObjectType, e.ObjectID, e.ObjectLabel, before, after, e.Comment)
+	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO audit_log (`+auditCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), auditArgs(s, e, before, after)...)
 	if err != nil {
 		return err
 	}
@@ -99,6 +98,19 @@ func (s *SQL) appendAudit(ctx context.Context, tx *sql.Tx, e model.AuditEntry) e
 	return s.bumpRevision(ctx, tx, e.Convention)
 }
 
+const auditCols = `id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment, rows_json`
+
+// auditArgs are the values of auditCols for an entry whose before and
+// after are encoded.
+func auditArgs(s *SQL, e model.AuditEntry, before, after string) []any {
+	rows := ""
+	if len(e.Rows) > 0 {
+		b, _ := json.Marshal(e.Rows)
+		rows = string(b)
+	}
+	return []any{s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.ObjectLabel, before, after, e.Comment, rows}
+}
+
 // AppendAudit records an entry outside of any other write (imports, sign-ins).
 func (s *SQL) AppendAudit(ctx context.Context, e model.AuditEntry) error {
 	e.At = s.now()
@@ -108,22 +120,33 @@ func (s *SQL) AppendAudit(ctx context.Context, e model.AuditEntry) error {
 // History returns the audit entries of a convention, newest first; with
 // objectIDs, only those about these records.
 func (s *SQL) History(ctx context.Context, convention string, objectIDs []string, limit int) ([]model.AuditEntry, error) {
-	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment
+	q := `SELECT id, at, convention_slug, user_id, actor, action, object_type, object_id, object_label, before_json, after_json, comment, rows_json
 		FROM audit_log WHERE convention_slug = ?`
 	args := []any{convention}
 	if len(objectIDs) > 0 {
-		q += " AND object_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(objectIDs)), ", ") + ")"
+		// An import of values lists its values in rows_json.
+		q += " AND (object_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(objectIDs)), ", ") + ")" +
+			" OR (action = 'import-values' AND (" + strings.TrimSuffix(strings.Repeat("rows_json LIKE ? OR ", len(objectIDs)), " OR ") + ")))"
 		for _, id := range objectIDs {
 			args = append(args, id)
+		}
+		for _, id := range objectIDs {
+			args = append(args, `%"object_id":"`+id+`"%`)
 		}
 	}
 	q += fmt.Sprintf(" ORDER BY at DESC, id LIMIT %d", max(limit, 1))
 	var out []model.AuditEntry
 	err := s.each(ctx, q, args, func(scan func(...any) error) error {
 		var e model.AuditEntry
-		var before, after string
-		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after, &e.Comment); err != nil {
+		var before, after, rows string
+		if err := scan(&e.ID, timeCol{&e.At}, &e.Convention, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.ObjectLabel, &before, &after, &e.Comment, &rows); err != nil {
 			return err
+		}
+		if rows != "" {
+			_ = json.Unmarshal([]byte(rows), &e.Rows)
+			if len(objectIDs) > 0 && !slices.Contains(objectIDs, e.ObjectID) && !narrowAudit(&e, objectIDs) {
+				return nil
+			}
 		}
 		if before != "" {
 			_ = json.Unmarshal([]byte(before), &e.Before)
@@ -135,6 +158,24 @@ func (s *SQL) History(ctx context.Context, convention string, objectIDs []string
 		return nil
 	})
 	return out, err
+}
+
+// narrowAudit keeps of an entry about many records the rows of ids; with
+// one, the entry becomes that row's (action, record, label, fields). It
+// reports whether a row is left.
+func narrowAudit(e *model.AuditEntry, ids []string) bool {
+	var kept []model.AuditRow
+	for _, r := range e.Rows {
+		if slices.Contains(ids, r.ObjectID) {
+			kept = append(kept, r)
+		}
+	}
+	e.Rows = kept
+	if len(kept) == 1 {
+		r := kept[0]
+		e.Action, e.ObjectID, e.ObjectLabel, e.Before, e.After, e.Rows = r.Action, r.ObjectID, r.Label, r.Before, r.After, nil
+	}
+	return len(kept) > 0
 }
 
 // InsertRecord adds one record of a kind under its parent, after the

@@ -20,7 +20,15 @@ type historyRow struct {
 	// What says what was done when it is not a change of fields.
 	What    string
 	Changes []historyChange
+	// Rows are the first records of an entry about many (an import of
+	// values), in words; MoreRows counts the others.
+	Rows     []string
+	MoreRows int
 }
+
+// shownRows bounds the records of one entry listed on the page; the API
+// (GET /api/v1/conventions/{slug}/history) gives them all.
+const shownRows = 50
 
 // historyChange is one field that changed.
 type historyChange struct {
@@ -64,6 +72,15 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			row.What = "document joint : " + documentText(e.After)
 		case "detach":
 			row.What = "document retiré : " + documentText(e.Before)
+		case "import-values":
+			row.What = fmt.Sprintf("import de %s valeur(s) : %s ajoutée(s), %s corrigée(s)", e.After["values"], e.After["created"], e.After["corrected"])
+			for i, r := range e.Rows {
+				if i == shownRows {
+					row.MoreRows = len(e.Rows) - shownRows
+					break
+				}
+				row.Rows = append(row.Rows, auditRowText(c, r))
+			}
 		case "demo":
 			row.What = fmt.Sprintf("chargement de %s valeurs fictives de démonstration", e.After["values"])
 		case "demo-remove":
@@ -75,6 +92,30 @@ func historyRows(c *model.Convention, entries []model.AuditEntry) []historyRow {
 			}
 		}
 		out[i] = row
+	}
+	return out
+}
+
+// auditRowText says in words what an entry about many records did to one.
+func auditRowText(c *model.Convention, r model.AuditRow) string {
+	switch r.Action {
+	case "create":
+		return r.Label + " : ajout, " + strings.Join(fieldsText(c, r.After), ", ")
+	case "delete":
+		return r.Label + " : suppression"
+	}
+	var parts []string
+	for _, ch := range describeChanges(c, "value", r.Before, r.After) {
+		parts = append(parts, ch.Label+" : "+ch.Before+" → "+ch.After)
+	}
+	return r.Label + " : " + strings.Join(parts, ", ")
+}
+
+// fieldsText lists the fields of a value, by their labels.
+func fieldsText(c *model.Convention, m map[string]string) []string {
+	var out []string
+	for _, ch := range describeChanges(c, "value", nil, m) {
+		out = append(out, ch.Label+" "+ch.After)
 	}
 	return out
 }

@@ -80,7 +80,7 @@ func TestUploadsLeaveNoTemporaryFiles(t *testing.T) {
 func TestUploadOverLimitRefused(t *testing.T) {
 	e := newEnv(t)
 	status, page := e.upload(t, "editeur", "/c/"+slug+"/collecte/import", e.sessions["editeur"].csrf, app.MaxImportSize+2<<20)
-	if status != http.StatusRequestEntityTooLarge || !strings.Contains(page, "trop volumineux : 4 Mo au plus") {
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(page, "trop volumineux : 32 Mo au plus") {
 		t.Errorf("fichier trop gros : %d\n%s", status, page)
 	}
 }
