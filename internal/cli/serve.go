@@ -121,20 +121,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 		if origin == "" {
 			origin = "http://" + displayAddr(ln.Addr())
 		}
-		// The first pass reads every convention: it waits a moment so as
-		// not to compete with the first requests of a process that has
-		// just started (reminders are daily).
-		go func() {
-			select {
-			case <-mailCtx.Done():
-				return
-			case <-time.After(remindersDelay):
-			}
+		afterStart(mailCtx, func() {
 			svc.RunReminders(app.WithSite(mailCtx, origin), days, func(err error) { log.Error("rappels des échéances", "error", err) })
-		}()
+		})
 	}
 	if *warm {
-		go svc.RunPortfolioLines(mailCtx, func(err error) { log.Error("lignes du portefeuille", "error", err) })
+		afterStart(mailCtx, func() {
+			svc.RunPortfolioLines(mailCtx, func(err error) { log.Error("lignes du portefeuille", "error", err) })
+		})
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -159,9 +153,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// remindersDelay is how long after its start a server queues the day's
-// reminders for the first time.
-const remindersDelay = time.Minute
+// afterStart runs job in the background once the server has run for a
+// minute, unless ctx is done before. The daily jobs (reminders, portfolio
+// lines) read every convention: they wait so as not to compete with the
+// first requests of a process that has just started.
+func afterStart(ctx context.Context, job func()) {
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Minute):
+		}
+		job()
+	}()
+}
 
 // displayAddr turns ":8080" into "localhost:8080" for the log line.
 func displayAddr(a net.Addr) string {
