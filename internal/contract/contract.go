@@ -8,7 +8,6 @@ package contract
 
 import (
 	"bytes"
-	"encoding/gob"
 	"reflect"
 	"slices"
 
@@ -127,13 +126,13 @@ func clearIndicators(list []model.Indicator) {
 // values give equal files; only values found different are compared as
 // written, the rule itself.
 func SameSigned(a, b *model.Convention) bool {
-	na, nb := signedPart(deepCopy(a)), signedPart(deepCopy(b))
+	na, nb := signedPart(a.Clone()), signedPart(b.Clone())
 	unwritten(reflect.ValueOf(na).Elem())
 	unwritten(reflect.ValueOf(nb).Elem())
 	if reflect.DeepEqual(na, nb) {
 		return true
 	}
-	return bytes.Equal(encode(signedPart(deepCopy(a))), encode(signedPart(deepCopy(b))))
+	return bytes.Equal(encode(signedPart(a.Clone())), encode(signedPart(b.Clone())))
 }
 
 // unwritten clears, in v, what the interchange format does not write:
@@ -168,19 +167,6 @@ func unwritten(v reflect.Value) {
 			unwritten(v.Index(i))
 		}
 	}
-}
-
-// deepCopy copies a convention, metadata included.
-func deepCopy(c *model.Convention) *model.Convention {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
-		panic(err) // the model holds only plain data
-	}
-	var out model.Convention
-	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
-		panic(err)
-	}
-	return &out
 }
 
 // clone deep-copies a convention through its interchange form, which

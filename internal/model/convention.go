@@ -6,7 +6,9 @@
 package model
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/gob"
 	"encoding/hex"
 	"time"
 )
@@ -490,4 +492,17 @@ type ConventionFile struct {
 	// Meetings are the meetings of its committees, by date, with their
 	// attendance, decisions and follow-up actions.
 	Meetings []Meeting `yaml:"meetings,omitempty"`
+}
+
+// Clone returns a deep copy of c, metadata included.
+func (c *Convention) Clone() *Convention {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		panic(err) // the model holds only plain data
+	}
+	var out Convention
+	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
+		panic(err)
+	}
+	return &out
 }

@@ -1,29 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/gob"
 	"errors"
 	"fmt"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 )
-
-// clone deep-copies a convention, so that stamping metadata never changes
-// the caller's value.
-func clone(c *model.Convention) *model.Convention {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
-		panic(err) // the model holds only plain data
-	}
-	var out model.Convention
-	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
-		panic(err)
-	}
-	return &out
-}
 
 // each runs q and calls row for every result row with the scan function.
 func (s *SQL) each(ctx context.Context, q string, args []any, row func(scan func(...any) error) error) error {
@@ -32,6 +16,18 @@ func (s *SQL) each(ctx context.Context, q string, args []any, row func(scan func
 		return err
 	}
 	defer rows.Close()
+	return eachRow(rows, row)
+}
+
+// resultRows are the rows of a query, from database/sql or from pgx.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// eachRow calls row for every row of rows with its scan function.
+func eachRow(rows resultRows, row func(scan func(...any) error) error) error {
 	for rows.Next() {
 		if err := row(rows.Scan); err != nil {
 			return err

@@ -181,12 +181,7 @@ func (b pgxBulk) query(q string, args []any, row func(scan func(...any) error) e
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, row)
 }
 
 func (b pgxBulk) insert(table string, cols []string, rows [][]any) error {
@@ -214,12 +209,7 @@ func (b *sqlBulk) query(q string, args []any, row func(scan func(...any) error) 
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, row)
 }
 
 func (b *sqlBulk) insert(table string, cols []string, rows [][]any) error {

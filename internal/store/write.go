@@ -131,7 +131,7 @@ func (s *SQL) newInserter(ctx context.Context, tx *sql.Tx, conn *sql.Conn) *inse
 }
 
 func (s *SQL) insertConvention(ctx context.Context, tx *sql.Tx, conn *sql.Conn, in *model.Convention, entry model.AuditEntry) (*model.Convention, error) {
-	c := clone(in)
+	c := in.Clone()
 	w := s.newInserter(ctx, tx, conn)
 	cid := w.record("convention", c, "")
 	under := "convention_id, position"
