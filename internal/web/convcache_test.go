@@ -57,30 +57,7 @@ func twoServers(t testing.TB) (*httptest.Server, store.Store, *atomic.Int64, *ap
 // that requests a page as them, with the statements it sent and its body.
 func viewer(t testing.TB, srv *httptest.Server, st store.Store, statements *atomic.Int64) func(path string) (int64, string) {
 	t.Helper()
-	ctx := context.Background()
-	u := &auth.User{Email: "plateforme@exemple.fr", Name: "Plateforme", PasswordHash: "x", PlatformAdmin: true}
-	if err := st.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	session, _, err := st.CreateSession(ctx, u.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(path string) (int64, string) {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
-		before := statements.Load()
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s : statut %d", path, resp.StatusCode)
-		}
-		return statements.Load() - before, string(body)
-	}
+	return signedInCounter(t, srv, st, statements, "plateforme@exemple.fr")
 }
 
 // A convention's overview viewed again without change reads its revision

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
-	"github.com/ctg-territoires/ctg/internal/auth"
 )
 
 // The conventions list, on the page and in the API, sends as many SQL
@@ -27,35 +24,7 @@ func TestConventionListStatementsDoNotGrow(t *testing.T) {
 	count := func(path string) (int64, string) {
 		t.Helper()
 		accounts++
-		u := &auth.User{Email: fmt.Sprintf("plateforme%d@exemple.fr", accounts), Name: "Plateforme", PasswordHash: "x", PlatformAdmin: true}
-		if err := st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		session, _, err := st.CreateSession(ctx, u.ID, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, token, err := st.CreateAPIToken(ctx, u.ID, "liste", time.Now().Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-		if strings.HasPrefix(path, "/api/") {
-			req.Header.Set("Authorization", "Bearer "+token)
-		} else {
-			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
-		}
-		before := statements.Load()
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s : statut %d", path, resp.StatusCode)
-		}
-		return statements.Load() - before, string(body)
+		return signedInCounter(t, srv, st, statements, fmt.Sprintf("plateforme%d@exemple.fr", accounts))(path)
 	}
 	page1, body := count("/conventions")
 	if !strings.Contains(body, "Fiches de l&#39;axe 5 promises par avenant") {

@@ -109,6 +109,47 @@ func countingServer(t *testing.T) (*httptest.Server, *app.Service, store.Store, 
 	return srv, svc, st, statements
 }
 
+// signedInCounter signs in a new platform administrator of address email
+// on st and returns a function that requests path as them — with their
+// session, or their API token for /api/ paths — and gives the statements
+// it sent and its body.
+func signedInCounter(t testing.TB, srv *httptest.Server, st store.Store, statements *atomic.Int64, email string) func(path string) (int64, string) {
+	t.Helper()
+	ctx := context.Background()
+	u := &auth.User{Email: email, Name: "Plateforme", PasswordHash: "x", PlatformAdmin: true}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	session, _, err := st.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := st.CreateAPIToken(ctx, u.ID, "mesure", time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(path string) (int64, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		if strings.HasPrefix(path, "/api/") {
+			req.Header.Set("Authorization", "Bearer "+token)
+		} else {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+		}
+		before := statements.Load()
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s : statut %d\n%s", path, resp.StatusCode, body)
+		}
+		return statements.Load() - before, string(body)
+	}
+}
+
 // Pages are parsed on their first rendering, not when the server starts;
 // every page parses, and a missing one is an error.
 func TestEveryPageParses(t *testing.T) {
