@@ -427,7 +427,10 @@ func (s *Sheet) write(b *bufio.Writer, first bool) {
 	}
 	b.WriteString(`</sheetData>`)
 	if s.protected {
-		b.WriteString(`<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0"/>`)
+		// Every right said, whatever the schema's defaults.
+		b.WriteString(`<sheetProtection sheet="1" objects="1" scenarios="1" formatCells="1" formatColumns="0" formatRows="1" ` +
+			`insertColumns="1" insertRows="1" insertHyperlinks="1" deleteColumns="1" deleteRows="1" ` +
+			`selectLockedCells="0" sort="1" autoFilter="1" pivotTables="1" selectUnlockedCells="0"/>`)
 	}
 	if len(s.validations) > 0 {
 		fmt.Fprintf(b, `<dataValidations count="%d">`, len(s.validations))
