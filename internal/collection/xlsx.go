@@ -4,16 +4,16 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/xlsx"
 )
 
 // Sheet is the sheet of a collection form that holds the values.
@@ -39,40 +39,22 @@ type Form struct {
 // locked (sheet protection without password: it guards against slips, not
 // against intent), the value cells checked as the unit requires.
 func (f Form) XLSX() ([]byte, error) {
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", Sheet); err != nil {
-		return nil, err
-	}
+	x := xlsx.New()
 	title := fmt.Sprintf("Collecte %d — %s", f.Year, f.OrganizationName)
-	header, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDDDDD"}, Pattern: 1},
-		Protection: &excelize.Protection{Locked: true}})
-	if err != nil {
-		return nil, err
-	}
-	open, err := x.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"FFF8DC"}, Pattern: 1},
-		Protection: &excelize.Protection{Locked: false}, Alignment: &excelize.Alignment{WrapText: true}})
-	if err != nil {
-		return nil, err
-	}
-	locked, err := x.NewStyle(&excelize.Style{Protection: &excelize.Protection{Locked: true}, Alignment: &excelize.Alignment{WrapText: true}})
-	if err != nil {
-		return nil, err
-	}
+	header := x.AddStyle(xlsx.Style{Bold: true, Fill: "DDDDDD"})
+	open := x.AddStyle(xlsx.Style{Fill: "FFF8DC", Unlocked: true, Wrap: true})
+	locked := x.AddStyle(xlsx.Style{Wrap: true})
 	existing := map[string]model.Value{}
 	for _, v := range f.Values {
 		existing[v.Indicator+"|"+v.Period+"|"+v.Breakdown] = v
 	}
-	if err := x.SetSheetRow(Sheet, "A1", &[]any{title}); err != nil {
-		return nil, err
-	}
+	sheet := x.AddSheet(Sheet)
+	sheet.SetRow(1, title)
 	cols := make([]any, len(formColumns))
 	for i, c := range formColumns {
 		cols[i] = c
 	}
-	if err := x.SetSheetRow(Sheet, "A2", &cols); err != nil {
-		return nil, err
-	}
+	sheet.SetRow(2, cols...)
 	row := 3
 	for _, e := range f.Entries {
 		for _, p := range e.Periodicity.Periods(f.Year) {
@@ -83,98 +65,54 @@ func (f Form) XLSX() ([]byte, error) {
 				}
 				line[6], line[7], line[8] = v.Text, v.Source, v.Comment
 			}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := x.SetSheetRow(Sheet, cell, &line); err != nil {
-				return nil, err
-			}
-			if err := validate(x, row, e.Unit); err != nil {
-				return nil, err
-			}
+			sheet.SetRow(row, line...)
+			validate(sheet, row, e.Unit)
 			row++
 		}
 	}
-	last := row - 1
-	steps := []struct {
-		from, to string
-		style    int
-	}{
-		{"A1", "I2", header},
-		{"A3", fmt.Sprintf("D%d", max(last, 3)), locked},
-		{"E3", fmt.Sprintf("I%d", max(last, 3)), open},
+	last := max(row-1, 3)
+	sheet.SetStyle(1, 1, 9, 2, header)
+	sheet.SetStyle(1, 3, 4, last, locked)
+	sheet.SetStyle(5, 3, 9, last, open)
+	for i, width := range []float64{9, 60, 9, 10, 18, 12, 30, 24, 30} {
+		sheet.SetColWidth(i+1, i+1, width)
 	}
-	for _, s := range steps {
-		if err := x.SetCellStyle(Sheet, s.from, s.to, s.style); err != nil {
-			return nil, err
-		}
-	}
-	for col, width := range map[string]float64{"A": 9, "B": 60, "C": 9, "D": 10, "E": 18, "F": 12, "G": 30, "H": 24, "I": 30} {
-		if err := x.SetColWidth(Sheet, col, col, width); err != nil {
-			return nil, err
-		}
-	}
-	if err := x.SetPanes(Sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	if err := x.ProtectSheet(Sheet, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true, FormatColumns: true}); err != nil {
-		return nil, err
-	}
+	sheet.FreezeRows(2)
+	sheet.Protect()
 	// A second sheet says what the form is, for whoever opens it.
-	if _, err := x.NewSheet("À lire"); err != nil {
-		return nil, err
-	}
-	notes := [][]any{
+	notes := x.AddSheet("À lire")
+	for i, n := range [][]any{
 		{title},
 		{"Convention", f.Convention},
 		{"Organisation", f.OrganizationName},
 		{"Année", f.Year},
 		{"Mode d'emploi", "Remplissez les cellules jaunes de la feuille « Saisie » (Valeur, ou Texte pour un indicateur qualitatif ; Source et Commentaire facultatifs), puis déposez le fichier dans ctg, page Indicateurs › Collecte. Les valeurs entrent en brouillon, à soumettre pour validation. Si une cellule est fautive, rien n'est importé et chaque erreur est signalée avec sa cellule."},
+	} {
+		notes.SetRow(i+1, n...)
 	}
-	for i, n := range notes {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow("À lire", cell, &n); err != nil {
-			return nil, err
-		}
-	}
-	if err := x.SetColWidth("À lire", "B", "B", 100); err != nil {
-		return nil, err
-	}
-	x.SetDocProps(&excelize.DocProperties{Title: title, Creator: "ctg", Language: "fr-FR"})
-	var buf bytes.Buffer
-	if err := x.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	notes.SetColWidth(2, 2, 100)
+	x.Title, x.Creator, x.Language = title, "ctg", "fr-FR"
+	return x.Bytes()
 }
 
 // validate adds the data validation of a value cell.
-func validate(x *excelize.File, row int, unit model.Unit) error {
-	cell := fmt.Sprintf("F%d", row)
-	dv := excelize.NewDataValidation(true)
-	dv.SetSqref(cell)
-	dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un nombre positif.")
-	var err error
+func validate(s *xlsx.Sheet, row int, unit model.Unit) {
+	v := xlsx.Validation{Ref: fmt.Sprintf("F%d", row), Max: 1e12, ErrorTitle: "Valeur refusée", Error: "Saisissez un nombre positif."}
 	switch {
 	case unit.Qualitative():
-		return nil
+		return
 	case unit.IsCount():
-		err = dv.SetRange(0, 1e9, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
-		dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un nombre entier positif.")
+		v.Whole, v.Max, v.Error = true, 1e9, "Saisissez un nombre entier positif."
 	case unit == model.UnitPercent:
-		err = dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
-		dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur refusée", "Saisissez un pourcentage entre 0 et 100.")
-	default:
-		err = dv.SetRange(0, 1e12, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		v.Max, v.Error = 100, "Saisissez un pourcentage entre 0 et 100."
 	}
-	if err != nil {
-		return err
-	}
-	return x.AddDataValidation(Sheet, dv)
+	s.AddValidation(v)
 }
 
 // Bounds of a collection form read back (and of the lines of a values
 // file). A form of 100,000 lines weighs about 40 Mo once unzipped; the
 // bounds refuse a zip bomb (a small file that unzips to gigabytes) before
-// excelize loads it.
+// it is read.
 const (
 	// MaxUnzippedSize bounds the total size of a form's zip entries, as
 	// declared and as actually read.
@@ -248,56 +186,62 @@ func ReadXLSX(data []byte) ([]Row, error) {
 	if err := checkZip(data); err != nil {
 		return nil, err
 	}
-	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedSize, UnzipXMLSizeLimit: 16 << 20})
+	book, err := xlsx.Open(data, xlsx.Options{MaxSharedStrings: maxFormCells})
+	if errors.Is(err, xlsx.ErrTooManyStrings) {
+		return nil, tooManyCells()
+	}
 	if err != nil {
 		return nil, unreadable()
 	}
-	defer x.Close()
-	rows, err := x.Rows(Sheet)
-	if err != nil {
-		return nil, single("fichier", fmt.Sprintf("feuille « %s » absente : déposez le formulaire de collecte téléchargé depuis ctg", Sheet))
-	}
-	defer rows.Close()
 	index := map[string]int{}
 	var out []Row
 	line, cells := 0, 0
-	for rows.Next() {
-		// Next walks every row number, blank rows included: line is the
-		// row number of the sheet.
-		line++
-		if line > MaxFormRows {
-			return nil, single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s lignes", Sheet, indicators.FormatNumber(MaxFormRows)))
+	// header reads the column names of line 2 (nil when the line is blank).
+	header := func(rec []string) error {
+		for i, h := range rec {
+			index[strings.TrimSpace(h)] = i
 		}
-		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, unreadable()
+		for _, col := range Columns {
+			if _, ok := index[col]; !ok {
+				return single("fichier", fmt.Sprintf("colonne « %s » absente de la ligne 2 de la feuille « %s »", col, Sheet))
+			}
 		}
+		return nil
+	}
+	var refused error
+	err = book.Rows(Sheet, func(row int, rec []string) error {
+		// Rows left blank in the file are not given: line 2 must still
+		// be the header, and row numbers count towards the bound.
+		if row > MaxFormRows {
+			refused = single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s lignes", Sheet, indicators.FormatNumber(MaxFormRows)))
+			return refused
+		}
+		if line < 2 && row > 2 {
+			if refused = header(nil); refused != nil {
+				return refused
+			}
+		}
+		line = row
 		if cells += len(rec); cells > maxFormCells {
-			return nil, single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s cellules", Sheet, indicators.FormatNumber(maxFormCells)))
+			refused = tooManyCells()
+			return refused
 		}
 		for i, cell := range rec {
 			if len(cell) > 4*maxCellLength || utf8.RuneCountInString(cell) > maxCellLength {
-				name, _ := excelize.CoordinatesToCellName(i+1, line)
-				return nil, single("fichier", fmt.Sprintf("cellule %s : texte trop long (%s caractères au plus)", name, indicators.FormatNumber(maxCellLength)))
+				refused = single("fichier", fmt.Sprintf("cellule %s : texte trop long (%s caractères au plus)", xlsx.CellName(i+1, line), indicators.FormatNumber(maxCellLength)))
+				return refused
 			}
 			if strings.ContainsFunc(cell, isControl) {
-				name, _ := excelize.CoordinatesToCellName(i+1, line)
-				return nil, single("fichier", fmt.Sprintf("cellule %s : caractère de contrôle (invisible) dans le texte ; retapez la cellule", name))
+				refused = single("fichier", fmt.Sprintf("cellule %s : caractère de contrôle (invisible) dans le texte ; retapez la cellule", xlsx.CellName(i+1, line)))
+				return refused
 			}
 		}
-		switch {
-		case line == 1:
-			continue
-		case line == 2:
-			for i, h := range rec {
-				index[strings.TrimSpace(h)] = i
-			}
-			for _, col := range Columns {
-				if _, ok := index[col]; !ok {
-					return nil, single("fichier", fmt.Sprintf("colonne « %s » absente de la ligne 2 de la feuille « %s »", col, Sheet))
-				}
-			}
-			continue
+		switch line {
+		case 1:
+			return nil
+		case 2:
+			refused = header(rec)
+			return refused
 		}
 		r := Row{Line: line, Fields: map[string]string{}}
 		for col, i := range index {
@@ -307,25 +251,33 @@ func ReadXLSX(data []byte) ([]Row, error) {
 		}
 		// Lines the organization left blank are not values.
 		if r.Get("Valeur") == "" && r.Get("Texte") == "" {
-			continue
+			return nil
 		}
 		out = append(out, r)
-	}
-	if rows.Error() != nil {
+		return nil
+	})
+	switch {
+	case refused != nil:
+		return nil, refused
+	case errors.Is(err, xlsx.ErrNoSheet):
+		return nil, single("fichier", fmt.Sprintf("feuille « %s » absente : déposez le formulaire de collecte téléchargé depuis ctg", Sheet))
+	case err != nil:
 		return nil, unreadable()
-	}
-	if line < 2 {
+	case line < 2:
 		return nil, single("fichier", "formulaire vide")
 	}
 	return out, nil
+}
+
+func tooManyCells() error {
+	return single("fichier", fmt.Sprintf("formulaire trop long : la feuille « %s » dépasse %s cellules", Sheet, indicators.FormatNumber(maxFormCells)))
 }
 
 // CellOf names a cell of the form for messages: "cellule F12 (Valeur)".
 func CellOf(line int, column string) string {
 	for i, c := range formColumns {
 		if c == column {
-			name, _ := excelize.CoordinatesToCellName(i+1, line)
-			return fmt.Sprintf("cellule %s (%s)", name, column)
+			return fmt.Sprintf("cellule %s (%s)", xlsx.CellName(i+1, line), column)
 		}
 	}
 	return fmt.Sprintf("ligne %d (%s)", line, column)

@@ -477,3 +477,34 @@ func TestFinalBilanHoldsTheClosingCommittee(t *testing.T) {
 		t.Errorf("réunion à venir dans le bilan : %+v", r.Meetings)
 	}
 }
+
+// What people typed (an appreciation, its author) is written as text: a
+// text that looks like a formula is shown, never computed.
+func TestXLSXWritesTypedTextsAsText(t *testing.T) {
+	r := bilan(t, false)
+	typed := `=HYPERLINK("http://exemple.invalid";"Cliquez")`
+	r.SetAssessments([]model.Assessment{{Fiche: "2.2", Year: 2023, Text: typed, Author: "@SUM(1+1)"}})
+	data, err := r.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("Fiches")
+	for i, row := range rows {
+		if row[0] != "2.2" {
+			continue
+		}
+		for col, want := range map[int]string{6: typed, 7: "@SUM(1+1)"} {
+			cell, _ := excelize.CoordinatesToCellName(col, i+1)
+			formula, _ := book.GetCellFormula("Fiches", cell)
+			if value, _ := book.GetCellValue("Fiches", cell); formula != "" || value != want {
+				t.Errorf("%s : formule %q, valeur %q", cell, formula, value)
+			}
+		}
+		return
+	}
+	t.Error("fiche 2.2 absente du classeur")
+}

@@ -1,31 +1,22 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lint"
+	"github.com/ctg-territoires/ctg/internal/xlsx"
 )
 
 // XLSX writes the bilan's figures as a workbook: the indicators per year
 // with targets and deviations, the steps, and the open findings. Numbers
 // stay numbers, so that the figures can be reused.
 func (r *Report) XLSX() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
+	f := xlsx.New()
 	const ind, fiches, steps, equipments, checks, typos = "Indicateurs", "Fiches", "Étapes", "Équipements", "Contrôles", "Coquilles du texte"
-	if err := f.SetSheetName("Sheet1", ind); err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"EEEEEE"}, Pattern: 1}})
-	if err != nil {
-		return nil, err
-	}
+	bold := f.AddStyle(xlsx.Style{Bold: true, Fill: "EEEEEE"})
 	header := []any{"Fiche", "Code", "Indicateur", "Unité"}
 	for _, y := range r.Years {
 		header = append(header, "Réalisé "+y, "Cible "+y, "Écart "+y+" (%)")
@@ -45,9 +36,7 @@ func (r *Report) XLSX() ([]byte, error) {
 			rows = append(rows, append(row, synthetic))
 		}
 	}
-	if err := writeSheet(f, ind, rows, bold); err != nil {
-		return nil, err
-	}
+	writeSheet(f.AddSheet(ind), rows, bold)
 	assessment := fmt.Sprintf("Appréciation %d", r.Year)
 	if r.Final {
 		assessment = "Appréciations"
@@ -120,19 +109,10 @@ func (r *Report) XLSX() ([]byte, error) {
 	}
 	sheets[typos] = rows
 	for _, name := range []string{fiches, steps, equipments, checks, typos} {
-		if _, err := f.NewSheet(name); err != nil {
-			return nil, err
-		}
-		if err := writeSheet(f, name, sheets[name], bold); err != nil {
-			return nil, err
-		}
+		writeSheet(f.AddSheet(name), sheets[name], bold)
 	}
-	f.SetDocProps(&excelize.DocProperties{Title: r.Title() + " — " + r.Convention.Title, Creator: "ctg", Language: "fr-FR"})
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	f.Title, f.Creator, f.Language = r.Title()+" — "+r.Convention.Title, "ctg", "fr-FR"
+	return f.Bytes()
 }
 
 // cellValue keeps a number a number, so that the figures can be reused.
@@ -157,25 +137,11 @@ func deviationValue(c indicators.Figure) any {
 	return math.Round(c.Deviation.Percent*10) / 10
 }
 
-func writeSheet(f *excelize.File, sheet string, rows [][]any, header int) error {
+func writeSheet(s *xlsx.Sheet, rows [][]any, header int) {
 	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
+		s.SetRow(i+1, row...)
 	}
-	last, err := excelize.CoordinatesToCellName(len(rows[0]), 1)
-	if err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, "A1", last, header); err != nil {
-		return err
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("%s : %w", sheet, err)
-	}
-	return f.SetColWidth(sheet, "A", "Z", 18)
+	s.SetStyle(1, 1, len(rows[0]), 1, header)
+	s.FreezeRows(1)
+	s.SetColWidth(1, 26, 18)
 }
