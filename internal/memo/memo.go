@@ -16,7 +16,7 @@ type Bounded[K comparable, V any] struct {
 
 // New returns a Bounded keeping at most size values.
 func New[K comparable, V any](size int) *Bounded[K, V] {
-	return &Bounded[K, V]{size: size, byKey: make(map[K]V, size)}
+	return &Bounded[K, V]{size: size, byKey: make(map[K]V)}
 }
 
 // Get returns the value kept for key.
