@@ -17,6 +17,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/store"
 )
 
@@ -202,5 +203,46 @@ func TestPagesAreParsedOnFirstRendering(t *testing.T) {
 	}
 	if p := parsed(); len(p) != 1 {
 		t.Errorf("pages lues après /healthz et deux fois /connexion : %v", p)
+	}
+}
+
+// A header count past its life is shown at once while it is counted
+// again in the background; the page after shows the new count. No page
+// waits for a recount of a count it already had.
+func TestTaskCountPastItsLifeIsRecountedInTheBackground(t *testing.T) {
+	svc, _ := apptest.NewWithStore(t)
+	srv, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC)
+	srv.now = func() time.Time { return now }
+	a := &auth.Actor{UserID: "u", PlatformAdmin: true}
+	r := httptest.NewRequest(http.MethodGet, "/conventions", nil)
+	r = r.WithContext(context.WithValue(r.Context(), actorKey, a))
+	want, err := svc.TaskCount(context.Background(), a, model.DateOf(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.taskCount(r); n != want {
+		t.Fatalf("premier compte : %d, attendu %d", n, want)
+	}
+	// Kept past its life with another value: shown as is, then counted
+	// again.
+	srv.taskCounts.set("u", want+100, now)
+	now = now.Add(taskCountLife + time.Second)
+	if n := srv.taskCount(r); n != want+100 {
+		t.Fatalf("compte périmé : %d, le compte gardé (%d) attendu sans attendre", n, want+100)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if n, fresh, _ := srv.taskCounts.get("u", now); fresh && n == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("le compte n'a pas été refait en arrière-plan")
+		}
+	}
+	if n := srv.taskCount(r); n != want {
+		t.Errorf("après le recompte : %d, attendu %d", n, want)
 	}
 }

@@ -19,7 +19,8 @@ import (
 // taskCountLife is how long the header shows a count before counting
 // again: counting reads every convention of the person, which every page
 // would otherwise pay. The person's own changes count again at once;
-// other people's show within that time, and at once on "Mes tâches".
+// other people's show within that time (and one page: a count past its
+// life is shown while it is counted again), and at once on "Mes tâches".
 const taskCountLife = 30 * time.Second
 
 // taskCounts keeps recent task counts by account.
@@ -38,14 +39,16 @@ type taskCountAt struct {
 	at    time.Time
 }
 
-func (c *taskCounts) get(user string, now time.Time) (int, bool) {
+// get returns the count kept for the account, if any, and whether it is
+// still fresh.
+func (c *taskCounts) get(user string, now time.Time) (count int, fresh, kept bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	x, ok := c.counts[user]
-	if !ok || now.Sub(x.at) > taskCountLife || now.Before(x.at) {
-		return 0, false
+	if !ok {
+		return 0, false, false
 	}
-	return x.count, true
+	return x.count, now.Sub(x.at) <= taskCountLife && !now.Before(x.at), true
 }
 
 // gen returns the number of the account's changes forgotten so far.
@@ -99,20 +102,31 @@ func (s *Server) taskCount(r *http.Request) int {
 		return 0
 	}
 	now := s.now()
-	if n, ok := s.taskCounts.get(a.UserID, now); ok {
+	n, fresh, kept := s.taskCounts.get(a.UserID, now)
+	if fresh {
 		return n
 	}
-	// Concurrent pages of one person wait for a single count.
 	gen := s.taskCounts.gen(a.UserID)
-	v, err, _ := s.taskCounts.flight.Do(a.UserID+"|"+strconv.FormatUint(gen, 10), func() (any, error) {
+	key := a.UserID + "|" + strconv.FormatUint(gen, 10)
+	count := func() (any, error) {
 		n, err := s.app.TaskCount(context.WithoutCancel(r.Context()), a, model.DateOf(now.In(paris)))
 		if err == nil {
 			s.taskCounts.setAt(a.UserID, gen, n, now)
+		} else {
+			s.log.Error("tâches", "error", err)
 		}
 		return n, err
-	})
+	}
+	if kept {
+		// A count past its life is shown while it is counted again in
+		// the background: no page waits for it. (A change of the person's
+		// own forgets the count: the next page waits for the new one.)
+		s.taskCounts.flight.DoChan(key, count)
+		return n
+	}
+	// Concurrent pages of one person wait for a single count.
+	v, err, _ := s.taskCounts.flight.Do(key, count)
 	if err != nil {
-		s.log.Error("tâches", "error", err)
 		return 0
 	}
 	return v.(int)
