@@ -13,6 +13,7 @@ import (
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/convention"
+	"github.com/ctg-territoires/ctg/internal/coverage"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/mail"
@@ -48,6 +49,11 @@ type Service struct {
 	// listLines keeps the lines of the conventions list computed lately,
 	// by the convention's ref and the day (see conventionPage).
 	listLines *memo.Bounded[listRowKey, ConventionListRow]
+	// portfolios and coverages keep the whole portfolios and coverages
+	// computed lately, by the state of the conventions they read and the
+	// day (see readableDigest).
+	portfolios *memo.Bounded[listsKey, []PortfolioRow]
+	coverages  *memo.Bounded[listsKey, []coverage.Listed]
 	// convs keeps the conventions read lately by revision.
 	convs convCache
 }
@@ -57,6 +63,7 @@ type Service struct {
 func New(st store.Store) (*Service, error) {
 	return &Service{store: st, Territory: territory.Deferred(), now: time.Now, signingIn: make(chan struct{}, maxSignIns),
 		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
+		portfolios: memo.New[listsKey, []PortfolioRow](listsKept), coverages: memo.New[listsKey, []coverage.Listed](listsKept),
 		findingsMemo: findingsMemo{kept: memo.New[[sha256.Size]byte, []lint.Finding](findingsMemoSize)}}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -236,6 +237,70 @@ func TestConventionListLinesFollowChangesOfAnotherServer(t *testing.T) {
 		c, _ = other.Convention(ctx, auth.System, slug)
 		if want, has := app.NextDeadline(c, today); got.Next != want || got.HasNext != has {
 			t.Errorf("prochaine échéance %+v, la convention entière donne %+v", got.Next, want)
+		}
+	})
+}
+
+// The whole portfolio and coverage are kept between views by the state of
+// the conventions they read: a change made through another server on the
+// same database shows on the next view of the first one.
+func TestPortfolioAndCoverageKeptFollowAnotherServer(t *testing.T) {
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
+		ctx := context.Background()
+		now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
+		svc.SetClock(func() time.Time { return now })
+		other, err := app.New(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.SetClock(func() time.Time { return now })
+		today := model.DateOf(now)
+		draft := strings.Replace(strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, "slug: projet", 1), "  date: 2022-11-09\n", "", 1)
+		if _, err := svc.Import(ctx, []byte(draft), false); err != nil {
+			t.Fatal(err)
+		}
+		title := func() string {
+			t.Helper()
+			rows, err := svc.Portfolio(ctx, auth.System, app.PortfolioFilter{}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.Slug == "projet" {
+					return r.Title
+				}
+			}
+			t.Fatalf("projet absent du portefeuille : %+v", rows)
+			return ""
+		}
+		covered := func() int {
+			t.Helper()
+			rep, err := svc.Coverage(ctx, auth.System, "04", today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(rep.Conventions)
+		}
+		before, n := title(), covered()
+		if again := title(); again != before {
+			t.Fatalf("seconde vue : « %s », attendu « %s »", again, before)
+		}
+		c, err := other.Convention(ctx, auth.System, "projet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := other.Edit(ctx, auth.System, "projet", "convention", c.ID, c.Version, map[string]string{"title": "Projet changé ailleurs"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := title(); got != "Projet changé ailleurs" {
+			t.Errorf("titre changé par un autre serveur : le portefeuille montre « %s »", got)
+		}
+		third := strings.Replace(draft, "slug: projet", "slug: troisieme", 1)
+		if _, err := other.Import(ctx, []byte(third), false); err != nil {
+			t.Fatal(err)
+		}
+		if got := covered(); got != n+1 {
+			t.Errorf("convention importée par un autre serveur : la couverture en compte %d, %d attendues", got, n+1)
 		}
 	})
 }

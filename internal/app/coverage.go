@@ -18,6 +18,13 @@ func (s *Service) Coverage(ctx context.Context, a *auth.Actor, dep string, day m
 	if err := s.applyAllDue(ctx); err != nil {
 		return nil, err
 	}
+	digest, err := s.readableDigest(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if listed, ok := s.coverages.Get(listsKey{digest, day}); ok {
+		return coverage.ComputeListed(s.Territory, dep, listed, day)
+	}
 	list, err := s.Conventions(ctx, a)
 	if err != nil {
 		return nil, err
@@ -32,6 +39,7 @@ func (s *Service) Coverage(ctx context.Context, a *auth.Actor, dep string, day m
 		listed = append(listed, coverage.Listed{Slug: sum.Slug, Title: sum.Title, State: lifecycle.OfSummary(sum).On(day),
 			Communes: coverage.Communes(c, s.Territory)})
 	}
+	s.coverages.Put(listsKey{digest, day}, listed)
 	return coverage.ComputeListed(s.Territory, dep, listed, day)
 }
 

@@ -43,6 +43,8 @@ type PortfolioRow struct {
 	// none is planned; Committee the name of its committee.
 	NextMeeting *model.Meeting
 	Committee   string
+	// titleKey is the title folded, for sorting, once computed.
+	titleKey string
 }
 
 // PortfolioFilter narrows a portfolio. Empty fields keep every row.
@@ -85,11 +87,18 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 	if err := s.applyAllDue(ctx); err != nil {
 		return nil, err
 	}
+	keep := today == model.DateOf(s.now().In(textutil.Paris))
+	digest, err := s.readableDigest(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if rows, ok := s.portfolios.Get(listsKey{digest, today}); ok && keep {
+		return FilterPortfolio(rows, f), nil
+	}
 	lines, err := s.store.PortfolioLines(ctx)
 	if err != nil {
 		return nil, err
 	}
-	keep := today == model.DateOf(s.now().In(textutil.Paris))
 	rows := make([]PortfolioRow, 0, len(lines))
 	for _, l := range lines {
 		if !a.CanRead(l.Slug) {
@@ -117,6 +126,12 @@ func (s *Service) Portfolio(ctx context.Context, a *auth.Actor, f PortfolioFilte
 				return nil, err
 			}
 		}
+	}
+	for i := range rows {
+		rows[i].titleKey = textutil.Fold(rows[i].Title)
+	}
+	if keep {
+		s.portfolios.Put(listsKey{digest, today}, rows)
 	}
 	return FilterPortfolio(rows, f), nil
 }
@@ -159,6 +174,12 @@ func FilterPortfolio(all []PortfolioRow, f PortfolioFilter) []PortfolioRow {
 			rows = append(rows, all[i])
 		}
 	}
+	// Titles are folded once per row, not once per comparison.
+	for i := range rows {
+		if rows[i].titleKey == "" {
+			rows[i].titleKey = textutil.Fold(rows[i].Title)
+		}
+	}
 	slices.SortStableFunc(rows, func(x, y PortfolioRow) int {
 		if f.Sort != PortfolioSortTitle {
 			switch {
@@ -172,7 +193,7 @@ func FilterPortfolio(all []PortfolioRow, f PortfolioFilter) []PortfolioRow {
 				}
 			}
 		}
-		return cmp.Or(strings.Compare(textutil.Fold(x.Title), textutil.Fold(y.Title)), strings.Compare(x.Slug, y.Slug))
+		return cmp.Or(strings.Compare(x.titleKey, y.titleKey), strings.Compare(x.Slug, y.Slug))
 	})
 	return rows
 }

@@ -161,15 +161,25 @@ func (s *SQL) ConventionPageRefs(ctx context.Context, slugs []string, offset, li
 		return nil, nil
 	}
 	where, args := conventionScope(slugs)
+	return s.conventionRefs(ctx, where+` ORDER BY slug LIMIT ? OFFSET ?`, append(args, limit, offset))
+}
+
+// ConventionRefs reads the refs of every convention, the working copies
+// of avenants left out, in the order of their slugs: one statement.
+func (s *SQL) ConventionRefs(ctx context.Context) ([]model.ConventionRef, error) {
+	where, args := conventionScope(nil)
+	return s.conventionRefs(ctx, where+` ORDER BY slug`, args)
+}
+
+func (s *SQL) conventionRefs(ctx context.Context, rest string, args []any) ([]model.ConventionRef, error) {
 	var out []model.ConventionRef
-	err := s.each(ctx, `SELECT id, slug, revision FROM conventions`+where+` ORDER BY slug LIMIT ? OFFSET ?`, append(args, limit, offset),
-		func(scan func(...any) error) error {
-			var r model.ConventionRef
-			if err := scan(&r.ID, &r.Slug, &r.Revision); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
+	err := s.each(ctx, `SELECT id, slug, revision FROM conventions`+rest, args, func(scan func(...any) error) error {
+		var r model.ConventionRef
+		if err := scan(&r.ID, &r.Slug, &r.Revision); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
 	return out, err
 }

@@ -58,6 +58,8 @@ type Store interface {
 	// ConventionPageRefs reads the refs (id, slug, revision) of at most
 	// limit of them, from offset in the order of their slugs.
 	ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error)
+	// ConventionRefs reads the refs of every one of them.
+	ConventionRefs(ctx context.Context) ([]model.ConventionRef, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)

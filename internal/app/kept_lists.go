@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/model"
+)
+
+// listsKey names what a list over every convention a person reads depends
+// on: the stored state of those conventions (readableDigest) and the day.
+type listsKey struct {
+	digest [sha256.Size]byte
+	day    model.Date
+}
+
+// listsKept bounds the whole lists kept (portfolios, coverages): a few
+// people's, each at most as long as the conventions of France.
+const listsKept = 8
+
+// readableDigest names the stored state of the conventions the actor may
+// read: a digest of their refs (slug, id and revision, which every change
+// moves, whichever server made it), in one statement. The same digest
+// means the same conventions in the same states.
+func (s *Service) readableDigest(ctx context.Context, a *auth.Actor) ([sha256.Size]byte, error) {
+	refs, err := s.store.ConventionRefs(ctx)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	h := sha256.New()
+	for _, r := range refs {
+		if a.CanRead(r.Slug) {
+			fmt.Fprintf(h, "%s\x00%s\x00%d\n", r.Slug, r.ID, r.Revision)
+		}
+	}
+	var out [sha256.Size]byte
+	copy(out[:], h.Sum(nil))
+	return out, nil
+}
