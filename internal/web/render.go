@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -58,6 +59,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		out = keepDate(out, p.Conv.Slug, p.Conv.At.Date)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// The whole page is known: its length lets it go out in one piece
+	// rather than in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
 }
