@@ -25,7 +25,8 @@ func OpenCounting(ctx context.Context, path string, n *atomic.Int64) (*SQL, erro
 		d := db.Driver()
 		_ = db.Close()
 		db = sql.OpenDB(countingConnector{dsn: path, driver: d, n: n})
-		db.SetMaxOpenConns(10)
+		db.SetMaxOpenConns(maxPostgresConns)
+		db.SetMaxIdleConns(maxPostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.d, s.write, s.read = postgresDialect, db, db
 		if err := s.read.PingContext(ctx); err != nil {

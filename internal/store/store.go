@@ -222,7 +222,10 @@ func Open(ctx context.Context, dsn string) (*SQL, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.SetMaxOpenConns(10)
+		db.SetMaxOpenConns(maxPostgresConns)
+		// As many kept open as may be used at once: a connection closed
+		// after a burst costs PostgreSQL a new backend at the next one.
+		db.SetMaxIdleConns(maxPostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.d, s.write, s.read = postgresDialect, db, db
 	} else {
@@ -271,10 +274,20 @@ func (s *SQL) openSQLite(path string, open func(dsn string) (*sql.DB, error)) er
 		write.Close()
 		return err
 	}
-	read.SetMaxOpenConns(4)
+	read.SetMaxOpenConns(maxSQLiteReaders)
+	// Kept open, each with its prepared schema: a reader opened again
+	// after every burst of requests reads the schema again.
+	read.SetMaxIdleConns(maxSQLiteReaders)
 	s.d, s.write, s.read = sqliteDialect, write, read
 	return nil
 }
+
+// maxPostgresConns and maxSQLiteReaders bound the connections of a
+// server to its database.
+const (
+	maxPostgresConns = 10
+	maxSQLiteReaders = 4
+)
 
 // redact hides a password in a connection URL before it is shown.
 func redact(dsn string) string {
