@@ -80,3 +80,16 @@ func TestConventionListRefusesUnknownFilters(t *testing.T) {
 		t.Errorf("API : statut %d\n%s", resp.StatusCode, body)
 	}
 }
+
+// A filtered list says how many conventions it found, and its table
+// scrolls on a phone within a region a keyboard reaches.
+func TestFilteredConventionListSaysHowMany(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.do(t, "plateforme", "GET", "/conventions?texte=forcalquier", nil)
+	if !strings.Contains(body, "2 conventions.") {
+		t.Errorf("liste filtrée sans son nombre de conventions :\n%s", body)
+	}
+	if !strings.Contains(body, `<div class="table-scroll" role="region" aria-label="Conventions auxquelles vous avez accès" tabindex="0">`) {
+		t.Error("la table des conventions ne défile pas dans une région")
+	}
+}
