@@ -80,6 +80,9 @@ func (t *ConventionTasks) Empty() bool { return t.Count() == 0 && !t.NoIndicator
 // Tasks is what a person has to do, convention by convention.
 type Tasks struct {
 	Conventions []ConventionTasks
+	// Quiet counts the other conventions the person reads, where nothing
+	// can wait for them (see mayHaveTasks): not read, not listed.
+	Quiet int
 }
 
 // Count is the number of things to do in every convention.
@@ -101,8 +104,16 @@ func (s *Service) Tasks(ctx context.Context, a *auth.Actor, today model.Date) (*
 	if err != nil {
 		return nil, err
 	}
+	work, err := s.store.ConventionsWithWork(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := &Tasks{}
 	for _, sum := range list {
+		if !mayHaveTasks(a, sum.Slug, work) {
+			out.Quiet++
+			continue
+		}
 		c, values, err := s.Values(ctx, a, sum.Slug)
 		if err != nil {
 			return nil, err
@@ -285,8 +296,7 @@ func (s *Service) TaskCount(ctx context.Context, a *auth.Actor, today model.Date
 	}
 	n := 0
 	for _, sum := range list {
-		m, member := a.Memberships[sum.Slug]
-		if !work[sum.Slug] && !(member && !m.Role.ReadsOnly() && m.Organization != "") {
+		if !mayHaveTasks(a, sum.Slug, work) {
 			continue
 		}
 		c, values, err := s.Values(ctx, a, sum.Slug)
@@ -300,4 +310,14 @@ func (s *Service) TaskCount(ctx context.Context, a *auth.Actor, today model.Date
 		n += t.Count()
 	}
 	return n, nil
+}
+
+// mayHaveTasks tells the conventions where something may wait for the
+// person: those where they act for an organization, and those where
+// something waits whatever the organization (work). In the others
+// conventionTasks finds nothing, every task but these being an
+// organization's: Tasks and TaskCount do not read them.
+func mayHaveTasks(a *auth.Actor, slug string, work model.ConventionsWithWork) bool {
+	m, member := a.Memberships[slug]
+	return work[slug] || (member && !m.Role.ReadsOnly() && m.Organization != "")
 }

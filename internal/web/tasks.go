@@ -165,6 +165,9 @@ type tasksData struct {
 	Errors []model.FieldError
 	// ErrorSlug is the convention the errors are about.
 	ErrorSlug string
+	// Quiet counts the conventions read where nothing waits for the
+	// person, not listed.
+	Quiet int
 }
 
 // tasks shows "Mes tâches": what the person has to do in each convention.
@@ -186,7 +189,8 @@ func (s *Server) renderTasks(w http.ResponseWriter, r *http.Request, status int,
 		// Fresh, so that the header agrees with the page.
 		s.taskCounts.set(a.UserID, t.Count(), s.now())
 	}
-	d := tasksData{Count: t.Count(), Today: s.today(r), Done: doneMessage(r.URL.Query()), Errors: errs, ErrorSlug: errSlug}
+	d := tasksData{Count: t.Count(), Today: s.today(r), Done: doneMessage(r.URL.Query()), Errors: errs, ErrorSlug: errSlug,
+		Quiet: t.Quiet}
 	for _, ct := range t.Conventions {
 		cv := conventionTasksView{ConventionTasks: ct, Pending: pendingForm{Slug: ct.Slug, CSRF: csrfOf(r), Return: "taches", Values: ct.ToValidate}}
 		for _, y := range ct.DraftYears {

@@ -348,3 +348,19 @@ func TestTasksShowActionsAndEvents(t *testing.T) {
 		}
 	}
 }
+
+// « Mes tâches » reads and lists only the conventions where something may
+// wait for the person, and says how many others they read: a platform
+// administrator, who acts for no organization, reads none in full when
+// nothing waits anywhere.
+func TestTasksListOnlyConventionsWhereSomethingMayWait(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.do(t, "plateforme", "GET", "/taches", nil)
+	if !strings.Contains(body, "Rien ne vous attend dans les 2 conventions que vous lisez.") || strings.Contains(body, `<section aria-labelledby="conv-`) {
+		t.Errorf("plateforme : conventions sans rien à faire listées, ou non comptées :\n%s", body)
+	}
+	_, body = e.do(t, "contributeur", "GET", "/taches", nil)
+	if !strings.Contains(body, `<section aria-labelledby="conv-`+slug+`"`) {
+		t.Errorf("contributeur : sa convention n'est pas listée :\n%s", body)
+	}
+}
