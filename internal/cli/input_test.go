@@ -33,7 +33,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // lowered to 2 MiB here; the real one is interchange.MaxSize, large
 // enough for a convention of 100,000 equipments.
 func TestImportRefusesOversizedInput(t *testing.T) {
-	if interchange.MaxSize < 100<<20 {
+	if interchange.MaxSize < 40<<20 { // 100,000 equipments: about 33 MB
 		t.Errorf("limite de %d octets : trop basse pour un import national", interchange.MaxSize)
 	}
 	defer func(was int) { maxInput = was }(maxInput)

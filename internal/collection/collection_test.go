@@ -126,3 +126,23 @@ func TestCSVProblemsAreSaidInFrench(t *testing.T) {
 		t.Errorf("fichier de %d lignes : %v", MaxFormRows+1, err)
 	}
 }
+
+// A values file too wide — a line longer than any a spreadsheet writes,
+// or with more columns than a form has — is refused by its line before
+// the reader holds its fields; a file too long at its first line too many.
+func TestCSVTooWideRefusedByLine(t *testing.T) {
+	header := strings.Join(Columns, ";") + "\n"
+	for name, tc := range map[string]struct {
+		data, want string
+	}{
+		"ligne interminable":    {header + "4.1-1;2024;;" + strings.Repeat("1", maxCSVLine) + "\n", "ligne 2 : ligne trop longue"},
+		"trop de colonnes":      {header + strings.Repeat(";", maxCSVFields) + "\n", "ligne 2 : trop de colonnes"},
+		"trop de lignes":        {header + strings.Repeat("x\n", MaxFormRows), "fichier : fichier trop long"},
+		"caractère de contrôle": {header + "4.1-1;2024;;54;;;cloche\a\n", "ligne 2 : colonne 7 : caractère de contrôle"},
+	} {
+		_, err := ReadCSV([]byte(tc.data))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s : %v, attendu « %s »", name, err, tc.want)
+		}
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -32,6 +34,30 @@ type Row struct {
 // Get returns a cell of the row, trimmed.
 func (r Row) Get(col string) string { return strings.TrimSpace(r.Fields[col]) }
 
+// maxCSVFields bounds the columns of a line of a values file, and
+// maxCSVLine the bytes of a line: a file has a few columns of a few
+// thousand characters at most.
+const (
+	maxCSVFields = 64
+	maxCSVLine   = 1 << 20
+)
+
+// shortLines refuses a file one of whose lines is longer than maxCSVLine,
+// before the CSV reader holds its fields.
+func shortLines(data []byte) error {
+	for line := 1; len(data) > 0; line++ {
+		n := bytes.IndexByte(data, '\n')
+		if n < 0 {
+			n = len(data)
+		}
+		if n > maxCSVLine {
+			return single(fmt.Sprintf("ligne %d", line), fmt.Sprintf("ligne trop longue (%d Mo au plus)", maxCSVLine>>20))
+		}
+		data = data[min(n+1, len(data)):]
+	}
+	return nil
+}
+
 // ReadCSV reads a values file in Excel-French conventions (";" or ",",
 // UTF-8 with or without BOM): its header and its non-empty rows. The
 // quote ctg puts before a text that looks like a formula is removed.
@@ -40,6 +66,9 @@ func ReadCSV(data []byte) ([]Row, error) {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, single("fichier", "caractères invalides : enregistrez le fichier au format « CSV UTF-8 » depuis votre tableur")
 	}
+	if err := shortLines(data); err != nil {
+		return nil, err
+	}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = ';'
@@ -47,19 +76,37 @@ func ReadCSV(data []byte) ([]Row, error) {
 		cr.Comma = ','
 	}
 	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + csvProblem(pe.Err)}}}
+	// Read record by record, so that a file too long or too wide is
+	// refused at its first line too many, before it is all in memory.
+	var records [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
 		}
-		return nil, err
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &model.ValidationError{Errors: []model.FieldError{{Line: pe.Line, Path: fmt.Sprintf("ligne %d", pe.Line), Message: "CSV mal formé : " + csvProblem(pe.Err)}}}
+			}
+			return nil, err
+		}
+		if len(rec) > maxCSVFields {
+			line, _ := cr.FieldPos(0)
+			return nil, single(fmt.Sprintf("ligne %d", line), fmt.Sprintf("trop de colonnes (%d au plus)", maxCSVFields))
+		}
+		for i, cell := range rec {
+			if strings.ContainsFunc(cell, isControl) {
+				line, _ := cr.FieldPos(i)
+				return nil, single(fmt.Sprintf("ligne %d", line), fmt.Sprintf("colonne %d : caractère de contrôle (invisible) dans le texte ; retapez la cellule", i+1))
+			}
+		}
+		if records = append(records, rec); len(records) > MaxFormRows {
+			return nil, single("fichier", fmt.Sprintf("fichier trop long : %s lignes au plus", indicators.FormatNumber(MaxFormRows)))
+		}
 	}
 	if len(records) == 0 {
 		return nil, single("fichier", "fichier vide")
-	}
-	if len(records) > MaxFormRows {
-		return nil, single("fichier", fmt.Sprintf("fichier trop long : %d lignes au plus", MaxFormRows))
 	}
 	index := map[string]int{}
 	for i, h := range records[0] {

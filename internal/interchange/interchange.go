@@ -27,9 +27,11 @@ import (
 //go:generate go run ./schemagen -model ../model -o ../../docs/convention.schema.json
 
 // MaxSize bounds the files Decode accepts. A convention is usually well
-// under a megabyte; one of 100,000 equipments is about 33 MB, and the
-// parsed file takes some ten times its size in memory.
-const MaxSize = 256 << 20
+// under a megabyte; one of 100,000 equipments is about 33 MB. The parsed
+// file takes some ten to thirty times its size in memory (more for a
+// file of short flow lists), which bounds the memory of an import to a
+// couple of gigabytes.
+const MaxSize = 64 << 20
 
 // Decode parses the text of a convention, without the sections of its
 // life (a stored version, a file written before they existed), and

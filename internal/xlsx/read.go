@@ -129,7 +129,14 @@ func (b *Book) open(name string) (io.ReadCloser, error) {
 	if !ok {
 		return nil, fmt.Errorf("xlsx: %s missing", name)
 	}
-	return f.Open()
+	r, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{&shortTags{r: r}, r}, nil
 }
 
 func (b *Book) decode(name string, v any) error {
@@ -141,6 +148,88 @@ func (b *Book) decode(name string, v any) error {
 	return xml.NewDecoder(r).Decode(v)
 }
 
+// The parts of a workbook nest a few elements deep and carry a few
+// attributes each; a hostile part may nest millions of elements, or give
+// one element millions of attributes, which the XML decoder would keep in
+// memory. maxDepth bounds the nesting, maxTag the bytes of a tag.
+const (
+	maxDepth = 32
+	maxTag   = 64 << 10
+)
+
+// ErrTooDeep and ErrTagTooLong refuse a part beyond those bounds.
+var (
+	ErrTooDeep    = errors.New("xlsx: elements nested too deep")
+	ErrTagTooLong = errors.New("xlsx: tag too long")
+)
+
+// shortTags reads a part, refusing a tag (from "<" to ">") longer than
+// maxTag before the decoder reads it whole.
+type shortTags struct {
+	r     io.Reader
+	inTag bool
+	n     int
+}
+
+func (t *shortTags) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case c == '<':
+			t.inTag, t.n = true, 0
+		case c == '>':
+			t.inTag = false
+		case t.inTag:
+			if t.n++; t.n > maxTag {
+				return 0, ErrTagTooLong
+			}
+		}
+	}
+	return n, err
+}
+
+// decoder is an XML decoder refusing elements nested deeper than
+// maxDepth.
+type decoder struct {
+	*xml.Decoder
+	depth int
+}
+
+func newDecoder(r io.Reader) *decoder { return &decoder{Decoder: xml.NewDecoder(r)} }
+
+// Token is the decoder's, with the nesting counted.
+func (d *decoder) Token() (xml.Token, error) {
+	tok, err := d.Decoder.Token()
+	switch tok.(type) {
+	case xml.StartElement:
+		if d.depth++; d.depth > maxDepth {
+			return nil, ErrTooDeep
+		}
+	case xml.EndElement:
+		d.depth--
+	}
+	return tok, err
+}
+
+// Skip reads up to the end of the element just started, through Token.
+func (d *decoder) Skip() error {
+	for depth := 0; ; {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		}
+	}
+}
+
 // sharedStrings reads the table of shared strings: the text of each item,
 // its runs joined, phonetic guides left out.
 func (b *Book) sharedStrings(name string, limit int) ([]string, error) {
@@ -149,7 +238,7 @@ func (b *Book) sharedStrings(name string, limit int) ([]string, error) {
 		return nil, err
 	}
 	defer r.Close()
-	d := xml.NewDecoder(r)
+	d := newDecoder(r)
 	var out []string
 	for {
 		tok, err := d.Token()
@@ -174,7 +263,7 @@ func (b *Book) sharedStrings(name string, limit int) ([]string, error) {
 
 // readText reads up to the end of the current element and returns the
 // text of its <t> elements, except those of phonetic runs (<rPh>).
-func readText(d *xml.Decoder) (string, error) {
+func readText(d *decoder) (string, error) {
 	var text strings.Builder
 	depth, phonetic, inT := 0, 0, 0
 	for {
@@ -239,7 +328,7 @@ func (b *Book) Rows(sheet string, fn func(row int, cells []string) error) error 
 		return err
 	}
 	defer r.Close()
-	d := xml.NewDecoder(r)
+	d := newDecoder(r)
 	row := 0
 	for {
 		tok, err := d.Token()
@@ -282,7 +371,7 @@ func attr(e xml.StartElement, local string) string {
 }
 
 // readRow reads the cells of a <row> element, up to its end.
-func (b *Book) readRow(d *xml.Decoder) ([]string, error) {
+func (b *Book) readRow(d *decoder) ([]string, error) {
 	var cells []string
 	col := 0
 	for {
@@ -327,7 +416,7 @@ func (b *Book) readRow(d *xml.Decoder) ([]string, error) {
 
 // readCell reads a <c> element of type typ, up to its end: its raw value,
 // and whether it holds a formula.
-func (b *Book) readCell(d *xml.Decoder, typ string) (string, bool, error) {
+func (b *Book) readCell(d *decoder, typ string) (string, bool, error) {
 	var v strings.Builder
 	inline, formula := "", false
 	for {
@@ -381,7 +470,7 @@ func (b *Book) readCell(d *xml.Decoder, typ string) (string, bool, error) {
 
 // readChars reads the character data of the current element, up to its
 // end.
-func readChars(d *xml.Decoder) (string, error) {
+func readChars(d *decoder) (string, error) {
 	var s strings.Builder
 	depth := 0
 	for {

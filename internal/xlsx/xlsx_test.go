@@ -416,3 +416,40 @@ func rezip(t *testing.T, data []byte, name, content string) []byte {
 	}
 	return out.Bytes()
 }
+
+// A part nesting elements deeper than a workbook does, or holding a tag
+// longer than any a workbook writes, is refused before the decoder keeps
+// it in memory: within a row, within a skipped element, and in the shared
+// strings.
+func TestDeepOrLongMarkupRefused(t *testing.T) {
+	sheet := func(rows string) []byte {
+		return rezip(t, book(t), "xl/worksheets/sheet1.xml", `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`)
+	}
+	deep := strings.Repeat("<a>", 10*maxDepth)
+	x := excelize.NewFile()
+	_ = x.SetCellStr("Sheet1", "A1", "texte partagé")
+	var shared bytes.Buffer
+	_ = x.Write(&shared)
+	long := `<row r="1"` + strings.Repeat(` a=""`, maxTag/4) + `/>`
+	for name, tc := range map[string]struct {
+		data []byte
+		want error
+	}{
+		"imbrication dans les lignes":     {sheet(deep), ErrTooDeep},
+		"imbrication dans une cellule":    {sheet(`<row r="1"><c r="A1"><extLst>` + deep + `</extLst></c></row>`), ErrTooDeep},
+		"balise interminable":             {sheet(long), ErrTagTooLong},
+		"imbrication des textes partagés": {rezip(t, shared.Bytes(), "xl/sharedStrings.xml", `<sst>`+deep+`</sst>`), ErrTooDeep},
+	} {
+		b, err := Open(tc.data, Options{})
+		if err == nil {
+			err = b.Rows("Saisie", func(int, []string) error { return nil })
+		}
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s : %v, attendu %v", name, err, tc.want)
+		}
+	}
+	// At the bound, a workbook's own depth and tags still read.
+	if _, err := Open(sheet(`<row r="1"><c r="A1"><v>1</v></c></row>`), Options{}); err != nil {
+		t.Error(err)
+	}
+}
