@@ -14,6 +14,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/auth"
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/coverage"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/interchange"
 	"github.com/ctg-territoires/ctg/internal/lint"
 	"github.com/ctg-territoires/ctg/internal/mail"
@@ -54,6 +55,9 @@ type Service struct {
 	// day (see readableDigest).
 	portfolios *memo.Bounded[listsKey, []PortfolioRow]
 	coverages  *memo.Bounded[listsKey, []coverage.Listed]
+	// figures keeps the yearly figures of the conventions viewed lately,
+	// by revision (see Figures).
+	figures *memo.Bounded[figuresKey, *indicators.Table]
 	// convs keeps the conventions read lately by revision.
 	convs convCache
 }
@@ -64,6 +68,7 @@ func New(st store.Store) (*Service, error) {
 	return &Service{store: st, Territory: territory.Deferred(), now: time.Now, signingIn: make(chan struct{}, maxSignIns),
 		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
 		portfolios: memo.New[listsKey, []PortfolioRow](listsKept), coverages: memo.New[listsKey, []coverage.Listed](listsKept),
+		figures:      memo.New[figuresKey, *indicators.Table](figuresKept),
 		findingsMemo: findingsMemo{kept: memo.New[[sha256.Size]byte, []lint.Finding](findingsMemoSize)}}, nil
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -14,13 +15,42 @@ import (
 // Figures returns a convention the actor may read and the yearly figures
 // of its indicators over the whole period, from the validated values: the
 // table the dashboard and the fiche pages show, the bilan's own.
+//
+// The table is kept by the convention's revision (which its values move
+// too) and the day of the text read: a dashboard viewed again without
+// change reads no value.
 func (s *Service) Figures(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, *indicators.Table, error) {
+	if !a.CanRead(slug) {
+		return nil, nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+	}
+	revision, err := s.store.ConventionRevision(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	at, _ := DateOf(ctx)
+	key := figuresKey{slug, revision, at}
+	if t, ok := s.figures.Get(key); ok {
+		c, err := s.Convention(ctx, a, slug)
+		return c, t, err
+	}
 	c, values, err := s.Values(ctx, a, slug)
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, indicators.Yearly(c, values, ConventionYears(c)), nil
+	t := indicators.Yearly(c, values, ConventionYears(c))
+	s.figures.Put(key, t)
+	return c, t, nil
 }
+
+// figuresKey is what a convention's yearly figures depend on.
+type figuresKey struct {
+	slug, revision string
+	at             model.Date
+}
+
+// figuresKept bounds the tables of figures kept: those of the
+// conventions viewed lately.
+const figuresKept = 64
 
 // ConventionYears lists the years of a convention's period ("2024").
 func ConventionYears(c *model.Convention) []string {

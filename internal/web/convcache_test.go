@@ -153,3 +153,25 @@ func BenchmarkConventionPagesKept(b *testing.B) {
 	b.Logf("vue d'ensemble : relue %v, gardée %v ; indicateurs : relus %v, gardés %v (moyennes sur %d tours)",
 		overviewRead/n, overviewKept/n, dashboardRead/n, dashboardKept/n, b.N)
 }
+
+// A dashboard viewed again without change reads no value; values removed
+// by another server on the same database are gone at the next view.
+func TestDashboardFiguresFollowAnotherServer(t *testing.T) {
+	srv, st, statements, other, _ := twoServers(t)
+	view := viewer(t, srv, st, statements)
+	page := "/c/" + examples.ForcalquierSlug + "/indicateurs"
+	first, body := view(page)
+	second, _ := view(page)
+	if second >= first {
+		t.Errorf("tableau de bord : %d requêtes SQL la première fois, %d la deuxième", first, second)
+	}
+	if !strings.Contains(body, "fictive") {
+		t.Fatalf("tableau de bord de l'exemple sans ses valeurs fictives :\n%s", body)
+	}
+	if n, err := other.RemoveDemo(context.Background(), examples.ForcalquierSlug); err != nil || n == 0 {
+		t.Fatalf("retrait des valeurs fictives : %d, %v", n, err)
+	}
+	if _, body := view(page); strings.Contains(body, "fictive") {
+		t.Error("tableau de bord après le retrait des valeurs fictives par l'autre serveur : elles y sont encore")
+	}
+}
