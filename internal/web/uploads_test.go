@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
@@ -66,7 +67,13 @@ func TestUploadsLeaveNoTemporaryFiles(t *testing.T) {
 		if status != tc.status {
 			t.Errorf("%s : statut %d, %d attendu", tc.name, status, tc.status)
 		}
+		// The files go when the request ends, which may be just after
+		// the client has read the whole answer.
 		left, _ := filepath.Glob(filepath.Join(tmp, "multipart-*"))
+		for deadline := time.Now().Add(10 * time.Second); len(left) > 0 && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+			left, _ = filepath.Glob(filepath.Join(tmp, "multipart-*"))
+		}
 		if len(left) > 0 {
 			t.Errorf("%s : fichier(s) temporaire(s) laissé(s) : %v", tc.name, left)
 			for _, f := range left {
