@@ -213,21 +213,8 @@ func (d *decoder) Token() (xml.Token, error) {
 
 // Skip reads up to the end of the element just started, through Token.
 func (d *decoder) Skip() error {
-	for depth := 0; ; {
-		tok, err := d.Token()
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return nil
-			}
-			depth--
-		}
-	}
+	_, err := readUntilEnd(d, func(string, int) {}, func() bool { return false })
+	return err
 }
 
 // sharedStrings reads the table of shared strings: the text of each item,
@@ -264,8 +251,23 @@ func (b *Book) sharedStrings(name string, limit int) ([]string, error) {
 // readText reads up to the end of the current element and returns the
 // text of its <t> elements, except those of phonetic runs (<rPh>).
 func readText(d *decoder) (string, error) {
+	phonetic, inT := 0, 0
+	return readUntilEnd(d, func(name string, by int) {
+		switch name {
+		case "rPh":
+			phonetic += by
+		case "t":
+			inT += by
+		}
+	}, func() bool { return inT > 0 && phonetic == 0 })
+}
+
+// readUntilEnd reads up to the end of the current element and returns the
+// character data that keep accepts; nested is told of each element
+// entered (by 1) and left (by -1) within it.
+func readUntilEnd(d *decoder, nested func(name string, by int), keep func() bool) (string, error) {
 	var text strings.Builder
-	depth, phonetic, inT := 0, 0, 0
+	depth := 0
 	for {
 		tok, err := d.Token()
 		if err != nil {
@@ -274,25 +276,15 @@ func readText(d *decoder) (string, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
-			switch t.Name.Local {
-			case "rPh":
-				phonetic++
-			case "t":
-				inT++
-			}
+			nested(t.Name.Local, 1)
 		case xml.EndElement:
 			if depth == 0 {
 				return text.String(), nil
 			}
 			depth--
-			switch t.Name.Local {
-			case "rPh":
-				phonetic--
-			case "t":
-				inT--
-			}
+			nested(t.Name.Local, -1)
 		case xml.CharData:
-			if inT > 0 && phonetic == 0 {
+			if keep() {
 				text.Write(t)
 			}
 		}
@@ -471,25 +463,7 @@ func (b *Book) readCell(d *decoder, typ string) (string, bool, error) {
 // readChars reads the character data of the current element, up to its
 // end.
 func readChars(d *decoder) (string, error) {
-	var s strings.Builder
-	depth := 0
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return "", unexpected(err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return s.String(), nil
-			}
-			depth--
-		case xml.CharData:
-			s.Write(t)
-		}
-	}
+	return readUntilEnd(d, func(string, int) {}, func() bool { return true })
 }
 
 // unmarshalText decodes the "_xHHHH_" escapes of a text (characters that
