@@ -372,33 +372,39 @@ func (s *Service) AbandonAmendment(ctx context.Context, a *auth.Actor, slug stri
 // one query for its revision, and one for the avenants due once a day.
 // The caller owns what it receives.
 func (s *Service) live(ctx context.Context, slug string) (*model.Convention, error) {
+	c, _, err := s.liveRevision(ctx, slug)
+	return c, err
+}
+
+// liveRevision is live, with the revision of the convention returned.
+func (s *Service) liveRevision(ctx context.Context, slug string) (*model.Convention, string, error) {
 	revision, err := s.store.ConventionRevision(ctx, slug)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	today := model.DateOf(s.now())
 	c, checked := s.convs.live(slug, revision, today)
 	if c == nil || !checked {
 		applied, err := s.applyDue(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if applied {
 			if revision, err = s.store.ConventionRevision(ctx, slug); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			c = nil
 		}
 	}
 	if c != nil {
 		s.convs.checked(slug, revision, today)
-		return c, nil
+		return c, revision, nil
 	}
 	if c, err = s.store.Convention(ctx, slug); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	s.convs.putLive(revision, today, c)
-	return c, nil
+	return c, revision, nil
 }
 
 // applyDue gives the live convention the text of each signed avenant whose

@@ -153,19 +153,26 @@ func DateOf(ctx context.Context) (model.Date, bool) {
 // not revealed either. It is the text in force today, or on the day ctx
 // asks for (OnDate).
 func (s *Service) Convention(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, error) {
+	c, _, err := s.conventionRevision(ctx, a, slug)
+	return c, err
+}
+
+// conventionRevision is Convention, with the revision of the live
+// convention it read; "" for the text of another day.
+func (s *Service) conventionRevision(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, string, error) {
 	if !a.CanRead(slug) {
-		return nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
+		return nil, "", fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
 	}
 	if d, ok := DateOf(ctx); ok {
 		c, _, err := s.ConventionAt(ctx, a, slug, d)
-		return c, err
+		return c, "", err
 	}
-	c, err := s.live(ctx, slug)
+	c, revision, err := s.liveRevision(ctx, slug)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	convention.ResolveTerritory(c, s.Territory)
-	return c, nil
+	return c, revision, nil
 }
 
 // Conventions lists the stored conventions the actor may see.

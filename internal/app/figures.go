@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -16,37 +15,30 @@ import (
 // of its indicators over the whole period, from the validated values: the
 // table the dashboard and the fiche pages show, the bilan's own.
 //
-// The table is kept by the convention's revision (which its values move
-// too) and the day of the text read: a dashboard viewed again without
-// change reads no value.
+// The table is kept by the revision of the live convention (which its
+// values move too): a dashboard viewed again without change reads no
+// value.
 func (s *Service) Figures(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, *indicators.Table, error) {
-	if !a.CanRead(slug) {
-		return nil, nil, fmt.Errorf("convention « %s » : %w", slug, model.ErrNotFound)
-	}
-	revision, err := s.store.ConventionRevision(ctx, slug)
+	c, revision, err := s.conventionRevision(ctx, a, slug)
 	if err != nil {
 		return nil, nil, err
 	}
-	at, _ := DateOf(ctx)
-	key := figuresKey{slug, revision, at}
-	if t, ok := s.figures.Get(key); ok {
-		c, err := s.Convention(ctx, a, slug)
-		return c, t, err
+	if t, ok := s.figures.Get(figuresKey{slug, revision}); ok && revision != "" {
+		return c, t, nil
 	}
-	c, values, err := s.Values(ctx, a, slug)
+	values, err := s.store.Values(ctx, slug, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	t := indicators.Yearly(c, values, ConventionYears(c))
-	s.figures.Put(key, t)
+	if revision != "" {
+		s.figures.Put(figuresKey{slug, revision}, t)
+	}
 	return c, t, nil
 }
 
-// figuresKey is what a convention's yearly figures depend on.
-type figuresKey struct {
-	slug, revision string
-	at             model.Date
-}
+// figuresKey is what the yearly figures of a live convention depend on.
+type figuresKey struct{ slug, revision string }
 
 // figuresKept bounds the tables of figures kept: those of the
 // conventions viewed lately.

@@ -109,20 +109,19 @@ func DescribePath(c *model.Convention, path string) string {
 		n := s.index
 		switch sub {
 		case "organization":
-			l := fmt.Sprintf("Organisation %d", n+1)
-			if n < len(c.Organizations) && c.Organizations[n].Name != "" {
-				l += " — " + c.Organizations[n].Name
+			name := ""
+			if n < len(c.Organizations) {
+				name = c.Organizations[n].Name
 			}
-			where = append(where, l)
+			where = append(where, nth("Organisation", n, name))
 		case "party":
-			l := fmt.Sprintf("Partie %d", n+1)
+			name := ""
 			if n < len(c.Parties) {
 				if key := c.Parties[n].Organization; c.OrgName(key) != key {
-					name := c.OrgName(key)
-					l += " — " + name
+					name = c.OrgName(key)
 				}
 			}
-			where = append(where, l)
+			where = append(where, nth("Partie", n, name))
 		case "representative":
 			where = append(where, fmt.Sprintf("représentant·e %d", n+1))
 		case "legal_basis":
@@ -176,11 +175,11 @@ func DescribePath(c *model.Convention, path string) string {
 			}
 			where = append(where, l)
 		case "equipment":
-			l := fmt.Sprintf("Équipement %d", n+1)
-			if n < len(c.Equipments) && c.Equipments[n].Name != "" {
-				l += " — " + c.Equipments[n].Name
+			name := ""
+			if n < len(c.Equipments) {
+				name = c.Equipments[n].Name
 			}
-			where = append(where, l)
+			where = append(where, nth("Équipement", n, name))
 		case "committee":
 			l := fmt.Sprintf("Comité %d", n+1)
 			if n < len(c.Committees) {
@@ -306,4 +305,14 @@ func DescribeValue(c *model.Convention, path, value string) string {
 		return textutil.FrenchDate(d)
 	}
 	return value
+}
+
+// nth names the n-th (from 0) element of a list, "Équipement 3 — Crèche",
+// without its name when it has none.
+func nth(what string, n int, name string) string {
+	l := fmt.Sprintf("%s %d", what, n+1)
+	if name != "" {
+		l += " — " + name
+	}
+	return l
 }
