@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 // included, counted afresh for a new account each time — and pages them
 // by 50.
 func TestConventionListStatementsDoNotGrow(t *testing.T) {
-	ctx := context.Background()
 	srv, svc, st, statements := countingServer(t)
 	accounts := 0
 	// count requests path as a new platform administrator and returns
@@ -32,12 +30,7 @@ func TestConventionListStatementsDoNotGrow(t *testing.T) {
 	}
 	api1, _ := count("/api/v1/conventions")
 
-	for i := 1; i <= 51; i++ {
-		text := strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, fmt.Sprintf("slug: ctg-%02d", i), 1)
-		if _, err := svc.Import(ctx, []byte(text), false); err != nil {
-			t.Fatal(err)
-		}
-	}
+	importCopies(t, svc, 51)
 	pageN, body := count("/conventions")
 	if pageN != page1 {
 		t.Errorf("/conventions : %d requêtes SQL à 1 convention, %d à 52", page1, pageN)

@@ -1,13 +1,10 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/ctg-territoires/ctg/examples"
 )
 
 // The portfolio, its page, its CSV and the API, sends as many SQL
@@ -15,7 +12,6 @@ import (
 // first view of the day computes them), the coverage of its département
 // and the header's count of tasks included; the page shows 50 rows a page.
 func TestPortfolioStatementsDoNotGrow(t *testing.T) {
-	ctx := context.Background()
 	srv, svc, st, statements := countingServer(t)
 	accounts := 0
 	count := func(path string) (int64, string) {
@@ -29,12 +25,7 @@ func TestPortfolioStatementsDoNotGrow(t *testing.T) {
 	for _, p := range paths {
 		at1[p], _ = count(p)
 	}
-	for i := 1; i <= 51; i++ {
-		text := strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, fmt.Sprintf("slug: ctg-%02d", i), 1)
-		if _, err := svc.Import(ctx, []byte(text), false); err != nil {
-			t.Fatal(err)
-		}
-	}
+	importCopies(t, svc, 51)
 	first, _ := count("/portefeuille")
 	for _, p := range paths {
 		if n, _ := count(p); n != at1[p] {

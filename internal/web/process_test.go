@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctg-territoires/ctg/examples"
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/app/apptest"
 	"github.com/ctg-territoires/ctg/internal/auth"
@@ -108,6 +110,18 @@ func countingServer(t *testing.T) (*httptest.Server, *app.Service, store.Store, 
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, svc, st, statements
+}
+
+// importCopies imports n copies of the bundled convention, ctg-01 to
+// ctg-NN.
+func importCopies(t testing.TB, svc *app.Service, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		text := strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, fmt.Sprintf("slug: ctg-%02d", i), 1)
+		if _, err := svc.Import(context.Background(), []byte(text), false); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // signedInCounter signs in a new platform administrator of address email
