@@ -356,7 +356,7 @@ func TestTasksShowActionsAndEvents(t *testing.T) {
 func TestTasksListOnlyConventionsWhereSomethingMayWait(t *testing.T) {
 	e := newEnv(t)
 	_, body := e.do(t, "plateforme", "GET", "/taches", nil)
-	if !strings.Contains(body, "Rien ne vous attend dans les 2 conventions que vous lisez.") || strings.Contains(body, `<section aria-labelledby="conv-`) ||
+	if !strings.Contains(body, "Aucune tâche pour vous dans les 2 conventions auxquelles vous avez accès.") || strings.Contains(body, `<section aria-labelledby="conv-`) ||
 		strings.Contains(body, "membre d'aucune convention") {
 		t.Errorf("plateforme : conventions sans rien à faire listées, ou non comptées :\n%s", body)
 	}
