@@ -55,6 +55,16 @@ type Service struct {
 	// day (see readableDigest).
 	portfolios *memo.Bounded[listsKey, []PortfolioRow]
 	coverages  *memo.Bounded[listsKey, []coverage.Listed]
+	// coverageReports and portfolioViews keep, by the same, the
+	// coverages of the départements and the filtered portfolios shown.
+	coverageReports *memo.Bounded[coverageKey, *coverage.Report]
+	portfolioViews  *memo.Bounded[portfolioViewKey, *PortfolioView]
+	// digests and listViews keep the digests of the conventions people
+	// read and the pages of the unfiltered conventions list, by the count
+	// of changes
+	// (see countedKey).
+	digests   *memo.Bounded[countedKey, [sha256.Size]byte]
+	listViews *memo.Bounded[countedKey, *ConventionList]
 	// figures keeps the yearly figures of the conventions viewed lately,
 	// by revision (see Figures).
 	figures *memo.Bounded[figuresKey, *indicators.Table]
@@ -68,7 +78,9 @@ func New(st store.Store) (*Service, error) {
 	return &Service{store: st, Territory: territory.Deferred(), now: time.Now, signingIn: make(chan struct{}, maxSignIns),
 		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
 		portfolios: memo.New[listsKey, []PortfolioRow](listsKept), coverages: memo.New[listsKey, []coverage.Listed](listsKept),
-		figures:      memo.New[figuresKey, *indicators.Table](figuresKept),
+		figures:         memo.New[figuresKey, *indicators.Table](figuresKept),
+		coverageReports: memo.New[coverageKey, *coverage.Report](viewsKept), portfolioViews: memo.New[portfolioViewKey, *PortfolioView](viewsKept),
+		digests: memo.New[countedKey, [sha256.Size]byte](countedKept), listViews: memo.New[countedKey, *ConventionList](countedKept),
 		findingsMemo: findingsMemo{kept: memo.New[[sha256.Size]byte, []lint.Finding](findingsMemoSize)}}, nil
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -56,6 +57,9 @@ type ConventionList struct {
 	// Any is set when the person reads at least one convention, whatever
 	// the filter.
 	Any bool
+	// Key names an unfiltered page while it is kept: the same key, the
+	// same page. "" for a filtered list.
+	Key string
 }
 
 // ListConventions returns a page of the conventions the actor may read,
@@ -142,11 +146,19 @@ func (s *Service) conventionPage(ctx context.Context, a *auth.Actor, n int, toda
 			slugs = append(slugs, slug)
 		}
 	}
+	changes, err := s.store.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := countedKey{changes: changes, scope: scopeOf(a), page: max(n, 1), day: today}
+	if l, ok := s.listViews.Get(key); ok {
+		return l, nil
+	}
 	total, err := s.store.CountConventions(ctx, slugs)
 	if err != nil {
 		return nil, err
 	}
-	out := &ConventionList{Any: total > 0, Total: total}
+	out := &ConventionList{Any: total > 0, Total: total, Key: fmt.Sprintf("%d|%q|%d|%s", key.changes, key.scope, key.page, key.day)}
 	out.Pages = max(1, (total+ConventionListPageSize-1)/ConventionListPageSize)
 	out.Page = min(max(n, 1), out.Pages)
 	refs, err := s.store.ConventionPageRefs(ctx, slugs, (out.Page-1)*ConventionListPageSize, ConventionListPageSize)
@@ -187,6 +199,7 @@ func (s *Service) conventionPage(ctx context.Context, a *auth.Actor, n int, toda
 		}
 		out.Rows = append(out.Rows, row)
 	}
+	s.listViews.Put(key, out)
 	return out, nil
 }
 

@@ -22,8 +22,12 @@ func (s *Service) Coverage(ctx context.Context, a *auth.Actor, dep string, day m
 	if err != nil {
 		return nil, err
 	}
+	key := coverageKey{listsKey{digest, day}, dep}
+	if rep, ok := s.coverageReports.Get(key); ok {
+		return rep, nil
+	}
 	if listed, ok := s.coverages.Get(listsKey{digest, day}); ok {
-		return coverage.ComputeListed(s.Territory, dep, listed, day)
+		return s.keepCoverage(key, listed)
 	}
 	list, err := s.Conventions(ctx, a)
 	if err != nil {
@@ -40,7 +44,24 @@ func (s *Service) Coverage(ctx context.Context, a *auth.Actor, dep string, day m
 			Communes: coverage.Communes(c, s.Territory)})
 	}
 	s.coverages.Put(listsKey{digest, day}, listed)
-	return coverage.ComputeListed(s.Territory, dep, listed, day)
+	return s.keepCoverage(key, listed)
+}
+
+// coverageKey names a département's coverage: the state of the
+// conventions read and the day, and the département.
+type coverageKey struct {
+	lists listsKey
+	dep   string
+}
+
+// keepCoverage computes the coverage of key's département by listed and
+// keeps it: a report is read, never changed, by those it is given to.
+func (s *Service) keepCoverage(key coverageKey, listed []coverage.Listed) (*coverage.Report, error) {
+	rep, err := coverage.ComputeListed(s.Territory, key.dep, listed, key.lists.day)
+	if err == nil {
+		s.coverageReports.Put(key, rep)
+	}
+	return rep, err
 }
 
 // applyAllDue gives every convention the text of its signed avenants

@@ -20,11 +20,9 @@ type listsKey struct {
 // people's, each at most as long as the conventions of France.
 const listsKept = 8
 
-// readableDigest names the stored state of the conventions the actor may
-// read: a digest of their refs (slug, id and revision, which every change
-// moves, whichever server made it), in one statement. The same digest
-// means the same conventions in the same states.
-func (s *Service) readableDigest(ctx context.Context, a *auth.Actor) ([sha256.Size]byte, error) {
+// refsDigest digests the refs of the conventions the actor may read, in
+// one statement (see readableDigest).
+func (s *Service) refsDigest(ctx context.Context, a *auth.Actor) ([sha256.Size]byte, error) {
 	refs, err := s.store.ConventionRefs(ctx)
 	if err != nil {
 		return [sha256.Size]byte{}, err

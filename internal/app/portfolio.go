@@ -67,6 +67,86 @@ type PortfolioFilter struct {
 	Sort string
 }
 
+// key names the filter in the keys of what is kept.
+func (f PortfolioFilter) key() string {
+	due := ""
+	if f.DueBy != nil {
+		due = f.DueBy.String()
+	}
+	return strings.Join([]string{string(f.State), f.Departement, f.Text, due, f.Organization, f.Sort}, "\x00")
+}
+
+// PortfolioView is the portfolio as its page shows it for a filter.
+type PortfolioView struct {
+	// Rows are the rows the filter keeps, sorted as it asks.
+	Rows []PortfolioRow
+	// Any says the person reads a convention, whatever the filter.
+	Any bool
+	// Departement is the département most of the person's conventions
+	// lie in, the first code on a tie; "" without any.
+	Departement string
+	// Key names the view while it is kept: the same key, the same view.
+	// "" when it is not kept (another day than today).
+	Key string
+}
+
+// portfolioViewKey names a portfolio view: the state of the conventions
+// read, the day and the filter.
+type portfolioViewKey struct {
+	lists  listsKey
+	filter string
+}
+
+// viewsKept bounds the portfolio views and coverages kept.
+const viewsKept = 64
+
+// PortfolioView returns the portfolio filtered by f as its page shows it,
+// kept, as the whole portfolio is, by the state of the conventions read
+// and the day: a view seen again reads the count of changes only.
+func (s *Service) PortfolioView(ctx context.Context, a *auth.Actor, f PortfolioFilter, today model.Date) (*PortfolioView, error) {
+	_, dated := DateOf(ctx)
+	keep := !dated && today == model.DateOf(s.now().In(textutil.Paris))
+	var key portfolioViewKey
+	if keep {
+		digest, err := s.readableDigest(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		key = portfolioViewKey{listsKey{digest, today}, f.key()}
+		if v, ok := s.portfolioViews.Get(key); ok {
+			return v, nil
+		}
+	}
+	all, err := s.Portfolio(ctx, a, PortfolioFilter{Sort: f.Sort}, today)
+	if err != nil {
+		return nil, err
+	}
+	v := &PortfolioView{Rows: FilterPortfolio(all, f), Any: len(all) > 0, Departement: mostFrequentDepartement(all)}
+	if keep {
+		v.Key = fmt.Sprintf("%x|%s|%q", key.lists.digest, today, key.filter)
+		s.portfolioViews.Put(key, v)
+	}
+	return v, nil
+}
+
+// mostFrequentDepartement is the département most of the conventions lie
+// in, the first code on a tie; "" without any.
+func mostFrequentDepartement(rows []PortfolioRow) string {
+	counts := map[string]int{}
+	best := ""
+	for _, r := range rows {
+		for _, dep := range r.Departements {
+			counts[dep]++
+		}
+	}
+	for dep, n := range counts {
+		if n > counts[best] || n == counts[best] && dep < best {
+			best = dep
+		}
+	}
+	return best
+}
+
 // PortfolioSortTitle sorts a portfolio by title.
 const PortfolioSortTitle = "titre"
 

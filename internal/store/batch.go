@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -58,10 +57,7 @@ func (s *SQL) inConnTx(ctx context.Context, fn func(tx *sql.Tx, conn *sql.Conn) 
 	if err != nil {
 		return err
 	}
-	if err := fn(tx, conn); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	return tx.Commit()
+	return s.finish(ctx, tx, fn(tx, conn))
 }
 
 // writeRows inserts rows (each the values of cols) into table, within tx.

@@ -329,7 +329,7 @@ var tables = []string{"conventions", "organizations", "parties", "representative
 	"users", "memberships", "sessions", "api_tokens", "audit_log", "indicator_values", "sign_in_attempts", "account_links",
 	"finding_acknowledgements", "assessments", "known_sign_in_addresses", "documents", "lifecycle_acts", "amendments", "amendment_authorizations", "convention_versions",
 	"calendar_feeds", "mail_outbox", "meetings", "meeting_attendance", "meeting_decisions", "meeting_actions", "mail_reminders", "logos", "event_requests",
-	"data_requests", "directory_organizations", "organization_links", "portfolio_rows"}
+	"data_requests", "directory_organizations", "organization_links", "portfolio_rows", "changes"}
 
 // Count returns the number of rows of every table.
 func (s *SQL) Count(ctx context.Context) (map[string]int, error) {

@@ -44,6 +44,7 @@ func (s *SQL) bumpRevision(ctx context.Context, tx *sql.Tx, slug string) error {
 	if slug == "" {
 		return nil
 	}
+	s.changed.Store(tx, true)
 	if b := s.lastBump.Load(); b != nil && b.tx == tx && b.slug == slug {
 		return nil
 	}
@@ -52,4 +53,14 @@ func (s *SQL) bumpRevision(ctx context.Context, tx *sql.Tx, slug string) error {
 	}
 	s.lastBump.Store(&bumped{tx: tx, slug: slug})
 	return nil
+}
+
+// Changes returns the count of committed transactions that changed a
+// convention (see bumpRevision): while it reads the same, no convention
+// was changed, added or removed, whichever server wrote. Read it before
+// what it vouches for.
+func (s *SQL) Changes(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.QueryRowContext(ctx, `SELECT count FROM changes WHERE id = 1`).Scan(&n)
+	return n, err
 }

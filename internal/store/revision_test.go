@@ -13,7 +13,8 @@ import (
 // Every kind of write that changes what a page of a convention shows
 // moves its revision, in the write's transaction; reads and writes of
 // another convention leave it; a transaction that writes many entries
-// for a convention moves it once.
+// for a convention moves it once. Each such write moves the count of changes;
+// a read or a write refused leaves it.
 func TestEveryConventionWriteMovesItsRevision(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *SQL) {
 		ctx := context.Background()
@@ -141,8 +142,12 @@ func TestEveryConventionWriteMovesItsRevision(t *testing.T) {
 			if r := revision(); r != before {
 				t.Fatalf("une lecture change la révision : %s puis %s", before, r)
 			}
+			changes := must(s.Changes(ctx))
 			if err := w.write(); err != nil {
 				t.Fatalf("%s : %v", w.name, err)
+			}
+			if got := must(s.Changes(ctx)); got <= changes {
+				t.Errorf("%s : compte des changements inchangé (%d)", w.name, got)
 			}
 			if r := revision(); r == before {
 				t.Errorf("%s : révision inchangée (%s)", w.name, r)
@@ -166,6 +171,16 @@ func TestEveryConventionWriteMovesItsRevision(t *testing.T) {
 		}
 		if got := number(revision()) - number(before); got != 1 {
 			t.Errorf("trois valeurs en une transaction : révision avancée de %d, 1 attendu", got)
+		}
+
+		// A write refused is rolled back with its count.
+		changes := must(s.Changes(ctx))
+		current := must(s.Convention(ctx, slug))
+		if _, err := s.UpdateRecord(ctx, "article", current.Articles[0].ID, current.Articles[0].Version+7, map[string]any{"title": "Refusé"}, entry); err == nil {
+			t.Fatal("une version périmée est acceptée")
+		}
+		if got := must(s.Changes(ctx)); got != changes {
+			t.Errorf("une écriture refusée avance le compte des changements : %d puis %d", changes, got)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,6 +61,9 @@ type Store interface {
 	ConventionPageRefs(ctx context.Context, slugs []string, offset, limit int) ([]model.ConventionRef, error)
 	// ConventionRefs reads the refs of every one of them.
 	ConventionRefs(ctx context.Context) ([]model.ConventionRef, error)
+	// Changes counts the committed transactions that changed a
+	// convention.
+	Changes(ctx context.Context) (int64, error)
 	// ConventionListFacts reads what the lines of a page of the
 	// conventions list show beyond their summaries, by convention id.
 	ConventionListFacts(ctx context.Context, ids []string, from model.Date) (map[string]*model.ConventionListFacts, error)
@@ -197,6 +201,10 @@ type SQL struct {
 	// lastBump is the last convention whose revision a transaction
 	// increased (see bumpRevision).
 	lastBump atomic.Pointer[bumped]
+	// changed holds the transactions under way that changed a
+	// convention: each moves the count of changes before its commit (see
+	// Changes).
+	changed sync.Map
 	// maxVars and copyRows, when not 0, replace the number of parameters
 	// of one statement and the number of rows from which COPY is used
 	// (tests set them low to check the batches' edges).
@@ -319,7 +327,17 @@ func (s *SQL) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	return s.finish(ctx, tx, fn(tx))
+}
+
+// finish commits tx after fn's err is nil, moving the count of changes
+// when tx changed a convention, or rolls it back.
+func (s *SQL) finish(ctx context.Context, tx *sql.Tx, err error) error {
+	_, changed := s.changed.LoadAndDelete(tx)
+	if err == nil && changed {
+		_, err = tx.ExecContext(ctx, `UPDATE changes SET count = count + 1 WHERE id = 1`)
+	}
+	if err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()

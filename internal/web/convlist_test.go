@@ -63,7 +63,20 @@ func TestConventionListStatementsDoNotGrow(t *testing.T) {
 // A page number or a state that does not exist is explained.
 func TestConventionListRefusesUnknownFilters(t *testing.T) {
 	e := newEnv(t)
+	// The list viewed, then refused: the refusal shows no line, and the
+	// list kept for the next view keeps its lines.
+	if _, body := e.do(t, "plateforme", http.MethodGet, "/conventions", nil); !strings.Contains(body, `<a href="/c/`) {
+		t.Fatalf("liste sans ligne :\n%s", body)
+	}
 	resp, body := e.do(t, "plateforme", http.MethodGet, "/conventions?etat=perdue&page=0", nil)
+	if strings.Contains(body, `<a href="/c/`) {
+		t.Errorf("une liste refusée montre des lignes :\n%s", body)
+	}
+	defer func() {
+		if _, body := e.do(t, "plateforme", http.MethodGet, "/conventions", nil); !strings.Contains(body, `<a href="/c/`) {
+			t.Errorf("après un refus, la liste n'a plus de ligne :\n%s", body)
+		}
+	}()
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "« perdue » n&#39;est pas un état de convention") ||
 		!strings.Contains(body, "« 0 » n&#39;est pas un numéro de page") {
 		t.Errorf("statut %d\n%s", resp.StatusCode, body)

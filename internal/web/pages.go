@@ -12,6 +12,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
+	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -57,46 +58,45 @@ type conventionsData struct {
 	Day string
 	// Prev and Next are the links to the pages around, "" at the ends.
 	Prev, Next string
-	// Lines are the rows of the list, rendered.
-	Lines []template.HTML
+	// Lines are the rows of the list, rendered and joined: the page
+	// writes them as one piece.
+	Lines template.HTML
 }
 
-// listLineKey is what a rendered line of the conventions list depends
-// on: the stored state of its convention and the day.
-type listLineKey struct {
-	ref model.ConventionRef
-	day model.Date
+// listPagesKept bounds the rendered pages of the conventions list and of
+// the portfolio kept.
+const listPagesKept = 1024
+
+// keptRows renders each of rows with the template define of the page name
+// and joins them, once while kept holds them under key: a page of rows
+// whose key names everything they show (see ConventionList.Key,
+// PortfolioView.Key). Without a key, every time.
+func keptRows[T any](s *Server, kept *memo.Bounded[string, template.HTML], key, name, define string, rows []T) (template.HTML, error) {
+	if html, ok := kept.Get(key); ok && key != "" {
+		return html, nil
+	}
+	html, err := renderRows(s, name, define, rows)
+	if err == nil && key != "" {
+		kept.Put(key, html)
+	}
+	return html, err
 }
 
-// listLinesKept bounds the rendered lines kept: every convention of
-// France, a few days over.
-const listLinesKept = 4096
-
-// renderListLines renders the lines of the conventions list, each once per
-// convention state and day: a line is the same for every reader, and
-// its convention's ref changes with anything the line shows.
-func (s *Server) renderListLines(rows []app.ConventionListRow, day model.Date) ([]template.HTML, error) {
-	t, err := s.pages.get("conventions.html")
+// renderRows renders each of rows with the template define of the page
+// name, and joins them.
+func renderRows[T any](s *Server, name, define string, rows []T) (template.HTML, error) {
+	t, err := s.pages.get(name)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	out := make([]template.HTML, len(rows))
-	for i, row := range rows {
-		key := listLineKey{row.Ref, day}
-		if line, ok := s.listLines.Get(key); row.Ref.ID != "" && ok {
-			out[i] = line
-			continue
+	var out strings.Builder
+	for _, row := range rows {
+		if err := t.ExecuteTemplate(&out, define, row); err != nil {
+			return "", err
 		}
-		var b strings.Builder
-		if err := t.ExecuteTemplate(&b, "conventions-line", row); err != nil {
-			return nil, err
-		}
-		out[i] = template.HTML(b.String())
-		if row.Ref.ID != "" {
-			s.listLines.Put(key, out[i])
-		}
+		out.WriteByte('\n')
 	}
-	return out, nil
+	return template.HTML(out.String()), nil
 }
 
 func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
@@ -120,11 +120,15 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d.ConventionList, d.Filter = list, f
+	d.Filter = f
 	if status != http.StatusOK {
-		list.Rows = nil
+		// A copy: the list may be kept for other views.
+		shown := *list
+		shown.Rows, shown.Key = nil, ""
+		list = &shown
 	}
-	if d.Lines, err = s.renderListLines(list.Rows, s.today(r)); err != nil {
+	d.ConventionList = list
+	if d.Lines, err = keptRows(s, s.listPages, list.Key, "conventions.html", "conventions-line", list.Rows); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

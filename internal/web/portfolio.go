@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -94,6 +95,8 @@ type portfolioData struct {
 	States       []lifecycle.State
 	Departements []string
 	Rows         []app.PortfolioRow
+	// RowsHTML is Rows rendered.
+	RowsHTML template.HTML
 	// Any is set when the person reads at least one convention, whatever
 	// the filters.
 	Any bool
@@ -136,18 +139,21 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 		}
 		status, f = http.StatusUnprocessableEntity, app.PortfolioFilter{}
 	}
-	// Every row once: the filters apply to what was computed, and the
-	// département of the coverage is the most frequent of them all.
-	all, err := s.app.Portfolio(r.Context(), a, app.PortfolioFilter{Sort: f.Sort}, today)
+	// The view of the filter: the rows it keeps, and the département of
+	// the coverage, the most frequent of every row.
+	view, err := s.app.PortfolioView(r.Context(), a, f, today)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	d.Any = len(all) > 0
+	d.Any = view.Any
 	if status == http.StatusOK {
-		kept := app.FilterPortfolio(all, f)
-		d.Total = len(kept)
-		d.Rows, d.Page, d.Pages = app.PortfolioPage(kept, pageNo)
+		d.Total = len(view.Rows)
+		d.Rows, d.Page, d.Pages = app.PortfolioPage(view.Rows, pageNo)
+		if d.RowsHTML, err = keptRows(s, s.portfolioPages, pageKey(view.Key, d.Page), "portfolio.html", "portfolio-row", d.Rows); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		d.CSV = "/portefeuille.csv" + portfolioQueryString(f, d.Day)
 		query := portfolioQueryString(f, d.Day)
 		link := func(n int) string {
@@ -165,7 +171,7 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Departement = f.Departement
 	if d.Departement == "" {
-		d.Departement = mostFrequentDepartement(all)
+		d.Departement = view.Departement
 	}
 	if d.Departement != "" {
 		rep, err := s.app.Coverage(r.Context(), a, d.Departement, today)
@@ -180,22 +186,12 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "portfolio.html", page{Title: "Portefeuille", Data: d})
 }
 
-// mostFrequentDepartement is the département most of the conventions lie
-// in, the first code on a tie; "" without any.
-func mostFrequentDepartement(rows []app.PortfolioRow) string {
-	counts := map[string]int{}
-	best := ""
-	for _, r := range rows {
-		for _, dep := range r.Departements {
-			counts[dep]++
-		}
+// pageKey names page n of what key names, "" without a key.
+func pageKey(key string, n int) string {
+	if key == "" {
+		return ""
 	}
-	for dep, n := range counts {
-		if n > counts[best] || n == counts[best] && dep < best {
-			best = dep
-		}
-	}
-	return best
+	return key + "|" + strconv.Itoa(n)
 }
 
 // portfolioCSV exports the portfolio with the page's filters, one

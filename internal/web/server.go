@@ -48,16 +48,20 @@ type Server struct {
 	// taskCounts keeps the header's "Mes tâches" counts for a moment.
 	taskCounts taskCounts
 	metrics    *metrics
-	// listLines keeps the lines of the conventions list rendered lately
+	// listPages keeps the pages of the conventions list rendered lately
 	// (see conventionsPage).
-	listLines *memo.Bounded[listLineKey, template.HTML]
+	listPages *memo.Bounded[string, template.HTML]
+	// portfolioPages keeps the rows of the portfolio's pages rendered
+	// lately, by view and page (see portfolioRows).
+	portfolioPages *memo.Bounded[string, template.HTML]
 }
 
 // New builds the handler; each page's template is parsed on its first
 // rendering (see pageSet).
 func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{app: svc, log: log, pages: newPageSet(), version: version, mux: http.NewServeMux(),
-		now: time.Now, listLines: memo.New[listLineKey, template.HTML](listLinesKept)}
+		now: time.Now, listPages: memo.New[string, template.HTML](listPagesKept),
+		portfolioPages: memo.New[string, template.HTML](listPagesKept)}
 	s.routes()
 	s.metrics = newMetrics(svc, s.routeTable())
 	cop := http.NewCrossOriginProtection()
