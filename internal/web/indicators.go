@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -22,6 +23,10 @@ type dashboardData struct {
 	Deviations   []indicators.ImportantDeviation
 	Synthetic    bool
 	Pending      int
+	// Slug is the convention's; Tables are the deviations and the fiches'
+	// tables rendered (see dashboardTables).
+	Slug   string
+	Tables template.HTML
 }
 
 type ficheIndicators struct {
@@ -95,16 +100,44 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	if v == nil {
 		return
 	}
-	d := dashboardData{Years: t.Years, ImportErrors: importErrors, Imported: imported, Synthetic: t.Synthetic, Deviations: t.Deviations()}
+	d := dashboardData{Years: t.Years, ImportErrors: importErrors, Imported: imported, Synthetic: t.Synthetic, Slug: v.Slug}
 	for _, row := range t.Rows {
 		d.Pending += row.Pending
+	}
+	var err error
+	if d.Tables, err = s.dashboardTables(t, d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
+}
+
+// dashboardTables renders the deviations and the tables of the fiches of
+// the figures t, once while the service keeps t (by the convention's
+// revision): they show nothing else, whoever reads them.
+func (s *Server) dashboardTables(t *indicators.Table, d dashboardData) (template.HTML, error) {
+	if html, ok := s.dashboards.Get(t); ok {
+		return html, nil
+	}
+	d.Deviations = t.Deviations()
+	for _, row := range t.Rows {
 		if n := len(d.Fiches); n == 0 || d.Fiches[n-1].Code != row.Fiche {
 			d.Fiches = append(d.Fiches, ficheIndicators{Code: row.Fiche, Title: row.FicheTitle})
 		}
 		f := &d.Fiches[len(d.Fiches)-1]
 		f.Rows = append(f.Rows, row)
 	}
-	s.render(w, r, status, "dashboard.html", page{Title: "Indicateurs", Conv: v, Nav: "indicators", Data: d})
+	page, err := s.pages.get("dashboard.html")
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := page.ExecuteTemplate(&b, "dashboard-tables", d); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String())
+	s.dashboards.Put(t, html)
+	return html, nil
 }
 
 // valuesCSV exports every value for Excel in French: ";", BOM, decimal
@@ -365,3 +398,7 @@ func breakdowns(iv *app.IndicatorView, v *convView) []breakdownTable {
 	}
 	return out
 }
+
+// dashboardsKept bounds the dashboards' tables kept: as many as the
+// figures the service keeps.
+const dashboardsKept = 64

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/auth"
+	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 )
@@ -54,6 +55,9 @@ type Server struct {
 	// portfolioPages keeps the rows of the portfolio's pages rendered
 	// lately, by view and page (see portfolioRows).
 	portfolioPages *memo.Bounded[string, template.HTML]
+	// dashboards keeps the dashboards' tables rendered lately, by the
+	// figures the service keeps (see dashboardTables).
+	dashboards *memo.Bounded[*indicators.Table, template.HTML]
 }
 
 // New builds the handler; each page's template is parsed on its first
@@ -61,7 +65,8 @@ type Server struct {
 func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{app: svc, log: log, pages: newPageSet(), version: version, mux: http.NewServeMux(),
 		now: time.Now, listPages: memo.New[string, template.HTML](listPagesKept),
-		portfolioPages: memo.New[string, template.HTML](listPagesKept)}
+		portfolioPages: memo.New[string, template.HTML](listPagesKept),
+		dashboards:     memo.New[*indicators.Table, template.HTML](dashboardsKept)}
 	s.routes()
 	s.metrics = newMetrics(svc, s.routeTable())
 	cop := http.NewCrossOriginProtection()
