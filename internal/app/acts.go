@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -59,7 +58,7 @@ type TerminationInput struct {
 // references, the successor's title.
 const maxActText = 2000
 
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var slugPattern = textutil.LazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // date reads a required date field, recording its problem in ve.
 func date(ve *model.ValidationError, path, label, value string) (model.Date, bool) {

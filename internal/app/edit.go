@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +13,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/edit"
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // Record is one editable record with what the editing page needs.
@@ -244,7 +244,7 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, slug string, ids [
 }
 
 // emailPattern finds e-mail addresses, with the brackets around them.
-var emailPattern = regexp.MustCompile(`\s*<?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?`)
+var emailPattern = textutil.LazyRegexp(`\s*<?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?`)
 
 // withoutEmails removes the e-mail addresses an entry names: the actor
 // keeps their name, a record label its other words.

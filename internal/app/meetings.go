@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +106,7 @@ type MeetingInput struct {
 	Minutes string   `json:"minutes"`
 }
 
-var clockTime = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+var clockTime = textutil.LazyRegexp(`^([01]\d|2[0-3]):[0-5]\d$`)
 
 // AgendaLines splits typed text into agenda lines, without the blank ones.
 func AgendaLines(text string) []string {

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/demo"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/territory"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // DefaultConventions is the size of the national dataset: about one
@@ -342,7 +342,7 @@ func (g *gen) convention(p epciPick, nEquip int) *model.Convention {
 // its ASCII word boundary also takes a real name ending in an accented
 // letter then "des" (Spéracèdes) for one, so such a name is followed by
 // its département.
-var danglingEnd = regexp.MustCompile(`(?i)\b(de|du|des|d')\s*$`)
+var danglingEnd = textutil.LazyRegexp(`(?i)\b(de|du|des|d')\s*$`)
 
 func communeName(cm *territory.Commune) string {
 	name := "Commune de " + cm.Name

@@ -10,25 +10,25 @@ package convention
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/territory"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 var (
-	slugPattern      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	keyPattern       = regexp.MustCompile(`^[a-z0-9]+([-_][a-z0-9]+)*$`)
-	ficheCodePattern = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
-	postalPattern    = regexp.MustCompile(`^[0-9]{5}$`)
-	yearPattern      = regexp.MustCompile(`\b(19|20)[0-9]{2}\b`)
+	slugPattern      = textutil.LazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	keyPattern       = textutil.LazyRegexp(`^[a-z0-9]+([-_][a-z0-9]+)*$`)
+	ficheCodePattern = textutil.LazyRegexp(`^([0-9]+)\.([0-9]+)$`)
+	postalPattern    = textutil.LazyRegexp(`^[0-9]{5}$`)
+	yearPattern      = textutil.LazyRegexp(`\b(19|20)[0-9]{2}\b`)
 	// Indicator codes.
-	indicatorCodePattern = regexp.MustCompile(`^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$`)
+	indicatorCodePattern = textutil.LazyRegexp(`^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$`)
 	// Accusé de réception: department-SIREN-act date-act number-act nature.
-	ackPattern = regexp.MustCompile(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-(DE|AR|AI|CC|BF|AU)$`)
+	ackPattern = textutil.LazyRegexp(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-(DE|AR|AI|CC|BF|AU)$`)
 )
 
 // Validate returns every problem that prevents c from being stored, or nil.

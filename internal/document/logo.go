@@ -10,10 +10,11 @@ import (
 	_ "image/png"  // registers the PNG decoder for image.DecodeConfig
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // SVG is the content type of an SVG logo.
@@ -80,15 +81,15 @@ func looksLikeXML(data []byte) bool {
 }
 
 // cssURL finds the url(…) references of style text, with their target.
-var cssURL = regexp.MustCompile(`(?i)url\s*\(\s*['"]?\s*([^'")\s]*)`)
+var cssURL = textutil.LazyRegexp(`(?i)url\s*\(\s*['"]?\s*([^'")\s]*)`)
 
 // cssFetch finds what in style text fetches or runs anything other than
 // a url(#id): @import, the image functions that take an address or a
 // string, src() and expression().
-var cssFetch = regexp.MustCompile(`(?i)@import|(?:image-set|image|cross-fade|src|expression)\s*\(`)
+var cssFetch = textutil.LazyRegexp(`(?i)@import|(?:image-set|image|cross-fade|src|expression)\s*\(`)
 
 // cssString finds the quoted strings of style text.
-var cssString = regexp.MustCompile(`"[^"]*"|'[^']*'`)
+var cssString = textutil.LazyRegexp(`"[^"]*"|'[^']*'`)
 
 // MaxSVGSize bounds the width and height an SVG logo declares on its
 // root, and the dimensions of its viewBox, in pixels.

@@ -2,7 +2,6 @@ package edit
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -23,7 +22,7 @@ type segment struct {
 	index int
 }
 
-var segmentRe = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?$`)
+var segmentRe = textutil.LazyRegexp(`^([a-z_]+)(?:\[(\d+)\])?$`)
 
 func parsePath(path string) []segment {
 	var out []segment

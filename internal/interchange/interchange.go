@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/ctg-territoires/ctg/internal/convention"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/territory"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 //go:generate go run ./schemagen -model ../model -o ../../docs/convention.schema.json
@@ -218,7 +218,7 @@ func single(path string, line int, msg string) error {
 	return &model.ValidationError{Errors: []model.FieldError{{Path: path, Line: line, Message: msg}}}
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var lineRE = textutil.LazyRegexp(`^(?:yaml: )?line (\d+): (.*)$`)
 
 func syntaxError(err error) error {
 	msg := err.Error()
@@ -230,9 +230,9 @@ func syntaxError(err error) error {
 }
 
 var (
-	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	cannotRE       = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-	alreadyRE      = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
+	unknownFieldRE = textutil.LazyRegexp(`^field (\S+) not found in type \S+$`)
+	cannotRE       = textutil.LazyRegexp("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+	alreadyRE      = textutil.LazyRegexp(`^mapping key "(.*)" already defined at line (\d+)$`)
 )
 
 // typeErrors turns the decoder's errors into French field errors.

@@ -3,7 +3,6 @@ package interchange
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -254,7 +253,7 @@ func (v *lifeValidator) acts() {
 	v.required("acts.termination.effective_on", t.EffectiveOn)
 }
 
-var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var sha256Pattern = textutil.LazyRegexp(`^[0-9a-f]{64}$`)
 
 func (v *lifeValidator) documents() {
 	for i, d := range v.f.Documents {

@@ -2,15 +2,15 @@ package interchange
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ctg-territoires/ctg/internal/model"
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
-var clockTime = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+var clockTime = textutil.LazyRegexp(`^([01]\d|2[0-3]):[0-5]\d$`)
 
 // meetings checks the meetings of the file: each of a committee of the
 // convention, on a date, with a known status; attendance of its

@@ -127,7 +127,7 @@ func excerpt(text, match string) string { return textutil.Excerpt(text, match, 6
 
 // A name ends on a preposition when that word stands alone: « Spéracèdes »
 // does not end on « des » (\b would see a boundary after « è »).
-var danglingNameRE = regexp.MustCompile(`(?i)(^|\s)(de|du|des|d'|d’)\s*$`)
+var danglingNameRE = textutil.LazyRegexp(`(?i)(^|\s)(de|du|des|d'|d’)\s*$`)
 
 func checkEmptyNames(x *checker) {
 	for i, o := range x.c.Organizations {
@@ -267,7 +267,7 @@ func checkAuthAnnexEmpty(x *checker) {
 
 // ackRE reads an acknowledgement identifier: department, SIREN, act date,
 // number, nature.
-var ackRE = regexp.MustCompile(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-(.+)-([A-Z]{2})$`)
+var ackRE = textutil.LazyRegexp(`^[0-9]{3}-([0-9]{9})-([0-9]{8})-(.+)-([A-Z]{2})$`)
 
 func checkAckUnmatched(x *checker) {
 	for i, t := range x.c.Transmissions {
@@ -360,7 +360,7 @@ var annexTopics = []struct {
 	{[]string{"evaluation"}, "evaluation"},
 }
 
-var annexMentionRE = regexp.MustCompile(`annexe\s+([0-9]+)\b`)
+var annexMentionRE = textutil.LazyRegexp(`annexe\s+([0-9]+)\b`)
 
 // sentenceStart returns the index where the sentence around i begins.
 func sentenceStart(s string, i int) int {
@@ -481,7 +481,7 @@ func checkPartyInSteering(x *checker) {
 	}
 }
 
-var partyCountRE = regexp.MustCompile(`\b(?:les|des|aux) (deux|trois|quatre|cinq|six|sept|huit) (partenaires|parties|signataires)\b`)
+var partyCountRE = textutil.LazyRegexp(`\b(?:les|des|aux) (deux|trois|quatre|cinq|six|sept|huit) (partenaires|parties|signataires)\b`)
 
 var numberWords = map[string]int{"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
 

@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -86,7 +85,7 @@ func whereOf(v reflect.Value, parent string) string {
 	return parent
 }
 
-var yearRE = regexp.MustCompile(`\b(?:19|20)[0-9]{2}\b`)
+var yearRE = textutil.LazyRegexp(`\b(?:19|20)[0-9]{2}\b`)
 
 // placeholder returns the first mark, in a text, of a value left to fill
 // in: « XXXX », a row of dots or underscores, « [à compléter …] », a

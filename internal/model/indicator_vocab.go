@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // This file holds the vocabulary of indicators: their units, how often
@@ -74,23 +75,29 @@ func (p Periodicity) Label() string { return label(periodicityLabels, p) }
 func ParsePeriodicity(s string) (Periodicity, error) { return parse(s, Periodicities) }
 
 // Periods are written "2024" (a year), "2024-T2" (a quarter) or "2024-03"
-// (a month), for years 1900 to 2099.
+// (a month), for years 1900 to 2099. The expressions are compiled on
+// first use, not when every ctg command starts.
 var (
-	yearPeriod    = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
-	quarterPeriod = regexp.MustCompile(`^(19|20)[0-9]{2}-T[1-4]$`)
-	monthPeriod   = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
+	yearPeriod    = lazyRegexp(`^(19|20)[0-9]{2}$`)
+	quarterPeriod = lazyRegexp(`^(19|20)[0-9]{2}-T[1-4]$`)
+	monthPeriod   = lazyRegexp(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
 )
+
+// lazyRegexp returns a function giving expr compiled, on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // ValidPeriod reports whether a period is written as the periodicity
 // requires; without periodicity, any of the three forms is valid.
 func (p Periodicity) ValidPeriod(period string) bool {
 	switch p {
 	case PeriodYear:
-		return yearPeriod.MatchString(period)
+		return yearPeriod().MatchString(period)
 	case PeriodQuarter:
-		return quarterPeriod.MatchString(period)
+		return quarterPeriod().MatchString(period)
 	case PeriodMonth:
-		return monthPeriod.MatchString(period)
+		return monthPeriod().MatchString(period)
 	}
 	return IsPeriod(period)
 }
@@ -98,7 +105,7 @@ func (p Periodicity) ValidPeriod(period string) bool {
 // IsPeriod reports whether s is a period of any form: "2024", "2024-T2"
 // or "2024-03".
 func IsPeriod(s string) bool {
-	return yearPeriod.MatchString(s) || quarterPeriod.MatchString(s) || monthPeriod.MatchString(s)
+	return yearPeriod().MatchString(s) || quarterPeriod().MatchString(s) || monthPeriod().MatchString(s)
 }
 
 // PeriodExample shows how a period is written at the periodicity, for

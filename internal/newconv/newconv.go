@@ -11,7 +11,6 @@ package newconv
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -288,8 +287,8 @@ func annexes(start, end model.Date) []model.Annex {
 }
 
 var (
-	articleHeading = regexp.MustCompile(`^## Article ([0-9]+) — (.+)$`)
-	placeholder    = regexp.MustCompile(`\{[A-Za-z_]+\}`)
+	articleHeading = textutil.LazyRegexp(`^## Article ([0-9]+) — (.+)$`)
+	placeholder    = textutil.LazyRegexp(`\{[A-Za-z_]+\}`)
 )
 
 // Model returns the preamble and the articles of the bundled model text,

@@ -2,7 +2,6 @@ package newconv
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -25,8 +24,8 @@ type Match struct {
 }
 
 var (
-	sirenPattern = regexp.MustCompile(`^[0-9]{9}$`)
-	codePattern  = regexp.MustCompile(`^(?:[0-9]{5}|2[ABab][0-9]{3})$`)
+	sirenPattern = textutil.LazyRegexp(`^[0-9]{9}$`)
+	codePattern  = textutil.LazyRegexp(`^(?:[0-9]{5}|2[ABab][0-9]{3})$`)
 )
 
 // Search finds the intercommunalities a query names: by SIREN (9 digits),

@@ -9,7 +9,6 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -341,7 +340,7 @@ func decisions(c *model.Convention, findings []lint.Finding) []Decision {
 	return out
 }
 
-var partyIndex = regexp.MustCompile(`^parties\[(\d+)\]`)
+var partyIndex = textutil.LazyRegexp(`^parties\[(\d+)\]`)
 
 // partyName names the party a finding's path points at.
 func partyName(c *model.Convention, path string) string {

@@ -3,13 +3,14 @@ package store
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/ctg-territoires/ctg/internal/textutil"
 )
 
 // dialect is everything that differs between SQLite and PostgreSQL, apart
@@ -37,7 +38,7 @@ var (
 	}}
 )
 
-var typePlaceholder = regexp.MustCompile(`\{\{(\w+)\}\}`)
+var typePlaceholder = textutil.LazyRegexp(`\{\{(\w+)\}\}`)
 
 // render substitutes the dialect's type names in a migration; an unknown
 // placeholder is an error, so that a typo never reaches a database.

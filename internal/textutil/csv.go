@@ -3,7 +3,6 @@ package textutil
 import (
 	"encoding/csv"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,7 +13,7 @@ import (
 const formulaStarts = "=+-@\t\r\n＝＋－＠"
 
 // number matches the numbers ctg writes: "-3", "1254", "-3,5", "312.50".
-var number = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?$`)
+var number = LazyRegexp(`^[+-]?[0-9]+([.,][0-9]+)?$`)
 
 // CSVCell returns a cell as a CSV file may carry it to a spreadsheet: a
 // text that would be read as a formula ("=HYPERLINK(…)", "@SUM(…)", "-2+3")

@@ -1,8 +1,6 @@
 package textutil
 
-import (
-	"regexp"
-)
+import ()
 
 // Op says whether a piece of text is common to two versions, only in the
 // first (removed) or only in the second (added).
@@ -26,7 +24,7 @@ type Piece struct {
 // and one added.
 const maxDiffCells = 4_000_000
 
-var tokens = regexp.MustCompile(`\s+|[^\s]+`)
+var tokens = LazyRegexp(`\s+|[^\s]+`)
 
 // DiffWords compares two texts word by word, as a reader compares two
 // versions of an article: the pieces of the first (Same and Removed) and of

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -73,8 +72,8 @@ func (s *Server) decorate(r *http.Request, v *convView) {
 }
 
 var (
-	convLink = regexp.MustCompile(`(<a [^>]*?)href="(/c/[^"#]*)(#[^"]*)?"`)
-	convForm = regexp.MustCompile(`<form [^>]*?method="get" action="(/c/[^"?#]*)(?:#[^"]*)?"[^>]*>`)
+	convLink = textutil.LazyRegexp(`(<a [^>]*?)href="(/c/[^"#]*)(#[^"]*)?"`)
+	convForm = textutil.LazyRegexp(`<form [^>]*?method="get" action="(/c/[^"?#]*)(?:#[^"]*)?"[^>]*>`)
 )
 
 // keepDate makes the links and the filter forms of a page read at a date

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,11 @@ type metrics struct {
 	// (an unknown path, a redirect to a cleaned path) is counted under
 	// "other", so that no path sent by a client becomes a label.
 	patterns map[string]bool
+	// collect registers, on the first MetricsHandler, what is read only
+	// at a scrape: the pools and outbox, the Go runtime and the process.
+	// A server whose metrics are not served never builds those
+	// collectors.
+	collect func()
 }
 
 func newMetrics(svc *app.Service, routes []route) *metrics {
@@ -38,8 +44,11 @@ func newMetrics(svc *app.Service, routes []route) *metrics {
 	for _, r := range routes {
 		m.patterns[r.method+" "+r.pattern] = true
 	}
-	m.registry.MustRegister(m.requests, storeCollector{svc: svc},
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(m.requests)
+	m.collect = sync.OnceFunc(func() {
+		m.registry.MustRegister(storeCollector{svc: svc},
+			collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	})
 	return m
 }
 
@@ -55,6 +64,7 @@ func (m *metrics) observe(pattern string, status int, d time.Duration) {
 // not among the routes of the site: ctg serve exposes it on a listener of
 // its own (--metrics-addr) when asked to.
 func (s *Server) MetricsHandler() http.Handler {
+	s.metrics.collect()
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	return mux

@@ -97,6 +97,34 @@ func TestSiteDoesNotServeMetrics(t *testing.T) {
 	}
 }
 
+// A server whose metrics are not served builds no collector of the Go
+// runtime, the process or the pools: they are registered when the
+// metrics' handler is made (ctg serve --metrics-addr), once.
+func TestMetricsCollectorsOnlyWhenServed(t *testing.T) {
+	e := newEnv(t)
+	s := e.srv.Config.Handler.(*Server)
+	families := func() map[string]bool {
+		t.Helper()
+		got, err := s.metrics.registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{}
+		for _, f := range got {
+			names[f.GetName()] = true
+		}
+		return names
+	}
+	if f := families(); f["go_goroutines"] || f["process_resident_memory_bytes"] || f["ctg_mail_outbox_waiting"] {
+		t.Errorf("collecteurs créés sans que les métriques soient servies : %v", f)
+	}
+	s.MetricsHandler()
+	s.MetricsHandler()
+	if f := families(); !f["go_goroutines"] || !f["process_resident_memory_bytes"] || !f["ctg_mail_outbox_waiting"] {
+		t.Errorf("collecteurs absents une fois les métriques servies : %v", f)
+	}
+}
+
 // countingServer serves the bundled convention over a store that counts
 // every SQL statement it sends.
 func countingServer(t *testing.T) (*httptest.Server, *app.Service, store.Store, *atomic.Int64) {
