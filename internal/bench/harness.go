@@ -79,8 +79,12 @@ func (r *Report) Markdown(w io.Writer) {
 }
 
 type runner struct {
-	cfg      Config
-	dsn      string
+	cfg Config
+	dsn string
+	// dsn1 is a second database holding the first convention alone: a
+	// server on it answers, in alternation with the one on dsn, the
+	// baselines at 1 convention of the pages measured at every step.
+	dsn1     string
 	password string
 	token    string // an API token of the administrator
 	report   *Report
@@ -121,14 +125,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	r := &runner{cfg: cfg, password: auth.RandomToken(16), report: &Report{Database: "SQLite", Conventions: cfg.Conventions}}
-	r.dsn = filepath.Join(cfg.Dir, "ctg-bench.db")
+	r.dsn, r.dsn1 = filepath.Join(cfg.Dir, "ctg-bench.db"), filepath.Join(cfg.Dir, "ctg-bench-1.db")
+	for _, f := range []string{r.dsn1, r.dsn1 + "-wal", r.dsn1 + "-shm"} {
+		os.Remove(f)
+	}
 	if cfg.PG != "" {
-		dsn, drop, err := createPGDatabase(ctx, cfg.PG)
-		if err != nil {
-			return nil, err
+		for _, dsn := range []*string{&r.dsn, &r.dsn1} {
+			created, drop, err := createPGDatabase(ctx, cfg.PG)
+			if err != nil {
+				return nil, err
+			}
+			defer drop()
+			*dsn = created
 		}
-		defer drop()
-		r.dsn, r.report.Database = dsn, "PostgreSQL"
+		r.report.Database = "PostgreSQL"
 	}
 	r.report.Load[0] = loadAverage()
 	err := r.run(ctx)
@@ -157,15 +167,21 @@ func (r *runner) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ref1, err := r.reference(ctx)
+	if err != nil {
+		return err
+	}
+	defer ref1.stop()
 
-	// The conventions list at 1, at 100 (or a tenth in a quick run) and at
-	// every convention, one connection.
+	// The conventions list and the portfolio at 1, at 100 (or a tenth in
+	// a quick run) and at every convention, one connection, each request
+	// alternated with one to the server holding 1 convention: both see
+	// the same moments of a shared machine.
 	steps := []int{1, min(100, r.cfg.Conventions), r.cfg.Conventions}
 	if r.cfg.Quick {
 		steps = []int{1, max(2, r.cfg.Conventions/2), r.cfg.Conventions}
 	}
 	steps = slices.Compact(steps)
-	var listAt1 stats
 	var loadTime time.Duration
 	for i, n := range steps {
 		t := time.Now()
@@ -174,7 +190,7 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		loadTime += time.Since(t)
 		r.logf("%d convention(s) chargée(s) (%s au total)", n, loadTime.Round(time.Second))
-		srv, err := r.start(ctx)
+		srv, err := r.start(ctx, r.dsn)
 		if err != nil {
 			return err
 		}
@@ -184,12 +200,9 @@ func (r *runner) run(ctx context.Context) error {
 		if !r.cfg.Quick {
 			time.Sleep(2 * time.Second)
 		}
-		s := srv.measure(ctx, "/conventions", 1, r.requests(200), r.budget(30*time.Second))
-		if i == 0 {
-			listAt1 = s
-		}
-		r.add(fmt.Sprintf("liste des conventions à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1 : "+ms(listAt1.p50()), ratio(s.p50(), listAt1.p50()), "≤ 1,5×")
-		r.portfolio(ctx, srv, n)
+		s, at1 := alternate(ctx, srv, ref1, "/conventions", r.requests(200))
+		r.add(fmt.Sprintf("liste des conventions à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1, en alternance : "+ms(at1.p50()), ratio(s.p50(), at1.p50()), "≤ 1,5×")
+		r.portfolio(ctx, srv, ref1, n)
 		if err := r.atStep(ctx, n, i == 0, i == len(steps)-1); err != nil {
 			srv.stop()
 			return err
@@ -234,6 +247,48 @@ func (r *runner) budget(full time.Duration) time.Duration {
 		return 5 * time.Second
 	}
 	return full
+}
+
+// reference loads the first convention alone into dsn1, with the same
+// administrator, and starts a server on it.
+func (r *runner) reference(ctx context.Context) (*server, error) {
+	db, err := OpenDB(ctx, r.dsn1)
+	if err != nil {
+		return nil, err
+	}
+	err = db.EnsureAdmin(ctx, r.password)
+	if err == nil {
+		err = db.Load(ctx, r.ds, 0, 1)
+	}
+	db.Close()
+	if err != nil {
+		return nil, err
+	}
+	return r.start(ctx, r.dsn1)
+}
+
+// alternate requests path from a then b, n times, one connection each
+// (after one unmeasured request each): the two servers are measured at the
+// same moments of the machine.
+func alternate(ctx context.Context, a, b *server, path string, n int) (stats, stats) {
+	a.get(ctx, path, session)
+	b.get(ctx, path, session)
+	out := [2]stats{{path: path}, {path: path}}
+	t := time.Now()
+	for range n {
+		for i, s := range []*server{a, b} {
+			start := time.Now()
+			if msg := s.get(ctx, path, session); msg != "" {
+				out[i].errors++
+				out[i].lastError = msg
+				continue
+			}
+			out[i].count++
+			out[i].durations = append(out[i].durations, time.Since(start))
+		}
+	}
+	out[0].elapsed, out[1].elapsed = time.Since(t), time.Since(t)
+	return out[0], out[1]
 }
 
 func (r *runner) loadUpTo(ctx context.Context, n int) error {
@@ -298,7 +353,7 @@ func (r *runner) coldStart(ctx context.Context) error {
 		// At rest: before anyone signs in, since checking a password
 		// takes the 64 MiB of argon2id, which the runtime gives back to
 		// the system only over the following minutes.
-		srv, err := r.launch(ctx)
+		srv, err := r.launch(ctx, r.dsn)
 		if err != nil {
 			return err
 		}
@@ -549,8 +604,8 @@ type server struct {
 
 // start runs `ctg serve` on a free loopback port, waits for its first 200
 // and signs in as the platform administrator.
-func (r *runner) start(ctx context.Context) (*server, error) {
-	s, err := r.launch(ctx)
+func (r *runner) start(ctx context.Context, dsn string) (*server, error) {
+	s, err := r.launch(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -565,7 +620,7 @@ func (r *runner) start(ctx context.Context) (*server, error) {
 
 // launch starts ctg serve on the benchmark's database and waits for its
 // first 200 on /, without signing in.
-func (r *runner) launch(ctx context.Context) (*server, error) {
+func (r *runner) launch(ctx context.Context, dsn string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -577,7 +632,7 @@ func (r *runner) launch(ctx context.Context) (*server, error) {
 		return nil, err
 	}
 	defer logf.Close()
-	cmd := r.command(context.WithoutCancel(ctx), "serve", "--db", r.dsn, "--addr", addr, "--no-example", "--reminders", "0", "--portfolio-lines=false")
+	cmd := r.command(context.WithoutCancel(ctx), "serve", "--db", dsn, "--addr", addr, "--no-example", "--reminders", "0", "--portfolio-lines=false")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	jar, _ := cookiejar.New(nil)
 	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan struct{}),

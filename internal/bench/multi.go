@@ -61,13 +61,13 @@ func (r *runner) multiInstance(ctx context.Context) error {
 		return err
 	}
 	r.logf("charge mixte : %d connexions, %s par mesure, %d équipements modifiés", workers, budget, len(targets))
-	a, err := r.start(ctx)
+	a, err := r.start(ctx, r.dsn)
 	if err != nil {
 		return err
 	}
 	defer a.stop()
 	one := r.mixed(ctx, []*server{a}, workers, budget, targets)
-	b, err := r.start(ctx)
+	b, err := r.start(ctx, r.dsn)
 	if err != nil {
 		return err
 	}
