@@ -35,8 +35,8 @@ type bulk interface {
 // value written (its Entry's action, label, fields before and after) and
 // per synthetic value replaced (its Removal); the convention's revision
 // moves. A correction must find its value still at v.Version (ErrStale
-// otherwise) and keeps its indicator, period and breakdown (it was found
-// by them); a new value whose period and breakdown another value holds is
+// otherwise); it keeps its convention, indicator, period and breakdown
+// (the import found it by them) and writes its other fields. A new value whose period and breakdown another value holds is
 // ErrConflict. New values are inserted by multi-row statements (COPY on
 // PostgreSQL); corrections are updated in place by batches, with the
 // next version. Values get their new metadata.
@@ -146,10 +146,10 @@ func (s *SQL) ImportValues(ctx context.Context, writes []ValueWrite, entry model
 }
 
 // correctionMatch are the columns that find the value a correction
-// updates, correctionSet those it writes (neither its key nor its
-// creation: no index changes).
+// updates, correctionSet those it writes: neither its natural key, by
+// which the import found it, nor its creation, so that no index changes.
 var (
-	correctionMatch = []string{"id", "convention_slug", "indicator_code", "period", "breakdown"}
+	correctionMatch = []string{"id"}
 	correctionSet   = []string{"value", "text_value", "organization_key", "state", "return_reason", "source", "comment",
 		"synthetic", "entered_by", "validated_by", "validated_at", "updated_at", "version"}
 )
