@@ -73,6 +73,9 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 	seen := map[string]int{}
 	// refusal says once per indicator why the actor may not enter it.
 	refusal := map[string]error{}
+	// breakdowns are the breakdowns of the file as written, in their
+	// canonical form: a file repeats a few hundred of them.
+	breakdowns := map[string]string{}
 	for _, row := range rows {
 		where := func(col string) string { return where(row.Line, col) }
 		iv, ok := views[row.Get("Code")]
@@ -80,7 +83,12 @@ func (s *Service) importRows(ctx context.Context, a *auth.Actor, slug string, ro
 			ve.Errors = append(ve.Errors, model.FieldError{Line: row.Line, Path: where("Code"), Message: fmt.Sprintf("indicateur « %s » inconnu", row.Get("Code"))})
 			continue
 		}
-		in := ValueInput{Period: row.Get("Période"), Breakdown: model.ParseBreakdown(row.Get("Ventilation")).String(), Number: row.Get("Valeur"),
+		breakdown, ok := breakdowns[row.Get("Ventilation")]
+		if !ok {
+			breakdown = model.ParseBreakdown(row.Get("Ventilation")).String()
+			breakdowns[row.Get("Ventilation")] = breakdown
+		}
+		in := ValueInput{Period: row.Get("Période"), Breakdown: breakdown, Number: row.Get("Valeur"),
 			Text: row.Get("Texte"), Source: row.Get("Source"), Comment: row.Get("Commentaire")}
 		key := iv.Entry.Code + "|" + in.Period + "|" + in.Breakdown
 		if first, dup := seen[key]; dup {

@@ -85,9 +85,9 @@ func valueFields(v *model.Value) map[string]string {
 	if v.Number != nil {
 		out["value"] = indicators.FormatNumber(*v.Number)
 	}
-	for k, x := range map[string]string{"text": v.Text, "source": v.Source, "comment": v.Comment, "return_reason": v.ReturnReason} {
-		if x != "" {
-			out[k] = x
+	for _, f := range [...]struct{ k, x string }{{"text", v.Text}, {"source", v.Source}, {"comment", v.Comment}, {"return_reason", v.ReturnReason}} {
+		if f.x != "" {
+			out[f.k] = f.x
 		}
 	}
 	return out

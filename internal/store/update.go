@@ -105,8 +105,7 @@ const auditCols = `id, at, convention_slug, user_id, actor, action, object_type,
 func auditArgs(s *SQL, e model.AuditEntry, before, after string) []any {
 	rows := ""
 	if len(e.Rows) > 0 {
-		b, _ := json.Marshal(e.Rows)
-		rows = string(b)
+		rows = auditRowsJSON(e.Rows)
 	}
 	return []any{s.newID(), s.d.timestamp(e.At), e.Convention, e.UserID, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.ObjectLabel, before, after, e.Comment, rows}
 }

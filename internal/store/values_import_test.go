@@ -30,8 +30,12 @@ func TestImportValuesBatchesWithOneAuditEntry(t *testing.T) {
 		for i := range n {
 			writes = append(writes, write(i, 1))
 		}
+		revision, _ := s.ConventionRevision(ctx, c.Slug)
 		if err := s.ImportValues(ctx, writes, entry); err != nil {
 			t.Fatal(err)
+		}
+		if now, _ := s.ConventionRevision(ctx, c.Slug); now == revision {
+			t.Errorf("la révision de la convention n'a pas bougé : %s", now)
 		}
 		values, _ := s.Values(ctx, c.Slug, "4.1-1")
 		if len(values) != n {
@@ -56,8 +60,15 @@ func TestImportValuesBatchesWithOneAuditEntry(t *testing.T) {
 			w.Entry = model.AuditEntry{Action: "update", ObjectLabel: "correction", Before: map[string]string{"value": "1"}, After: map[string]string{"value": "2"}}
 			again = append(again, w)
 		}
+		revision, _ = s.ConventionRevision(ctx, c.Slug)
 		if err := s.ImportValues(ctx, again, entry); err != nil {
 			t.Fatal(err)
+		}
+		if now, _ := s.ConventionRevision(ctx, c.Slug); now == revision {
+			t.Errorf("la révision n'a pas bougé après les corrections : %s", now)
+		}
+		if values, _ := s.Values(ctx, c.Slug, "4.1-1"); len(values) != n || *values[n-1].Number != 2 || values[n-1].Version != 2 {
+			t.Errorf("après les corrections : %d valeurs, la dernière %+v", len(values), values[len(values)-1])
 		}
 		got, _ := s.Value(ctx, first.ID)
 		if got == nil || *got.Number != 2 || got.Version != 2 || !got.CreatedAt.Equal(created[first.ID].CreatedAt) {
