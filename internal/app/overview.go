@@ -27,8 +27,23 @@ type Overview struct {
 // Overview computes the dashboard of a convention the actor may read, as
 // of the date at. Its cost does not grow with what it summarizes: one read
 // of the convention, one of its values, one of its acknowledgements.
+//
+// What it computes from the stored convention, its values and its
+// acknowledged findings is kept by the convention's revision, which any
+// change of them moves, the date and the day: an overview seen again
+// reads the revision only. The convention itself is the reader's own copy.
 func (s *Service) Overview(ctx context.Context, a *auth.Actor, slug string, at model.Date) (*Overview, error) {
-	c, values, err := s.Values(ctx, a, slug)
+	c, revision, err := s.conventionRevision(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	key := overviewKey{slug, revision, at, model.DateOf(s.now())}
+	if o, ok := s.overviews.Get(key); ok && revision != "" {
+		shown := *o
+		shown.Convention = c
+		return &shown, nil
+	}
+	values, err := s.valuesAt(ctx, slug, revision)
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +52,25 @@ func (s *Service) Overview(ctx context.Context, a *auth.Actor, slug string, at m
 		return nil, err
 	}
 	year := CollectionYear(c, at)
-	return &Overview{Convention: c, State: lifecycle.Of(c).StandingOn(at), Plan: PlanProgressOn(c, at), CollectionYear: year,
-		Collection: TotalProgress(CollectionProgress(c, values, year)), Deadlines: Deadlines(c, at), Checks: checks}, nil
+	o := &Overview{Convention: c, State: lifecycle.Of(c).StandingOn(at), Plan: PlanProgressOn(c, at), CollectionYear: year,
+		Collection: TotalProgress(CollectionProgress(c, values, year)), Deadlines: Deadlines(c, at), Checks: checks}
+	if revision != "" {
+		s.overviews.Put(key, o)
+	}
+	return o, nil
 }
+
+// overviewKey is what an overview depends on: the stored convention, the
+// date it is computed at, and the day (the checker compares the text with
+// what is recorded on the day).
+type overviewKey struct {
+	slug, revision string
+	at, day        model.Date
+}
+
+// overviewsKept bounds the overviews kept: those of the conventions
+// viewed lately.
+const overviewsKept = 64
 
 // CollectionYear is the year whose values are collected on a day: the
 // year before, within the convention's period.

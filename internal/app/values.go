@@ -396,13 +396,36 @@ var cannotMove = map[string]string{
 
 // Values lists a convention's values the actor may read.
 func (s *Service) Values(ctx context.Context, a *auth.Actor, slug string) (*model.Convention, []model.Value, error) {
-	c, err := s.Convention(ctx, a, slug)
+	c, revision, err := s.conventionRevision(ctx, a, slug)
 	if err != nil {
 		return nil, nil, err
 	}
-	values, err := s.store.Values(ctx, slug, "")
+	values, err := s.valuesAt(ctx, slug, revision)
 	return c, values, err
 }
+
+// valuesAt reads the values of the convention slug, stored at revision
+// ("" for a convention of another day): every change of a value moves
+// the revision (see store.bumpRevision), so they are kept by it.
+func (s *Service) valuesAt(ctx context.Context, slug, revision string) ([]model.Value, error) {
+	key := figuresKey{slug, revision}
+	if values, ok := s.values.Get(key); ok && revision != "" {
+		return slices.Clone(values), nil
+	}
+	values, err := s.store.Values(ctx, slug, "")
+	if err == nil && revision != "" && len(values) <= valuesKeptEach {
+		s.values.Put(key, slices.Clone(values))
+	}
+	return values, err
+}
+
+// valuesKept bounds the conventions whose values are kept, and
+// valuesKeptEach the values kept of one: a convention with more is read
+// at each view.
+const (
+	valuesKept     = 64
+	valuesKeptEach = 5000
+)
 
 // LoadDemo replaces a convention's synthetic values by freshly generated
 // ones (real values are never touched nor overwritten) and returns how many
