@@ -200,7 +200,7 @@ func (r *runner) run(ctx context.Context) error {
 		if !r.cfg.Quick {
 			time.Sleep(2 * time.Second)
 		}
-		s, at1 := alternate(ctx, srv, ref1, "/conventions", r.requests(200))
+		s, at1 := alternate(ctx, srv, ref1, "/conventions", r.requests(1000))
 		r.add(fmt.Sprintf("liste des conventions à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1, en alternance : "+ms(at1.p50()), ratio(s.p50(), at1.p50()), "≤ 1,5×")
 		r.portfolio(ctx, srv, ref1, n)
 		if err := r.atStep(ctx, n, i == 0, i == len(steps)-1); err != nil {
