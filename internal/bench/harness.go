@@ -270,12 +270,17 @@ func (r *runner) reference(ctx context.Context) (*server, error) {
 	return r.start(ctx, r.dsn1)
 }
 
-// alternate requests path from a then b, n times, one connection each
-// (after one unmeasured request each): the two servers are measured at the
-// same moments of the machine.
+// alternate requests path from a then b, n times, one connection each:
+// the two servers are measured at the same moments of the machine.
 func alternate(ctx context.Context, a, b *server, path string, n int) (stats, stats) {
-	a.get(ctx, path, session)
-	b.get(ctx, path, session)
+	// As many pairs first, unmeasured: a server started a moment ago
+	// answers its first thousand pages or so slower (its runtime sizing its
+	// memory, its database connections filling their caches), more so for
+	// bigger pages; the steady state is what is compared.
+	for range n {
+		a.get(ctx, path, session)
+		b.get(ctx, path, session)
+	}
 	defer holdCollector()()
 	out := [2]stats{{path: path}, {path: path}}
 	t := time.Now()
