@@ -18,7 +18,7 @@ func (r *runner) portfolio(ctx context.Context, srv, ref *server, n int) {
 		return
 	}
 	first := time.Since(t)
-	s, at1 := alternate(ctx, srv, ref, "/portefeuille", r.requests(200))
+	s, at1 := alternate(ctx, srv, ref, "/portefeuille", r.requests(1000))
 	r.add(fmt.Sprintf("portefeuille à %d, p50 (1 connexion)", n), ms(s.p50()), "à 1, en alternance : "+ms(at1.p50()), ratio(s.p50(), at1.p50()), "≤ 1,5×")
 	r.add(fmt.Sprintf("portefeuille à %d, première vue du jour (lignes calculées)", n), ms(first), "", "", "(information)")
 }
