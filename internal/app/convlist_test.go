@@ -304,3 +304,51 @@ func TestPortfolioAndCoverageKeptFollowAnotherServer(t *testing.T) {
 		}
 	})
 }
+
+// The portfolio's collection column follows the values entered on another
+// server, one by one or by a file: a draft value counts as entered.
+func TestPortfolioCollectionFollowsValuesOfAnotherServer(t *testing.T) {
+	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
+		ctx := context.Background()
+		now := time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
+		svc.SetClock(func() time.Time { return now })
+		other, err := app.New(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.SetClock(func() time.Time { return now })
+		slug := examples.ForcalquierSlug
+		if _, err := svc.RemoveDemo(ctx, slug); err != nil {
+			t.Fatal(err)
+		}
+		entered := func() int {
+			t.Helper()
+			v, err := svc.PortfolioView(ctx, auth.System, app.PortfolioFilter{}, model.DateOf(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range v.Rows {
+				if r.Slug == slug {
+					return r.Collection.Entered
+				}
+			}
+			t.Fatalf("%s absent du portefeuille", slug)
+			return 0
+		}
+		before := entered()
+		if _, err := other.SaveValue(ctx, auth.System, slug, "2.2-1", app.ValueInput{Period: "2023", Number: "40"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := entered(); got != before+1 {
+			t.Errorf("valeur saisie ailleurs : %d saisies au portefeuille, %d attendues", got, before+1)
+		}
+		csv := "\uFEFFCode;Indicateur;Période;Ventilation;Valeur;Texte;État;Organisation;Source;Commentaire;Fictive\r\n" +
+			"2.2-3;;2023;;312,50;;;;;;\r\n"
+		if _, err := other.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(csv)); err != nil {
+			t.Fatal(err)
+		}
+		if got := entered(); got != before+2 {
+			t.Errorf("valeur importée ailleurs : %d saisies au portefeuille, %d attendues", got, before+2)
+		}
+	})
+}

@@ -133,8 +133,13 @@ func (s *SQL) ImportValues(ctx context.Context, writes []ValueWrite, entry model
 		if err := b.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(s, entry, before, after)...); err != nil {
 			return err
 		}
-		// Every server reading the convention's revision sees the values.
-		return b.exec(`UPDATE conventions SET revision = revision + 1 WHERE slug = ?`, entry.Convention)
+		// Every server reading the convention's revision sees the values,
+		// and every server reading the count of changes (see Changes), moved
+		// last, the lists that show them.
+		if err := b.exec(`UPDATE conventions SET revision = revision + 1 WHERE slug = ?`, entry.Convention); err != nil {
+			return err
+		}
+		return b.exec(`UPDATE changes SET count = count + 1 WHERE id = 1`)
 	}
 	if s.d.numbered {
 		return s.pgxTx(ctx, func(tx pgx.Tx) error { return run(pgxBulk{ctx, tx, s.d}) })
