@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -123,7 +124,7 @@ func (s *Service) PortfolioView(ctx context.Context, a *auth.Actor, f PortfolioF
 	}
 	v := &PortfolioView{Rows: FilterPortfolio(all, f), Any: len(all) > 0, Departement: mostFrequentDepartement(all)}
 	if keep {
-		v.Key = fmt.Sprintf("%x|%s|%q", key.lists.digest, today, key.filter)
+		v.Key = fmt.Sprintf("%x", sha256.Sum256(fmt.Appendf(nil, "%x|%s|%q", key.lists.digest, today, key.filter)))
 		s.portfolioViews.Put(key, v)
 	}
 	return v, nil

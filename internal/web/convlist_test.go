@@ -99,3 +99,20 @@ func TestFilteredConventionListSaysHowMany(t *testing.T) {
 		t.Error("la table des conventions ne défile pas dans une région")
 	}
 }
+
+// A list is filtered by a text of 200 characters at most: a longer one is
+// refused with the field named, on the pages and in the API.
+func TestListFilterTextsAreBounded(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("é", 201)
+	for _, path := range []string{"/conventions?texte=" + long, "/portefeuille?texte=" + long, "/portefeuille?organisation=" + long,
+		"/api/v1/conventions?texte=" + long, "/api/v1/portfolio?texte=" + long} {
+		resp, body := e.do(t, "plateforme", http.MethodGet, path, nil)
+		if resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "200 caractères au plus (201 saisis)") {
+			t.Errorf("%s : statut %d\n%.600s", path[:min(len(path), 40)], resp.StatusCode, body)
+		}
+	}
+	if resp, _ := e.do(t, "plateforme", http.MethodGet, "/portefeuille?texte="+strings.Repeat("é", 200), nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("200 caractères : statut %d", resp.StatusCode)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
@@ -30,8 +31,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // errors in French.
 func conventionsQuery(r *http.Request) (app.ConventionListFilter, []model.FieldError) {
 	q := r.URL.Query()
-	f := app.ConventionListFilter{Text: strings.TrimSpace(q.Get("texte"))}
 	var errs []model.FieldError
+	f := app.ConventionListFilter{Text: searchText(q, "texte", "texte", &errs)}
 	if st := strings.TrimSpace(q.Get("etat")); st != "" {
 		if !slices.Contains(lifecycle.States, lifecycle.State(st)) {
 			errs = append(errs, model.FieldError{Path: "etat", Message: fmt.Sprintf("état : « %s » n'est pas un état de convention", st)})
@@ -46,6 +47,22 @@ func conventionsQuery(r *http.Request) (app.ConventionListFilter, []model.FieldE
 		f.Page = n
 	}
 	return f, errs
+}
+
+// maxSearchText bounds the text a list is filtered by: a title or a name
+// is shorter.
+const maxSearchText = 200
+
+// searchText reads the filter text name of q, trimmed; a text longer than
+// maxSearchText adds an error about the field label to errs and filters
+// nothing.
+func searchText(q url.Values, name, label string, errs *[]model.FieldError) string {
+	text := strings.TrimSpace(q.Get(name))
+	if n := utf8.RuneCountInString(text); n > maxSearchText {
+		*errs = append(*errs, model.FieldError{Path: name, Message: fmt.Sprintf("%s : %d caractères au plus (%d saisis)", label, maxSearchText, n)})
+		return ""
+	}
+	return text
 }
 
 // conventionsData is the conventions list page.

@@ -22,8 +22,8 @@ import (
 // French, by field.
 func (s *Server) portfolioQuery(r *http.Request, a *auth.Actor, dayParam string) (app.PortfolioFilter, model.Date, []model.FieldError) {
 	q := r.URL.Query()
-	f := app.PortfolioFilter{Text: strings.TrimSpace(q.Get("texte")), Departement: strings.ToUpper(strings.TrimSpace(q.Get("departement")))}
 	var errs []model.FieldError
+	f := app.PortfolioFilter{Text: searchText(q, "texte", "texte", &errs), Departement: strings.ToUpper(strings.TrimSpace(q.Get("departement")))}
 	day := model.DateOf(s.now().In(paris))
 	if text := strings.TrimSpace(q.Get(dayParam)); text != "" {
 		d, err := model.ParseDate(text)
@@ -52,7 +52,7 @@ func (s *Server) portfolioQuery(r *http.Request, a *auth.Actor, dayParam string)
 		}
 	}
 	if a.PlatformAdmin {
-		f.Organization = strings.TrimSpace(q.Get("organisation"))
+		f.Organization = searchText(q, "organisation", "organisation", &errs)
 	}
 	switch sort := q.Get("tri"); sort {
 	case "", "echeance":
