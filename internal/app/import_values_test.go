@@ -210,3 +210,31 @@ func TestCollectionFormRoundTrip(t *testing.T) {
 		t.Errorf("valeur 2.2-1 2022 : %+v", values)
 	}
 }
+
+// A value's texts are bounded as the convention's fields are, and its
+// number to what is kept exactly: by the form and by a file alike.
+func TestValueTextsAndNumbersAreBounded(t *testing.T) {
+	svc, _ := apptest.NewWithStore(t)
+	ctx := context.Background()
+	slug := examples.ForcalquierSlug
+	for _, c := range []struct {
+		in   app.ValueInput
+		want string
+	}{
+		{app.ValueInput{Period: "2023", Number: "12", Comment: strings.Repeat("c", 50001)}, "commentaire : 50000 caractères au plus (50001 saisis)"},
+		{app.ValueInput{Period: "2023", Number: "12", Source: strings.Repeat("s", 1001)}, "source : 1000 caractères au plus (1001 saisis)"},
+		{app.ValueInput{Period: "2023", Number: "99999999999999999999999"}, "nombre trop grand"},
+		{app.ValueInput{Period: "2023", Number: "1e308"}, "nombre trop grand"},
+	} {
+		if _, err := svc.SaveValue(ctx, auth.System, slug, "2.2-1", c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%.40v : %v, attendu « %s »", c.in, err, c.want)
+		}
+	}
+	if _, err := svc.SaveValue(ctx, auth.System, slug, "2.2-1", app.ValueInput{Period: "2023", Number: "1000000000000000", Comment: strings.Repeat("c", 50000)}); err != nil {
+		t.Errorf("aux bornes : %v", err)
+	}
+	_, err := svc.ImportValuesCSV(ctx, auth.System, slug, strings.NewReader(header+"2.2-3;;2023;;12;;;;;"+strings.Repeat("c", 50001)+";\r\n"))
+	if err == nil || !strings.Contains(err.Error(), "50000 caractères au plus") {
+		t.Errorf("import d'un commentaire trop long : %v", err)
+	}
+}

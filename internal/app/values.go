@@ -280,9 +280,25 @@ func (s *Service) fillValue(iv *IndicatorView, v *model.Value, in ValueInput) er
 		}
 	}
 	v.Source, v.Comment = strings.TrimSpace(in.Source), strings.TrimSpace(in.Comment)
+	for _, f := range []struct {
+		path, label, text string
+		max               int
+	}{{"text", "texte", v.Text, maxValueText}, {"source", "source", v.Source, maxValueSource}, {"comment", "commentaire", v.Comment, maxValueText}} {
+		if n := utf8.RuneCountInString(f.text); n > f.max {
+			ve.Add(f.path, "%s : %d caractères au plus (%d saisis)", f.label, f.max, n)
+		}
+	}
 	v.State, v.ReturnReason, v.ValidatedBy, v.ValidatedAt, v.Synthetic = model.ValueDraft, "", "", nil, false
 	return ve.OrNil()
 }
+
+// maxValueSource and maxValueText bound the source of a value (a line)
+// and its text and comment (paragraphs), as the convention's own fields
+// are bounded (edit.Field.MaxLength).
+const (
+	maxValueSource = 1000
+	maxValueText   = 50000
+)
 
 // sameValue reports whether an input says what a stored real value
 // already says (number, text, source and comment), so that writing it

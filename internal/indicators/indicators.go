@@ -53,6 +53,9 @@ func ParseNumber(s string) (float64, error) {
 
 // CheckNumber reports a value that makes no sense for the unit.
 func CheckNumber(v float64, unit model.Unit) error {
+	if math.Abs(v) > MaxNumber {
+		return fmt.Errorf("nombre trop grand : %s au plus, pour qu'il soit gardé exactement", FormatNumber(MaxNumber))
+	}
 	switch {
 	case unit.IsCount():
 		if v < 0 || v != math.Trunc(v) {
@@ -69,6 +72,10 @@ func CheckNumber(v float64, unit model.Unit) error {
 	}
 	return nil
 }
+
+// MaxNumber is the largest value an indicator takes: beyond, a number is
+// no longer kept to the unit (a float64 keeps integers exactly up to 2⁵³).
+const MaxNumber = 1e15
 
 // FormatPercent writes a signed deviation in percent the French way, to
 // one decimal: "+12,5 %", "−24,4 %".
