@@ -248,12 +248,7 @@ func TestPortfolioAndCoverageKeptFollowAnotherServer(t *testing.T) {
 	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
 		ctx := context.Background()
 		now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
-		svc.SetClock(func() time.Time { return now })
-		other, err := app.New(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other.SetClock(func() time.Time { return now })
+		other := anotherServer(t, svc, st, now)
 		today := model.DateOf(now)
 		draft := strings.Replace(strings.Replace(string(examples.Forcalquier), "slug: "+examples.ForcalquierSlug, "slug: projet", 1), "  date: 2022-11-09\n", "", 1)
 		if _, err := svc.Import(ctx, []byte(draft), false); err != nil {
@@ -311,12 +306,7 @@ func TestPortfolioCollectionFollowsValuesOfAnotherServer(t *testing.T) {
 	apptest.EachDB(t, pg, func(t *testing.T, svc *app.Service, st store.Store) {
 		ctx := context.Background()
 		now := time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
-		svc.SetClock(func() time.Time { return now })
-		other, err := app.New(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other.SetClock(func() time.Time { return now })
+		other := anotherServer(t, svc, st, now)
 		slug := examples.ForcalquierSlug
 		if _, err := svc.RemoveDemo(ctx, slug); err != nil {
 			t.Fatal(err)
@@ -351,4 +341,17 @@ func TestPortfolioCollectionFollowsValuesOfAnotherServer(t *testing.T) {
 			t.Errorf("valeur importée ailleurs : %d saisies au portefeuille, %d attendues", got, before+2)
 		}
 	})
+}
+
+// anotherServer sets svc's clock to now and returns a second service over
+// st with the same clock: another server on the same database.
+func anotherServer(t *testing.T, svc *app.Service, st store.Store, now time.Time) *app.Service {
+	t.Helper()
+	svc.SetClock(func() time.Time { return now })
+	other, err := app.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.SetClock(func() time.Time { return now })
+	return other
 }
