@@ -67,10 +67,10 @@ type Service struct {
 	listViews *memo.Bounded[countedKey, *ConventionList]
 	// figures keeps the yearly figures of the conventions viewed lately,
 	// by revision (see Figures).
-	figures *memo.Bounded[figuresKey, *indicators.Table]
+	figures *memo.Bounded[revisionKey, *indicators.Table]
 	// values keeps the values of the conventions viewed lately, by
 	// revision (see Values).
-	values *memo.Bounded[figuresKey, []model.Value]
+	values *memo.Bounded[revisionKey, []model.Value]
 	// overviews keeps the overviews viewed lately, by revision and day
 	// (see Overview).
 	overviews *memo.Bounded[overviewKey, *Overview]
@@ -84,7 +84,7 @@ func New(st store.Store) (*Service, error) {
 	return &Service{store: st, Territory: territory.Deferred(), now: time.Now, signingIn: make(chan struct{}, maxSignIns),
 		importing: make(chan struct{}, 2), listLines: memo.New[listRowKey, ConventionListRow](listRowsKept),
 		portfolios: memo.New[listsKey, []PortfolioRow](listsKept), coverages: memo.New[listsKey, []coverage.Listed](listsKept),
-		figures: memo.New[figuresKey, *indicators.Table](figuresKept), values: memo.New[figuresKey, []model.Value](valuesKept),
+		figures: memo.New[revisionKey, *indicators.Table](figuresKept), values: memo.New[revisionKey, []model.Value](valuesKept),
 		overviews:       memo.New[overviewKey, *Overview](overviewsKept),
 		coverageReports: memo.New[coverageKey, *coverage.Report](viewsKept), portfolioViews: memo.New[portfolioViewKey, *PortfolioView](viewsKept),
 		digests: memo.New[countedKey, [sha256.Size]byte](countedKept), listViews: memo.New[countedKey, *ConventionList](countedKept),

@@ -23,7 +23,7 @@ func (s *Service) Figures(ctx context.Context, a *auth.Actor, slug string) (*mod
 	if err != nil {
 		return nil, nil, err
 	}
-	if t, ok := s.figures.Get(figuresKey{slug, revision}); ok && revision != "" {
+	if t, ok := s.figures.Get(revisionKey{slug, revision}); ok && revision != "" {
 		return c, t, nil
 	}
 	values, err := s.store.Values(ctx, slug, "")
@@ -32,13 +32,14 @@ func (s *Service) Figures(ctx context.Context, a *auth.Actor, slug string) (*mod
 	}
 	t := indicators.Yearly(c, values, ConventionYears(c))
 	if revision != "" {
-		s.figures.Put(figuresKey{slug, revision}, t)
+		s.figures.Put(revisionKey{slug, revision}, t)
 	}
 	return c, t, nil
 }
 
-// figuresKey is what the yearly figures of a live convention depend on.
-type figuresKey struct{ slug, revision string }
+// revisionKey names what is kept of a live convention by its revision:
+// its yearly figures, its values.
+type revisionKey struct{ slug, revision string }
 
 // figuresKept bounds the tables of figures kept: those of the
 // conventions viewed lately.

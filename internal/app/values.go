@@ -424,7 +424,7 @@ func (s *Service) Values(ctx context.Context, a *auth.Actor, slug string) (*mode
 // ("" for a convention of another day): every change of a value moves
 // the revision (see store.bumpRevision), so they are kept by it.
 func (s *Service) valuesAt(ctx context.Context, slug, revision string) ([]model.Value, error) {
-	key := figuresKey{slug, revision}
+	key := revisionKey{slug, revision}
 	if values, ok := s.values.Get(key); ok && revision != "" {
 		return slices.Clone(values), nil
 	}

@@ -55,6 +55,10 @@ func (s *SQL) bumpRevision(ctx context.Context, tx *sql.Tx, slug string) error {
 	return nil
 }
 
+// moveChanges adds one to the count of changes: the last statement of a
+// transaction that changed a convention.
+const moveChanges = `UPDATE changes SET count = count + 1 WHERE id = 1`
+
 // Changes returns the count of committed transactions that changed a
 // convention (see bumpRevision): while it reads the same, no convention
 // was changed, added or removed, whichever server wrote. Read it before

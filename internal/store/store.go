@@ -335,7 +335,7 @@ func (s *SQL) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *SQL) finish(ctx context.Context, tx *sql.Tx, err error) error {
 	_, changed := s.changed.LoadAndDelete(tx)
 	if err == nil && changed {
-		_, err = tx.ExecContext(ctx, `UPDATE changes SET count = count + 1 WHERE id = 1`)
+		_, err = tx.ExecContext(ctx, moveChanges)
 	}
 	if err != nil {
 		return errors.Join(err, tx.Rollback())

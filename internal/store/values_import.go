@@ -139,7 +139,7 @@ func (s *SQL) ImportValues(ctx context.Context, writes []ValueWrite, entry model
 		if err := b.exec(`UPDATE conventions SET revision = revision + 1 WHERE slug = ?`, entry.Convention); err != nil {
 			return err
 		}
-		return b.exec(`UPDATE changes SET count = count + 1 WHERE id = 1`)
+		return b.exec(moveChanges)
 	}
 	if s.d.numbered {
 		return s.pgxTx(ctx, func(tx pgx.Tx) error { return run(pgxBulk{ctx, tx, s.d}) })
@@ -343,7 +343,7 @@ func (b *sqlBulk) update(table string, cols []string, rows [][]any, match, set [
 		at[c] = j
 	}
 	var inValues []int // columns of cols given in VALUES, in order
-	var sets, shared []string
+	var sets []string
 	var sharedArgs []any
 	for _, c := range match {
 		inValues = append(inValues, at[c])
@@ -351,7 +351,6 @@ func (b *sqlBulk) update(table string, cols []string, rows [][]any, match, set [
 	for _, c := range set {
 		if c != "version" && len(rows) > 1 && sameInAll(rows, at[c]) {
 			sets = append(sets, c+" = ?")
-			shared = append(shared, c)
 			sharedArgs = append(sharedArgs, rows[0][at[c]])
 			continue
 		}

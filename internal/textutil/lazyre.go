@@ -39,9 +39,6 @@ func (r *Regexp) get() *regexp.Regexp {
 	return r.re
 }
 
-// Regexp returns the compiled expression.
-func (r *Regexp) Regexp() *regexp.Regexp { return r.get() }
-
 // MatchString is regexp.Regexp.MatchString.
 func (r *Regexp) MatchString(s string) bool { return r.get().MatchString(s) }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/ctg-territoires/ctg/internal/app"
 	"github.com/ctg-territoires/ctg/internal/indicators"
 	"github.com/ctg-territoires/ctg/internal/lifecycle"
-	"github.com/ctg-territoires/ctg/internal/memo"
 	"github.com/ctg-territoires/ctg/internal/model"
 	"github.com/ctg-territoires/ctg/internal/textutil"
 )
@@ -80,21 +79,25 @@ type conventionsData struct {
 	Lines template.HTML
 }
 
-// listPagesKept bounds the rendered pages of the conventions list and of
-// the portfolio kept.
-const listPagesKept = 1024
+// rowsKept bounds the rendered pages of rows kept (conventions list,
+// portfolio).
+const rowsKept = 1024
 
 // keptRows renders each of rows with the template define of the page name
-// and joins them, once while kept holds them under key: a page of rows
+// and joins them, once while s.rows holds them under key: a page of rows
 // whose key names everything they show (see ConventionList.Key,
 // PortfolioView.Key). Without a key, every time.
-func keptRows[T any](s *Server, kept *memo.Bounded[string, template.HTML], key, name, define string, rows []T) (template.HTML, error) {
-	if html, ok := kept.Get(key); ok && key != "" {
+func keptRows[T any](s *Server, key, name, define string, rows []T) (template.HTML, error) {
+	if key == "" {
+		return renderRows(s, name, define, rows)
+	}
+	key = name + "|" + key
+	if html, ok := s.rows.Get(key); ok {
 		return html, nil
 	}
 	html, err := renderRows(s, name, define, rows)
-	if err == nil && key != "" {
-		kept.Put(key, html)
+	if err == nil {
+		s.rows.Put(key, html)
 	}
 	return html, err
 }
@@ -145,7 +148,7 @@ func (s *Server) conventionsPage(w http.ResponseWriter, r *http.Request) {
 		list = &shown
 	}
 	d.ConventionList = list
-	if d.Lines, err = keptRows(s, s.listPages, list.Key, "conventions.html", "conventions-line", list.Rows); err != nil {
+	if d.Lines, err = keptRows(s, list.Key, "conventions.html", "conventions-line", list.Rows); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -150,7 +150,7 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	if status == http.StatusOK {
 		d.Total = len(view.Rows)
 		d.Rows, d.Page, d.Pages = app.PortfolioPage(view.Rows, pageNo)
-		if d.RowsHTML, err = keptRows(s, s.portfolioPages, pageKey(view.Key, d.Page), "portfolio.html", "portfolio-row", d.Rows); err != nil {
+		if d.RowsHTML, err = keptRows(s, pageKey(view.Key, d.Page), "portfolio.html", "portfolio-row", d.Rows); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

@@ -49,12 +49,9 @@ type Server struct {
 	// taskCounts keeps the header's "Mes tâches" counts for a moment.
 	taskCounts taskCounts
 	metrics    *metrics
-	// listPages keeps the pages of the conventions list rendered lately
-	// (see conventionsPage).
-	listPages *memo.Bounded[string, template.HTML]
-	// portfolioPages keeps the rows of the portfolio's pages rendered
-	// lately, by view and page (see portfolioRows).
-	portfolioPages *memo.Bounded[string, template.HTML]
+	// rows keeps the rows of the conventions list's and the portfolio's
+	// pages rendered lately, by the key of the page (see keptRows).
+	rows *memo.Bounded[string, template.HTML]
 	// dashboards keeps the dashboards' tables rendered lately, by the
 	// figures the service keeps (see dashboardTables).
 	dashboards *memo.Bounded[*indicators.Table, template.HTML]
@@ -64,9 +61,8 @@ type Server struct {
 // rendering (see pageSet).
 func New(svc *app.Service, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{app: svc, log: log, pages: newPageSet(), version: version, mux: http.NewServeMux(),
-		now: time.Now, listPages: memo.New[string, template.HTML](listPagesKept),
-		portfolioPages: memo.New[string, template.HTML](listPagesKept),
-		dashboards:     memo.New[*indicators.Table, template.HTML](dashboardsKept)}
+		now: time.Now, rows: memo.New[string, template.HTML](rowsKept),
+		dashboards: memo.New[*indicators.Table, template.HTML](dashboardsKept)}
 	s.routes()
 	s.metrics = newMetrics(svc, s.routeTable())
 	cop := http.NewCrossOriginProtection()
