@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -55,17 +54,7 @@ func TestConventionKeptFollowsAnotherServersChanges(t *testing.T) {
 			t.Error("la convention gardée est celle qu'une page a modifiée")
 		}
 	}
-	t.Run("sqlite", func(t *testing.T) { run(t, filepath.Join(t.TempDir(), "ctg.db")) })
-	t.Run("postgres", func(t *testing.T) {
-		if pg == nil {
-			t.Skip("PostgreSQL absent")
-		}
-		dsn, err := pg.CreateDatabase(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(t, dsn)
-	})
+	apptest.EachDSN(t, pg, run)
 }
 
 // Concurrent views of conventions, while they change, each receive a

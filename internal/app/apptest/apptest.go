@@ -52,10 +52,16 @@ func NewCounting(t testing.TB, n *atomic.Int64) (*app.Service, store.Store) {
 // fresh database of the PostgreSQL server pg (skipped when pg is nil),
 // each holding the bundled convention.
 func EachDB(t *testing.T, pg *pgtest.Server, fn func(t *testing.T, svc *app.Service, st store.Store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		svc, st := NewWithStore(t)
+	EachDSN(t, pg, func(t *testing.T, dsn string) {
+		svc, st := open(t, dsn)
 		fn(t, svc, st)
 	})
+}
+
+// EachDSN runs fn with the address of a fresh, empty SQLite file, then of a
+// fresh database of the PostgreSQL server pg (skipped when pg is nil).
+func EachDSN(t *testing.T, pg *pgtest.Server, fn func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "ctg.db")) })
 	t.Run("postgres", func(t *testing.T) {
 		if pg == nil {
 			t.Skip("PostgreSQL absent")
@@ -64,8 +70,7 @@ func EachDB(t *testing.T, pg *pgtest.Server, fn func(t *testing.T, svc *app.Serv
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, st := open(t, dsn)
-		fn(t, svc, st)
+		fn(t, dsn)
 	})
 }
 
